@@ -1,0 +1,46 @@
+# One entry point for people and CI. Every target sets up .venv from the pinned requirements
+# on first use (Python 3.11+ needed), exactly as `pulumi install` does for Pulumi.yaml.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STACK ?= dev
+PLAN_ARGS ?=
+
+.PHONY: help setup test lint unit plan plan-json lock clean
+
+help:
+	@echo "make plan [STACK=prod]   offline plan of a stack (no AWS account, no Pulumi CLI)"
+	@echo "make plan-json           the same as JSON"
+	@echo "make test                lint (ruff) and the unit tests (pytest, Pulumi mocks)"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+unit: setup
+	$(BIN)/python -m pytest
+
+test: lint unit
+
+plan: setup
+	$(BIN)/python -m offline.plan $(STACK) $(PLAN_ARGS)
+
+plan-json: PLAN_ARGS = --json
+plan-json: plan
+
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -r requirements.in
+	{ head -n 2 requirements.txt; .lock-venv/bin/pip freeze; } > requirements.lock.tmp
+	mv requirements.lock.tmp requirements.txt && rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,29 @@
+"""One rule for names and tags, so every resource of a stack is found by the same prefix."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Naming:
+    """Physical names (`<project>-<stack>-<parts>`), log group paths and tags for one stack."""
+
+    project: str
+    stack: str
+    base_tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.project}-{self.stack}"
+
+    def name(self, *parts: str) -> str:
+        return "-".join([self.prefix, *parts])
+
+    def log_group(self, *parts: str) -> str:
+        return "/" + "/".join([self.project, self.stack, *parts])
+
+    def tags(self, *parts: str) -> dict[str, str]:
+        """The stack's tags plus a Name tag for the resource called `parts`."""
+        return {**self.base_tags, "Name": self.name(*parts)}

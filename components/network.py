@@ -1,0 +1,204 @@
+"""The VPC: public subnets for load balancers, private subnets for tasks and instances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_awsx as awsx
+
+from components import policies
+from components.naming import Naming
+from components.settings import NetworkSettings
+
+NAT_STRATEGIES = {
+    "none": awsx.ec2.NatGatewayStrategy.NONE,
+    "single": awsx.ec2.NatGatewayStrategy.SINGLE,
+    "one-per-az": awsx.ec2.NatGatewayStrategy.ONE_PER_AZ,
+}
+GATEWAY_ENDPOINT_SERVICES = frozenset({"s3", "dynamodb"})
+HTTPS = 443
+
+
+@dataclass(frozen=True)
+class NetworkArgs:
+    settings: NetworkSettings
+    naming: Naming
+    region: str
+    account_id: pulumi.Input[str]
+
+
+class Network(pulumi.ComponentResource):
+    vpc_id: pulumi.Output[str]
+    cidr_block: str
+    availability_zones: list[str]
+    public_subnet_ids: pulumi.Output[list[str]]
+    private_subnet_ids: pulumi.Output[list[str]]
+
+    def __init__(
+        self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("ecs-platform:network:Network", name, None, opts)
+        self._name = name
+        self._args = args
+        settings = args.settings
+
+        self.vpc = awsx.ec2.Vpc(
+            f"{name}-vpc",
+            cidr_block=settings.cidr,
+            availability_zone_names=list(settings.availability_zones),
+            enable_dns_hostnames=True,  # interface endpoints' private DNS needs it
+            enable_dns_support=True,
+            nat_gateways=awsx.ec2.NatGatewayConfigurationArgs(
+                strategy=NAT_STRATEGIES[settings.nat_gateways]
+            ),
+            subnet_strategy=awsx.ec2.SubnetAllocationStrategy.AUTO,
+            subnet_specs=[
+                awsx.ec2.SubnetSpecArgs(
+                    type=awsx.ec2.SubnetType.PUBLIC, cidr_mask=settings.public_subnet_mask
+                ),
+                awsx.ec2.SubnetSpecArgs(
+                    type=awsx.ec2.SubnetType.PRIVATE, cidr_mask=settings.private_subnet_mask
+                ),
+            ],
+            tags=args.naming.tags("vpc"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.vpc_id = self.vpc.vpc_id
+        self.cidr_block = settings.cidr
+        self.availability_zones = list(settings.availability_zones)
+        self.public_subnet_ids = self.vpc.public_subnet_ids
+        self.private_subnet_ids = self.vpc.private_subnet_ids
+
+        # Managing the default SG with no rules means nothing can use it by accident (EC2.2).
+        self.default_security_group = aws.ec2.DefaultSecurityGroup(
+            f"{name}-default-sg",
+            vpc_id=self.vpc_id,
+            ingress=[],
+            egress=[],
+            tags=args.naming.tags("default"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.flow_log = self._flow_logs()
+        self.endpoint_security_group, self.endpoints = self._endpoints()
+
+        self.register_outputs(
+            {
+                "vpcId": self.vpc_id,
+                "cidrBlock": self.cidr_block,
+                "availabilityZones": self.availability_zones,
+                "publicSubnetIds": self.public_subnet_ids,
+                "privateSubnetIds": self.private_subnet_ids,
+            }
+        )
+
+    def _flow_logs(self) -> aws.ec2.FlowLog:
+        name, args = self._name, self._args
+        child = pulumi.ResourceOptions(parent=self)
+        log_group = aws.cloudwatch.LogGroup(
+            f"{name}-flow-logs",
+            name=args.naming.log_group("vpc-flow-logs"),
+            retention_in_days=args.settings.flow_logs.retention_days,
+            tags=args.naming.tags("vpc-flow-logs"),
+            opts=child,
+        )
+        role = aws.iam.Role(
+            f"{name}-flow-logs",
+            name=args.naming.name("vpc-flow-logs"),
+            assume_role_policy=policies.assume_role(
+                "vpc-flow-logs.amazonaws.com",
+                conditions={"StringEquals": {"aws:SourceAccount": args.account_id}},
+            ),
+            tags=args.naming.tags("vpc-flow-logs"),
+            opts=child,
+        )
+        aws.iam.RolePolicy(
+            f"{name}-flow-logs",
+            role=role.id,
+            policy=policies.document(
+                [
+                    policies.statement(
+                        [
+                            "logs:CreateLogStream",
+                            "logs:PutLogEvents",
+                            "logs:DescribeLogStreams",
+                        ],
+                        [log_group.arn, pulumi.Output.concat(log_group.arn, ":*")],
+                    )
+                ]
+            ),
+            opts=child,
+        )
+        return aws.ec2.FlowLog(
+            f"{name}-flow-log",
+            vpc_id=self.vpc_id,
+            traffic_type=args.settings.flow_logs.traffic_type,
+            log_destination_type="cloud-watch-logs",
+            log_destination=log_group.arn,
+            iam_role_arn=role.arn,
+            max_aggregation_interval=60,
+            tags=args.naming.tags("vpc-flow-log"),
+            opts=child,
+        )
+
+    def _endpoints(
+        self,
+    ) -> tuple[aws.ec2.SecurityGroup | None, dict[str, aws.ec2.VpcEndpoint]]:
+        name, args = self._name, self._args
+        child = pulumi.ResourceOptions(parent=self)
+        wanted = args.settings.endpoints
+        endpoints: dict[str, aws.ec2.VpcEndpoint] = {}
+
+        gateways = [s for s in wanted if s in GATEWAY_ENDPOINT_SERVICES]
+        if gateways:
+            private_route_tables = aws.ec2.get_route_tables_output(
+                vpc_id=self.vpc_id,
+                filters=[{"name": "association.subnet-id", "values": self.private_subnet_ids}],
+                opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[self.vpc]),
+            )
+            for service in gateways:
+                endpoints[service] = aws.ec2.VpcEndpoint(
+                    f"{name}-endpoint-{service}",
+                    vpc_id=self.vpc_id,
+                    service_name=f"com.amazonaws.{args.region}.{service}",
+                    vpc_endpoint_type="Gateway",
+                    route_table_ids=private_route_tables.ids,
+                    tags=args.naming.tags("endpoint", service),
+                    opts=child,
+                )
+
+        interfaces = [s for s in wanted if s not in GATEWAY_ENDPOINT_SERVICES]
+        if not interfaces:
+            return None, endpoints
+        security_group = aws.ec2.SecurityGroup(
+            f"{name}-endpoints",
+            name=args.naming.name("vpc-endpoints"),
+            description="HTTPS from inside the VPC to interface endpoints",
+            vpc_id=self.vpc_id,
+            ingress=[
+                aws.ec2.SecurityGroupIngressArgs(
+                    description="HTTPS from the VPC",
+                    protocol="tcp",
+                    from_port=HTTPS,
+                    to_port=HTTPS,
+                    cidr_blocks=[args.settings.cidr],
+                )
+            ],
+            egress=[],
+            tags=args.naming.tags("vpc-endpoints"),
+            opts=child,
+        )
+        for service in interfaces:
+            endpoints[service] = aws.ec2.VpcEndpoint(
+                f"{name}-endpoint-{service.replace('.', '-')}",
+                vpc_id=self.vpc_id,
+                service_name=f"com.amazonaws.{args.region}.{service}",
+                vpc_endpoint_type="Interface",
+                private_dns_enabled=True,
+                subnet_ids=self.private_subnet_ids,
+                security_group_ids=[security_group.id],
+                tags=args.naming.tags("endpoint", service.replace(".", "-")),
+                opts=child,
+            )
+        return security_group, endpoints

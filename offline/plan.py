@@ -1,0 +1,173 @@
+"""Offline plan: what a stack would create, from the real program run under mocks.
+
+    python -m offline.plan [STACK] [--json]
+
+No AWS account and no Pulumi CLI needed. Bad stack config prints the same error the program
+raises under `pulumi up` and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from offline.harness import PROJECT_DIR, ConfigFileError, Synthesis, SynthesisError, run_program
+from offline.mocks import RecordedResource
+
+Summary = dict[str, Any]
+
+
+def _rules(rules: list[dict[str, Any]] | None) -> list[str]:
+    described = []
+    for rule in rules or []:
+        sources = (
+            rule.get("cidrBlocks") or rule.get("securityGroups") or rule.get("prefixListIds") or []
+        )
+        ports = rule.get("fromPort"), rule.get("toPort")
+        port = str(ports[0]) if ports[0] == ports[1] else f"{ports[0]}-{ports[1]}"
+        described.append(f"{rule.get('protocol')}/{port} {','.join(map(str, sources))}".strip())
+    return described
+
+
+def _vpc(inputs: dict[str, Any]) -> Summary:
+    zones = inputs.get("availabilityZoneNames") or []
+    strategy = (inputs.get("natGateways") or {}).get("strategy", "OnePerAz")
+    nat_count = {"None": 0, "Single": 1}.get(strategy, len(zones))
+    return {
+        "cidr": inputs.get("cidrBlock"),
+        "availabilityZones": zones,
+        "natGateways": f"{nat_count} ({strategy})",
+        "subnets": [
+            f"{s.get('type')} /{s.get('cidrMask')} per AZ" for s in inputs.get("subnetSpecs") or []
+        ],
+    }
+
+
+SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
+    "awsx:ec2:Vpc": _vpc,
+    "aws:cloudwatch/logGroup:LogGroup": lambda i: {
+        "name": i.get("name"),
+        "retentionDays": i.get("retentionInDays"),
+    },
+    "aws:ec2/flowLog:FlowLog": lambda i: {
+        "trafficType": i.get("trafficType"),
+        "destination": i.get("logDestinationType"),
+    },
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": lambda i: {
+        "ingress": _rules(i.get("ingress")) or "none",
+        "egress": _rules(i.get("egress")) or "none",
+    },
+    "aws:ec2/securityGroup:SecurityGroup": lambda i: {
+        "name": i.get("name"),
+        "ingress": _rules(i.get("ingress")) or "none",
+        "egress": _rules(i.get("egress")) or "none",
+    },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": lambda i: {
+        "service": i.get("serviceName"),
+        "type": i.get("vpcEndpointType"),
+    },
+    "aws:iam/role:Role": lambda i: {
+        "name": i.get("name"),
+        "trustedBy": sorted(
+            {
+                str(s.get("Principal", {}).get("Service"))
+                for s in json.loads(i.get("assumeRolePolicy") or "{}").get("Statement", [])
+            }
+        ),
+        "managedPolicies": [p.rsplit("/", 1)[-1] for p in i.get("managedPolicyArns") or []],
+    },
+    "aws:iam/rolePolicy:RolePolicy": lambda i: {
+        "actions": sorted(
+            {
+                action
+                for s in json.loads(i.get("policy") or "{}").get("Statement", [])
+                for action in s.get("Action", [])
+            }
+        ),
+    },
+}
+
+
+def summarize(resource: RecordedResource) -> Summary:
+    summary = SUMMARIES.get(resource.type)
+    properties = summary(resource.inputs) if summary else {}
+    if resource.protect:
+        properties["protect"] = True
+    if resource.ignore_changes:
+        properties["ignoreChanges"] = resource.ignore_changes
+    return {key: value for key, value in properties.items() if value not in (None, [], {})}
+
+
+def build_plan(synthesis: Synthesis) -> dict[str, Any]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for resource in synthesis.resources:
+        if resource.is_component and not resource.remote:
+            continue
+        top = synthesis.top_component(resource)
+        group = f"{top.name} ({top.type})" if top is not None else "(stack)"
+        groups.setdefault(group, []).append(
+            {"type": resource.type, "name": resource.name, "properties": summarize(resource)}
+        )
+    for resources in groups.values():
+        resources.sort(key=lambda r: (r["type"], r["name"]))
+    return {
+        "stack": synthesis.stack,
+        "components": groups,
+        "counts": synthesis.count_by_type(),
+        "total": len(synthesis.resources),
+        "outputs": synthesis.outputs,
+    }
+
+
+def render_text(plan: dict[str, Any]) -> str:
+    lines = [
+        f"Offline plan for stack '{plan['stack']}' (Pulumi mocks; nothing was sent to AWS)",
+        "",
+    ]
+    for group, resources in plan["components"].items():
+        lines.append(f"{group}: {len(resources)} resources")
+        for resource in resources:
+            lines.append(f"  + {resource['type']}  {resource['name']}")
+            for key, value in resource["properties"].items():
+                shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+                lines.append(f"      {key}: {shown}")
+        lines.append("")
+    lines.append("Resources by type:")
+    width = max((len(t) for t in plan["counts"]), default=0)
+    for type_, count in plan["counts"].items():
+        lines.append(f"  {type_.ljust(width)}  {count}")
+    lines.append(f"  {'total'.ljust(width)}  {plan['total']}")
+    lines.append("")
+    lines.append("Stack outputs:")
+    for key, value in plan["outputs"].items():
+        lines.append(f"  {key}: {json.dumps(value)}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("stack", nargs="?", default="dev", help="stack name (default: dev)")
+    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    parser.add_argument(
+        "--project-dir", type=Path, default=PROJECT_DIR, help="the Pulumi project to plan"
+    )
+    options = parser.parse_args(argv)
+    try:
+        synthesis = run_program(options.stack, project_dir=options.project_dir.resolve())
+    except ConfigFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except SynthesisError as failure:
+        print(f"error: {failure.cause}", file=sys.stderr)
+        return 2
+    plan = build_plan(synthesis)
+    print(json.dumps(plan, indent=2, sort_keys=False) if options.json else render_text(plan))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
