@@ -3,8 +3,10 @@
 import pulumi
 import pulumi_aws as aws
 
+from components.cluster import Cluster, ClusterArgs
 from components.naming import Naming
 from components.network import Network, NetworkArgs
+from components.registry import Registry, RegistryArgs
 from components.settings import load_settings
 
 settings = load_settings()
@@ -17,6 +19,19 @@ network = Network(
         settings=settings.network, naming=naming, region=settings.region, account_id=account_id
     ),
 )
+registry = Registry(
+    "registry",
+    RegistryArgs(settings=settings.registry, naming=naming, protect=settings.is_production),
+)
+cluster = Cluster(
+    "cluster",
+    ClusterArgs(
+        settings=settings.cluster,
+        naming=naming,
+        vpc_id=network.vpc_id,
+        private_subnet_ids=network.private_subnet_ids,
+    ),
+)
 
 pulumi.export("environment", settings.environment)
 pulumi.export("region", settings.region)
@@ -25,3 +40,8 @@ pulumi.export("vpcCidr", network.cidr_block)
 pulumi.export("availabilityZones", network.availability_zones)
 pulumi.export("publicSubnetIds", network.public_subnet_ids)
 pulumi.export("privateSubnetIds", network.private_subnet_ids)
+pulumi.export("repositoryUrls", registry.repository_urls)
+pulumi.export("clusterName", cluster.cluster_name)
+pulumi.export("clusterArn", cluster.cluster_arn)
+pulumi.export("capacityProviderNames", cluster.capacity_provider_names)
+pulumi.export("poolAsgNames", cluster.pool_asg_names)

@@ -125,6 +125,126 @@ class NetworkSettings(Settings):
         ]
 
 
+ACCOUNT_ID_PATTERN = r"^\d{12}$"
+KMS_KEY_ARN_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+$"
+REPOSITORY_NAME_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
+POOL_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"
+INSTANCE_TYPE_PATTERN = r"^[a-z][a-z0-9-]*\.[a-z0-9]+$"
+
+PATTERN_MEANINGS = {
+    ACCOUNT_ID_PATTERN: "a 12-digit AWS account id",
+    KMS_KEY_ARN_PATTERN: "a KMS key or alias ARN",
+    REPOSITORY_NAME_PATTERN: "a repository name (lowercase letters and digits, . _ - between)",
+    POOL_NAME_PATTERN: "a pool name (lowercase letter, then up to 30 letters, digits or -)",
+    INSTANCE_TYPE_PATTERN: "an EC2 instance type (like m7g.large)",
+}
+
+
+class LifecycleSettings(Settings):
+    keep_tagged_images: int = Field(
+        30, ge=1, le=1000, description="Tagged images kept per repository."
+    )
+    untagged_expiry_days: int = Field(
+        7, ge=1, le=3650, description="Days after which untagged images are expired."
+    )
+
+
+class RegistrySettings(Settings):
+    repositories: Annotated[
+        list[Annotated[str, Field(pattern=REPOSITORY_NAME_PATTERN, max_length=200)]],
+        AfterValidator(_unique),
+    ] = Field(default_factory=list, description="ECR repositories to create (names, lowercase).")
+    image_tag_mutability: Literal["MUTABLE", "IMMUTABLE"] = Field(
+        "IMMUTABLE", description="IMMUTABLE: a pushed tag can never point at another image."
+    )
+    kms_key_arn: Annotated[str, Field(pattern=KMS_KEY_ARN_PATTERN)] | None = Field(
+        None, description="Customer-managed KMS key; default: the AWS-managed ECR key."
+    )
+    lifecycle: LifecycleSettings = Field(
+        default_factory=LifecycleSettings, description="Image expiry rules."
+    )
+    force_delete: bool = Field(
+        False, description="Let `pulumi destroy` delete repositories that still hold images."
+    )
+    pull_account_ids: Annotated[
+        list[Annotated[str, Field(pattern=ACCOUNT_ID_PATTERN)]], AfterValidator(_unique)
+    ] = Field(default_factory=list, description="Other AWS accounts allowed to pull images.")
+
+
+class StrategyItem(Settings):
+    provider: str = Field(description="FARGATE, FARGATE_SPOT or the name of an EC2 pool.")
+    weight: int = Field(1, ge=0, le=1000, description="Relative share of tasks.")
+    base: int = Field(0, ge=0, le=100000, description="Tasks placed here first.")
+
+
+class Ec2PoolSettings(Settings):
+    name: str = Field(pattern=POOL_NAME_PATTERN, description="Pool name (lowercase).")
+    architecture: Literal["x86_64", "arm64"] = Field("x86_64", description="CPU architecture.")
+    instance_types: Annotated[
+        list[Annotated[str, Field(pattern=INSTANCE_TYPE_PATTERN)]],
+        Field(min_length=1, max_length=20),
+        AfterValidator(_unique),
+    ] = Field(description="Instance types the pool may launch.")
+    min_size: int = Field(0, ge=0, le=1000, description="Fewest instances.")
+    max_size: int = Field(ge=1, le=1000, description="Most instances.")
+    on_demand_base_capacity: int = Field(
+        0, ge=0, le=1000, description="Instances always on demand before Spot applies."
+    )
+    spot_percentage: int = Field(
+        0, ge=0, le=100, description="Share of instances above the base that are Spot."
+    )
+    target_capacity: int = Field(
+        100, ge=1, le=100, description="Managed scaling target utilisation (%)."
+    )
+    minimum_scaling_step_size: int = Field(
+        1, ge=1, le=10000, description="Fewest instances added at once."
+    )
+    maximum_scaling_step_size: int = Field(
+        10, ge=1, le=10000, description="Most instances added at once."
+    )
+    instance_warmup_seconds: int = Field(
+        180, ge=0, le=10000, description="Seconds before a new instance counts."
+    )
+    root_volume_gib: int = Field(30, ge=30, le=16384, description="Encrypted gp3 root volume size.")
+    detailed_monitoring: bool = Field(False, description="1-minute EC2 metrics.")
+    ssm_access: bool = Field(
+        False, description="Attach AmazonSSMManagedInstanceCore (Session Manager)."
+    )
+    container_stop_timeout_seconds: int = Field(
+        30, ge=1, le=120, description="ECS_CONTAINER_STOP_TIMEOUT: SIGTERM to SIGKILL."
+    )
+    force_delete: bool = Field(
+        False,
+        description="`pulumi destroy` terminates instances without waiting for ECS to drain them.",
+    )
+
+    @property
+    def spot(self) -> bool:
+        return self.spot_percentage > 0
+
+
+class ClusterSettings(Settings):
+    container_insights: Literal["enhanced", "enabled", "disabled"] = Field(
+        "enabled", description="CloudWatch Container Insights level."
+    )
+    exec_log_retention_days: RetentionDays = Field(
+        30, description="Retention of the ECS Exec session log group (days)."
+    )
+    default_task_architecture: Literal["x86_64", "arm64"] = Field(
+        "x86_64", description="Architecture tasks get unless they say otherwise."
+    )
+    default_strategy: Annotated[list[StrategyItem], Field(min_length=1, max_length=6)] = Field(
+        default_factory=lambda: [StrategyItem(provider="FARGATE", weight=1)],
+        description="Cluster default capacity provider strategy.",
+    )
+    ec2_pools: list[Ec2PoolSettings] = Field(
+        default_factory=list, description="EC2 Auto Scaling group capacity providers."
+    )
+
+    def pool(self, name: str) -> Ec2PoolSettings | None:
+        return next((p for p in self.ec2_pools if p.name == name), None)
+
+
 class PlatformConfig(Settings):
     """The `ecs-platform:*` keys of a stack file."""
 
@@ -136,6 +256,12 @@ class PlatformConfig(Settings):
         description="Extra tags on every resource (Project, Environment, ManagedBy are set).",
     )
     network: NetworkSettings = Field(description="The VPC.")
+    registry: RegistrySettings = Field(
+        default_factory=RegistrySettings, description="ECR repositories."
+    )
+    cluster: ClusterSettings = Field(
+        default_factory=ClusterSettings, description="The ECS cluster and its capacity."
+    )
 
 
 @dataclass(frozen=True)
@@ -166,6 +292,14 @@ class PlatformSettings:
     @property
     def network(self) -> NetworkSettings:
         return self.config.network
+
+    @property
+    def registry(self) -> RegistrySettings:
+        return self.config.registry
+
+    @property
+    def cluster(self) -> ClusterSettings:
+        return self.config.cluster
 
     @property
     def tags(self) -> dict[str, str]:
@@ -258,6 +392,8 @@ def _problems_from(error: ValidationError) -> list[rules.Problem]:
             message = f"unknown key (allowed: {', '.join(allowed)})"
         elif kind == "missing":
             message = "required key is missing"
+        elif kind == "string_pattern_mismatch" and item["ctx"]["pattern"] in PATTERN_MEANINGS:
+            message = f"{item['input']!r} is not {PATTERN_MEANINGS[item['ctx']['pattern']]}"
         elif kind in {"model_type", "dict_type", "model_attributes_type"}:
             message = f"expected a mapping of keys to values (got {item['input']!r})"
         else:

@@ -46,6 +46,7 @@ class Synthesis:
     stack: str
     resources: list[RecordedResource]
     outputs: dict[str, Any]
+    invokes: list[tuple[str, dict[str, Any]]]
 
     def of_type(self, type_: str) -> list[RecordedResource]:
         return [r for r in self.resources if r.type == type_]
@@ -151,7 +152,8 @@ def run_program(
     """Run `__main__.py` for `stack` under mocks; raise SynthesisError if the program raises."""
     project, config = load_config(stack, project_dir, stack_config)
     region = config.get("aws:region") or "us-east-1"
-    monitor = RecordingMonitor(AwsMocks(region=region, seed=f"{project}/{stack}"))
+    mocks = AwsMocks(region=region, seed=f"{project}/{stack}")
+    monitor = RecordingMonitor(mocks)
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -176,7 +178,12 @@ def run_program(
         loop.run_until_complete(loop.shutdown_default_executor())
         loop.close()
         monitor.close()
-    return Synthesis(stack=stack, resources=list(monitor.recorded), outputs=dict(outputs or {}))
+    return Synthesis(
+        stack=stack,
+        resources=list(monitor.recorded),
+        outputs=dict(outputs or {}),
+        invokes=list(mocks.invokes),
+    )
 
 
 def _drain(loop: asyncio.AbstractEventLoop) -> None:

@@ -63,6 +63,7 @@ class AwsMocks(Mocks):
         self.region = region
         self.seed = seed
         self.account_id = account_id
+        self.invokes: list[tuple[str, dict[str, Any]]] = []
 
     # -- resources ---------------------------------------------------------------------------
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
@@ -103,7 +104,10 @@ class AwsMocks(Mocks):
             resource_id = f"{prefixes.get(token, token.lower())}-{hexid}"
             kind = {"SecurityGroup": "security-group", "DefaultSecurityGroup": "security-group"}
             arn = self._arn("ec2", f"{kind.get(token, token.lower())}/{resource_id}")
-            return resource_id, {"arn": arn, "id": resource_id}
+            extra = {"arn": arn, "id": resource_id}
+            if token == "LaunchTemplate":
+                extra["latestVersion"] = 1
+            return resource_id, extra
         if module == "iam":
             kind = {"Role": "role", "Policy": "policy", "InstanceProfile": "instance-profile"}
             arn = self._arn("iam", f"{kind.get(token, token.lower())}/{name}", regional=False)
@@ -111,6 +115,20 @@ class AwsMocks(Mocks):
             return resource_id, {"arn": arn, "uniqueId": f"AROA{hexid.upper()}"}
         if module == "cloudwatch" and token == "LogGroup":
             return name, {"arn": self._arn("logs", f"log-group:{name}")}
+        if module == "ecr" and token == "Repository":
+            return name, {
+                "arn": self._arn("ecr", f"repository/{name}"),
+                "repositoryUrl": f"{self.account_id}.dkr.ecr.{self.region}.amazonaws.com/{name}",
+                "registryId": self.account_id,
+            }
+        if module == "ecs" and token in {"Cluster", "CapacityProvider"}:
+            kind = {"Cluster": "cluster", "CapacityProvider": "capacity-provider"}[token]
+            arn = self._arn("ecs", f"{kind}/{name}")
+            return (name if token == "CapacityProvider" else arn), {"arn": arn}
+        if module == "autoscaling" and token == "Group":
+            uuid = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[:4]}-{hexid[4:16]}"
+            arn = self._arn("autoscaling", f"autoScalingGroup:{uuid}:autoScalingGroupName/{name}")
+            return name, {"arn": arn}
         return name, {"arn": self._arn(module or "mock", f"{token.lower()}/{name}")}
 
     def _awsx_vpc(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
@@ -135,6 +153,7 @@ class AwsMocks(Mocks):
     # -- invokes -----------------------------------------------------------------------------
     def call(self, args: MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
         token = args.token
+        self.invokes.append((token, _tidy(dict(args.args))))
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {
                 "accountId": self.account_id,

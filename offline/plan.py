@@ -47,6 +47,32 @@ def _vpc(inputs: dict[str, Any]) -> Summary:
     }
 
 
+def _capacity_provider(inputs: dict[str, Any]) -> Summary:
+    provider = inputs.get("autoScalingGroupProvider") or {}
+    scaling = provider.get("managedScaling") or {}
+    return {
+        "name": inputs.get("name"),
+        "managedScaling": f"{scaling.get('status')} target {scaling.get('targetCapacity')}%",
+        "terminationProtection": provider.get("managedTerminationProtection"),
+        "draining": provider.get("managedDraining"),
+    }
+
+
+def _auto_scaling_group(inputs: dict[str, Any]) -> Summary:
+    policy = inputs.get("mixedInstancesPolicy") or {}
+    distribution = policy.get("instancesDistribution") or {}
+    overrides = (policy.get("launchTemplate") or {}).get("overrides") or []
+    return {
+        "name": inputs.get("name"),
+        "size": f"{inputs.get('minSize')}..{inputs.get('maxSize')}",
+        "instanceTypes": [o.get("instanceType") for o in overrides],
+        "onDemand": f"base {distribution.get('onDemandBaseCapacity')}, "
+        f"{distribution.get('onDemandPercentageAboveBaseCapacity')}% above base",
+        "protectFromScaleIn": inputs.get("protectFromScaleIn"),
+        "forceDelete": inputs.get("forceDelete"),
+    }
+
+
 SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
     "awsx:ec2:Vpc": _vpc,
     "aws:cloudwatch/logGroup:LogGroup": lambda i: {
@@ -78,8 +104,52 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
                 for s in json.loads(i.get("assumeRolePolicy") or "{}").get("Statement", [])
             }
         ),
-        "managedPolicies": [p.rsplit("/", 1)[-1] for p in i.get("managedPolicyArns") or []],
     },
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": lambda i: {
+        "policy": str(i.get("policyArn", "")).rsplit("/", 1)[-1],
+    },
+    "aws:ecr/repository:Repository": lambda i: {
+        "name": i.get("name"),
+        "tags": i.get("imageTagMutability"),
+        "scanOnPush": (i.get("imageScanningConfiguration") or {}).get("scanOnPush"),
+        "encryption": [e.get("encryptionType") for e in i.get("encryptionConfigurations") or []],
+        "forceDelete": i.get("forceDelete"),
+    },
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": lambda i: {
+        "rules": [r["description"] for r in json.loads(i.get("policy") or "{}").get("rules", [])],
+    },
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": lambda i: {
+        "pullers": [
+            principal
+            for s in json.loads(i.get("policy") or "{}").get("Statement", [])
+            for principal in s.get("Principal", {}).get("AWS", [])
+        ],
+    },
+    "aws:ecs/cluster:Cluster": lambda i: {
+        "name": i.get("name"),
+        "containerInsights": next(
+            (s["value"] for s in i.get("settings") or [] if s["name"] == "containerInsights"), None
+        ),
+    },
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": lambda i: {
+        "providers": i.get("capacityProviders"),
+        "defaultStrategy": [
+            f"{s['capacityProvider']} weight={s.get('weight')} base={s.get('base')}"
+            for s in i.get("defaultCapacityProviderStrategies") or []
+        ],
+    },
+    "aws:ecs/capacityProvider:CapacityProvider": _capacity_provider,
+    "aws:ec2/launchTemplate:LaunchTemplate": lambda i: {
+        "imdsv2": (i.get("metadataOptions") or {}).get("httpTokens"),
+        "hopLimit": (i.get("metadataOptions") or {}).get("httpPutResponseHopLimit"),
+        "rootVolume": [
+            f"{m['ebs'].get('volumeSize')} GiB {m['ebs'].get('volumeType')}"
+            f" encrypted={m['ebs'].get('encrypted')}"
+            for m in i.get("blockDeviceMappings") or []
+        ],
+        "publicIp": [n.get("associatePublicIpAddress") for n in i.get("networkInterfaces") or []],
+    },
+    "aws:autoscaling/group:Group": _auto_scaling_group,
     "aws:iam/rolePolicy:RolePolicy": lambda i: {
         "actions": sorted(
             {

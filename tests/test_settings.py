@@ -35,7 +35,7 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
     (
         "unknown top-level key",
         lambda c: c.update({"ecs-platform:netwrok": {}}),
-        "netwrok: unknown key (allowed: network, tags, tier)",
+        "netwrok: unknown key (allowed: cluster, network, registry, tags, tier)",
     ),
     (
         "invalid CIDR",

@@ -1,0 +1,292 @@
+"""The ECS cluster: Fargate, Fargate Spot and EC2 Auto Scaling group capacity providers.
+
+EC2 instances are only ever removed after ECS has drained them: every pool's capacity provider
+has managed scaling, managed termination protection and managed draining on, its ASG protects
+new instances from scale-in (ECS lifts the protection once an instance is empty) and leaves the
+desired capacity to ECS.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components import policies
+from components.naming import Naming
+from components.settings import ClusterSettings, Ec2PoolSettings
+
+ECS_INSTANCE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
+SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+AMI_PARAMETERS = {
+    "x86_64": "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
+    "arm64": "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id",
+}
+ROOT_DEVICE = "/dev/xvda"
+ASG_METRICS = [
+    "GroupDesiredCapacity",
+    "GroupInServiceInstances",
+    "GroupMaxSize",
+    "GroupMinSize",
+    "GroupPendingInstances",
+    "GroupTerminatingInstances",
+    "GroupTotalInstances",
+]
+
+
+@dataclass(frozen=True)
+class ClusterArgs:
+    settings: ClusterSettings
+    naming: Naming
+    vpc_id: pulumi.Input[str]
+    private_subnet_ids: pulumi.Input[Sequence[str]]
+
+
+def capacity_provider_name(naming: Naming, pool: str) -> str:
+    # Capacity provider names may not start with "ecs", "aws" or "fargate", so the pool leads.
+    return f"{pool}-{naming.prefix}"
+
+
+def ecs_agent_user_data(cluster_name: str, pool: Ec2PoolSettings) -> str:
+    """Base64 user data that writes /etc/ecs/ecs.config before the agent starts."""
+    settings = [
+        f"ECS_CLUSTER={cluster_name}",
+        "ECS_AWSVPC_BLOCK_IMDS=true",  # tasks must not borrow the instance role
+        f"ECS_CONTAINER_STOP_TIMEOUT={pool.container_stop_timeout_seconds}s",
+        "ECS_ENABLE_CONTAINER_METADATA=true",
+    ]
+    if pool.spot:
+        settings.append("ECS_ENABLE_SPOT_INSTANCE_DRAINING=true")
+    script = "\n".join(["#!/bin/bash", "cat <<'EOF' >> /etc/ecs/ecs.config", *settings, "EOF", ""])
+    return base64.b64encode(script.encode()).decode()
+
+
+class Cluster(pulumi.ComponentResource):
+    cluster_name: pulumi.Output[str]
+    cluster_arn: pulumi.Output[str]
+    capacity_provider_names: dict[str, str]
+    pool_asg_names: dict[str, pulumi.Output[str]]
+
+    def __init__(
+        self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("ecs-platform:cluster:Cluster", name, None, opts)
+        self._name = name
+        self._args = args
+        settings = args.settings
+        physical_name = args.naming.name()
+        child = pulumi.ResourceOptions(parent=self)
+
+        exec_logs = aws.cloudwatch.LogGroup(
+            f"{name}-exec-logs",
+            name=args.naming.log_group("ecs-exec"),
+            retention_in_days=settings.exec_log_retention_days,
+            tags=args.naming.tags("ecs-exec"),
+            opts=child,
+        )
+        self.exec_log_group_name = exec_logs.name
+        self.cluster = aws.ecs.Cluster(
+            name,
+            name=physical_name,
+            settings=[{"name": "containerInsights", "value": settings.container_insights}],
+            configuration={
+                "execute_command_configuration": {
+                    "logging": "OVERRIDE",
+                    "log_configuration": {
+                        "cloud_watch_log_group_name": exec_logs.name,
+                        "cloud_watch_encryption_enabled": False,
+                    },
+                }
+            },
+            tags=args.naming.tags(),
+            opts=child,
+        )
+        self.cluster_name = self.cluster.name
+        self.cluster_arn = self.cluster.arn
+
+        pool_providers: dict[str, aws.ecs.CapacityProvider] = {}
+        self.pool_groups: dict[str, aws.autoscaling.Group] = {}
+        for pool in settings.ec2_pools:
+            group, provider = self._pool(pool, physical_name)
+            self.pool_groups[pool.name] = group
+            pool_providers[pool.name] = provider
+
+        self.capacity_provider_names = {
+            "FARGATE": "FARGATE",
+            "FARGATE_SPOT": "FARGATE_SPOT",
+            **{pool: capacity_provider_name(args.naming, pool) for pool in pool_providers},
+        }
+        self.capacity_providers = aws.ecs.ClusterCapacityProviders(
+            name,
+            cluster_name=self.cluster.name,
+            capacity_providers=[p.name for p in pool_providers.values()]
+            + ["FARGATE", "FARGATE_SPOT"],
+            default_capacity_provider_strategies=[
+                {
+                    "capacity_provider": self.capacity_provider_names[item.provider],
+                    "weight": item.weight,
+                    "base": item.base,
+                }
+                for item in settings.default_strategy
+            ],
+            opts=child,
+        )
+        self.pool_asg_names = {pool: group.name for pool, group in self.pool_groups.items()}
+        self.register_outputs(
+            {
+                "clusterName": self.cluster_name,
+                "clusterArn": self.cluster_arn,
+                "capacityProviderNames": self.capacity_provider_names,
+                "poolAsgNames": self.pool_asg_names,
+            }
+        )
+
+    def _pool(
+        self, pool: Ec2PoolSettings, cluster_name: str
+    ) -> tuple[aws.autoscaling.Group, aws.ecs.CapacityProvider]:
+        args = self._args
+        naming = args.naming
+        logical = f"{self._name}-{pool.name}"
+        child = pulumi.ResourceOptions(parent=self)
+
+        role = aws.iam.Role(
+            f"{logical}-instance",
+            name=naming.name(pool.name, "instance"),
+            assume_role_policy=policies.assume_role("ec2.amazonaws.com"),
+            tags=naming.tags(pool.name, "instance"),
+            opts=child,
+        )
+        managed_policies = {"ecs": ECS_INSTANCE_POLICY}
+        if pool.ssm_access:
+            managed_policies["ssm"] = SSM_CORE_POLICY
+        for key, policy_arn in managed_policies.items():
+            aws.iam.RolePolicyAttachment(
+                f"{logical}-instance-{key}", role=role.name, policy_arn=policy_arn, opts=child
+            )
+        profile = aws.iam.InstanceProfile(
+            f"{logical}-instance",
+            name=naming.name(pool.name, "instance"),
+            role=role.name,
+            tags=naming.tags(pool.name, "instance"),
+            opts=child,
+        )
+        # Tasks use awsvpc and their own security groups; the instance itself only needs HTTPS
+        # out (ECS, ECR, S3, CloudWatch, SSM). DNS and time sync are not filtered by groups.
+        security_group = aws.ec2.SecurityGroup(
+            f"{logical}-instances",
+            name=naming.name(pool.name, "instances"),
+            description=f"ECS container instances of pool {pool.name}: no ingress, HTTPS out",
+            vpc_id=args.vpc_id,
+            ingress=[],
+            egress=[
+                {
+                    "description": "HTTPS to AWS APIs and registries",
+                    "protocol": "tcp",
+                    "from_port": 443,
+                    "to_port": 443,
+                    "cidr_blocks": ["0.0.0.0/0"],
+                }
+            ],
+            tags=naming.tags(pool.name, "instances"),
+            opts=child,
+        )
+        image_id = aws.ssm.get_parameter_output(
+            name=AMI_PARAMETERS[pool.architecture], opts=pulumi.InvokeOutputOptions(parent=self)
+        ).value
+        template = aws.ec2.LaunchTemplate(
+            logical,
+            name=naming.name(pool.name),
+            image_id=image_id,
+            iam_instance_profile={"arn": profile.arn},
+            metadata_options={
+                "http_endpoint": "enabled",
+                "http_tokens": "required",
+                "http_put_response_hop_limit": 1,
+            },
+            block_device_mappings=[
+                {
+                    "device_name": ROOT_DEVICE,
+                    "ebs": {
+                        "volume_size": pool.root_volume_gib,
+                        "volume_type": "gp3",
+                        "encrypted": "true",
+                        "delete_on_termination": "true",
+                    },
+                }
+            ],
+            network_interfaces=[
+                {
+                    "device_index": 0,
+                    "associate_public_ip_address": "false",
+                    "delete_on_termination": "true",
+                    "security_groups": [security_group.id],
+                }
+            ],
+            monitoring={"enabled": pool.detailed_monitoring},
+            user_data=ecs_agent_user_data(cluster_name, pool),
+            update_default_version=True,
+            tag_specifications=[
+                {"resource_type": kind, "tags": naming.tags(pool.name)}
+                for kind in ("instance", "volume")
+            ],
+            tags=naming.tags(pool.name),
+            opts=child,
+        )
+        group = aws.autoscaling.Group(
+            logical,
+            name=naming.name(pool.name),
+            vpc_zone_identifiers=args.private_subnet_ids,
+            min_size=pool.min_size,
+            max_size=pool.max_size,
+            protect_from_scale_in=True,
+            capacity_rebalance=pool.spot,
+            force_delete=pool.force_delete,
+            health_check_type="EC2",
+            default_instance_warmup=pool.instance_warmup_seconds,
+            enabled_metrics=ASG_METRICS,
+            mixed_instances_policy={
+                "instances_distribution": {
+                    "on_demand_base_capacity": pool.on_demand_base_capacity,
+                    "on_demand_percentage_above_base_capacity": 100 - pool.spot_percentage,
+                    "spot_allocation_strategy": "price-capacity-optimized",
+                },
+                "launch_template": {
+                    "launch_template_specification": {
+                        "launch_template_id": template.id,
+                        "version": "$Latest",
+                    },
+                    "overrides": [{"instance_type": t} for t in pool.instance_types],
+                },
+            },
+            tags=[
+                {"key": "AmazonECSManaged", "value": "true", "propagate_at_launch": True},
+                *[
+                    {"key": key, "value": value, "propagate_at_launch": True}
+                    for key, value in naming.tags(pool.name).items()
+                ],
+            ],
+            # ECS managed scaling owns the desired capacity; Pulumi must not reset it.
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCapacity"]),
+        )
+        provider = aws.ecs.CapacityProvider(
+            logical,
+            name=capacity_provider_name(naming, pool.name),
+            auto_scaling_group_provider={
+                "auto_scaling_group_arn": group.arn,
+                "managed_termination_protection": "ENABLED",
+                "managed_draining": "ENABLED",
+                "managed_scaling": {
+                    "status": "ENABLED",
+                    "target_capacity": pool.target_capacity,
+                    "minimum_scaling_step_size": pool.minimum_scaling_step_size,
+                    "maximum_scaling_step_size": pool.maximum_scaling_step_size,
+                    "instance_warmup_period": pool.instance_warmup_seconds,
+                },
+            },
+            tags=naming.tags(pool.name),
+            opts=child,
+        )
+        return group, provider

@@ -1,0 +1,59 @@
+"""Properties of the whole program: component structure, tags, outputs."""
+
+from __future__ import annotations
+
+from offline.harness import Synthesis
+
+# AWS offers no tags on these.
+UNTAGGABLE = {
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    "aws:ecr/repositoryPolicy:RepositoryPolicy",
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+}
+COMPONENTS = {
+    "ecs-platform:network:Network",
+    "ecs-platform:registry:Registry",
+    "ecs-platform:cluster:Cluster",
+}
+
+
+def test_every_resource_belongs_to_a_platform_component(synthesis: Synthesis) -> None:
+    stack_urn_suffix = "pulumi:pulumi:Stack::ecs-platform-" + synthesis.stack
+    for resource in synthesis.resources:
+        top = synthesis.top_component(resource)
+        assert top is not None, resource.name
+        assert top.type in COMPONENTS, resource.name
+        assert top.parent.endswith(stack_urn_suffix)
+    assert {r.type for r in synthesis.resources if r.parent.endswith(stack_urn_suffix)} == (
+        COMPONENTS
+    )
+
+
+def test_children_are_named_after_their_component(synthesis: Synthesis) -> None:
+    for resource in synthesis.resources:
+        top = synthesis.top_component(resource)
+        assert top is not None
+        assert resource.name == top.name or resource.name.startswith(f"{top.name}-")
+
+
+def test_every_taggable_resource_carries_the_stack_tags(stack: str, synthesis: Synthesis) -> None:
+    for resource in synthesis.resources:
+        if resource.type in UNTAGGABLE or not (resource.custom or resource.remote):
+            continue
+        tags = resource.inputs.get("tags")
+        assert tags is not None, resource.name
+        if isinstance(tags, list):  # Auto Scaling groups take a list of tag blocks
+            assert all(tag["propagateAtLaunch"] for tag in tags)
+            tags = {tag["key"]: tag["value"] for tag in tags}
+        assert tags["Environment"] == stack, resource.name
+        assert tags["Project"] == "ecs-platform"
+        assert tags["ManagedBy"] == "pulumi"
+        assert tags["Name"].startswith(f"ecs-platform-{stack}"), resource.name
+
+
+def test_only_production_protects_resources(synthesized) -> None:
+    assert not [r.name for r in synthesized("dev").resources if r.protect]
+    protected = sorted(r.type for r in synthesized("prod").resources if r.protect)
+    assert protected == ["aws:ecr/repository:Repository"] * 2
