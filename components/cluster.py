@@ -110,7 +110,7 @@ class Cluster(pulumi.ComponentResource):
         pool_providers: dict[str, aws.ecs.CapacityProvider] = {}
         self.pool_groups: dict[str, aws.autoscaling.Group] = {}
         for pool in settings.ec2_pools:
-            group, provider = self._pool(pool, physical_name)
+            group, provider = self._pool(pool)
             self.pool_groups[pool.name] = group
             pool_providers[pool.name] = provider
 
@@ -145,7 +145,7 @@ class Cluster(pulumi.ComponentResource):
         )
 
     def _pool(
-        self, pool: Ec2PoolSettings, cluster_name: str
+        self, pool: Ec2PoolSettings
     ) -> tuple[aws.autoscaling.Group, aws.ecs.CapacityProvider]:
         args = self._args
         naming = args.naming
@@ -195,7 +195,7 @@ class Cluster(pulumi.ComponentResource):
         )
         image_id = aws.ssm.get_parameter_output(
             name=AMI_PARAMETERS[pool.architecture], opts=pulumi.InvokeOutputOptions(parent=self)
-        ).value
+        ).insecure_value  # `.value` is always secret: AMI changes would show as [secret]
         template = aws.ec2.LaunchTemplate(
             logical,
             name=naming.name(pool.name),
@@ -226,7 +226,7 @@ class Cluster(pulumi.ComponentResource):
                 }
             ],
             monitoring={"enabled": pool.detailed_monitoring},
-            user_data=ecs_agent_user_data(cluster_name, pool),
+            user_data=self.cluster.name.apply(lambda name: ecs_agent_user_data(name, pool)),
             update_default_version=True,
             tag_specifications=[
                 {"resource_type": kind, "tags": naming.tags(pool.name)}

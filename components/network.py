@@ -21,6 +21,18 @@ GATEWAY_ENDPOINT_SERVICES = frozenset({"s3", "dynamodb"})
 HTTPS = 443
 
 
+def no_public_ip_on_launch(
+    args: pulumi.ResourceTransformArgs,
+) -> pulumi.ResourceTransformResult | None:
+    """awsx turns on mapPublicIpOnLaunch for public subnets; nothing here needs it (load
+    balancers and NAT gateways get their addresses anyway), and Security Hub EC2.15 flags it."""
+    if args.type_ != "aws:ec2/subnet:Subnet":
+        return None
+    return pulumi.ResourceTransformResult(
+        props={**args.props, "mapPublicIpOnLaunch": False}, opts=args.opts
+    )
+
+
 @dataclass(frozen=True)
 class NetworkArgs:
     settings: NetworkSettings
@@ -63,7 +75,7 @@ class Network(pulumi.ComponentResource):
                 ),
             ],
             tags=args.naming.tags("vpc"),
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, transforms=[no_public_ip_on_launch]),
         )
         self.vpc_id = self.vpc.vpc_id
         self.cidr_block = settings.cidr
@@ -113,7 +125,7 @@ class Network(pulumi.ComponentResource):
             tags=args.naming.tags("vpc-flow-logs"),
             opts=child,
         )
-        aws.iam.RolePolicy(
+        role_policy = aws.iam.RolePolicy(
             f"{name}-flow-logs",
             role=role.id,
             policy=policies.document(
@@ -139,7 +151,8 @@ class Network(pulumi.ComponentResource):
             iam_role_arn=role.arn,
             max_aggregation_interval=60,
             tags=args.naming.tags("vpc-flow-log"),
-            opts=child,
+            # delivery starts at once: the role must already be allowed to write
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy]),
         )
 
     def _endpoints(

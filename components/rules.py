@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 RESERVED_PROVIDER_PREFIXES = ("aws", "ecs", "fargate")
+NO_NAT_ENDPOINTS = ("s3", "ecr.api", "ecr.dkr", "logs")
+EC2_POOL_ENDPOINTS = ("ecs", "ecs-agent", "ecs-telemetry")
 PRODUCTION_MIN_AZS = 2
 PRODUCTION_MIN_LOG_RETENTION_DAYS = 365
 
@@ -87,6 +89,22 @@ def image_pulls_need_s3(settings: PlatformSettings) -> Iterable[Problem]:
         yield Problem(
             "network.endpoints",
             "ecr.dkr needs the s3 gateway endpoint too (ECR serves image layers from S3)",
+        )
+
+
+def private_subnets_reach_aws_without_nat(settings: PlatformSettings) -> Iterable[Problem]:
+    """With no NAT gateway, tasks and instances reach AWS only through endpoints."""
+    if settings.network.nat_gateways != "none":
+        return
+    needed = list(NO_NAT_ENDPOINTS)
+    if settings.cluster.ec2_pools:
+        needed += EC2_POOL_ENDPOINTS
+    missing = [service for service in needed if service not in settings.network.endpoints]
+    if missing:
+        yield Problem(
+            "network.endpoints",
+            f"natGateways is none, so private subnets need endpoints for {', '.join(missing)}"
+            " (image pulls, logs" + (", ECS agent" if settings.cluster.ec2_pools else "") + ")",
         )
 
 
@@ -259,6 +277,7 @@ RULES: tuple[Callable[[PlatformSettings], Iterable[Problem]], ...] = (
     availability_zones_in_region,
     subnets_fit_in_vpc,
     image_pulls_need_s3,
+    private_subnets_reach_aws_without_nat,
     production_network,
     production_registry,
     cluster_strategy,

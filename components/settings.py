@@ -33,7 +33,7 @@ REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 AZ_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$")
 INTERFACE_ENDPOINTS = (
     "ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages", "ec2messages",
-    "sts", "kms", "sqs", "monitoring",
+    "sts", "kms", "sqs", "monitoring", "ecs", "ecs-agent", "ecs-telemetry",
 )  # fmt: skip
 GATEWAY_ENDPOINTS = ("s3", "dynamodb")
 
@@ -126,14 +126,15 @@ class NetworkSettings(Settings):
 
 
 ACCOUNT_ID_PATTERN = r"^\d{12}$"
-KMS_KEY_ARN_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+$"
+# A key ARN, not an alias: ECR stores the key ARN, so an alias would force a replacement each run.
+KMS_KEY_ARN_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$"
 REPOSITORY_NAME_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
 POOL_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"
 INSTANCE_TYPE_PATTERN = r"^[a-z][a-z0-9-]*\.[a-z0-9]+$"
 
 PATTERN_MEANINGS = {
     ACCOUNT_ID_PATTERN: "a 12-digit AWS account id",
-    KMS_KEY_ARN_PATTERN: "a KMS key or alias ARN",
+    KMS_KEY_ARN_PATTERN: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not an alias)",
     REPOSITORY_NAME_PATTERN: "a repository name (lowercase letters and digits, . _ - between)",
     POOL_NAME_PATTERN: "a pool name (lowercase letter, then up to 30 letters, digits or -)",
     INSTANCE_TYPE_PATTERN: "an EC2 instance type (like m7g.large)",

@@ -35,6 +35,7 @@ class RecordedResource:
     retain_on_delete: bool = False
     ignore_changes: list[str] = field(default_factory=list)
     dependencies: list[str] = field(default_factory=list)
+    transforms: int = 0
 
     @property
     def is_component(self) -> bool:
@@ -243,6 +244,7 @@ class RecordingMonitor(MockMonitor):
                 retain_on_delete=bool(request.retainOnDelete),
                 ignore_changes=list(request.ignoreChanges),
                 dependencies=list(request.dependencies),
+                transforms=len(request.transforms),
             )
         )
         response_object = _sync_await(rpc.serialize_properties(state, {}))

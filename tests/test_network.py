@@ -136,3 +136,56 @@ def test_interface_endpoint_group_admits_only_https_from_the_vpc(synthesized) ->
     for endpoint in prod.of_type(ENDPOINT):
         if endpoint.inputs["vpcEndpointType"] == "Interface":
             assert endpoint.inputs["securityGroupIds"] == [group.outputs["id"]]
+
+
+def test_flow_log_waits_for_its_role_policy(synthesis: Synthesis) -> None:
+    flow_log = synthesis.one("aws:ec2/flowLog:FlowLog")
+    role_policy = synthesis.one("aws:iam/rolePolicy:RolePolicy", "network-flow-logs")
+    assert role_policy.urn in flow_log.dependencies
+
+
+def test_public_subnets_do_not_auto_assign_public_ips(synthesis: Synthesis) -> None:
+    import pulumi
+
+    from components.network import no_public_ip_on_launch
+
+    assert synthesis.one(VPC).transforms == 1  # awsx's children pass through the transform
+
+    def transform(type_: str) -> pulumi.ResourceTransformResult | None:
+        args = pulumi.ResourceTransformArgs(
+            custom=True,
+            type_=type_,
+            name="network-vpc-public-1",
+            props={"mapPublicIpOnLaunch": True, "cidrBlock": "10.10.0.0/24"},
+            opts=pulumi.ResourceOptions(),
+        )
+        return no_public_ip_on_launch(args)
+
+    result = transform("aws:ec2/subnet:Subnet")
+    assert result is not None
+    assert result.props == {"mapPublicIpOnLaunch": False, "cidrBlock": "10.10.0.0/24"}
+    assert transform("aws:ec2/routeTable:RouteTable") is None
+
+
+def test_without_nat_the_needed_endpoints_are_required() -> None:
+    from offline.harness import SynthesisError, run_program
+
+    config = stack_config("dev")
+    config["ecs-platform:network"].update(natGateways="none", endpoints=["s3"])
+    try:
+        run_program("dev", stack_config=config)
+    except SynthesisError as failure:
+        assert str(failure.cause).splitlines()[1:] == [
+            "Pulumi.dev.yaml: network.endpoints: natGateways is none, so private subnets need"
+            " endpoints for ecr.api, ecr.dkr, logs, ecs, ecs-agent, ecs-telemetry (image pulls,"
+            " logs, ECS agent)"
+        ]
+        assert failure.resources == []
+    else:
+        raise AssertionError("a NAT-less network without endpoints was accepted")
+
+    needed = ["s3", "ecr.api", "ecr.dkr", "logs", "ecs", "ecs-agent", "ecs-telemetry"]
+    config["ecs-platform:network"]["endpoints"] = needed
+    synthesis = run_program("dev", stack_config=config)
+    assert synthesis.one(VPC).inputs["natGateways"] == {"strategy": "None"}
+    assert len(synthesis.of_type(ENDPOINT)) == len(needed)

@@ -109,3 +109,15 @@ def test_pull_account_ids_must_be_twelve_digits(bad_account: str) -> None:
         f"Pulumi.dev.yaml: registry.pullAccountIds[0]: {bad_account!r} is not a 12-digit AWS"
         " account id"
     )
+
+
+def test_kms_alias_is_refused_because_ecr_stores_the_key_arn() -> None:
+    config = stack_config("prod")
+    alias = "arn:aws:kms:eu-west-1:123456789012:alias/ecr"
+    config["ecs-platform:registry"]["kmsKeyArn"] = alias
+    with pytest.raises(SynthesisError) as failure:
+        run_program("prod", stack_config=config)
+    assert str(failure.value.cause).splitlines()[1] == (
+        f"Pulumi.prod.yaml: registry.kmsKeyArn: {alias!r} is not a KMS key ARN"
+        " (arn:aws:kms:<region>:<account>:key/<id>; not an alias)"
+    )

@@ -113,8 +113,8 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
         "unknown endpoint",
         network(lambda n: n.update(endpoints=["s3", "ecr"])),
         "network.endpoints[1]: Input should be 's3', 'dynamodb', 'ecr.api', 'ecr.dkr', 'logs',"
-        " 'secretsmanager', 'ssm', 'ssmmessages', 'ec2messages', 'sts', 'kms', 'sqs' or"
-        " 'monitoring' (got 'ecr')",
+        " 'secretsmanager', 'ssm', 'ssmmessages', 'ec2messages', 'sts', 'kms', 'sqs',"
+        " 'monitoring', 'ecs', 'ecs-agent' or 'ecs-telemetry' (got 'ecr')",
     ),
     (
         "missing region",
