@@ -4,6 +4,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.cluster import Cluster, ClusterArgs
+from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.naming import Naming
 from components.network import Network, NetworkArgs
 from components.registry import Registry, RegistryArgs
@@ -32,6 +33,19 @@ cluster = Cluster(
         private_subnet_ids=network.private_subnet_ids,
     ),
 )
+load_balancer = LoadBalancer(
+    "alb",
+    LoadBalancerArgs(
+        settings=settings.load_balancer,
+        naming=naming,
+        vpc_id=network.vpc_id,
+        vpc_cidr=network.cidr_block,
+        public_subnet_ids=network.public_subnet_ids,
+        private_subnet_ids=network.private_subnet_ids,
+        account_id=account_id,
+        protect=settings.is_production,
+    ),
+)
 
 pulumi.export("environment", settings.environment)
 pulumi.export("region", settings.region)
@@ -45,3 +59,4 @@ pulumi.export("clusterName", cluster.cluster_name)
 pulumi.export("clusterArn", cluster.cluster_arn)
 pulumi.export("capacityProviderNames", cluster.capacity_provider_names)
 pulumi.export("poolAsgNames", cluster.pool_asg_names)
+pulumi.export("loadBalancerDnsName", load_balancer.dns_name)

@@ -1,8 +1,8 @@
 """The one builder for IAM policy documents (identity, trust and resource policies).
 
 Documents are JSON strings built with `pulumi.Output.json_dumps`, so ARNs that are still
-outputs can be used directly. Statements never use `*` actions; a `*` resource is passed in
-explicitly by the caller where AWS requires it.
+outputs can be used directly. Allow statements never use `*` actions (Deny
+guard rails may); a `*` resource is passed in explicitly by the caller where AWS requires it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def statement(
     conditions: Mapping[str, Mapping[str, Any]] | None = None,
     sid: str | None = None,
 ) -> Statement:
-    if any(action == "*" or action.endswith(":*") for action in actions):
+    if effect == "Allow" and any(action == "*" or action.endswith(":*") for action in actions):
         raise ValueError(f"wildcard actions are not allowed in policies: {list(actions)}")
     result: Statement = {"Effect": effect, "Action": sorted(set(actions))}
     if sid:

@@ -273,6 +273,30 @@ def production_cluster(settings: PlatformSettings) -> Iterable[Problem]:
             )
 
 
+def load_balancer_listeners(settings: PlatformSettings) -> Iterable[Problem]:
+    balancer = settings.load_balancer
+    if balancer.certificate_arn is None and not balancer.allow_plain_http:
+        yield Problem(
+            "loadBalancer.certificateArn",
+            "required: HTTPS needs a certificate (or set allowPlainHttp: true in development)",
+        )
+    if balancer.certificate_arn and balancer.certificate_arn.split(":")[3] != settings.region:
+        yield Problem(
+            "loadBalancer.certificateArn",
+            f"the certificate must be in the stack's region {settings.region} (aws:region)",
+        )
+    if not settings.is_production:
+        return
+    if balancer.allow_plain_http:
+        yield Problem("loadBalancer.allowPlainHttp", "tier production serves HTTPS only")
+    if not balancer.deletion_protection:
+        yield Problem(
+            "loadBalancer.deletionProtection", "tier production turns deletion protection on"
+        )
+    if not balancer.access_logs.enabled:
+        yield Problem("loadBalancer.accessLogs.enabled", "tier production keeps access logs")
+
+
 RULES: tuple[Callable[[PlatformSettings], Iterable[Problem]], ...] = (
     availability_zones_in_region,
     subnets_fit_in_vpc,
@@ -283,4 +307,5 @@ RULES: tuple[Callable[[PlatformSettings], Iterable[Problem]], ...] = (
     cluster_strategy,
     ec2_pools,
     production_cluster,
+    load_balancer_listeners,
 )

@@ -131,8 +131,15 @@ KMS_KEY_ARN_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$
 REPOSITORY_NAME_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
 POOL_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"
 INSTANCE_TYPE_PATTERN = r"^[a-z][a-z0-9-]*\.[a-z0-9]+$"
+CERTIFICATE_ARN_PATTERN = r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$"
+TLS_POLICIES = (
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+)
 
 PATTERN_MEANINGS = {
+    CERTIFICATE_ARN_PATTERN: "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/)",
     ACCOUNT_ID_PATTERN: "a 12-digit AWS account id",
     KMS_KEY_ARN_PATTERN: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not an alias)",
     REPOSITORY_NAME_PATTERN: "a repository name (lowercase letters and digits, . _ - between)",
@@ -246,6 +253,35 @@ class ClusterSettings(Settings):
         return next((p for p in self.ec2_pools if p.name == name), None)
 
 
+class AccessLogSettings(Settings):
+    enabled: bool = Field(False, description="Write ALB access logs to an S3 bucket (ELB.5).")
+    expiry_days: int = Field(90, ge=1, le=3650, description="Days access log objects are kept.")
+
+
+class LoadBalancerSettings(Settings):
+    internal: bool = Field(False, description="Internal ALB in the private subnets.")
+    certificate_arn: Annotated[str, Field(pattern=CERTIFICATE_ARN_PATTERN)] | None = Field(
+        None, description="ACM certificate: HTTPS on 443 and HTTP only redirects."
+    )
+    allow_plain_http: bool = Field(
+        False, description="Serve plain HTTP when there is no certificate (development only)."
+    )
+    ingress_cidrs: Annotated[list[Cidr], Field(min_length=1), AfterValidator(_unique)] = Field(
+        default_factory=lambda: ["0.0.0.0/0"], description="Who may reach the listeners."
+    )
+    idle_timeout_seconds: int = Field(60, ge=1, le=4000, description="Connection idle timeout.")
+    desync_mitigation_mode: Literal["defensive", "strictest"] = Field(
+        "defensive", description="HTTP desync protection (ELB.12)."
+    )
+    ssl_policy: Literal[TLS_POLICIES] = Field(  # type: ignore[valid-type]
+        TLS_POLICIES[0], description="TLS policy of the HTTPS listener."
+    )
+    deletion_protection: bool = Field(False, description="Refuse to delete the ALB (ELB.6).")
+    access_logs: AccessLogSettings = Field(
+        default_factory=AccessLogSettings, description="Access logs to S3."
+    )
+
+
 class PlatformConfig(Settings):
     """The `ecs-platform:*` keys of a stack file."""
 
@@ -262,6 +298,9 @@ class PlatformConfig(Settings):
     )
     cluster: ClusterSettings = Field(
         default_factory=ClusterSettings, description="The ECS cluster and its capacity."
+    )
+    load_balancer: LoadBalancerSettings = Field(
+        default_factory=LoadBalancerSettings, description="The environment's ALB."
     )
 
 
@@ -301,6 +340,10 @@ class PlatformSettings:
     @property
     def cluster(self) -> ClusterSettings:
         return self.config.cluster
+
+    @property
+    def load_balancer(self) -> LoadBalancerSettings:
+        return self.config.load_balancer
 
     @property
     def tags(self) -> dict[str, str]:

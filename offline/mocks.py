@@ -18,6 +18,7 @@ from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 MOCK_ACCOUNT_ID = "123456789012"  # the documentation example account, never a real one
 MOCK_AMI_ID = "ami-0123456789abcdef0"
+MOCK_ELB_ACCOUNT_ARN = "arn:aws:iam::000000000000:root"  # the real one is per region
 
 
 @dataclass
@@ -126,6 +127,19 @@ class AwsMocks(Mocks):
             kind = {"Cluster": "cluster", "CapacityProvider": "capacity-provider"}[token]
             arn = self._arn("ecs", f"{kind}/{name}")
             return (name if token == "CapacityProvider" else arn), {"arn": arn}
+        if module == "lb" and token == "LoadBalancer":
+            suffix = f"app/{name}/{hexid[:16]}"
+            return self._arn("elasticloadbalancing", f"loadbalancer/{suffix}"), {
+                "arn": self._arn("elasticloadbalancing", f"loadbalancer/{suffix}"),
+                "arnSuffix": suffix,
+                "dnsName": f"{name}-{hexid[:10]}.{self.region}.elb.amazonaws.com",
+                "zoneId": "Z32O12XQLNTSW2",
+            }
+        if module == "lb" and token == "Listener":
+            arn = self._arn("elasticloadbalancing", f"listener/app/{logical}/{hexid[:16]}")
+            return arn, {"arn": arn}
+        if module == "s3" and token == "Bucket":
+            return name, {"arn": f"arn:aws:s3:::{name}", "bucket": name}
         if module == "autoscaling" and token == "Group":
             uuid = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[:4]}-{hexid[4:16]}"
             arn = self._arn("autoscaling", f"autoScalingGroup:{uuid}:autoScalingGroupName/{name}")
@@ -178,6 +192,8 @@ class AwsMocks(Mocks):
                 "vpcId": args.args.get("vpcId"),
                 "id": self.region,
             }
+        if token == "aws:elb/getServiceAccount:getServiceAccount":
+            return {"arn": MOCK_ELB_ACCOUNT_ARN, "id": "000000000000"}
         if token == "aws:ssm/getParameter:getParameter":
             return {
                 "name": args.args.get("name"),

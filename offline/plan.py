@@ -150,6 +150,22 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
         "publicIp": [n.get("associatePublicIpAddress") for n in i.get("networkInterfaces") or []],
     },
     "aws:autoscaling/group:Group": _auto_scaling_group,
+    "aws:lb/loadBalancer:LoadBalancer": lambda i: {
+        "name": i.get("name"),
+        "internal": i.get("internal"),
+        "dropInvalidHeaders": i.get("dropInvalidHeaderFields"),
+        "desyncMitigation": i.get("desyncMitigationMode"),
+        "deletionProtection": i.get("enableDeletionProtection"),
+        "accessLogs": (i.get("accessLogs") or {}).get("enabled", False),
+    },
+    "aws:lb/listener:Listener": lambda i: {
+        "listen": f"{i.get('protocol')}:{i.get('port')}",
+        "tlsPolicy": i.get("sslPolicy"),
+        "default": [
+            a.get("type") + (f" to {a['redirect'].get('protocol')}" if a.get("redirect") else "")
+            for a in i.get("defaultActions") or []
+        ],
+    },
     "aws:iam/rolePolicy:RolePolicy": lambda i: {
         "actions": sorted(
             {

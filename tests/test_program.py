@@ -11,11 +11,16 @@ UNTAGGABLE = {
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     "aws:ecr/repositoryPolicy:RepositoryPolicy",
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketPolicy:BucketPolicy",
 }
 COMPONENTS = {
     "ecs-platform:network:Network",
     "ecs-platform:registry:Registry",
     "ecs-platform:cluster:Cluster",
+    "ecs-platform:loadBalancer:LoadBalancer",
 }
 
 
@@ -56,4 +61,9 @@ def test_every_taggable_resource_carries_the_stack_tags(stack: str, synthesis: S
 def test_only_production_protects_resources(synthesized) -> None:
     assert not [r.name for r in synthesized("dev").resources if r.protect]
     protected = sorted(r.type for r in synthesized("prod").resources if r.protect)
-    assert protected == ["aws:ecr/repository:Repository"] * 2
+    assert protected == [
+        "aws:ecr/repository:Repository",
+        "aws:ecr/repository:Repository",
+        "aws:lb/loadBalancer:LoadBalancer",
+        "aws:s3/bucket:Bucket",
+    ]

@@ -35,7 +35,7 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
     (
         "unknown top-level key",
         lambda c: c.update({"ecs-platform:netwrok": {}}),
-        "netwrok: unknown key (allowed: cluster, network, registry, tags, tier)",
+        "netwrok: unknown key (allowed: cluster, loadBalancer, network, registry, tags, tier)",
     ),
     (
         "invalid CIDR",
@@ -216,6 +216,7 @@ def test_defaults_fill_what_the_stack_file_leaves_out() -> None:
             "aws:region": "us-east-1",
             "ecs-platform:tier": "development",
             "ecs-platform:network": '{"cidr": "10.0.0.0/16", "availabilityZones": ["us-east-1a"]}',
+            "ecs-platform:loadBalancer": '{"allowPlainHttp": true}',
         },
         project="ecs-platform",
         stack="sandbox",
@@ -245,6 +246,7 @@ def test_scalars_arrive_as_strings_and_are_coerced() -> None:
                 '{"cidr": "10.0.0.0/16", "availabilityZones": ["eu-west-1a"],'
                 ' "privateSubnetMask": "19"}'
             ),
+            "ecs-platform:loadBalancer": '{"allowPlainHttp": "true"}',
         },
         project="ecs-platform",
         stack="dev",

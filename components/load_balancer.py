@@ -1,0 +1,231 @@
+"""The environment's Application Load Balancer: HTTPS with a modern TLS policy, HTTP that only
+redirects, a 404 for anything no service claims, and optional access logs to S3."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components import policies
+from components.naming import Naming
+from components.settings import LoadBalancerSettings
+
+HTTP, HTTPS = 80, 443
+NOT_FOUND = {
+    "type": "fixed-response",
+    "fixed_response": {
+        "content_type": "text/plain",
+        "message_body": "Not Found",
+        "status_code": "404",
+    },
+}
+# Regions opened since August 2022 deliver logs as this service, older ones as a regional ELB
+# account: the bucket policy admits both, so one template serves every region.
+LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
+
+
+@dataclass(frozen=True)
+class LoadBalancerArgs:
+    settings: LoadBalancerSettings
+    naming: Naming
+    vpc_id: pulumi.Input[str]
+    vpc_cidr: str
+    public_subnet_ids: pulumi.Input[Sequence[str]]
+    private_subnet_ids: pulumi.Input[Sequence[str]]
+    account_id: pulumi.Input[str]
+    protect: bool
+
+
+class LoadBalancer(pulumi.ComponentResource):
+    arn: pulumi.Output[str]
+    arn_suffix: pulumi.Output[str]
+    dns_name: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+    listener_arn: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("ecs-platform:loadBalancer:LoadBalancer", name, None, opts)
+        settings = args.settings
+        child = pulumi.ResourceOptions(parent=self)
+        https = settings.certificate_arn is not None
+        ports = [HTTP, HTTPS] if https else [HTTP]
+
+        self.security_group = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            name=args.naming.name("alb"),
+            description="ALB listeners from the configured CIDRs; out only into the VPC",
+            vpc_id=args.vpc_id,
+            ingress=[
+                {
+                    "description": f"listener {port}",
+                    "protocol": "tcp",
+                    "from_port": port,
+                    "to_port": port,
+                    "cidr_blocks": list(settings.ingress_cidrs),
+                }
+                for port in ports
+            ],
+            egress=[
+                {
+                    "description": "to targets in the VPC",
+                    "protocol": "tcp",
+                    "from_port": 0,
+                    "to_port": 65535,
+                    "cidr_blocks": [args.vpc_cidr],
+                }
+            ],
+            tags=args.naming.tags("alb"),
+            opts=child,
+        )
+        access_logs = self._access_log_bucket(name, args) if settings.access_logs.enabled else None
+        self.load_balancer = aws.lb.LoadBalancer(
+            name,
+            name=args.naming.name(),
+            load_balancer_type="application",
+            internal=settings.internal,
+            subnets=args.private_subnet_ids if settings.internal else args.public_subnet_ids,
+            security_groups=[self.security_group.id],
+            drop_invalid_header_fields=True,
+            desync_mitigation_mode=settings.desync_mitigation_mode,
+            idle_timeout=settings.idle_timeout_seconds,
+            enable_deletion_protection=settings.deletion_protection,
+            access_logs=(
+                {"bucket": access_logs.bucket, "enabled": True, "prefix": "alb"}
+                if access_logs is not None
+                else None
+            ),
+            tags=args.naming.tags("alb"),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )
+        if https:
+            self.listener = aws.lb.Listener(
+                f"{name}-https",
+                load_balancer_arn=self.load_balancer.arn,
+                port=HTTPS,
+                protocol="HTTPS",
+                ssl_policy=settings.ssl_policy,
+                certificate_arn=settings.certificate_arn,
+                default_actions=[NOT_FOUND],
+                tags=args.naming.tags("alb", "https"),
+                opts=child,
+            )
+            aws.lb.Listener(
+                f"{name}-http",
+                load_balancer_arn=self.load_balancer.arn,
+                port=HTTP,
+                protocol="HTTP",
+                default_actions=[
+                    {
+                        "type": "redirect",
+                        "redirect": {
+                            "port": str(HTTPS),
+                            "protocol": "HTTPS",
+                            "status_code": "HTTP_301",
+                        },
+                    }
+                ],
+                tags=args.naming.tags("alb", "http"),
+                opts=child,
+            )
+        else:
+            self.listener = aws.lb.Listener(
+                f"{name}-http",
+                load_balancer_arn=self.load_balancer.arn,
+                port=HTTP,
+                protocol="HTTP",
+                default_actions=[NOT_FOUND],
+                tags=args.naming.tags("alb", "http"),
+                opts=child,
+            )
+
+        self.arn = self.load_balancer.arn
+        self.arn_suffix = self.load_balancer.arn_suffix
+        self.dns_name = self.load_balancer.dns_name
+        self.security_group_id = self.security_group.id
+        self.listener_arn = self.listener.arn
+        self.register_outputs(
+            {
+                "arn": self.arn,
+                "dnsName": self.dns_name,
+                "securityGroupId": self.security_group_id,
+                "listenerArn": self.listener_arn,
+            }
+        )
+
+    def _access_log_bucket(self, name: str, args: LoadBalancerArgs) -> aws.s3.Bucket:
+        child = pulumi.ResourceOptions(parent=self)
+        bucket = aws.s3.Bucket(
+            f"{name}-access-logs",
+            bucket=args.naming.name("alb-logs"),
+            force_destroy=not args.protect,
+            tags=args.naming.tags("alb-logs"),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )
+        aws.s3.BucketPublicAccessBlock(
+            f"{name}-access-logs",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        # ALB log delivery supports only SSE-S3.
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-access-logs",
+            bucket=bucket.id,
+            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
+            opts=child,
+        )
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-access-logs",
+            bucket=bucket.id,
+            rules=[
+                {
+                    "id": "expire-access-logs",
+                    "status": "Enabled",
+                    "filter": {"prefix": ""},
+                    "expiration": {"days": args.settings.access_logs.expiry_days},
+                }
+            ],
+            opts=child,
+        )
+        elb_account = aws.elb.get_service_account_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        ).arn
+        log_objects = pulumi.Output.concat(bucket.arn, "/alb/AWSLogs/", args.account_id, "/*")
+        aws.s3.BucketPolicy(
+            f"{name}-access-logs",
+            bucket=bucket.id,
+            policy=policies.document(
+                [
+                    policies.statement(
+                        ["s3:PutObject"],
+                        [log_objects],
+                        sid="ElbLogDeliveryService",
+                        principals={"Service": LOG_DELIVERY_SERVICE},
+                    ),
+                    policies.statement(
+                        ["s3:PutObject"],
+                        [log_objects],
+                        sid="ElbLogDeliveryAccount",
+                        principals={"AWS": elb_account},
+                    ),
+                    policies.statement(
+                        ["s3:*"],
+                        [bucket.arn, pulumi.Output.concat(bucket.arn, "/*")],
+                        effect="Deny",
+                        sid="DenyInsecureTransport",
+                        principals={"AWS": "*"},
+                        conditions={"Bool": {"aws:SecureTransport": "false"}},
+                    ),
+                ]
+            ),
+            opts=child,
+        )
+        return bucket
