@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
-from offline.harness import Synthesis, run_program
+from offline.harness import Synthesis, SynthesisError, read_stack_config, run_program
 
 STACKS = ("dev", "prod")
 
@@ -31,3 +32,19 @@ def stack(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def synthesis(stack: str, synthesized: Callable[[str], Synthesis]) -> Synthesis:
     return synthesized(stack)
+
+
+def refused(stack: str, change: Callable[[dict[str, Any]], Any]) -> SynthesisError:
+    """Run the stack with `change` applied to its stack file; the program must refuse it."""
+    config = read_stack_config(stack)
+    change(config)
+    with pytest.raises(SynthesisError) as failure:
+        run_program(stack, stack_config=config)
+    return failure.value
+
+
+def problems(stack: str, change: Callable[[dict[str, Any]], Any]) -> list[str]:
+    """The problem lines of a refused change, after asserting nothing was registered."""
+    failure = refused(stack, change)
+    assert failure.resources == []
+    return str(failure.cause).splitlines()[1:]

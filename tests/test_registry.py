@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from offline.harness import Synthesis, SynthesisError, run_program
+from offline.harness import Synthesis, run_program
 from offline.harness import read_stack_config as stack_config
+
+from conftest import problems
 
 REPOSITORY = "aws:ecr/repository:Repository"
 
@@ -101,23 +103,19 @@ def test_cross_account_pull_grants_only_pull_actions_to_only_those_accounts() ->
 
 @pytest.mark.parametrize("bad_account", ["12345", "abcdefghijkl"])
 def test_pull_account_ids_must_be_twelve_digits(bad_account: str) -> None:
-    config = stack_config("dev")
-    config["ecs-platform:registry"]["pullAccountIds"] = [bad_account]
-    with pytest.raises(SynthesisError) as failure:
-        run_program("dev", stack_config=config)
-    assert str(failure.value.cause).splitlines()[1] == (
+    lines = problems(
+        "dev", lambda c: c["ecs-platform:registry"].update(pullAccountIds=[bad_account])
+    )
+    assert lines[0] == (
         f"Pulumi.dev.yaml: registry.pullAccountIds[0]: {bad_account!r} is not a 12-digit AWS"
         " account id"
     )
 
 
 def test_kms_alias_is_refused_because_ecr_stores_the_key_arn() -> None:
-    config = stack_config("prod")
     alias = "arn:aws:kms:eu-west-1:123456789012:alias/ecr"
-    config["ecs-platform:registry"]["kmsKeyArn"] = alias
-    with pytest.raises(SynthesisError) as failure:
-        run_program("prod", stack_config=config)
-    assert str(failure.value.cause).splitlines()[1] == (
+    lines = problems("prod", lambda c: c["ecs-platform:registry"].update(kmsKeyArn=alias))
+    assert lines[0] == (
         f"Pulumi.prod.yaml: registry.kmsKeyArn: {alias!r} is not a KMS key ARN"
         " (arn:aws:kms:<region>:<account>:key/<id>; not an alias)"
     )

@@ -9,8 +9,10 @@ import pulumi
 import pytest
 
 from components.settings import SettingsError, parse_settings
-from offline.harness import ConfigFileError, SynthesisError, load_config, run_program
+from offline.harness import ConfigFileError, load_config, run_program
 from offline.harness import read_stack_config as stack_config
+
+from conftest import refused
 
 Config = dict[str, Any]
 
@@ -139,20 +141,12 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
 ]
 
 
-def run_with(stack: str, change: Callable[[Config], Any]) -> SynthesisError:
-    config = stack_config(stack)
-    change(config)
-    with pytest.raises(SynthesisError) as failure:
-        run_program(stack, stack_config=config)
-    return failure.value
-
-
 @pytest.mark.parametrize(
     ("change", "expected"),
     [pytest.param(change, expected, id=case) for case, change, expected in BAD_DEV_CONFIG],
 )
 def test_bad_config_gets_one_clear_line_and_registers_nothing(change, expected) -> None:
-    failure = run_with("dev", change)
+    failure = refused("dev", change)
     assert isinstance(failure.cause, SettingsError)
     assert isinstance(failure.cause, pulumi.RunError)  # printed by the engine without traceback
     assert str(failure.cause) == (
@@ -167,7 +161,7 @@ def test_every_problem_is_listed_at_once() -> None:
         config["ecs-platform:network"]["flowLogs"]["retentionDays"] = 8
         config["ecs-platform:colour"] = "blue"
 
-    failure = run_with("dev", break_three_rules)
+    failure = refused("dev", break_three_rules)
     lines = str(failure.cause).splitlines()
     assert lines[0] == "invalid stack configuration (3 problems):"
     assert sorted(line.split(": ")[1] for line in lines[1:]) == [
@@ -184,7 +178,7 @@ def test_production_rules_follow_the_declared_tier() -> None:
         network.update(availabilityZones=["eu-west-1a"], natGateways="single")
         network["flowLogs"]["retentionDays"] = 30
 
-    failure = run_with("prod", weaken)
+    failure = refused("prod", weaken)
     assert str(failure.cause).splitlines() == [
         "invalid stack configuration (3 problems):",
         "Pulumi.prod.yaml: network.availabilityZones: tier production needs at least 2"
