@@ -249,9 +249,6 @@ class ClusterSettings(Settings):
         default_factory=list, description="EC2 Auto Scaling group capacity providers."
     )
 
-    def pool(self, name: str) -> Ec2PoolSettings | None:
-        return next((p for p in self.ec2_pools if p.name == name), None)
-
 
 class AccessLogSettings(Settings):
     enabled: bool = Field(False, description="Write ALB access logs to an S3 bucket (ELB.5).")

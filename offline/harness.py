@@ -61,9 +61,6 @@ class Synthesis:
     def by_urn(self, urn: str) -> RecordedResource | None:
         return next((r for r in self.resources if r.urn == urn), None)
 
-    def children_of(self, parent: RecordedResource) -> list[RecordedResource]:
-        return [r for r in self.resources if r.parent == parent.urn]
-
     def ancestors(self, resource: RecordedResource) -> Iterator[RecordedResource]:
         current = self.by_urn(resource.parent)
         while current is not None:

@@ -78,7 +78,7 @@ class AwsMocks(Mocks):
             args.inputs.get("name")
             or f"{args.name}-{_digest(self.seed, args.typ, args.name, length=7)}"
         )
-        resource_id, extra = self._identity(args.typ, args.name, str(name), args.inputs)
+        resource_id, extra = self._identity(args.typ, args.name, str(name))
         state.setdefault("name", name)
         state.update(extra)
         return resource_id, state
@@ -87,9 +87,7 @@ class AwsMocks(Mocks):
         region = self.region if regional else ""
         return f"arn:aws:{service}:{region}:{self.account_id}:{resource}"
 
-    def _identity(
-        self, typ: str, logical: str, name: str, inputs: dict[str, Any]
-    ) -> tuple[str, dict[str, Any]]:
+    def _identity(self, typ: str, logical: str, name: str) -> tuple[str, dict[str, Any]]:
         """(id, extra outputs) for a resource type, shaped like the real provider's."""
         token = typ.split(":")[-1]
         module = typ.split(":")[1].split("/")[0] if ":" in typ else ""

@@ -112,10 +112,10 @@ def test_dev_has_no_interface_endpoints_and_prod_has_ecr_logs_secrets(synthesize
     assert kinds("dev") == {"Gateway"}
     assert "network-endpoints" not in {g.name for g in synthesized("dev").of_type(SECURITY_GROUP)}
     prod_services = {
-        e.inputs["serviceName"].rsplit(".", 2)[-2:][-1]
+        e.inputs["serviceName"].removeprefix("com.amazonaws.eu-west-1.")
         for e in synthesized("prod").of_type(ENDPOINT)
     }
-    assert {"api", "dkr", "logs", "secretsmanager", "ssm", "s3"} <= prod_services
+    assert {"ecr.api", "ecr.dkr", "logs", "secretsmanager", "s3"} <= prod_services
 
 
 def test_interface_endpoint_group_admits_only_https_from_the_vpc(synthesized) -> None:
