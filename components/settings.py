@@ -17,18 +17,20 @@ from typing import Annotated, Any, Literal
 
 import pulumi
 from pulumi.runtime import config as runtime_config
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
-from pydantic.alias_generators import to_camel
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
 from components import rules
+from components.config_types import (
+    PATTERN_MEANINGS,
+    Cidr,
+    RetentionDays,
+    Settings,
+    ipv4_cidr,
+    unique,
+)
 
 AWS_REGION_KEY = "aws:region"
 
-# CloudWatch Logs accepts only these retention periods (days).
-LOG_RETENTION_DAYS = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
-    1096, 1827, 2192, 2557, 2922, 3288, 3653,
-)  # fmt: skip
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 AZ_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$")
 INTERFACE_ENDPOINTS = (
@@ -38,23 +40,8 @@ INTERFACE_ENDPOINTS = (
 GATEWAY_ENDPOINTS = ("s3", "dynamodb")
 
 
-def _retention(days: int) -> int:
-    if days not in LOG_RETENTION_DAYS:
-        allowed = ", ".join(str(d) for d in LOG_RETENTION_DAYS)
-        raise ValueError(f"{days} is not a CloudWatch Logs retention period (allowed: {allowed})")
-    return days
-
-
-def _ipv4_cidr(value: str) -> str:
-    try:
-        network = ipaddress.IPv4Network(value, strict=True)
-    except ValueError as error:
-        raise ValueError(f"{value!r} is not a valid IPv4 CIDR block ({error})") from None
-    return str(network)
-
-
 def _vpc_cidr(value: str) -> str:
-    network = ipaddress.IPv4Network(_ipv4_cidr(value))
+    network = ipaddress.IPv4Network(ipv4_cidr(value))
     if not 16 <= network.prefixlen <= 24:
         raise ValueError(f"{value} has prefix /{network.prefixlen}; a VPC needs /16 to /24")
     if not network.is_private:
@@ -68,26 +55,9 @@ def _availability_zone(value: str) -> str:
     return value
 
 
-def _unique(values: list[Any]) -> list[Any]:
-    duplicates = sorted({str(v) for v in values if values.count(v) > 1})
-    if duplicates:
-        raise ValueError(f"duplicate entries: {', '.join(duplicates)}")
-    return values
-
-
-RetentionDays = Annotated[int, AfterValidator(_retention)]
-Cidr = Annotated[str, AfterValidator(_ipv4_cidr)]
 VpcCidr = Annotated[str, AfterValidator(_vpc_cidr)]
 AvailabilityZone = Annotated[str, AfterValidator(_availability_zone)]
 SubnetMask = Annotated[int, Field(ge=16, le=28)]
-
-
-class Settings(BaseModel):
-    """Base for every settings block: camelCase keys, unknown keys rejected, immutable."""
-
-    model_config = ConfigDict(
-        alias_generator=to_camel, extra="forbid", frozen=True, validate_default=True
-    )
 
 
 class FlowLogSettings(Settings):
@@ -100,7 +70,7 @@ class FlowLogSettings(Settings):
 class NetworkSettings(Settings):
     cidr: VpcCidr = Field(description="VPC IPv4 range, private, /16 to /24.")
     availability_zones: Annotated[
-        list[AvailabilityZone], Field(min_length=1, max_length=6), AfterValidator(_unique)
+        list[AvailabilityZone], Field(min_length=1, max_length=6), AfterValidator(unique)
     ] = Field(description="AZ names in the stack's region; one public and one private subnet each.")
     nat_gateways: Literal["none", "single", "one-per-az"] = Field(
         "single", description="NAT gateways for private subnets' egress."
@@ -112,7 +82,7 @@ class NetworkSettings(Settings):
     )
     endpoints: Annotated[
         list[Literal[GATEWAY_ENDPOINTS + INTERFACE_ENDPOINTS]],  # type: ignore[valid-type]
-        AfterValidator(_unique),
+        AfterValidator(unique),
     ] = Field(
         default_factory=list,
         description="VPC endpoints: s3/dynamodb (gateway, free) and interface endpoints.",
@@ -138,14 +108,20 @@ TLS_POLICIES = (
     "ELBSecurityPolicy-TLS13-1-3-2021-06",
 )
 
-PATTERN_MEANINGS = {
-    CERTIFICATE_ARN_PATTERN: "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/)",
-    ACCOUNT_ID_PATTERN: "a 12-digit AWS account id",
-    KMS_KEY_ARN_PATTERN: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not an alias)",
-    REPOSITORY_NAME_PATTERN: "a repository name (lowercase letters and digits, . _ - between)",
-    POOL_NAME_PATTERN: "a pool name (lowercase letter, then up to 30 letters, digits or -)",
-    INSTANCE_TYPE_PATTERN: "an EC2 instance type (like m7g.large)",
-}
+PATTERN_MEANINGS[CERTIFICATE_ARN_PATTERN] = (
+    "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/)"
+)
+PATTERN_MEANINGS[ACCOUNT_ID_PATTERN] = "a 12-digit AWS account id"
+PATTERN_MEANINGS[KMS_KEY_ARN_PATTERN] = (
+    "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not an alias)"
+)
+PATTERN_MEANINGS[REPOSITORY_NAME_PATTERN] = (
+    "a repository name (lowercase letters and digits, . _ - between)"
+)
+PATTERN_MEANINGS[POOL_NAME_PATTERN] = (
+    "a pool name (lowercase letter, then up to 30 letters, digits or -)"
+)
+PATTERN_MEANINGS[INSTANCE_TYPE_PATTERN] = "an EC2 instance type (like m7g.large)"
 
 
 class LifecycleSettings(Settings):
@@ -160,7 +136,7 @@ class LifecycleSettings(Settings):
 class RegistrySettings(Settings):
     repositories: Annotated[
         list[Annotated[str, Field(pattern=REPOSITORY_NAME_PATTERN, max_length=200)]],
-        AfterValidator(_unique),
+        AfterValidator(unique),
     ] = Field(default_factory=list, description="ECR repositories to create (names, lowercase).")
     image_tag_mutability: Literal["MUTABLE", "IMMUTABLE"] = Field(
         "IMMUTABLE", description="IMMUTABLE: a pushed tag can never point at another image."
@@ -175,7 +151,7 @@ class RegistrySettings(Settings):
         False, description="Let `pulumi destroy` delete repositories that still hold images."
     )
     pull_account_ids: Annotated[
-        list[Annotated[str, Field(pattern=ACCOUNT_ID_PATTERN)]], AfterValidator(_unique)
+        list[Annotated[str, Field(pattern=ACCOUNT_ID_PATTERN)]], AfterValidator(unique)
     ] = Field(default_factory=list, description="Other AWS accounts allowed to pull images.")
 
 
@@ -191,7 +167,7 @@ class Ec2PoolSettings(Settings):
     instance_types: Annotated[
         list[Annotated[str, Field(pattern=INSTANCE_TYPE_PATTERN)]],
         Field(min_length=1, max_length=20),
-        AfterValidator(_unique),
+        AfterValidator(unique),
     ] = Field(description="Instance types the pool may launch.")
     min_size: int = Field(0, ge=0, le=1000, description="Fewest instances.")
     max_size: int = Field(ge=1, le=1000, description="Most instances.")
@@ -263,7 +239,7 @@ class LoadBalancerSettings(Settings):
     allow_plain_http: bool = Field(
         False, description="Serve plain HTTP when there is no certificate (development only)."
     )
-    ingress_cidrs: Annotated[list[Cidr], Field(min_length=1), AfterValidator(_unique)] = Field(
+    ingress_cidrs: Annotated[list[Cidr], Field(min_length=1), AfterValidator(unique)] = Field(
         default_factory=lambda: ["0.0.0.0/0"], description="Who may reach the listeners."
     )
     idle_timeout_seconds: int = Field(60, ge=1, le=4000, description="Connection idle timeout.")
