@@ -7,7 +7,9 @@ from components.cluster import Cluster, ClusterArgs
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.naming import Naming
 from components.network import Network, NetworkArgs
+from components.peering import ServicePeering, ServicePeeringArgs
 from components.registry import Registry, RegistryArgs
+from components.service import Service, ServiceArgs
 from components.settings import load_settings
 
 settings = load_settings()
@@ -22,7 +24,12 @@ network = Network(
 )
 registry = Registry(
     "registry",
-    RegistryArgs(settings=settings.registry, naming=naming, protect=settings.is_production),
+    RegistryArgs(
+        settings=settings.registry,
+        repositories=settings.repository_names,
+        naming=naming,
+        protect=settings.is_production,
+    ),
 )
 cluster = Cluster(
     "cluster",
@@ -46,6 +53,38 @@ load_balancer = LoadBalancer(
         protect=settings.is_production,
     ),
 )
+services = {
+    name: Service(
+        name,
+        ServiceArgs(
+            settings=service,
+            naming=naming,
+            region=settings.region,
+            account_id=account_id,
+            cluster_arn=cluster.cluster_arn,
+            cluster_name=cluster.cluster_name,
+            exec_log_group_arn=cluster.exec_log_group_arn,
+            namespace_arn=cluster.namespace_arn,
+            vpc_id=network.vpc_id,
+            subnet_ids=network.private_subnet_ids,
+            image=registry.image_uri(service.image),
+            repository_arn=registry.repository_arn(service.image),
+            placement=settings.require_placement(service),
+            architecture=settings.architecture(service),
+            capacity_provider_names=cluster.capacity_provider_names,
+            route=load_balancer.route_target if service.routing else None,
+        ),
+    )
+    for name, service in settings.services.items()
+}
+ServicePeering(
+    "peering",
+    ServicePeeringArgs(
+        accesses=settings.peer_accesses,
+        security_group_ids={name: s.security_group_id for name, s in services.items()},
+        naming=naming,
+    ),
+)
 
 pulumi.export("environment", settings.environment)
 pulumi.export("region", settings.region)
@@ -60,3 +99,4 @@ pulumi.export("clusterArn", cluster.cluster_arn)
 pulumi.export("capacityProviderNames", cluster.capacity_provider_names)
 pulumi.export("poolAsgNames", cluster.pool_asg_names)
 pulumi.export("loadBalancerDnsName", load_balancer.dns_name)
+pulumi.export("serviceNames", {name: s.service_name for name, s in services.items()})

@@ -87,10 +87,20 @@ class Cluster(pulumi.ComponentResource):
             tags=args.naming.tags("ecs-exec"),
             opts=child,
         )
-        self.exec_log_group_name = exec_logs.name
+        self.exec_log_group_arn = exec_logs.arn
+        # Service Connect: every service is reachable by its name from the others.
+        self.namespace = aws.servicediscovery.HttpNamespace(
+            f"{name}-namespace",
+            name=f"{args.naming.stack}.{args.naming.project}.internal",
+            description=f"Service Connect namespace of {physical_name}",
+            tags=args.naming.tags("namespace"),
+            opts=child,
+        )
+        self.namespace_arn = self.namespace.arn
         self.cluster = aws.ecs.Cluster(
             name,
             name=physical_name,
+            service_connect_defaults={"namespace": self.namespace.arn},
             settings=[{"name": "containerInsights", "value": settings.container_insights}],
             configuration={
                 "execute_command_configuration": {

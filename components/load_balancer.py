@@ -28,6 +28,15 @@ LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
 
 
 @dataclass(frozen=True)
+class RouteTarget:
+    """What a routed service needs of the ALB."""
+
+    listener_arn: pulumi.Input[str]
+    security_group_id: pulumi.Input[str]
+    arn_suffix: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
 class LoadBalancerArgs:
     settings: LoadBalancerSettings
     naming: Naming
@@ -148,6 +157,11 @@ class LoadBalancer(pulumi.ComponentResource):
         self.dns_name = self.load_balancer.dns_name
         self.security_group_id = self.security_group.id
         self.listener_arn = self.listener.arn
+        self.route_target = RouteTarget(
+            listener_arn=self.listener_arn,
+            security_group_id=self.security_group_id,
+            arn_suffix=self.arn_suffix,
+        )
         self.register_outputs(
             {
                 "arn": self.arn,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -20,6 +21,14 @@ class Naming:
 
     def name(self, *parts: str) -> str:
         return "-".join([self.prefix, *parts])
+
+    def short(self, *parts: str, limit: int) -> str:
+        """`name(*parts)` within `limit` characters: cut, plus a hash so it stays unique."""
+        full = self.name(*parts)
+        if len(full) <= limit:
+            return full
+        digest = hashlib.sha256(full.encode()).hexdigest()[:7]
+        return f"{full[: limit - 8].rstrip('-')}-{digest}"
 
     def log_group(self, *parts: str) -> str:
         return "/" + "/".join([self.project, self.stack, *parts])

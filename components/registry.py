@@ -10,7 +10,9 @@ import pulumi_aws as aws
 
 from components import policies
 from components.naming import Naming
+from components.service_settings import ImageSettings
 from components.settings import LifecycleSettings, RegistrySettings
+from components.task_iam import ecr_repository_arn
 
 PULL_ACTIONS = (
     "ecr:BatchCheckLayerAvailability",
@@ -22,6 +24,7 @@ PULL_ACTIONS = (
 @dataclass(frozen=True)
 class RegistryArgs:
     settings: RegistrySettings
+    repositories: list[str]
     naming: Naming
     protect: bool
 
@@ -68,15 +71,29 @@ class Registry(pulumi.ComponentResource):
         self, name: str, args: RegistryArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("ecs-platform:registry:Registry", name, None, opts)
-        settings = args.settings
         self.repositories: dict[str, aws.ecr.Repository] = {}
-        for repository_name in settings.repositories:
+        for repository_name in args.repositories:
             self.repositories[repository_name] = self._repository(name, repository_name, args)
         self.repository_urls = {n: r.repository_url for n, r in self.repositories.items()}
         self.repository_arns = {n: r.arn for n, r in self.repositories.items()}
         self.register_outputs(
             {"repositoryUrls": self.repository_urls, "repositoryArns": self.repository_arns}
         )
+
+    def image_uri(self, image: ImageSettings) -> pulumi.Input[str]:
+        """The image to run: a repository of this registry by tag or digest, or a full URI."""
+        if image.uri is not None:
+            return image.uri
+        url = self.repository_urls[str(image.repository)]
+        if image.digest is not None:
+            return pulumi.Output.concat(url, "@", image.digest)
+        return pulumi.Output.concat(url, ":", str(image.tag))
+
+    def repository_arn(self, image: ImageSettings) -> pulumi.Input[str] | None:
+        """The ECR repository the execution role must pull from (None: not private ECR)."""
+        if image.uri is not None:
+            return ecr_repository_arn(image.uri)
+        return self.repository_arns[str(image.repository)]
 
     def _repository(
         self, name: str, repository_name: str, args: RegistryArgs

@@ -43,8 +43,10 @@ def join_path(parts: Sequence[Any]) -> str:
 
 
 def check(settings: PlatformSettings) -> list[Problem]:
+    from components import service_rules  # they build on this module's helpers
+
     problems: list[Problem] = []
-    for rule in RULES:
+    for rule in (*RULES, *service_rules.RULES):
         problems.extend(rule(settings))
     return problems
 

@@ -133,6 +133,19 @@ class AwsMocks(Mocks):
                 "dnsName": f"{name}-{hexid[:10]}.{self.region}.elb.amazonaws.com",
                 "zoneId": "Z32O12XQLNTSW2",
             }
+        if module == "lb" and token == "TargetGroup":
+            suffix = f"targetgroup/{name}/{hexid[:16]}"
+            arn = self._arn("elasticloadbalancing", suffix)
+            return arn, {"arn": arn, "arnSuffix": suffix}
+        if module == "servicediscovery" and token == "HttpNamespace":
+            namespace_id = f"ns-{hexid[:16]}"
+            return namespace_id, {"arn": self._arn("servicediscovery", f"namespace/{namespace_id}")}
+        if module == "ecs" and token == "TaskDefinition":
+            arn = self._arn("ecs", f"task-definition/{name}:1")
+            return arn, {"arn": arn, "revision": 1, "arnWithoutRevision": arn[:-2]}
+        if module == "ecs" and token == "Service":
+            arn = self._arn("ecs", f"service/{name}")
+            return arn, {"arn": arn}
         if module == "lb" and token == "Listener":
             arn = self._arn("elasticloadbalancing", f"listener/app/{logical}/{hexid[:16]}")
             return arn, {"arn": arn}

@@ -272,7 +272,10 @@ BAD_CLUSTER_CONFIG: list[tuple[str, str, Callable[[Config], Any], list[str]]] = 
         cluster(lambda c: c.update(defaultTaskArchitecture="arm64")),
         [
             "cluster.defaultStrategy[0].provider: FARGATE_SPOT runs only x86_64 Linux tasks,"
-            " but the tasks are arm64"
+            " but the tasks are arm64",
+            # the api service inherits the architecture and asked for Fargate Spot
+            "services.api.capacity: fargate-spot runs only x86_64 Linux tasks, but the tasks"
+            " are arm64",
         ],
     ),
     (
@@ -328,7 +331,10 @@ BAD_CLUSTER_CONFIG: list[tuple[str, str, Callable[[Config], Any], list[str]]] = 
         ),
         [
             "cluster.ec2Pools[0].name: 'ecsgeneral': capacity provider names cannot start with aws,"
-            " ecs or fargate"
+            " ecs or fargate",
+            # the worker still names the pool by its old name
+            "services.worker.capacity: unknown capacity 'general' (known: default, fargate,"
+            " fargate-spot, ecsgeneral)",
         ],
     ),
     (

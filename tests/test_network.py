@@ -70,7 +70,9 @@ def test_flow_log_role_is_least_privilege(synthesis: Synthesis) -> None:
     group_arn = synthesis.one("aws:cloudwatch/logGroup:LogGroup", "network-flow-logs").outputs[
         "arn"
     ]
-    policy = json.loads(synthesis.one("aws:iam/rolePolicy:RolePolicy").inputs["policy"])
+    policy = json.loads(
+        synthesis.one("aws:iam/rolePolicy:RolePolicy", "network-flow-logs").inputs["policy"]
+    )
     assert policy["Statement"] == [
         {
             "Effect": "Allow",

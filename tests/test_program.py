@@ -15,12 +15,16 @@ UNTAGGABLE = {
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:appautoscaling/policy:Policy",
+    "aws:appautoscaling/scheduledAction:ScheduledAction",
 }
 COMPONENTS = {
     "ecs-platform:network:Network",
     "ecs-platform:registry:Registry",
     "ecs-platform:cluster:Cluster",
     "ecs-platform:loadBalancer:LoadBalancer",
+    "ecs-platform:service:Service",
+    "ecs-platform:peering:ServicePeering",
 }
 
 

@@ -1,0 +1,41 @@
+"""Who may call whom: ingress rules between services' security groups (`allowFrom`).
+
+Built after every service exists, so two services may admit each other."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.naming import Naming
+from components.settings import PeerAccess
+
+
+@dataclass(frozen=True)
+class ServicePeeringArgs:
+    accesses: list[PeerAccess]
+    security_group_ids: Mapping[str, pulumi.Input[str]]
+    naming: Naming
+
+
+class ServicePeering(pulumi.ComponentResource):
+    def __init__(
+        self, name: str, args: ServicePeeringArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("ecs-platform:peering:ServicePeering", name, None, opts)
+        for access in args.accesses:
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-{access.source}-to-{access.target}",
+                security_group_id=args.security_group_ids[access.target],
+                referenced_security_group_id=args.security_group_ids[access.source],
+                ip_protocol="tcp",
+                from_port=access.port,
+                to_port=access.port,
+                description=f"service {access.source} to service {access.target}",
+                tags=args.naming.tags(access.source, "to", access.target),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        self.register_outputs({})

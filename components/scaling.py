@@ -1,0 +1,170 @@
+"""Application Auto Scaling for one ECS service: target tracking on the predefined metrics, step
+scaling on a custom CloudWatch metric through alarms, and schedules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.naming import Naming
+from components.service_settings import CustomMetricSettings, ScalingSettings, ThresholdSteps
+
+SQS_NAMESPACE = "AWS/SQS"
+SQS_VISIBLE = "ApproximateNumberOfMessagesVisible"
+# Step scaling aggregates datapoints with one of these; the other statistics map to Average.
+AGGREGATION = {"Minimum": "Minimum", "Maximum": "Maximum"}
+
+
+@dataclass(frozen=True)
+class ScalingArgs:
+    settings: ScalingSettings
+    naming: Naming
+    cluster_name: pulumi.Input[str]
+    service_name: pulumi.Input[str]
+    request_label: pulumi.Input[str] | None
+
+
+def metric_identity(metric: CustomMetricSettings) -> tuple[str, str, dict[str, str]]:
+    """(namespace, metric name, dimensions), the SQS shortcut expanded."""
+    if metric.queue_name is not None:
+        return SQS_NAMESPACE, SQS_VISIBLE, {"QueueName": metric.queue_name}
+    assert metric.namespace is not None and metric.metric_name is not None  # validated
+    return metric.namespace, metric.metric_name, dict(metric.dimensions)
+
+
+def _bound(value: float | None) -> str | None:
+    return None if value is None else f"{value:g}"
+
+
+def attach_scaling(parent: pulumi.Resource, name: str, args: ScalingArgs) -> None:
+    """Create the scaling resources as children of `parent` (the service component)."""
+    settings = args.settings
+    child = pulumi.ResourceOptions(parent=parent)
+    target = aws.appautoscaling.Target(
+        f"{name}-scaling",
+        service_namespace="ecs",
+        scalable_dimension="ecs:service:DesiredCount",
+        resource_id=pulumi.Output.concat("service/", args.cluster_name, "/", args.service_name),
+        min_capacity=settings.min_count,
+        max_capacity=settings.max_count,
+        tags=args.naming.tags(name, "scaling"),
+        opts=child,
+    )
+    scope = {
+        "service_namespace": target.service_namespace,
+        "scalable_dimension": target.scalable_dimension,
+        "resource_id": target.resource_id,
+    }
+
+    tracked: list[tuple[str, float | int | None, dict[str, Any]]] = [
+        ("cpu", settings.cpu_target, {"predefined_metric_type": "ECSServiceAverageCPUUtilization"}),
+        (
+            "memory",
+            settings.memory_target,
+            {"predefined_metric_type": "ECSServiceAverageMemoryUtilization"},
+        ),
+        (
+            "requests",
+            settings.requests_per_target,
+            {
+                "predefined_metric_type": "ALBRequestCountPerTarget",
+                "resource_label": args.request_label,
+            },
+        ),
+    ]
+    for key, value, metric in tracked:
+        if value is None:
+            continue
+        aws.appautoscaling.Policy(
+            f"{name}-track-{key}",
+            name=args.naming.short(name, "track", key, limit=255),
+            policy_type="TargetTrackingScaling",
+            target_tracking_scaling_policy_configuration={
+                "target_value": value,
+                "predefined_metric_specification": metric,
+                "scale_in_cooldown": settings.scale_in_cooldown_seconds,
+                "scale_out_cooldown": settings.scale_out_cooldown_seconds,
+            },
+            **scope,
+            opts=child,
+        )
+
+    if settings.custom_metric is not None:
+        _step_scaling(name, args, settings.custom_metric, scope, child)
+
+    for schedule in settings.schedules:
+        aws.appautoscaling.ScheduledAction(
+            f"{name}-schedule-{schedule.name}",
+            name=args.naming.short(name, schedule.name, limit=255),
+            schedule=schedule.schedule,
+            timezone=schedule.timezone,
+            scalable_target_action={
+                "min_capacity": schedule.min_count,
+                "max_capacity": schedule.max_count,
+            },
+            **scope,
+            opts=child,
+        )
+
+
+def _step_scaling(
+    name: str,
+    args: ScalingArgs,
+    metric: CustomMetricSettings,
+    scope: dict[str, Any],
+    child: pulumi.ResourceOptions,
+) -> None:
+    namespace, metric_name, dimensions = metric_identity(metric)
+    directions: list[tuple[str, ThresholdSteps, str]] = [
+        ("out", metric.scale_out, "GreaterThanOrEqualToThreshold")
+    ]
+    if metric.scale_in is not None:
+        directions.append(("in", metric.scale_in, "LessThanOrEqualToThreshold"))
+    for direction, rule, comparison in directions:
+        policy = aws.appautoscaling.Policy(
+            f"{name}-step-{direction}",
+            name=args.naming.short(name, "step", direction, limit=255),
+            policy_type="StepScaling",
+            step_scaling_policy_configuration={
+                "adjustment_type": "ChangeInCapacity",
+                "cooldown": metric.cooldown_seconds,
+                "metric_aggregation_type": AGGREGATION.get(metric.statistic, "Average"),
+                "step_adjustments": [
+                    {
+                        "metric_interval_lower_bound": _bound(step.lower_bound),
+                        "metric_interval_upper_bound": _bound(step.upper_bound),
+                        "scaling_adjustment": step.adjustment,
+                    }
+                    for step in rule.steps
+                ],
+            },
+            **scope,
+            opts=child,
+        )
+        verb = "add" if direction == "out" else "remove"
+        aws.cloudwatch.MetricAlarm(
+            f"{name}-step-{direction}",
+            name=args.naming.name(name, f"scale-{direction}"),
+            alarm_description=(
+                f"{metric.statistic} of {namespace} {metric_name} {dimensions} crossed"
+                f" {rule.threshold}: {verb} tasks of service {name} (step scaling)."
+            ),
+            namespace=namespace,
+            metric_name=metric_name,
+            dimensions=dimensions,
+            statistic=metric.statistic,
+            period=metric.period_seconds,
+            evaluation_periods=metric.evaluation_periods,
+            datapoints_to_alarm=metric.evaluation_periods,
+            threshold=rule.threshold,
+            comparison_operator=comparison,
+            # No datapoints (an idle queue publishes none) means no load.
+            treat_missing_data="notBreaching",
+            alarm_actions=[policy.arn],
+            actions_enabled=True,
+            tags=args.naming.tags(name, f"scale-{direction}"),
+            opts=child,
+        )

@@ -1,0 +1,432 @@
+"""One ECS service as a team declares it under `services.<name>`: task definition, roles, logs,
+security group, optional ALB route, the ECS service itself and its autoscaling."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components import policies, task_iam
+from components.load_balancer import RouteTarget
+from components.naming import Naming
+from components.scaling import ScalingArgs, attach_scaling
+from components.service_settings import ServiceSettings
+from components.settings import Placement
+
+PORT_NAME = "http"
+DATA_VOLUME = "data"
+RUNTIME_OS = {"linux": "LINUX", "windows": "WINDOWS_SERVER_2022_CORE"}
+RUNTIME_CPU = {"x86_64": "X86_64", "arm64": "ARM64"}
+
+
+@dataclass(frozen=True)
+class ServiceArgs:
+    settings: ServiceSettings
+    naming: Naming
+    region: str
+    account_id: pulumi.Input[str]
+    cluster_arn: pulumi.Input[str]
+    cluster_name: pulumi.Input[str]
+    exec_log_group_arn: pulumi.Input[str]
+    namespace_arn: pulumi.Input[str]
+    vpc_id: pulumi.Input[str]
+    subnet_ids: pulumi.Input[Sequence[str]]
+    image: pulumi.Input[str]
+    repository_arn: pulumi.Input[str] | None
+    placement: Placement
+    architecture: str
+    capacity_provider_names: Mapping[str, str]
+    route: RouteTarget | None
+
+
+def container_definitions(
+    name: str,
+    service: ServiceSettings,
+    *,
+    image: str,
+    log_group: str,
+    region: str,
+) -> list[dict[str, Any]]:
+    """The task's containers as ECS wants them (camelCase JSON); every one logs to the
+    service's own group."""
+    linux = service.operating_system == "linux"
+
+    def logging(stream_prefix: str) -> dict[str, Any]:
+        return {
+            "logDriver": "awslogs",
+            "options": {
+                "awslogs-group": log_group,
+                "awslogs-region": region,
+                "awslogs-stream-prefix": stream_prefix,
+            },
+        }
+
+    main: dict[str, Any] = {
+        "name": name,
+        "image": image,
+        "essential": True,
+        "environment": [{"name": k, "value": v} for k, v in sorted(service.environment.items())],
+        "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(service.secrets.items())],
+        "logConfiguration": logging(name),
+        "stopTimeout": service.stop_timeout_seconds,
+        "privileged": False,
+    }
+    if service.port is not None:
+        main["portMappings"] = [
+            {
+                "name": PORT_NAME,
+                "containerPort": service.port,
+                "protocol": "tcp",
+                "appProtocol": "http",
+            }
+        ]
+    if service.command is not None:
+        main["command"] = service.command
+    if service.entry_point is not None:
+        main["entryPoint"] = service.entry_point
+    if linux:
+        main["readonlyRootFilesystem"] = service.read_only_root_filesystem
+        main["user"] = service.user
+        main["linuxParameters"] = {"initProcessEnabled": True}  # reaps zombies; ECS Exec
+    mounts = [
+        {"sourceVolume": f"scratch-{index}", "containerPath": path, "readOnly": False}
+        for index, path in enumerate(service.writable_paths)
+    ]
+    if service.ebs_volume is not None:
+        mounts.append(
+            {
+                "sourceVolume": DATA_VOLUME,
+                "containerPath": service.ebs_volume.mount_path,
+                "readOnly": False,
+            }
+        )
+    if mounts:
+        main["mountPoints"] = mounts
+    check = service.container_health_check
+    if check is not None:
+        main["healthCheck"] = {
+            "command": check.command,
+            "interval": check.interval_seconds,
+            "timeout": check.timeout_seconds,
+            "retries": check.retries,
+            "startPeriod": check.start_period_seconds,
+        }
+    sidecars = []
+    for sidecar in service.sidecars:
+        container: dict[str, Any] = {
+            "name": sidecar.name,
+            "image": sidecar.image,
+            "essential": sidecar.essential,
+            "cpu": sidecar.cpu,
+            "environment": [
+                {"name": k, "value": v} for k, v in sorted(sidecar.environment.items())
+            ],
+            "logConfiguration": logging(sidecar.name),
+            "privileged": False,
+        }
+        if sidecar.memory is not None:
+            container["memory"] = sidecar.memory
+        if linux:
+            container["readonlyRootFilesystem"] = service.read_only_root_filesystem
+            container["user"] = service.user
+        sidecars.append(container)
+    return [main, *sidecars]
+
+
+class Service(pulumi.ComponentResource):
+    service_name: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+    log_group_name: pulumi.Output[str]
+    target_group_arn_suffix: pulumi.Output[str] | None
+
+    def __init__(
+        self, name: str, args: ServiceArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("ecs-platform:service:Service", name, None, opts)
+        self._name = name
+        self._args = args
+        service = args.settings
+        naming = args.naming
+        child = pulumi.ResourceOptions(parent=self)
+
+        self.log_group = aws.cloudwatch.LogGroup(
+            f"{name}-logs",
+            name=naming.log_group("services", name),
+            retention_in_days=service.log_retention_days,
+            tags=naming.tags(name),
+            opts=child,
+        )
+        execution_role, task_role = self._roles()
+        self.security_group = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            name=naming.name(name, "tasks"),
+            description=f"Tasks of service {name}",
+            vpc_id=args.vpc_id,
+            # Ingress comes as separate rules (from the ALB here, from peers in ServicePeering).
+            egress=[
+                {
+                    "description": "outbound from the tasks",
+                    "protocol": "-1",
+                    "from_port": 0,
+                    "to_port": 0,
+                    "cidr_blocks": ["0.0.0.0/0"],
+                }
+            ],
+            tags=naming.tags(name, "tasks"),
+            opts=child,
+        )
+        self.task_definition = aws.ecs.TaskDefinition(
+            f"{name}-task",
+            family=naming.name(name),
+            network_mode="awsvpc",
+            requires_compatibilities=[args.placement.compatibility],
+            cpu=str(service.cpu),
+            memory=str(service.memory),
+            runtime_platform={
+                "operating_system_family": RUNTIME_OS[service.operating_system],
+                "cpu_architecture": RUNTIME_CPU[args.architecture],
+            },
+            execution_role_arn=execution_role.arn,
+            task_role_arn=task_role.arn,
+            container_definitions=pulumi.Output.all(args.image, self.log_group.name).apply(
+                lambda values: json.dumps(
+                    container_definitions(
+                        name, service, image=values[0], log_group=values[1], region=args.region
+                    )
+                )
+            ),
+            volumes=[{"name": f"scratch-{i}"} for i in range(len(service.writable_paths))]
+            + ([{"name": DATA_VOLUME, "configure_at_launch": True}] if service.ebs_volume else []),
+            tags=naming.tags(name),
+            opts=child,
+        )
+
+        load_balancers, route_dependencies = self._route()
+        strategy = args.placement.strategy
+        ecs_service_opts = pulumi.ResourceOptions(
+            parent=self,
+            depends_on=route_dependencies,
+            # With autoscaling on, the scaler owns the task count; `pulumi up` must not reset it.
+            ignore_changes=["desiredCount"] if service.scaling else None,
+        )
+        self.ecs_service = aws.ecs.Service(
+            name,
+            name=name,
+            cluster=args.cluster_arn,
+            task_definition=self.task_definition.arn,
+            desired_count=service.desired_count,
+            capacity_provider_strategies=(
+                [
+                    {
+                        "capacity_provider": args.capacity_provider_names[item.provider],
+                        "weight": item.weight,
+                        "base": item.base,
+                    }
+                    for item in strategy
+                ]
+                if strategy is not None
+                else None
+            ),
+            platform_version="LATEST" if args.placement.compatibility == "FARGATE" else None,
+            network_configuration={
+                "subnets": args.subnet_ids,
+                "security_groups": [self.security_group.id],
+                "assign_public_ip": False,
+            },
+            load_balancers=load_balancers,
+            health_check_grace_period_seconds=(
+                service.health_check_grace_period_seconds if load_balancers else None
+            ),
+            deployment_circuit_breaker={"enable": True, "rollback": True},
+            deployment_minimum_healthy_percent=service.min_healthy_percent,
+            deployment_maximum_percent=service.max_percent,
+            ordered_placement_strategies=(
+                [
+                    {"type": "spread", "field": "attribute:ecs.availability-zone"},
+                    {"type": "spread", "field": "instanceId"},
+                ]
+                if args.placement.compatibility == "EC2"
+                else None
+            ),
+            propagate_tags="SERVICE",
+            enable_ecs_managed_tags=True,
+            enable_execute_command=service.exec_enabled,
+            service_connect_configuration=self._service_connect(),
+            volume_configuration=self._ebs_volume(),
+            wait_for_steady_state=False,
+            tags=naming.tags(name),
+            opts=ecs_service_opts,
+        )
+        self.service_name = self.ecs_service.name
+        self.security_group_id = self.security_group.id
+        self.log_group_name = self.log_group.name
+
+        if service.scaling is not None:
+            attach_scaling(
+                self,
+                name,
+                ScalingArgs(
+                    settings=service.scaling,
+                    naming=naming,
+                    cluster_name=args.cluster_name,
+                    service_name=self.ecs_service.name,
+                    request_label=(
+                        pulumi.Output.concat(
+                            args.route.arn_suffix, "/", self.target_group.arn_suffix
+                        )
+                        if args.route is not None and self.target_group is not None
+                        else None
+                    ),
+                ),
+            )
+        self.register_outputs(
+            {
+                "serviceName": self.service_name,
+                "securityGroupId": self.security_group_id,
+                "logGroupName": self.log_group_name,
+            }
+        )
+
+    def _roles(self) -> tuple[aws.iam.Role, aws.iam.Role]:
+        name, args = self._name, self._args
+        child = pulumi.ResourceOptions(parent=self)
+        roles = []
+        for kind, statements in (
+            (
+                "execution",
+                task_iam.execution_statements(
+                    args.settings,
+                    log_group_arn=self.log_group.arn,
+                    repository_arn=args.repository_arn,
+                ),
+            ),
+            (
+                "task",
+                task_iam.task_statements(args.settings, exec_log_group_arn=args.exec_log_group_arn),
+            ),
+        ):
+            role = aws.iam.Role(
+                f"{name}-{kind}",
+                name=args.naming.short(name, kind, limit=64),
+                assume_role_policy=task_iam.ecs_tasks_trust(args.account_id),
+                tags=args.naming.tags(name, kind),
+                opts=child,
+            )
+            if statements:
+                aws.iam.RolePolicy(
+                    f"{name}-{kind}",
+                    role=role.id,
+                    policy=policies.document(statements),
+                    opts=child,
+                )
+            roles.append(role)
+        return roles[0], roles[1]
+
+    def _route(self) -> tuple[list[dict[str, Any]] | None, list[pulumi.Resource]]:
+        name, args = self._name, self._args
+        service = args.settings
+        self.target_group: aws.lb.TargetGroup | None = None
+        if args.route is None or service.routing is None or service.port is None:
+            return None, []
+        child = pulumi.ResourceOptions(parent=self)
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-from-alb",
+            security_group_id=self.security_group.id,
+            referenced_security_group_id=args.route.security_group_id,
+            ip_protocol="tcp",
+            from_port=service.port,
+            to_port=service.port,
+            description="container port from the load balancer",
+            tags=args.naming.tags(name, "from-alb"),
+            opts=child,
+        )
+        health = service.health_check
+        self.target_group = aws.lb.TargetGroup(
+            f"{name}-tg",
+            name=args.naming.short(name, str(service.port), limit=32),
+            target_type="ip",
+            protocol="HTTP",
+            port=service.port,
+            vpc_id=args.vpc_id,
+            deregistration_delay=service.deregistration_delay_seconds,
+            health_check={
+                "enabled": True,
+                "path": health.path,
+                "matcher": health.matcher,
+                "interval": health.interval_seconds,
+                "timeout": health.timeout_seconds,
+                "healthy_threshold": health.healthy_threshold,
+                "unhealthy_threshold": health.unhealthy_threshold,
+            },
+            tags=args.naming.tags(name),
+            opts=child,
+        )
+        conditions: list[dict[str, Any]] = []
+        if service.routing.path_patterns:
+            conditions.append({"path_pattern": {"values": service.routing.path_patterns}})
+        if service.routing.host_headers:
+            conditions.append({"host_header": {"values": service.routing.host_headers}})
+        rule = aws.lb.ListenerRule(
+            f"{name}-route",
+            listener_arn=args.route.listener_arn,
+            priority=service.routing.priority,
+            conditions=conditions,
+            actions=[{"type": "forward", "target_group_arn": self.target_group.arn}],
+            tags=args.naming.tags(name),
+            opts=child,
+        )
+        load_balancers = [
+            {
+                "target_group_arn": self.target_group.arn,
+                "container_name": name,
+                "container_port": service.port,
+            }
+        ]
+        return load_balancers, [rule]
+
+    def _service_connect(self) -> dict[str, Any] | None:
+        service = self._args.settings
+        if service.operating_system != "linux":
+            return None
+        config: dict[str, Any] = {"enabled": True, "namespace": self._args.namespace_arn}
+        if service.port is not None:
+            config["services"] = [
+                {
+                    "port_name": PORT_NAME,
+                    "discovery_name": self._name,
+                    "client_alias": [{"port": service.port, "dns_name": self._name}],
+                }
+            ]
+        return config
+
+    def _ebs_volume(self) -> dict[str, Any] | None:
+        volume = self._args.settings.ebs_volume
+        if volume is None:
+            return None
+        name, args = self._name, self._args
+        child = pulumi.ResourceOptions(parent=self)
+        role = aws.iam.Role(
+            f"{name}-volumes",
+            name=args.naming.short(name, "volumes", limit=64),
+            assume_role_policy=policies.assume_role("ecs.amazonaws.com"),
+            tags=args.naming.tags(name, "volumes"),
+            opts=child,
+        )
+        aws.iam.RolePolicyAttachment(
+            f"{name}-volumes", role=role.name, policy_arn=task_iam.VOLUMES_POLICY, opts=child
+        )
+        return {
+            "name": DATA_VOLUME,
+            "managed_ebs_volume": {
+                "role_arn": role.arn,
+                "size_in_gb": volume.size_gib,
+                "volume_type": volume.volume_type,
+                "encrypted": True,
+                "file_system_type": "ext4",
+            },
+        }

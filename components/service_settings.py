@@ -1,0 +1,234 @@
+"""Settings of one service (`ecs-platform:services.<name>`): task, routing, IAM, scaling."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field
+
+from components.config_types import PATTERN_MEANINGS, RetentionDays, Settings, unique
+
+SECRET_ARN_PATTERN = (
+    r"^arn:aws[a-z-]*:(ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9_./-]+"
+    r"|secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+)$"
+)
+KMS_KEY_ARN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$"
+ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+IMAGE_TAG_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"
+DIGEST_PATTERN = r"^sha256:[a-f0-9]{64}$"
+IMAGE_URI_PATTERN = (
+    r"^[a-z0-9.-]+(:\d+)?/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$"
+)
+IAM_ACTION_PATTERN = r"^[a-z0-9-]+:[A-Za-z0-9*]+$"
+RESOURCE_ARN_PATTERN = r"^(\*|arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+)$"
+ABSOLUTE_PATH_PATTERN = r"^/[A-Za-z0-9_./-]*$"
+CONTAINER_USER_PATTERN = r"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"
+
+PATTERN_MEANINGS[SECRET_ARN_PATTERN] = (
+    "an SSM parameter or Secrets Manager secret ARN (arn:aws:ssm:...:parameter/... or"
+    " arn:aws:secretsmanager:...:secret:...)"
+)
+PATTERN_MEANINGS[KMS_KEY_ARN] = "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)"
+PATTERN_MEANINGS[ENV_NAME_PATTERN] = (
+    "a variable name (letters, digits, _; not starting with a digit)"
+)
+PATTERN_MEANINGS[IMAGE_TAG_PATTERN] = "an image tag (letters, digits, _ . -; at most 128)"
+PATTERN_MEANINGS[DIGEST_PATTERN] = "an image digest (sha256:<64 hex digits>)"
+PATTERN_MEANINGS[IMAGE_URI_PATTERN] = (
+    "a full image URI with a tag or digest (registry/name:tag or registry/name@sha256:...)"
+)
+PATTERN_MEANINGS[IAM_ACTION_PATTERN] = "an IAM action (service:Action)"
+PATTERN_MEANINGS[RESOURCE_ARN_PATTERN] = "an ARN (or * where the action has no resource)"
+PATTERN_MEANINGS[ABSOLUTE_PATH_PATTERN] = "an absolute path"
+PATTERN_MEANINGS[CONTAINER_USER_PATTERN] = "a user (uid, name, uid:gid)"
+
+EnvName = Annotated[str, Field(pattern=ENV_NAME_PATTERN)]
+AbsolutePath = Annotated[str, Field(pattern=ABSOLUTE_PATH_PATTERN)]
+
+
+class ImageSettings(Settings):
+    """Either an ECR repository of this stack (`repository` plus `tag` or `digest`) or `uri`."""
+
+    repository: str | None = Field(None, description="Repository name in this stack's registry.")
+    tag: Annotated[str, Field(pattern=IMAGE_TAG_PATTERN)] | None = Field(None, description="Tag.")
+    digest: Annotated[str, Field(pattern=DIGEST_PATTERN)] | None = Field(
+        None, description="Digest (preferred in prod: the exact image that was tested)."
+    )
+    uri: Annotated[str, Field(pattern=IMAGE_URI_PATTERN)] | None = Field(
+        None, description="A full image reference from another registry."
+    )
+
+
+class RouteSettings(Settings):
+    path_patterns: Annotated[list[str], Field(max_length=5), AfterValidator(unique)] = Field(
+        default_factory=list, description="ALB path patterns (like /api/*)."
+    )
+    host_headers: Annotated[list[str], Field(max_length=5), AfterValidator(unique)] = Field(
+        default_factory=list, description="ALB host headers (like api.example.com)."
+    )
+    priority: int = Field(ge=1, le=50000, description="Listener rule priority, unique per ALB.")
+
+
+class TargetHealthSettings(Settings):
+    path: AbsolutePath = Field("/health", description="Target group health check path.")
+    matcher: Annotated[str, Field(pattern=r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")] = Field(
+        "200-399", description="HTTP codes that count as healthy."
+    )
+    interval_seconds: int = Field(10, ge=5, le=300, description="Seconds between checks.")
+    timeout_seconds: int = Field(5, ge=2, le=120, description="Seconds before a check fails.")
+    healthy_threshold: int = Field(2, ge=2, le=10, description="Passes to become healthy.")
+    unhealthy_threshold: int = Field(3, ge=2, le=10, description="Failures to become unhealthy.")
+
+
+class ContainerHealthCheckSettings(Settings):
+    command: Annotated[list[str], Field(min_length=1)] = Field(
+        description='Docker health check, like ["CMD-SHELL", "curl -f localhost:8080/health"].'
+    )
+    interval_seconds: int = Field(15, ge=5, le=300, description="Seconds between checks.")
+    timeout_seconds: int = Field(5, ge=2, le=60, description="Seconds before a check fails.")
+    retries: int = Field(3, ge=1, le=10, description="Failures before unhealthy.")
+    start_period_seconds: int = Field(30, ge=0, le=300, description="Grace after start.")
+
+
+class PermissionSettings(Settings):
+    actions: Annotated[
+        list[Annotated[str, Field(pattern=IAM_ACTION_PATTERN)]], Field(min_length=1)
+    ] = Field(description="IAM actions (no wildcards of whole services).")
+    resources: Annotated[
+        list[Annotated[str, Field(pattern=RESOURCE_ARN_PATTERN)]], Field(min_length=1)
+    ] = Field(description="Resource ARNs.")
+
+
+class EbsVolumeSettings(Settings):
+    size_gib: int = Field(ge=1, le=16384, description="Volume size.")
+    volume_type: Literal["gp3", "gp2", "io2", "st1", "sc1"] = Field(
+        "gp3", description="EBS volume type."
+    )
+    mount_path: AbsolutePath = Field(description="Where the container sees it.")
+
+
+class SidecarSettings(Settings):
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,30}$")] = Field(description="Name.")
+    image: str = Field(pattern=IMAGE_URI_PATTERN, description="Full image URI.")
+    cpu: int = Field(0, ge=0, le=16384, description="CPU units reserved.")
+    memory: int | None = Field(None, ge=6, le=122880, description="Hard memory limit (MiB).")
+    essential: bool = Field(False, description="Stop the task when this container stops.")
+    environment: dict[EnvName, str] = Field(default_factory=dict, description="Variables.")
+
+
+class StepSettings(Settings):
+    lower_bound: float | None = Field(None, description="Metric minus threshold, from.")
+    upper_bound: float | None = Field(None, description="Metric minus threshold, below.")
+    adjustment: int = Field(description="Tasks to add (scale out) or remove (negative).")
+
+
+class ThresholdSteps(Settings):
+    threshold: float = Field(description="Alarm threshold on the metric.")
+    steps: Annotated[list[StepSettings], Field(min_length=1, max_length=20)] = Field(
+        description="Step adjustments, bounds relative to the threshold."
+    )
+
+
+class CustomMetricSettings(Settings):
+    """A CloudWatch metric that drives step scaling, or the SQS queue shortcut."""
+
+    queue_name: str | None = Field(
+        None, description="SQS queue: ApproximateNumberOfMessagesVisible of this queue."
+    )
+    namespace: str | None = Field(None, description="Metric namespace (not with queueName).")
+    metric_name: str | None = Field(None, description="Metric name (not with queueName).")
+    dimensions: dict[str, str] = Field(default_factory=dict, description="Metric dimensions.")
+    statistic: Literal["Average", "Sum", "Minimum", "Maximum", "SampleCount"] = Field(
+        "Average", description="Statistic over each period."
+    )
+    period_seconds: Literal[10, 30, 60, 120, 300, 600, 900, 3600] = Field(
+        60, description="Period of the metric."
+    )
+    evaluation_periods: int = Field(2, ge=1, le=100, description="Periods in the alarm window.")
+    scale_out: ThresholdSteps = Field(description="Add tasks when the metric reaches threshold.")
+    scale_in: ThresholdSteps | None = Field(
+        None, description="Remove tasks when the metric is at or below threshold."
+    )
+    cooldown_seconds: int = Field(60, ge=0, le=3600, description="Cooldown after a step.")
+
+
+class ScheduleSettings(Settings):
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")] = Field(description="Name.")
+    schedule: str = Field(description="cron(m h dom mon dow y), rate(...) or at(...).")
+    timezone: str = Field("UTC", description="IANA time zone of the schedule.")
+    min_count: int = Field(ge=0, le=1000, description="New minimum tasks.")
+    max_count: int = Field(ge=0, le=1000, description="New maximum tasks.")
+
+
+class ScalingSettings(Settings):
+    min_count: int = Field(1, ge=0, le=1000, description="Fewest tasks.")
+    max_count: int = Field(ge=1, le=1000, description="Most tasks.")
+    cpu_target: float | None = Field(None, gt=0, le=100, description="Target average CPU %.")
+    memory_target: float | None = Field(None, gt=0, le=100, description="Target average memory %.")
+    requests_per_target: int | None = Field(
+        None, ge=1, le=1000000, description="Target ALB requests per task per minute."
+    )
+    scale_in_cooldown_seconds: int = Field(300, ge=0, le=3600, description="Target tracking.")
+    scale_out_cooldown_seconds: int = Field(60, ge=0, le=3600, description="Target tracking.")
+    custom_metric: CustomMetricSettings | None = Field(None, description="Step scaling.")
+    schedules: list[ScheduleSettings] = Field(default_factory=list, description="Schedules.")
+
+
+class ServiceSettings(Settings):
+    image: ImageSettings = Field(description="What to run.")
+    cpu: int = Field(256, ge=128, le=16384, description="Task CPU units (1024 = 1 vCPU).")
+    memory: int = Field(512, ge=128, le=122880, description="Task memory (MiB).")
+    architecture: Literal["x86_64", "arm64"] | None = Field(
+        None, description="Default: cluster.defaultTaskArchitecture."
+    )
+    operating_system: Literal["linux", "windows"] = Field(
+        "linux", description="windows: Windows Server Core 2022 on Fargate."
+    )
+    port: int | None = Field(None, ge=1, le=65535, description="Container port, if it serves.")
+    command: list[str] | None = Field(None, description="Container command.")
+    entry_point: list[str] | None = Field(None, description="Container entry point.")
+    capacity: str = Field(
+        "default", description="default (the cluster's), fargate, fargate-spot or a pool name."
+    )
+    desired_count: int = Field(1, ge=0, le=1000, description="Tasks (initial, with scaling).")
+    environment: dict[EnvName, str] = Field(default_factory=dict, description="Plain variables.")
+    secrets: dict[EnvName, Annotated[str, Field(pattern=SECRET_ARN_PATTERN)]] = Field(
+        default_factory=dict, description="Variables injected from SSM or Secrets Manager ARNs."
+    )
+    secret_kms_key_arns: list[Annotated[str, Field(pattern=KMS_KEY_ARN)]] = Field(
+        default_factory=list, description="Customer keys that encrypt those secrets."
+    )
+    routing: RouteSettings | None = Field(None, description="Route from the ALB, if public.")
+    health_check: TargetHealthSettings = Field(
+        default_factory=TargetHealthSettings, description="Target group health check."
+    )
+    container_health_check: ContainerHealthCheckSettings | None = Field(
+        None, description="Container health check."
+    )
+    health_check_grace_period_seconds: int = Field(
+        60, ge=0, le=2147483647, description="Ignore ALB health checks this long after start."
+    )
+    deregistration_delay_seconds: int = Field(
+        30, ge=0, le=3600, description="Connection draining on deploys (below Spot's 120 s)."
+    )
+    read_only_root_filesystem: bool = Field(True, description="Read-only root file system.")
+    writable_paths: Annotated[list[AbsolutePath], AfterValidator(unique)] = Field(
+        default_factory=list, description="Scratch volumes mounted writable (like /tmp)."
+    )
+    user: Annotated[str, Field(pattern=CONTAINER_USER_PATTERN)] = Field(
+        "1000:1000", description="User the container runs as (Linux)."
+    )
+    stop_timeout_seconds: int = Field(30, ge=2, le=120, description="SIGTERM to SIGKILL.")
+    log_retention_days: RetentionDays = Field(30, description="Log group retention.")
+    sidecars: list[SidecarSettings] = Field(default_factory=list, description="More containers.")
+    ebs_volume: EbsVolumeSettings | None = Field(None, description="ECS-managed EBS volume.")
+    exec_enabled: bool = Field(False, description="ECS Exec (aws ecs execute-command).")
+    permissions: list[PermissionSettings] = Field(
+        default_factory=list, description="What the task role may do."
+    )
+    allow_from: Annotated[list[str], AfterValidator(unique)] = Field(
+        default_factory=list, description="Services whose tasks may reach this one's port."
+    )
+    min_healthy_percent: int = Field(100, ge=0, le=100, description="During deployments.")
+    max_percent: int = Field(200, ge=100, le=400, description="During deployments.")
+    scaling: ScalingSettings | None = Field(None, description="Application Auto Scaling.")

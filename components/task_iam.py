@@ -1,0 +1,102 @@
+"""What a service's two roles may do, built from its declared needs (and nothing more).
+
+The execution role is what ECS uses to start the task: pull its image, write its log group,
+read exactly its declared secrets. The task role is what the application runs as: exactly the
+declared permissions, plus the ECS Exec channels only when exec is on.
+"""
+
+from __future__ import annotations
+
+import pulumi
+
+from components import policies
+from components.policies import Statement
+from components.service_settings import ServiceSettings
+
+ECR_PULL = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
+EXEC_CHANNELS = (
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+)
+VOLUMES_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForVolumes"
+
+
+def ecr_repository_arn(image_uri: str) -> str | None:
+    """The ECR repository ARN of a full private-ECR image URI, None for other registries."""
+    registry, _, rest = image_uri.partition("/")
+    parts = registry.split(".")
+    if len(parts) < 6 or parts[1:3] != ["dkr", "ecr"]:
+        return None
+    repository = rest.split("@")[0].rsplit(":", 1)[0]
+    return f"arn:aws:ecr:{parts[3]}:{parts[0]}:repository/{repository}"
+
+
+def execution_statements(
+    service: ServiceSettings,
+    *,
+    log_group_arn: pulumi.Input[str],
+    repository_arn: pulumi.Input[str] | None,
+) -> list[Statement]:
+    statements = [
+        policies.statement(
+            ["logs:CreateLogStream", "logs:PutLogEvents"],
+            [pulumi.Output.concat(log_group_arn, ":*")],
+            sid="WriteOwnLogs",
+        )
+    ]
+    if repository_arn is not None:
+        statements += [
+            # GetAuthorizationToken has no resource: AWS requires "*".
+            policies.statement(["ecr:GetAuthorizationToken"], ["*"], sid="EcrLogin"),
+            policies.statement(ECR_PULL, [repository_arn], sid="PullOwnImage"),
+        ]
+    parameters = sorted({arn for arn in service.secrets.values() if ":ssm:" in arn})
+    secrets = sorted({arn for arn in service.secrets.values() if ":secretsmanager:" in arn})
+    if parameters:
+        statements.append(
+            policies.statement(["ssm:GetParameters"], parameters, sid="ReadDeclaredParameters")
+        )
+    if secrets:
+        statements.append(
+            policies.statement(
+                ["secretsmanager:GetSecretValue"], secrets, sid="ReadDeclaredSecrets"
+            )
+        )
+    if service.secret_kms_key_arns:
+        statements.append(
+            policies.statement(
+                ["kms:Decrypt"], sorted(service.secret_kms_key_arns), sid="DecryptDeclaredSecrets"
+            )
+        )
+    return statements
+
+
+def task_statements(
+    service: ServiceSettings, *, exec_log_group_arn: pulumi.Input[str] | None
+) -> list[Statement]:
+    statements = [
+        policies.statement(permission.actions, permission.resources, sid=f"Declared{index}")
+        for index, permission in enumerate(service.permissions)
+    ]
+    if service.exec_enabled:
+        # The Session Manager channels have no resource ARN: AWS requires "*".
+        statements.append(policies.statement(EXEC_CHANNELS, ["*"], sid="EcsExecChannels"))
+        if exec_log_group_arn is not None:
+            statements += [
+                policies.statement(["logs:DescribeLogGroups"], ["*"], sid="EcsExecFindLogs"),
+                policies.statement(
+                    ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                    [pulumi.Output.concat(exec_log_group_arn, ":*")],
+                    sid="EcsExecWriteLogs",
+                ),
+            ]
+    return statements
+
+
+def ecs_tasks_trust(account_id: pulumi.Input[str]) -> pulumi.Output[str]:
+    return policies.assume_role(
+        "ecs-tasks.amazonaws.com",
+        conditions={"StringEquals": {"aws:SourceAccount": account_id}},
+    )
