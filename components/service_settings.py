@@ -19,7 +19,8 @@ DIGEST_PATTERN = r"^sha256:[a-f0-9]{64}$"
 IMAGE_URI_PATTERN = (
     r"^[a-z0-9.-]+(:\d+)?/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$"
 )
-IAM_ACTION_PATTERN = r"^[a-z0-9-]+:[A-Za-z0-9*]+$"
+# service:Action, wildcards inside the action only (s3:Get* yes, s3:* no).
+IAM_ACTION_PATTERN = r"^[a-z0-9-]+:[A-Za-z0-9*]*[A-Za-z0-9][A-Za-z0-9*]*$"
 RESOURCE_ARN_PATTERN = r"^(\*|arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+)$"
 ABSOLUTE_PATH_PATTERN = r"^/[A-Za-z0-9_./-]*$"
 CONTAINER_USER_PATTERN = r"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"
@@ -37,7 +38,9 @@ PATTERN_MEANINGS[DIGEST_PATTERN] = "an image digest (sha256:<64 hex digits>)"
 PATTERN_MEANINGS[IMAGE_URI_PATTERN] = (
     "a full image URI with a tag or digest (registry/name:tag or registry/name@sha256:...)"
 )
-PATTERN_MEANINGS[IAM_ACTION_PATTERN] = "an IAM action (service:Action)"
+PATTERN_MEANINGS[IAM_ACTION_PATTERN] = (
+    "an IAM action (service:Action) without a whole-service wildcard"
+)
 PATTERN_MEANINGS[RESOURCE_ARN_PATTERN] = "an ARN (or * where the action has no resource)"
 PATTERN_MEANINGS[ABSOLUTE_PATH_PATTERN] = "an absolute path"
 PATTERN_MEANINGS[CONTAINER_USER_PATTERN] = "a user (uid, name, uid:gid)"

@@ -1,0 +1,375 @@
+"""Services as declared in the stack files: tasks, roles, networking, routing, deploys."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from components.task_iam import ecr_repository_arn
+from offline.harness import RecordedResource, Synthesis, run_program
+from offline.harness import read_stack_config as stack_config
+
+SERVICE = "aws:ecs/service:Service"
+TASK = "aws:ecs/taskDefinition:TaskDefinition"
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+
+
+def services(stack: str) -> dict[str, Any]:
+    return stack_config(stack)["ecs-platform:services"]
+
+
+def containers(synthesis: Synthesis, name: str) -> list[dict[str, Any]]:
+    return json.loads(synthesis.one(TASK, f"{name}-task").inputs["containerDefinitions"])
+
+
+def policy(synthesis: Synthesis, name: str) -> list[dict[str, Any]]:
+    found = [r for r in synthesis.of_type(ROLE_POLICY) if r.name == name]
+    return json.loads(found[0].inputs["policy"])["Statement"] if found else []
+
+
+def with_service(stack: str, name: str, **settings: Any) -> Synthesis:
+    config = stack_config(stack)
+    config["ecs-platform:services"][name] = settings
+    return run_program(stack, stack_config=config)
+
+
+def test_every_declared_service_exists(stack: str, synthesis: Synthesis) -> None:
+    assert sorted(s.name for s in synthesis.of_type(SERVICE)) == sorted(services(stack))
+    assert synthesis.outputs["serviceNames"] == {n: n for n in services(stack)}
+
+
+def test_task_security_group_admits_only_the_alb_on_the_container_port(stack, synthesis):
+    alb_group = synthesis.one("aws:ec2/securityGroup:SecurityGroup", "alb-sg").outputs["id"]
+    for name, declared in services(stack).items():
+        group = synthesis.one("aws:ec2/securityGroup:SecurityGroup", f"{name}-sg")
+        assert "ingress" not in group.inputs  # only the explicit rules below
+        rules = [
+            r.inputs
+            for r in synthesis.of_type(INGRESS)
+            if r.inputs["securityGroupId"] == group.outputs["id"]
+        ]
+        if declared.get("routing"):
+            assert rules == [
+                {
+                    "securityGroupId": group.outputs["id"],
+                    "referencedSecurityGroupId": alb_group,
+                    "ipProtocol": "tcp",
+                    "fromPort": declared["port"],
+                    "toPort": declared["port"],
+                    "description": "container port from the load balancer",
+                    "tags": rules[0]["tags"],
+                }
+            ]
+        else:
+            assert rules == []
+
+
+def test_tasks_run_in_private_subnets_without_public_ips(synthesis: Synthesis) -> None:
+    for service in synthesis.of_type(SERVICE):
+        network = service.inputs["networkConfiguration"]
+        assert network["assignPublicIp"] is False
+        assert network["subnets"] == synthesis.outputs["privateSubnetIds"]
+
+
+def test_every_container_logs_to_its_service_group_with_its_retention(stack, synthesis):
+    for name, declared in services(stack).items():
+        group = synthesis.one("aws:cloudwatch/logGroup:LogGroup", f"{name}-logs").inputs
+        assert group["name"] == f"/ecs-platform/{stack}/services/{name}"
+        assert group["retentionInDays"] == declared["logRetentionDays"]
+        for container in containers(synthesis, name):
+            assert container["logConfiguration"] == {
+                "logDriver": "awslogs",
+                "options": {
+                    "awslogs-group": group["name"],
+                    "awslogs-region": "eu-west-1",
+                    "awslogs-stream-prefix": container["name"],
+                },
+            }
+
+
+def test_containers_are_locked_down(stack: str, synthesis: Synthesis) -> None:
+    for name, declared in services(stack).items():
+        (main,) = containers(synthesis, name)
+        assert main["readonlyRootFilesystem"] is True
+        assert main["user"] == "1000:1000"
+        assert main["privileged"] is False
+        assert main["stopTimeout"] == 30
+        scratch = [m["containerPath"] for m in main.get("mountPoints", [])]
+        assert scratch == declared.get("writablePaths", [])
+        assert main["environment"] == [
+            {"name": k, "value": v} for k, v in sorted(declared.get("environment", {}).items())
+        ]
+        assert main["secrets"] == [
+            {"name": k, "valueFrom": v} for k, v in sorted(declared.get("secrets", {}).items())
+        ]
+
+
+def test_every_task_gets_its_own_execution_role_distinct_from_its_task_role(stack, synthesis):
+    for name in services(stack):
+        task = synthesis.one(TASK, f"{name}-task").inputs
+        execution = synthesis.one("aws:iam/role:Role", f"{name}-execution").outputs["arn"]
+        role = synthesis.one("aws:iam/role:Role", f"{name}-task").outputs["arn"]
+        assert task["executionRoleArn"] == execution
+        assert task["taskRoleArn"] == role
+        assert execution != role
+        assert task["networkMode"] == "awsvpc"
+
+
+def test_execution_role_reads_exactly_the_declared_secrets(stack, synthesis) -> None:
+    for name, declared in services(stack).items():
+        statements = {s["Sid"]: s for s in policy(synthesis, f"{name}-execution")}
+        secrets = declared.get("secrets", {}).values()
+        ssm = sorted(a for a in secrets if ":ssm:" in a)
+        manager = sorted(a for a in secrets if ":secretsmanager:" in a)
+        assert statements.get("ReadDeclaredParameters", {}).get("Resource", []) == ssm
+        assert statements.get("ReadDeclaredSecrets", {}).get("Resource", []) == manager
+        repository = synthesis.one("aws:ecr/repository:Repository", f"registry-{name}")
+        assert statements["PullOwnImage"]["Resource"] == [repository.outputs["arn"]]
+        group = synthesis.one("aws:cloudwatch/logGroup:LogGroup", f"{name}-logs")
+        assert statements["WriteOwnLogs"]["Resource"] == [f"{group.outputs['arn']}:*"]
+        allowed = {a for s in statements.values() for a in s["Action"]}
+        assert allowed <= {
+            "logs:CreateLogStream", "logs:PutLogEvents", "ecr:GetAuthorizationToken",
+            "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+            "ssm:GetParameters", "secretsmanager:GetSecretValue", "kms:Decrypt",
+        }  # fmt: skip
+
+
+def test_task_role_has_exactly_the_declared_permissions(stack, synthesis) -> None:
+    for name, declared in services(stack).items():
+        statements = policy(synthesis, f"{name}-task")
+        declared_statements = [s for s in statements if s["Sid"].startswith("Declared")]
+        assert [(s["Action"], s["Resource"]) for s in declared_statements] == [
+            (sorted(p["actions"]), p["resources"]) for p in declared.get("permissions", [])
+        ]
+        exec_actions = {a for s in statements for a in s["Action"] if a.startswith("ssmmessages:")}
+        assert bool(exec_actions) is declared.get("execEnabled", False)
+        service = synthesis.one(SERVICE, name).inputs
+        assert service["enableExecuteCommand"] is declared.get("execEnabled", False)
+
+
+def test_deploys_roll_back_on_failure(synthesis: Synthesis) -> None:
+    for service in synthesis.of_type(SERVICE):
+        assert service.inputs["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+        assert service.inputs["deploymentMinimumHealthyPercent"] == 100
+        assert service.inputs["deploymentMaximumPercent"] == 200
+
+
+def test_scaled_services_leave_the_count_to_the_scaler(stack, synthesis) -> None:
+    for name, declared in services(stack).items():
+        service = synthesis.one(SERVICE, name)
+        assert service.inputs["desiredCount"] == declared["desiredCount"]
+        assert service.ignore_changes == (["desiredCount"] if declared.get("scaling") else [])
+
+
+def test_routed_service_has_target_group_and_rule(stack: str, synthesis: Synthesis) -> None:
+    declared = services(stack)["api"]
+    group = synthesis.one("aws:lb/targetGroup:TargetGroup", "api-tg")
+    assert group.inputs["targetType"] == "ip"
+    assert group.inputs["port"] == declared["port"]
+    assert group.inputs["deregistrationDelay"] == 30
+    assert group.inputs["healthCheck"] == {
+        "enabled": True,
+        "path": declared["healthCheck"]["path"],
+        "matcher": "200-399",
+        "interval": 10,
+        "timeout": 5,
+        "healthyThreshold": 2,
+        "unhealthyThreshold": 3,
+    }
+    rule = synthesis.one("aws:lb/listenerRule:ListenerRule", "api-route").inputs
+    listener_ports = {
+        r.outputs["arn"]: r.inputs["port"] for r in synthesis.of_type("aws:lb/listener:Listener")
+    }
+    assert listener_ports[rule["listenerArn"]] == (443 if stack == "prod" else 80)
+    assert rule["priority"] == declared["routing"]["priority"]
+    assert rule["conditions"] == [{"pathPattern": {"values": declared["routing"]["pathPatterns"]}}]
+    assert rule["actions"] == [{"type": "forward", "targetGroupArn": group.outputs["arn"]}]
+    service = synthesis.one(SERVICE, "api")
+    assert service.inputs["loadBalancers"] == [
+        {"targetGroupArn": group.outputs["arn"], "containerName": "api", "containerPort": 8080}
+    ]
+    assert service.inputs["healthCheckGracePeriodSeconds"] == 60
+    assert rule_urn(synthesis) in service.dependencies
+
+
+def rule_urn(synthesis: Synthesis) -> str:
+    return synthesis.one("aws:lb/listenerRule:ListenerRule", "api-route").urn
+
+
+def test_worker_without_route_is_reachable_through_service_connect(synthesis) -> None:
+    namespace = synthesis.one("aws:servicediscovery/httpNamespace:HttpNamespace")
+    cluster = synthesis.one("aws:ecs/cluster:Cluster").inputs
+    assert cluster["serviceConnectDefaults"] == {"namespace": namespace.outputs["arn"]}
+    worker = synthesis.one(SERVICE, "worker").inputs
+    assert "loadBalancers" not in worker
+    assert worker["serviceConnectConfiguration"] == {
+        "enabled": True,
+        "namespace": namespace.outputs["arn"],
+    }
+    api = synthesis.one(SERVICE, "api").inputs["serviceConnectConfiguration"]
+    assert api["services"] == [
+        {
+            "portName": "http",
+            "discoveryName": "api",
+            "clientAlias": [{"port": 8080, "dnsName": "api"}],
+        }
+    ]
+    (main,) = containers(synthesis, "api")
+    assert main["portMappings"][0]["name"] == "http"
+
+
+def test_capacity_follows_the_service_setting(synthesized) -> None:
+    dev = synthesized("dev")
+    assert dev.one(SERVICE, "api").inputs["capacityProviderStrategies"] == [
+        {"capacityProvider": "FARGATE_SPOT", "weight": 1, "base": 0}
+    ]
+    assert dev.one(TASK, "api-task").inputs["requiresCompatibilities"] == ["FARGATE"]
+    assert dev.one(SERVICE, "api").inputs["platformVersion"] == "LATEST"
+    worker = dev.one(SERVICE, "worker").inputs
+    assert worker["capacityProviderStrategies"] == [
+        {"capacityProvider": "general-ecs-platform-dev", "weight": 1, "base": 0}
+    ]
+    assert dev.one(TASK, "worker-task").inputs["requiresCompatibilities"] == ["EC2"]
+    assert dev.one(TASK, "worker-task").inputs["runtimePlatform"] == {
+        "operatingSystemFamily": "LINUX",
+        "cpuArchitecture": "ARM64",
+    }
+    assert worker["orderedPlacementStrategies"] == [
+        {"type": "spread", "field": "attribute:ecs.availability-zone"},
+        {"type": "spread", "field": "instanceId"},
+    ]
+    assert "platformVersion" not in worker
+    # capacity "default": the cluster's default strategy applies
+    assert "capacityProviderStrategies" not in synthesized("prod").one(SERVICE, "api").inputs
+
+
+def test_image_forms(synthesized) -> None:
+    (main,) = containers(synthesized("prod"), "api")
+    assert (
+        main["image"] == "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-platform-prod/api:1.0.0"
+    )
+    digest = "sha256:" + "a" * 64
+    by_digest = with_service("dev", "cron", image={"repository": "jobs", "digest": digest})
+    (job,) = containers(by_digest, "cron")
+    assert (
+        job["image"]
+        == f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-platform-dev/jobs@{digest}"
+    )
+    assert by_digest.one("aws:ecr/repository:Repository", "registry-jobs")  # created for it
+    external = with_service("dev", "proxy", image={"uri": "public.ecr.aws/nginx/nginx:1.27"})
+    (proxy,) = containers(external, "proxy")
+    assert proxy["image"] == "public.ecr.aws/nginx/nginx:1.27"
+    assert "PullOwnImage" not in {s["Sid"] for s in policy(external, "proxy-execution")}
+
+
+@pytest.mark.parametrize(
+    ("uri", "arn"),
+    [
+        (
+            "111111111111.dkr.ecr.us-east-1.amazonaws.com/team/app:1.2",
+            "arn:aws:ecr:us-east-1:111111111111:repository/team/app",
+        ),
+        (
+            "111111111111.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:" + "b" * 64,
+            "arn:aws:ecr:eu-west-1:111111111111:repository/app",
+        ),
+        ("public.ecr.aws/nginx/nginx:1.27", None),
+        ("ghcr.io/org/app:1", None),
+    ],
+)
+def test_ecr_repository_arn_from_uri(uri: str, arn: str | None) -> None:
+    assert ecr_repository_arn(uri) == arn
+
+
+def test_allow_from_adds_a_rule_from_the_peer_group_only() -> None:
+    config = stack_config("dev")
+    config["ecs-platform:services"]["worker"]["port"] = 9000
+    config["ecs-platform:services"]["worker"]["allowFrom"] = ["api"]
+    synthesis = run_program("dev", stack_config=config)
+    api_group = synthesis.one("aws:ec2/securityGroup:SecurityGroup", "api-sg").outputs["id"]
+    worker_group = synthesis.one("aws:ec2/securityGroup:SecurityGroup", "worker-sg").outputs["id"]
+    rule = synthesis.one(INGRESS, "peering-api-to-worker").inputs
+    assert (rule["securityGroupId"], rule["referencedSecurityGroupId"]) == (worker_group, api_group)
+    assert (rule["fromPort"], rule["toPort"]) == (9000, 9000)
+    assert sorted(r.name for r in synthesis.of_type(INGRESS)) == [
+        "api-from-alb",
+        "peering-api-to-worker",
+    ]
+
+
+def test_ebs_volume_sidecar_and_windows() -> None:
+    synthesis = with_service(
+        "dev",
+        "store",
+        image={"repository": "store", "tag": "1"},
+        cpu=1024,
+        memory=2048,
+        capacity="fargate",
+        port=8081,
+        ebsVolume={"sizeGib": 50, "mountPath": "/data"},
+        sidecars=[
+            {"name": "agent", "image": "public.ecr.aws/aws-otel/collector:v0.40.0", "memory": 128}
+        ],
+    )
+    service = synthesis.one(SERVICE, "store").inputs
+    role = synthesis.one("aws:iam/role:Role", "store-volumes")
+    assert service["volumeConfiguration"] == {
+        "name": "data",
+        "managedEbsVolume": {
+            "roleArn": role.outputs["arn"],
+            "sizeInGb": 50,
+            "volumeType": "gp3",
+            "encrypted": True,
+            "fileSystemType": "ext4",
+        },
+    }
+    assert "ecs.amazonaws.com" in role.inputs["assumeRolePolicy"]
+    attachment = synthesis.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "store-volumes")
+    assert attachment.inputs["policyArn"].endswith("/AmazonECSInfrastructureRolePolicyForVolumes")
+    task = synthesis.one(TASK, "store-task").inputs
+    assert {"name": "data", "configureAtLaunch": True} in task["volumes"]
+    main, agent = containers(synthesis, "store")
+    assert {"sourceVolume": "data", "containerPath": "/data", "readOnly": False} in main[
+        "mountPoints"
+    ]
+    assert agent["name"] == "agent" and agent["essential"] is False
+    assert agent["logConfiguration"]["options"]["awslogs-stream-prefix"] == "agent"
+
+    windows = with_service(
+        "dev", "legacy", image={"uri": "mcr.microsoft.com/dotnet/framework/aspnet:4.8"},
+        operatingSystem="windows", cpu=1024, memory=2048, capacity="fargate",
+    )  # fmt: skip
+    assert windows.one(TASK, "legacy-task").inputs["runtimePlatform"] == {
+        "operatingSystemFamily": "WINDOWS_SERVER_2022_CORE",
+        "cpuArchitecture": "X86_64",
+    }
+    (legacy,) = containers(windows, "legacy")
+    assert "user" not in legacy and "readonlyRootFilesystem" not in legacy
+
+
+def test_listener_priorities_are_stable_when_a_service_is_added_first(synthesized) -> None:
+    before = synthesized("dev")
+    config = stack_config("dev")
+    config["ecs-platform:services"] = {
+        "admin": {
+            "image": {"repository": "admin", "tag": "1"},
+            "port": 8080,
+            "routing": {"pathPatterns": ["/admin/*"], "priority": 5},
+            "logRetentionDays": 14,
+        },
+        **config["ecs-platform:services"],
+    }
+    after = run_program("dev", stack_config=config)
+
+    def rule(synthesis: Synthesis, name: str) -> RecordedResource:
+        return synthesis.one("aws:lb/listenerRule:ListenerRule", f"{name}-route")
+
+    assert rule(after, "api").urn == rule(before, "api").urn
+    assert rule(after, "api").inputs["priority"] == rule(before, "api").inputs["priority"] == 10
+    assert rule(after, "admin").inputs["priority"] == 5
+    unchanged = {r.urn: r.inputs for r in before.resources if r.name.startswith("api")}
+    assert {r.urn: r.inputs for r in after.resources if r.name.startswith("api")} == unchanged
