@@ -6,12 +6,13 @@ BIN := $(VENV)/bin
 STACK ?= dev
 PLAN_ARGS ?=
 
-.PHONY: help setup test lint unit plan plan-json lock clean
+.PHONY: help setup test lint unit plan plan-json bench lock clean
 
 help:
 	@echo "make plan [STACK=prod]   offline plan of a stack (no AWS account, no Pulumi CLI)"
 	@echo "make plan-json           the same as JSON"
 	@echo "make test                lint (ruff) and the unit tests (pytest, Pulumi mocks)"
+	@echo "make bench               synthesis time with 1..100 services vs bare SDK registrations"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -35,6 +36,9 @@ plan: setup
 
 plan-json: PLAN_ARGS = --json
 plan-json: plan
+
+bench: setup
+	$(BIN)/python -m offline.bench
 
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

@@ -73,6 +73,52 @@ def _auto_scaling_group(inputs: dict[str, Any]) -> Summary:
     }
 
 
+def _task_definition(inputs: dict[str, Any]) -> Summary:
+    containers = json.loads(inputs.get("containerDefinitions") or "[]")
+    platform = inputs.get("runtimePlatform") or {}
+    return {
+        "size": f"{inputs.get('cpu')} cpu / {inputs.get('memory')} MiB",
+        "platform": f"{platform.get('operatingSystemFamily')}/{platform.get('cpuArchitecture')}",
+        "launch": inputs.get("requiresCompatibilities"),
+        "containers": [
+            f"{c['name']} {c['image']}"
+            + (f" :{c['portMappings'][0]['containerPort']}" if c.get("portMappings") else "")
+            for c in containers
+        ],
+        "secrets": sorted(s["name"] for c in containers for s in c.get("secrets", [])),
+    }
+
+
+def _ecs_service(inputs: dict[str, Any]) -> Summary:
+    strategy = inputs.get("capacityProviderStrategies")
+    breaker = inputs.get("deploymentCircuitBreaker") or {}
+    return {
+        "desiredCount": inputs.get("desiredCount"),
+        "capacity": [f"{s['capacityProvider']} w={s.get('weight')}" for s in strategy]
+        if strategy
+        else "cluster default",
+        "publicIp": (inputs.get("networkConfiguration") or {}).get("assignPublicIp"),
+        "circuitBreaker": f"enable={breaker.get('enable')} rollback={breaker.get('rollback')}",
+        "exec": inputs.get("enableExecuteCommand"),
+        "serviceConnect": bool((inputs.get("serviceConnectConfiguration") or {}).get("enabled")),
+    }
+
+
+def _scaling_policy(inputs: dict[str, Any]) -> Summary:
+    tracking = inputs.get("targetTrackingScalingPolicyConfiguration")
+    if tracking:
+        metric = tracking["predefinedMetricSpecification"]["predefinedMetricType"]
+        return {"track": f"{metric} = {tracking['targetValue']}"}
+    steps = (inputs.get("stepScalingPolicyConfiguration") or {}).get("stepAdjustments", [])
+    return {
+        "steps": [
+            f"[{s.get('metricIntervalLowerBound', '-inf')},"
+            f" {s.get('metricIntervalUpperBound', '+inf')}) {s['scalingAdjustment']:+d}"
+            for s in steps
+        ]
+    }
+
+
 SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
     "awsx:ec2:Vpc": _vpc,
     "aws:cloudwatch/logGroup:LogGroup": lambda i: {
@@ -89,7 +135,7 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
     },
     "aws:ec2/securityGroup:SecurityGroup": lambda i: {
         "name": i.get("name"),
-        "ingress": _rules(i.get("ingress")) or "none",
+        "ingress": _rules(i.get("ingress")) or ("none" if "ingress" in i else "separate rules"),
         "egress": _rules(i.get("egress")) or "none",
     },
     "aws:ec2/vpcEndpoint:VpcEndpoint": lambda i: {
@@ -150,6 +196,39 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
         "publicIp": [n.get("associatePublicIpAddress") for n in i.get("networkInterfaces") or []],
     },
     "aws:autoscaling/group:Group": _auto_scaling_group,
+    "aws:ecs/taskDefinition:TaskDefinition": _task_definition,
+    "aws:ecs/service:Service": _ecs_service,
+    "aws:appautoscaling/policy:Policy": _scaling_policy,
+    "aws:appautoscaling/target:Target": lambda i: {
+        "tasks": f"{i.get('minCapacity')}..{i.get('maxCapacity')}"
+    },
+    "aws:appautoscaling/scheduledAction:ScheduledAction": lambda i: {
+        "schedule": f"{i.get('schedule')} {i.get('timezone')}",
+        "tasks": f"{(i.get('scalableTargetAction') or {}).get('minCapacity')}.."
+        f"{(i.get('scalableTargetAction') or {}).get('maxCapacity')}",
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": lambda i: {
+        "when": f"{i.get('statistic')} {i.get('namespace')}/{i.get('metricName')}"
+        f" {i.get('dimensions')} {i.get('comparisonOperator')} {i.get('threshold')}",
+    },
+    "aws:lb/targetGroup:TargetGroup": lambda i: {
+        "target": f"{i.get('targetType')} {i.get('protocol')}:{i.get('port')}",
+        "health": f"{(i.get('healthCheck') or {}).get('path')} every"
+        f" {(i.get('healthCheck') or {}).get('interval')}s",
+        "deregistrationDelay": i.get("deregistrationDelay"),
+    },
+    "aws:lb/listenerRule:ListenerRule": lambda i: {
+        "priority": i.get("priority"),
+        "when": [
+            f"{kind} {values['values']}"
+            for condition in i.get("conditions") or []
+            for kind, values in condition.items()
+        ],
+    },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": lambda i: {
+        "allow": f"{i.get('ipProtocol')}/{i.get('fromPort')} from"
+        f" {i.get('referencedSecurityGroupId') or i.get('cidrIpv4')}",
+    },
     "aws:lb/loadBalancer:LoadBalancer": lambda i: {
         "name": i.get("name"),
         "internal": i.get("internal"),

@@ -1,0 +1,125 @@
+"""Synthesis benchmark: the real program with 1, 10, 50 and 100 services under the mock harness,
+next to the SDK's own cost of registering as many bare resources.
+
+    python -m offline.bench [--counts 1,10,50,100] [--repeat 3] [--json]
+
+It reports figures; it asserts nothing (speed is measured, not tested).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from offline.harness import PROJECT_DIR, read_stack_config, run_program
+
+FLOOR_PROGRAM = '''
+import pulumi
+import pulumi_aws as aws
+
+count = int(pulumi.Config().require("count"))
+for index in range(count):
+    aws.cloudwatch.LogGroup(f"bare-{index}", name=f"/bench/{index}")
+'''
+
+
+def stack_with_services(count: int) -> dict[str, Any]:
+    """The dev stack with `count` routed, autoscaled services like its api."""
+    config = read_stack_config("dev")
+    template = config["ecs-platform:services"]["api"]
+    services = {}
+    for index in range(count):
+        service = copy.deepcopy(template)
+        service["routing"] = {"pathPatterns": [f"/s{index}/*"], "priority": index + 1}
+        services[f"svc{index}"] = service
+    config["ecs-platform:services"] = services
+    return config
+
+
+def timed(run: Any, repeat: int) -> tuple[float, int]:
+    """(median seconds, resources registered) over `repeat` runs."""
+    seconds, resources = [], 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        synthesis = run()
+        seconds.append(time.perf_counter() - start)
+        resources = len(synthesis.resources)
+    return statistics.median(seconds), resources
+
+
+def floor_project(directory: Path) -> Path:
+    (directory / "Pulumi.yaml").write_text(
+        yaml.safe_dump({"name": "bench-floor", "runtime": "python"})
+    )
+    (directory / "__main__.py").write_text(FLOOR_PROGRAM)
+    return directory
+
+
+def measure(counts: list[int], repeat: int) -> list[dict[str, Any]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        floor_dir = floor_project(Path(scratch))
+        run_program("dev")  # warm up: imports and first-use caches are not synthesis
+        for count in counts:
+            config = stack_with_services(count)
+            program_s, resources = timed(
+                lambda config=config: run_program("dev", stack_config=config), repeat
+            )
+            floor_config = {"aws:region": "eu-west-1", "bench-floor:count": str(resources)}
+            floor_s, floor_resources = timed(
+                lambda c=floor_config: run_program("bench", project_dir=floor_dir, stack_config=c),
+                repeat,
+            )
+            rows.append(
+                {
+                    "services": count,
+                    "resources": resources,
+                    "seconds": round(program_s, 3),
+                    "msPerResource": round(1000 * program_s / resources, 3),
+                    "floorResources": floor_resources,
+                    "floorSeconds": round(floor_s, 3),
+                    "floorMsPerResource": round(1000 * floor_s / floor_resources, 3),
+                    "ratioToFloor": round(program_s / floor_s, 2),
+                }
+            )
+    return rows
+
+
+def render(rows: list[dict[str, Any]]) -> str:
+    header = (
+        "| services | resources | synthesis s | ms/resource | bare resources s | bare ms/resource"
+        " | ratio |"
+    )
+    lines = [header, "|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in rows:
+        lines.append(
+            f"| {row['services']} | {row['resources']} | {row['seconds']} |"
+            f" {row['msPerResource']} | {row['floorSeconds']} | {row['floorMsPerResource']} |"
+            f" {row['ratioToFloor']} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--counts", default="1,10,50,100")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    options = parser.parse_args(argv)
+    rows = measure([int(c) for c in options.counts.split(",")], options.repeat)
+    print(json.dumps(rows, indent=2) if options.json else render(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(PROJECT_DIR))
+    sys.exit(main())
