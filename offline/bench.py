@@ -22,14 +22,14 @@ import yaml
 
 from offline.harness import PROJECT_DIR, read_stack_config, run_program
 
-FLOOR_PROGRAM = '''
+FLOOR_PROGRAM = """
 import pulumi
 import pulumi_aws as aws
 
 count = int(pulumi.Config().require("count"))
 for index in range(count):
     aws.cloudwatch.LogGroup(f"bare-{index}", name=f"/bench/{index}")
-'''
+"""
 
 
 def stack_with_services(count: int) -> dict[str, Any]:
