@@ -145,6 +145,9 @@ class Cluster(pulumi.ComponentResource):
             opts=child,
         )
         self.pool_asg_names = {pool: group.name for pool, group in self.pool_groups.items()}
+        # Services take the cluster name from the provider association, so they are created
+        # after their capacity providers are attached (and deleted before they are detached).
+        self.service_cluster_name = self.capacity_providers.cluster_name
         self.register_outputs(
             {
                 "clusterName": self.cluster_name,

@@ -91,7 +91,9 @@ class LoadBalancer(pulumi.ComponentResource):
             tags=args.naming.tags("alb"),
             opts=child,
         )
-        access_logs = self._access_log_bucket(name, args) if settings.access_logs.enabled else None
+        access_logs, log_policy = (
+            self._access_log_bucket(name, args) if settings.access_logs.enabled else (None, None)
+        )
         self.load_balancer = aws.lb.LoadBalancer(
             name,
             name=args.naming.name(),
@@ -109,7 +111,10 @@ class LoadBalancer(pulumi.ComponentResource):
                 else None
             ),
             tags=args.naming.tags("alb"),
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            # ELB checks that it may write the bucket when access logs are turned on.
+            opts=pulumi.ResourceOptions(
+                parent=self, protect=args.protect, depends_on=[log_policy] if log_policy else []
+            ),
         )
         if https:
             self.listener = aws.lb.Listener(
@@ -171,7 +176,9 @@ class LoadBalancer(pulumi.ComponentResource):
             }
         )
 
-    def _access_log_bucket(self, name: str, args: LoadBalancerArgs) -> aws.s3.Bucket:
+    def _access_log_bucket(
+        self, name: str, args: LoadBalancerArgs
+    ) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
         child = pulumi.ResourceOptions(parent=self)
         bucket = aws.s3.Bucket(
             f"{name}-access-logs",
@@ -213,7 +220,7 @@ class LoadBalancer(pulumi.ComponentResource):
             opts=pulumi.InvokeOutputOptions(parent=self)
         ).arn
         log_objects = pulumi.Output.concat(bucket.arn, "/alb/AWSLogs/", args.account_id, "/*")
-        aws.s3.BucketPolicy(
+        bucket_policy = aws.s3.BucketPolicy(
             f"{name}-access-logs",
             bucket=bucket.id,
             policy=policies.document(
@@ -242,4 +249,4 @@ class LoadBalancer(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        return bucket
+        return bucket, bucket_policy

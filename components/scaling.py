@@ -36,7 +36,9 @@ def metric_identity(metric: CustomMetricSettings) -> tuple[str, str, dict[str, s
 
 
 def _bound(value: float | None) -> str | None:
-    return None if value is None else f"{value:g}"
+    if value is None:
+        return None
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def attach_scaling(parent: pulumi.Resource, name: str, args: ScalingArgs) -> None:
@@ -161,8 +163,9 @@ def _step_scaling(
             datapoints_to_alarm=metric.evaluation_periods,
             threshold=rule.threshold,
             comparison_operator=comparison,
-            # No datapoints (an idle queue publishes none) means no load.
-            treat_missing_data="notBreaching",
+            # No datapoints (an idle queue or metric publishes none) means no load: do not
+            # scale out on it, do scale in.
+            treat_missing_data="notBreaching" if direction == "out" else "breaching",
             alarm_actions=[policy.arn],
             actions_enabled=True,
             tags=args.naming.tags(name, f"scale-{direction}"),

@@ -30,7 +30,6 @@ class ServiceArgs:
     naming: Naming
     region: str
     account_id: pulumi.Input[str]
-    cluster_arn: pulumi.Input[str]
     cluster_name: pulumi.Input[str]
     exec_log_group_arn: pulumi.Input[str]
     namespace_arn: pulumi.Input[str]
@@ -207,7 +206,8 @@ class Service(pulumi.ComponentResource):
         )
 
         load_balancers, route_dependencies = self._route()
-        strategy = args.placement.strategy
+        # The effective strategy, also for capacity "default": what was planned is what runs.
+        strategy = args.placement.effective_strategy
         ecs_service_opts = pulumi.ResourceOptions(
             parent=self,
             depends_on=route_dependencies,
@@ -217,21 +217,18 @@ class Service(pulumi.ComponentResource):
         self.ecs_service = aws.ecs.Service(
             name,
             name=name,
-            cluster=args.cluster_arn,
+            cluster=args.cluster_name,
             task_definition=self.task_definition.arn,
             desired_count=service.desired_count,
-            capacity_provider_strategies=(
-                [
-                    {
-                        "capacity_provider": args.capacity_provider_names[item.provider],
-                        "weight": item.weight,
-                        "base": item.base,
-                    }
-                    for item in strategy
-                ]
-                if strategy is not None
-                else None
-            ),
+            capacity_provider_strategies=[
+                {
+                    "capacity_provider": args.capacity_provider_names[item.provider],
+                    "weight": item.weight,
+                    "base": item.base,
+                }
+                for item in strategy
+            ],
+            force_new_deployment=True,  # ECS needs it to move a service to another capacity
             platform_version="LATEST" if args.placement.compatibility == "FARGATE" else None,
             network_configuration={
                 "subnets": args.subnet_ids,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import gc
 import json
 import statistics
 import sys
@@ -45,13 +46,21 @@ def stack_with_services(count: int) -> dict[str, Any]:
     return config
 
 
-def timed(run: Any, repeat: int) -> tuple[float, int]:
-    """(median seconds, resources registered) over `repeat` runs."""
+def timed(run: Any, repeat: int, *, collect_garbage: bool) -> tuple[float, int]:
+    """(median seconds, resources registered) over `repeat` runs. Python's cyclic garbage
+    collector rescans every live object the SDK keeps per resource, which makes synthesis
+    quadratic in resources; measuring with it off separates that from the program's own cost."""
     seconds, resources = [], 0
     for _ in range(repeat):
-        start = time.perf_counter()
-        synthesis = run()
-        seconds.append(time.perf_counter() - start)
+        gc.collect()
+        if not collect_garbage:
+            gc.disable()
+        try:
+            start = time.perf_counter()
+            synthesis = run()
+            seconds.append(time.perf_counter() - start)
+        finally:
+            gc.enable()
         resources = len(synthesis.resources)
     return statistics.median(seconds), resources
 
@@ -64,7 +73,7 @@ def floor_project(directory: Path) -> Path:
     return directory
 
 
-def measure(counts: list[int], repeat: int) -> list[dict[str, Any]]:
+def measure(counts: list[int], repeat: int, *, collect_garbage: bool) -> list[dict[str, Any]]:
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         floor_dir = floor_project(Path(scratch))
@@ -72,12 +81,15 @@ def measure(counts: list[int], repeat: int) -> list[dict[str, Any]]:
         for count in counts:
             config = stack_with_services(count)
             program_s, resources = timed(
-                lambda config=config: run_program("dev", stack_config=config), repeat
+                lambda config=config: run_program("dev", stack_config=config),
+                repeat,
+                collect_garbage=collect_garbage,
             )
             floor_config = {"aws:region": "eu-west-1", "bench-floor:count": str(resources)}
             floor_s, floor_resources = timed(
                 lambda c=floor_config: run_program("bench", project_dir=floor_dir, stack_config=c),
                 repeat,
+                collect_garbage=collect_garbage,
             )
             rows.append(
                 {
@@ -115,8 +127,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     options = parser.parse_args(argv)
-    rows = measure([int(c) for c in options.counts.split(",")], options.repeat)
-    print(json.dumps(rows, indent=2) if options.json else render(rows))
+    counts = [int(c) for c in options.counts.split(",")]
+    results = {
+        mode: measure(counts, options.repeat, collect_garbage=mode == "gc on")
+        for mode in ("gc on", "gc off")
+    }
+    if options.json:
+        print(json.dumps(results, indent=2))
+    else:
+        for mode, rows in results.items():
+            print(f"Garbage collector {mode.split()[1]}:\n{render(rows)}\n")
     return 0
 
 

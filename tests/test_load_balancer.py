@@ -88,6 +88,7 @@ def test_prod_access_logs_go_to_a_private_encrypted_expiring_bucket(synthesized)
     prod = synthesized("prod")
     bucket = prod.one("aws:s3/bucket:Bucket")
     assert bucket.protect is True
+    assert prod.one("aws:s3/bucketPolicy:BucketPolicy").urn in prod.one(ALB).dependencies
     assert prod.one(ALB).inputs["accessLogs"] == {
         "bucket": bucket.outputs["bucket"],
         "enabled": True,

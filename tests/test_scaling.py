@@ -77,7 +77,7 @@ def test_queue_step_scaling_alarms_and_steps_match_settings(stack, synthesis) ->
         assert configuration["metricAggregationType"] == "Maximum"
         expected_steps = [
             {
-                key: f"{step[name]:g}"
+                key: str(step[name])
                 for key, name in (
                     ("metricIntervalLowerBound", "lowerBound"),
                     ("metricIntervalUpperBound", "upperBound"),
@@ -96,7 +96,8 @@ def test_queue_step_scaling_alarms_and_steps_match_settings(stack, synthesis) ->
         assert alarm["threshold"] == metric[key]["threshold"]
         assert alarm["comparisonOperator"] == comparison
         assert alarm["alarmActions"] == [policy.outputs["arn"]]
-        assert alarm["treatMissingData"] == "notBreaching"
+        # an idle queue publishes nothing: never a reason to add tasks, a reason to remove them
+        assert alarm["treatMissingData"] == ("notBreaching" if direction == "out" else "breaching")
         assert alarm["alarmDescription"]
 
 

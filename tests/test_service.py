@@ -243,8 +243,24 @@ def test_capacity_follows_the_service_setting(synthesized) -> None:
         {"type": "spread", "field": "instanceId"},
     ]
     assert "platformVersion" not in worker
-    # capacity "default": the cluster's default strategy applies
-    assert "capacityProviderStrategies" not in synthesized("prod").one(SERVICE, "api").inputs
+    # capacity "default": the cluster's default strategy, written out so the plan shows it
+    prod = synthesized("prod")
+    assert (
+        prod.one(SERVICE, "api").inputs["capacityProviderStrategies"]
+        == (
+            prod.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").inputs[
+                "defaultCapacityProviderStrategies"
+            ]
+        )
+    )
+
+
+def test_services_wait_for_the_capacity_providers(synthesis: Synthesis) -> None:
+    association = synthesis.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders")
+    for service in synthesis.of_type(SERVICE):
+        assert service.inputs["cluster"] == association.outputs["clusterName"]
+        assert association.urn in service.dependencies
+        assert service.inputs["forceNewDeployment"] is True
 
 
 def test_image_forms(synthesized) -> None:
