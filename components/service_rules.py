@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import zoneinfo
 from collections.abc import Iterable
@@ -34,7 +35,8 @@ FARGATE_MEMORY: dict[int, range] = {
 }
 SECRET_LOOKING = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|CREDENTIAL)")
 CRON_FIELD = re.compile(r"^[0-9A-Za-z*?,/#L-]+$")
-EBS_MIN_SIZE = {"gp3": 1, "gp2": 1, "io2": 4, "st1": 125, "sc1": 125}
+EBS_MIN_SIZE = {"gp3": 1, "gp2": 1, "st1": 125, "sc1": 125}
+ALB_VALUES_PER_RULE = 5
 
 
 def _path(name: str, *parts: str | int) -> str:
@@ -172,6 +174,17 @@ def routing(settings: PlatformSettings) -> Iterable[Problem]:
             yield Problem(_path(name, "routing"), "a routed service needs a port")
         if not route.path_patterns and not route.host_headers:
             yield Problem(_path(name, "routing"), "give pathPatterns, hostHeaders or both")
+        if len(route.path_patterns) + len(route.host_headers) > ALB_VALUES_PER_RULE:
+            yield Problem(
+                _path(name, "routing"),
+                f"an ALB rule matches at most {ALB_VALUES_PER_RULE} values in all",
+            )
+        health = service.health_check
+        if health.timeout_seconds >= health.interval_seconds:
+            yield Problem(
+                _path(name, "healthCheck", "timeoutSeconds"),
+                f"{health.timeout_seconds} must be below intervalSeconds {health.interval_seconds}",
+            )
         if route.priority in priorities:
             yield Problem(
                 _path(name, "routing", "priority"),
@@ -184,6 +197,24 @@ def routing(settings: PlatformSettings) -> Iterable[Problem]:
                 _path(name, "routing"), f"the same paths and hosts as service {routes[key]}"
             )
         routes.setdefault(key, name)
+
+
+def containers(settings: PlatformSettings) -> Iterable[Problem]:
+    for name, service in settings.services.items():
+        seen = {name}
+        for index, sidecar in enumerate(service.sidecars):
+            if sidecar.name in seen:
+                yield Problem(
+                    _path(name, "sidecars", index, "name"),
+                    f"{sidecar.name!r} is already a container of this task",
+                )
+            seen.add(sidecar.name)
+        if service.exec_enabled and service.read_only_root_filesystem:
+            yield Problem(
+                _path(name, "execEnabled"),
+                "ECS Exec's agent needs a writable root file system: set"
+                " readOnlyRootFilesystem: false, or turn exec off",
+            )
 
 
 def networking(settings: PlatformSettings) -> Iterable[Problem]:
@@ -200,12 +231,21 @@ def networking(settings: PlatformSettings) -> Iterable[Problem]:
 
 def twelve_factor(settings: PlatformSettings) -> Iterable[Problem]:
     for name, service in settings.services.items():
-        for variable in service.environment:
-            if SECRET_LOOKING.search(variable.upper()):
-                yield Problem(
-                    _path(name, "environment", variable),
-                    "looks like a secret: put its SSM or Secrets Manager ARN under secrets (ECS.8)",
-                )
+        environments: list[tuple[list[str | int], dict[str, str]]] = [
+            (["environment"], service.environment),
+            *[
+                (["sidecars", index, "environment"], sidecar.environment)
+                for index, sidecar in enumerate(service.sidecars)
+            ],
+        ]
+        for path, environment in environments:
+            for variable in environment:
+                if SECRET_LOOKING.search(variable.upper()):
+                    yield Problem(
+                        _path(name, *path, variable),
+                        "looks like a secret: put its SSM or Secrets Manager ARN under secrets"
+                        " (ECS.8)",
+                    )
         for variable in set(service.environment) & set(service.secrets):
             yield Problem(
                 _path(name, "secrets", variable), "is also set under environment; keep one"
@@ -291,6 +331,16 @@ def _steps(
                 _path(name, *path, "steps", index),
                 f"lowerBound {step.lower_bound} is not below upperBound {step.upper_bound}",
             )
+    ordered = sorted(
+        rule.steps, key=lambda s: float("-inf") if s.lower_bound is None else s.lower_bound
+    )
+    for below, above in itertools.pairwise(ordered):
+        if below.upper_bound != above.lower_bound:
+            yield Problem(
+                _path(name, *path, "steps"),
+                f"steps must meet without gaps or overlaps: upperBound {below.upper_bound}"
+                f" then lowerBound {above.lower_bound}",
+            )
     open_ended = [s for s in rule.steps if (s.upper_bound if sign > 0 else s.lower_bound) is None]
     if len(open_ended) != 1:
         edge = "upperBound" if sign > 0 else "lowerBound"
@@ -329,6 +379,7 @@ RULES = (
     placement,
     routing,
     networking,
+    containers,
     twelve_factor,
     scaling,
     production_services,

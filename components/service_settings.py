@@ -8,9 +8,12 @@ from pydantic import AfterValidator, Field
 
 from components.config_types import PATTERN_MEANINGS, RetentionDays, Settings, unique
 
+# Secrets Manager ARNs must be complete (name plus AWS's 6-character suffix), optionally with
+# ECS's :json-key:version-stage:version-id selector; a partial ARN is denied by IAM.
 SECRET_ARN_PATTERN = (
     r"^arn:aws[a-z-]*:(ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9_./-]+"
-    r"|secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+)$"
+    r"|secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}"
+    r"(:[^:]*:[^:]*:[^:]*)?)$"
 )
 KMS_KEY_ARN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$"
 ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
@@ -26,8 +29,8 @@ ABSOLUTE_PATH_PATTERN = r"^/[A-Za-z0-9_./-]*$"
 CONTAINER_USER_PATTERN = r"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"
 
 PATTERN_MEANINGS[SECRET_ARN_PATTERN] = (
-    "an SSM parameter or Secrets Manager secret ARN (arn:aws:ssm:...:parameter/... or"
-    " arn:aws:secretsmanager:...:secret:...)"
+    "an SSM parameter or complete Secrets Manager secret ARN (arn:aws:ssm:...:parameter/... or"
+    " arn:aws:secretsmanager:...:secret:<name>-<6 characters>)"
 )
 PATTERN_MEANINGS[KMS_KEY_ARN] = "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)"
 PATTERN_MEANINGS[ENV_NAME_PATTERN] = (
@@ -63,10 +66,10 @@ class ImageSettings(Settings):
 
 
 class RouteSettings(Settings):
-    path_patterns: Annotated[list[str], Field(max_length=5), AfterValidator(unique)] = Field(
+    path_patterns: Annotated[list[str], Field(max_length=3), AfterValidator(unique)] = Field(
         default_factory=list, description="ALB path patterns (like /api/*)."
     )
-    host_headers: Annotated[list[str], Field(max_length=5), AfterValidator(unique)] = Field(
+    host_headers: Annotated[list[str], Field(max_length=3), AfterValidator(unique)] = Field(
         default_factory=list, description="ALB host headers (like api.example.com)."
     )
     priority: int = Field(ge=1, le=50000, description="Listener rule priority, unique per ALB.")
@@ -104,9 +107,7 @@ class PermissionSettings(Settings):
 
 class EbsVolumeSettings(Settings):
     size_gib: int = Field(ge=1, le=16384, description="Volume size.")
-    volume_type: Literal["gp3", "gp2", "io2", "st1", "sc1"] = Field(
-        "gp3", description="EBS volume type."
-    )
+    volume_type: Literal["gp3", "gp2", "st1", "sc1"] = Field("gp3", description="EBS volume type.")
     mount_path: AbsolutePath = Field(description="Where the container sees it.")
 
 

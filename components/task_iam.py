@@ -33,6 +33,11 @@ def ecr_repository_arn(image_uri: str) -> str | None:
     return f"arn:aws:ecr:{parts[3]}:{parts[0]}:repository/{repository}"
 
 
+def secret_arn(value_from: str) -> str:
+    """The secret's ARN without ECS's `:json-key:version-stage:version-id` selector."""
+    return ":".join(value_from.split(":")[:7])
+
+
 def execution_statements(
     service: ServiceSettings,
     *,
@@ -46,14 +51,20 @@ def execution_statements(
             sid="WriteOwnLogs",
         )
     ]
-    if repository_arn is not None:
+    repositories = [repository_arn] if repository_arn is not None else []
+    repositories += sorted(
+        {arn for s in service.sidecars if (arn := ecr_repository_arn(s.image)) is not None}
+    )
+    if repositories:
         statements += [
             # GetAuthorizationToken has no resource: AWS requires "*".
             policies.statement(["ecr:GetAuthorizationToken"], ["*"], sid="EcrLogin"),
-            policies.statement(ECR_PULL, [repository_arn], sid="PullOwnImage"),
+            policies.statement(ECR_PULL, repositories, sid="PullOwnImage"),
         ]
     parameters = sorted({arn for arn in service.secrets.values() if ":ssm:" in arn})
-    secrets = sorted({arn for arn in service.secrets.values() if ":secretsmanager:" in arn})
+    secrets = sorted(
+        {secret_arn(arn) for arn in service.secrets.values() if ":secretsmanager:" in arn}
+    )
     if parameters:
         statements.append(
             policies.statement(["ssm:GetParameters"], parameters, sid="ReadDeclaredParameters")

@@ -93,7 +93,7 @@ def test_every_container_logs_to_its_service_group_with_its_retention(stack, syn
 def test_containers_are_locked_down(stack: str, synthesis: Synthesis) -> None:
     for name, declared in services(stack).items():
         (main,) = containers(synthesis, name)
-        assert main["readonlyRootFilesystem"] is True
+        assert main["readonlyRootFilesystem"] is declared.get("readOnlyRootFilesystem", True)
         assert main["user"] == "1000:1000"
         assert main["privileged"] is False
         assert main["stopTimeout"] == 30
@@ -389,3 +389,23 @@ def test_listener_priorities_are_stable_when_a_service_is_added_first(synthesize
     assert rule(after, "admin").inputs["priority"] == 5
     unchanged = {r.urn: r.inputs for r in before.resources if r.name.startswith("api")}
     assert {r.urn: r.inputs for r in after.resources if r.name.startswith("api")} == unchanged
+
+
+def test_execution_role_covers_sidecar_images_and_json_key_secrets() -> None:
+    secret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api/keys-AbCdEf"
+    synthesis = with_service(
+        "dev",
+        "edge",
+        image={"uri": "public.ecr.aws/nginx/nginx:1.27"},
+        secrets={"SIGNING_KEY": f"{secret}:signing::"},
+        sidecars=[
+            {"name": "agent", "image": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/agent:2"}
+        ],
+    )
+    statements = {s["Sid"]: s for s in policy(synthesis, "edge-execution")}
+    assert statements["PullOwnImage"]["Resource"] == [
+        "arn:aws:ecr:eu-west-1:111111111111:repository/agent"
+    ]
+    assert statements["ReadDeclaredSecrets"]["Resource"] == [secret]
+    (main, _) = containers(synthesis, "edge")
+    assert main["secrets"] == [{"name": "SIGNING_KEY", "valueFrom": f"{secret}:signing::"}]

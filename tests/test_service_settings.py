@@ -13,6 +13,10 @@ from conftest import problems
 
 Config = dict[str, Any]
 DIGEST = "sha256:" + "a" * 64
+SECRET_MEANING = (
+    "an SSM parameter or complete Secrets Manager secret ARN (arn:aws:ssm:...:parameter/... or"
+    " arn:aws:secretsmanager:...:secret:<name>-<6 characters>)"
+)
 
 
 def api(change: Callable[[dict], Any]) -> Callable[[Config], Any]:
@@ -71,13 +75,42 @@ BAD_SERVICES: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
      ["services.api.image.uri: 'nginx' is not a full image URI with a tag or digest"
       " (registry/name:tag or registry/name@sha256:...)"]),
     ("secret is not an ARN", "dev", api(lambda s: s["secrets"].update(API_KEY="hunter2")),
-     ["services.api.secrets.API_KEY: 'hunter2' is not an SSM parameter or Secrets Manager"
-      " secret ARN (arn:aws:ssm:...:parameter/... or arn:aws:secretsmanager:...:secret:...)"]),
+     [f"services.api.secrets.API_KEY: 'hunter2' is not {SECRET_MEANING}"]),
     ("secret of another service", "dev",
      api(lambda s: s["secrets"].update(KEY="arn:aws:s3:::bucket/key")),
-     ["services.api.secrets.KEY: 'arn:aws:s3:::bucket/key' is not an SSM parameter or Secrets"
-      " Manager secret ARN (arn:aws:ssm:...:parameter/... or"
-      " arn:aws:secretsmanager:...:secret:...)"]),
+     [f"services.api.secrets.KEY: 'arn:aws:s3:::bucket/key' is not {SECRET_MEANING}"]),
+    ("partial secrets manager ARN", "dev",
+     api(lambda s: s["secrets"].update(
+         KEY="arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-password"
+     )),
+     ["services.api.secrets.KEY: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:"
+      f"db-password' is not {SECRET_MEANING}"]),
+    ("exec with read-only root", "prod", api(lambda s: s.update(execEnabled=True)),
+     ["services.api.execEnabled: ECS Exec's agent needs a writable root file system: set"
+      " readOnlyRootFilesystem: false, or turn exec off"]),
+    ("duplicate container name", "dev",
+     api(lambda s: s.update(sidecars=[{"name": "api", "image": "ghcr.io/o/agent:1"}])),
+     ["services.api.sidecars[0].name: 'api' is already a container of this task"]),
+    ("sidecar secret in environment", "dev",
+     api(lambda s: s.update(sidecars=[
+         {"name": "agent", "image": "ghcr.io/o/agent:1", "environment": {"API_TOKEN": "x"}}
+     ])),
+     ["services.api.sidecars[0].environment.API_TOKEN: looks like a secret: put its SSM or"
+      " Secrets Manager ARN under secrets (ECS.8)"]),
+    ("too many route values", "dev",
+     api(lambda s: s["routing"].update(pathPatterns=["/a", "/b", "/c"],
+                                       hostHeaders=["a.example.com", "b.example.com", "c.x"])),
+     ["services.api.routing: an ALB rule matches at most 5 values in all"]),
+    ("health check timeout not below interval", "dev",
+     api(lambda s: s["healthCheck"].update(timeoutSeconds=10)),
+     ["services.api.healthCheck.timeoutSeconds: 10 must be below intervalSeconds 10"]),
+    ("steps with a gap", "dev",
+     worker(lambda s: s["scaling"]["customMetric"]["scaleOut"].update(steps=[
+         {"lowerBound": 0, "upperBound": 100, "adjustment": 1},
+         {"lowerBound": 200, "adjustment": 2},
+     ])),
+     ["services.worker.scaling.customMetric.scaleOut.steps: steps must meet without gaps or"
+      " overlaps: upperBound 100.0 then lowerBound 200.0"]),
     ("secret in environment", "dev", api(lambda s: s["environment"].update(DB_PASSWORD="x")),
      ["services.api.environment.DB_PASSWORD: looks like a secret: put its SSM or Secrets"
       " Manager ARN under secrets (ECS.8)",
@@ -113,7 +146,7 @@ BAD_SERVICES: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
      ["services.api.ebsVolume.sizeGib: st1 volumes are at least 125 GiB"]),
     ("ebs unknown type", "dev",
      api(lambda s: s.update(ebsVolume={"sizeGib": 10, "volumeType": "gp9", "mountPath": "/d"})),
-     ["services.api.ebsVolume.volumeType: Input should be 'gp3', 'gp2', 'io2', 'st1' or 'sc1'"
+     ["services.api.ebsVolume.volumeType: Input should be 'gp3', 'gp2', 'st1' or 'sc1'"
       " (got 'gp9')"]),
     ("allow from unknown", "dev", api(lambda s: s.update(allowFrom=["billing"])),
      ["services.api.allowFrom[0]: 'billing' is not another service of this stack"]),
