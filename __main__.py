@@ -3,10 +3,13 @@
 import pulumi
 import pulumi_aws as aws
 
+from components.alarms import AlarmTarget, EnvironmentAlarms, EnvironmentAlarmsArgs, PoolAlarmArgs
 from components.cluster import Cluster, ClusterArgs
+from components.dashboard import DashboardService
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.naming import Naming
 from components.network import Network, NetworkArgs
+from components.notifications import Notifications, NotificationsArgs
 from components.peering import ServicePeering, ServicePeeringArgs
 from components.registry import Registry, RegistryArgs
 from components.service import Service, ServiceArgs
@@ -53,6 +56,17 @@ load_balancer = LoadBalancer(
         protect=settings.is_production,
     ),
 )
+notifications = Notifications(
+    "notifications",
+    NotificationsArgs(settings=settings.alarms, naming=naming, account_id=account_id),
+)
+alarm_target = AlarmTarget(
+    settings=settings.alarms,
+    naming=naming,
+    topic_arn=notifications.topic_arn,
+    page_topic_arn=notifications.page_topic_arn,
+)
+
 services = {
     name: Service(
         name,
@@ -72,6 +86,7 @@ services = {
             architecture=settings.architecture(service),
             capacity_provider_names=cluster.capacity_provider_names,
             route=load_balancer.route_target if service.routing else None,
+            alarm_target=alarm_target,
         ),
     )
     for name, service in settings.services.items()
@@ -82,6 +97,32 @@ ServicePeering(
         accesses=settings.peer_accesses,
         security_group_ids={name: s.security_group_id for name, s in services.items()},
         naming=naming,
+    ),
+)
+EnvironmentAlarms(
+    "alarms",
+    EnvironmentAlarmsArgs(
+        target=alarm_target,
+        region=settings.region,
+        cluster_name=cluster.cluster_name,
+        load_balancer_suffix=load_balancer.arn_suffix,
+        pools=[
+            PoolAlarmArgs(
+                name=pool.name,
+                capacity_provider_name=cluster.capacity_provider_names[pool.name],
+                auto_scaling_group_name=cluster.pool_asg_names[pool.name],
+                min_size=pool.min_size,
+            )
+            for pool in settings.cluster.ec2_pools
+        ],
+        dashboard_services=[
+            DashboardService(
+                name=name,
+                target_group_suffix=services[name].target_group_arn_suffix,
+                queue_name=service.queue_name,
+            )
+            for name, service in settings.services.items()
+        ],
     ),
 )
 
@@ -99,3 +140,4 @@ pulumi.export("capacityProviderNames", cluster.capacity_provider_names)
 pulumi.export("poolAsgNames", cluster.pool_asg_names)
 pulumi.export("loadBalancerDnsName", load_balancer.dns_name)
 pulumi.export("serviceNames", {name: s.service_name for name, s in services.items()})
+pulumi.export("alarmTopicArn", notifications.topic_arn)

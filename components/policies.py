@@ -55,3 +55,15 @@ def assume_role(
             )
         ]
     )
+
+
+def account_administers_key(account_id: pulumi.Input[str]) -> Statement:
+    """The one statement with a whole-service action: a KMS key policy must let its account
+    administer the key (AWS's default key policy), or the key can never be managed again."""
+    return {
+        "Sid": "AccountAdministersKey",
+        "Effect": "Allow",
+        "Principal": {"AWS": pulumi.Output.concat("arn:aws:iam::", account_id, ":root")},
+        "Action": ["kms:*"],
+        "Resource": ["*"],
+    }

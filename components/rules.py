@@ -299,6 +299,36 @@ def load_balancer_listeners(settings: PlatformSettings) -> Iterable[Problem]:
         yield Problem("loadBalancer.accessLogs.enabled", "tier production keeps access logs")
 
 
+def alarm_windows(settings: PlatformSettings) -> Iterable[Problem]:
+    alarms = settings.alarms
+    windows: list[tuple[list[str | int], int, int]] = [
+        (
+            ["alarms", "thresholds"],
+            alarms.thresholds.evaluation_periods,
+            alarms.thresholds.datapoints_to_alarm,
+        ),
+        *[
+            (["alarms", "custom", index], custom.evaluation_periods, custom.datapoints_to_alarm)
+            for index, custom in enumerate(alarms.custom)
+        ],
+    ]
+    for path, periods, datapoints in windows:
+        if datapoints > periods:
+            yield Problem(
+                join_path([*path, "datapointsToAlarm"]),
+                f"{datapoints} is more than evaluationPeriods {periods}",
+            )
+    names = [custom.name for custom in alarms.custom]
+    for index, name in enumerate(names):
+        if names.count(name) > 1:
+            yield Problem(join_path(["alarms", "custom", index, "name"]), f"duplicate {name!r}")
+    if settings.is_production:
+        if not alarms.actions_enabled:
+            yield Problem("alarms.actionsEnabled", "tier production never mutes alarms")
+        if not alarms.notify.emails and not alarms.notify.https_endpoints:
+            yield Problem("alarms.notify", "tier production needs at least one subscriber")
+
+
 RULES: tuple[Callable[[PlatformSettings], Iterable[Problem]], ...] = (
     availability_zones_in_region,
     subnets_fit_in_vpc,
@@ -310,4 +340,5 @@ RULES: tuple[Callable[[PlatformSettings], Iterable[Problem]], ...] = (
     ec2_pools,
     production_cluster,
     load_balancer_listeners,
+    alarm_windows,
 )

@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.alarms import AlarmTarget, metric_alarm
 from components.naming import Naming
 from components.service_settings import CustomMetricSettings, ScalingSettings, ThresholdSteps
 
@@ -25,6 +26,7 @@ class ScalingArgs:
     cluster_name: pulumi.Input[str]
     service_name: pulumi.Input[str]
     request_label: pulumi.Input[str] | None
+    alarm_target: AlarmTarget
 
 
 def metric_identity(metric: CustomMetricSettings) -> tuple[str, str, dict[str, str]]:
@@ -95,7 +97,7 @@ def attach_scaling(parent: pulumi.Resource, name: str, args: ScalingArgs) -> Non
         )
 
     if settings.custom_metric is not None:
-        _step_scaling(name, args, settings.custom_metric, scope, child)
+        _step_scaling(parent, name, args, settings.custom_metric, scope, child)
 
     for schedule in settings.schedules:
         aws.appautoscaling.ScheduledAction(
@@ -113,6 +115,7 @@ def attach_scaling(parent: pulumi.Resource, name: str, args: ScalingArgs) -> Non
 
 
 def _step_scaling(
+    parent: pulumi.Resource,
     name: str,
     args: ScalingArgs,
     metric: CustomMetricSettings,
@@ -147,27 +150,26 @@ def _step_scaling(
             opts=child,
         )
         verb = "add" if direction == "out" else "remove"
-        aws.cloudwatch.MetricAlarm(
+        metric_alarm(
+            parent,
             f"{name}-step-{direction}",
-            name=args.naming.name(name, f"scale-{direction}"),
-            alarm_description=(
+            args.alarm_target,
+            name=f"{name}-scale-{direction}",
+            description=(
                 f"{metric.statistic} of {namespace} {metric_name} {dimensions} crossed"
                 f" {rule.threshold}: {verb} tasks of service {name} (step scaling)."
             ),
+            comparison=comparison,
+            threshold=rule.threshold,
+            # No datapoints (an idle queue or metric publishes none) means no load: do not
+            # scale out on it, do scale in.
+            treat_missing_data="notBreaching" if direction == "out" else "breaching",
+            scaling_actions=[policy.arn],
+            evaluation_periods=metric.evaluation_periods,
+            datapoints_to_alarm=metric.evaluation_periods,
             namespace=namespace,
             metric_name=metric_name,
             dimensions=dimensions,
             statistic=metric.statistic,
             period=metric.period_seconds,
-            evaluation_periods=metric.evaluation_periods,
-            datapoints_to_alarm=metric.evaluation_periods,
-            threshold=rule.threshold,
-            comparison_operator=comparison,
-            # No datapoints (an idle queue or metric publishes none) means no load: do not
-            # scale out on it, do scale in.
-            treat_missing_data="notBreaching" if direction == "out" else "breaching",
-            alarm_actions=[policy.arn],
-            actions_enabled=True,
-            tags=args.naming.tags(name, f"scale-{direction}"),
-            opts=child,
         )

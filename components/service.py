@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import policies, task_iam
+from components.alarms import AlarmTarget, ServiceAlarmArgs, service_alarms
 from components.load_balancer import RouteTarget
 from components.naming import Naming
 from components.scaling import ScalingArgs, attach_scaling
@@ -41,6 +42,7 @@ class ServiceArgs:
     architecture: str
     capacity_provider_names: Mapping[str, str]
     route: RouteTarget | None
+    alarm_target: AlarmTarget
 
 
 def container_definitions(
@@ -206,6 +208,19 @@ class Service(pulumi.ComponentResource):
         )
 
         load_balancers, route_dependencies = self._route()
+        self.alarms = service_alarms(
+            self,
+            ServiceAlarmArgs(
+                name=name,
+                cluster_name=args.cluster_name,
+                minimum_tasks=service.minimum_tasks,
+                load_balancer_suffix=args.route.arn_suffix if self.target_group else None,
+                target_group_suffix=self.target_group.arn_suffix if self.target_group else None,
+                queue_name=service.queue_name,
+            ),
+            args.alarm_target,
+        )
+        deployment_alarms = self.alarms.deployment_alarm_names
         # The effective strategy, also for capacity "default": what was planned is what runs.
         strategy = args.placement.effective_strategy
         ecs_service_opts = pulumi.ResourceOptions(
@@ -240,6 +255,12 @@ class Service(pulumi.ComponentResource):
                 service.health_check_grace_period_seconds if load_balancers else None
             ),
             deployment_circuit_breaker={"enable": True, "rollback": True},
+            # A deploy that breaks the 5xx rate or target health is rolled back by ECS too.
+            alarms=(
+                {"alarm_names": deployment_alarms, "enable": True, "rollback": True}
+                if deployment_alarms
+                else None
+            ),
             deployment_minimum_healthy_percent=service.min_healthy_percent,
             deployment_maximum_percent=service.max_percent,
             ordered_placement_strategies=(
@@ -260,6 +281,9 @@ class Service(pulumi.ComponentResource):
             opts=ecs_service_opts,
         )
         self.service_name = self.ecs_service.name
+        self.target_group_arn_suffix = (
+            self.target_group.arn_suffix if self.target_group is not None else None
+        )
         self.security_group_id = self.security_group.id
         self.log_group_name = self.log_group.name
 
@@ -272,6 +296,7 @@ class Service(pulumi.ComponentResource):
                     naming=naming,
                     cluster_name=args.cluster_name,
                     service_name=self.ecs_service.name,
+                    alarm_target=args.alarm_target,
                     request_label=(
                         pulumi.Output.concat(
                             args.route.arn_suffix, "/", self.target_group.arn_suffix

@@ -236,3 +236,15 @@ class ServiceSettings(Settings):
     min_healthy_percent: int = Field(100, ge=0, le=100, description="During deployments.")
     max_percent: int = Field(200, ge=100, le=400, description="During deployments.")
     scaling: ScalingSettings | None = Field(None, description="Application Auto Scaling.")
+
+    @property
+    def minimum_tasks(self) -> int:
+        """The fewest tasks the service should ever run (schedules included)."""
+        if self.scaling is None:
+            return self.desired_count
+        return min([self.scaling.min_count, *(s.min_count for s in self.scaling.schedules)])
+
+    @property
+    def queue_name(self) -> str | None:
+        metric = self.scaling.custom_metric if self.scaling else None
+        return metric.queue_name if metric else None

@@ -20,6 +20,7 @@ from pulumi.runtime import config as runtime_config
 from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
 from components import rules
+from components.alarm_settings import AlarmSettings
 from components.config_types import (
     PATTERN_MEANINGS,
     Cidr,
@@ -279,6 +280,9 @@ class PlatformConfig(Settings):
     services: dict[str, ServiceSettings] = Field(
         default_factory=dict, description="The services, by name (see below)."
     )
+    alarms: AlarmSettings = Field(
+        default_factory=AlarmSettings, description="Notifications, alarms and the dashboard."
+    )
 
 
 CAPACITY_PROVIDERS = {"fargate": "FARGATE", "fargate-spot": "FARGATE_SPOT"}
@@ -348,6 +352,10 @@ class PlatformSettings:
     @property
     def load_balancer(self) -> LoadBalancerSettings:
         return self.config.load_balancer
+
+    @property
+    def alarms(self) -> AlarmSettings:
+        return self.config.alarms
 
     @property
     def services(self) -> dict[str, ServiceSettings]:

@@ -151,6 +151,12 @@ class AwsMocks(Mocks):
             return arn, {"arn": arn}
         if module == "s3" and token == "Bucket":
             return name, {"arn": f"arn:aws:s3:::{name}", "bucket": name}
+        if module == "sns" and token == "Topic":
+            arn = self._arn("sns", name)
+            return arn, {"arn": arn}
+        if module == "kms" and token == "Key":
+            key_id = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[:4]}-{hexid[4:16]}"
+            return key_id, {"arn": self._arn("kms", f"key/{key_id}"), "keyId": key_id}
         if module == "autoscaling" and token == "Group":
             uuid = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[:4]}-{hexid[4:16]}"
             arn = self._arn("autoscaling", f"autoScalingGroup:{uuid}:autoScalingGroupName/{name}")

@@ -119,6 +119,20 @@ def _scaling_policy(inputs: dict[str, Any]) -> Summary:
     }
 
 
+def _metric_alarm(inputs: dict[str, Any]) -> Summary:
+    expression = next(
+        (q["expression"] for q in inputs.get("metricQueries") or [] if q.get("expression")), None
+    )
+    statistic = inputs.get("statistic") or inputs.get("extendedStatistic")
+    measured = expression or (f"{statistic} {inputs.get('namespace')}/{inputs.get('metricName')}")
+    return {
+        "when": f"{measured} {inputs.get('comparisonOperator')} {inputs.get('threshold')}",
+        "window": f"{inputs.get('datapointsToAlarm')} of {inputs.get('evaluationPeriods')}"
+        f" x {inputs.get('period') or 60}s, missing={inputs.get('treatMissingData')}",
+        "actions": len(inputs.get("alarmActions") or []),
+    }
+
+
 SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
     "awsx:ec2:Vpc": _vpc,
     "aws:cloudwatch/logGroup:LogGroup": lambda i: {
@@ -207,9 +221,15 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
         "tasks": f"{(i.get('scalableTargetAction') or {}).get('minCapacity')}.."
         f"{(i.get('scalableTargetAction') or {}).get('maxCapacity')}",
     },
-    "aws:cloudwatch/metricAlarm:MetricAlarm": lambda i: {
-        "when": f"{i.get('statistic')} {i.get('namespace')}/{i.get('metricName')}"
-        f" {i.get('dimensions')} {i.get('comparisonOperator')} {i.get('threshold')}",
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _metric_alarm,
+    "aws:sns/topic:Topic": lambda i: {"name": i.get("name"), "kms": bool(i.get("kmsMasterKeyId"))},
+    "aws:sns/topicSubscription:TopicSubscription": lambda i: {
+        "to": f"{i.get('protocol')} {i.get('endpoint')}"
+    },
+    "aws:kms/key:Key": lambda i: {"rotation": i.get("enableKeyRotation")},
+    "aws:cloudwatch/dashboard:Dashboard": lambda i: {
+        "name": i.get("dashboardName"),
+        "widgets": len(json.loads(i.get("dashboardBody") or "{}").get("widgets", [])),
     },
     "aws:lb/targetGroup:TargetGroup": lambda i: {
         "target": f"{i.get('targetType')} {i.get('protocol')}:{i.get('port')}",
@@ -279,6 +299,7 @@ def build_plan(synthesis: Synthesis) -> dict[str, Any]:
         )
     for resources in groups.values():
         resources.sort(key=lambda r: (r["type"], r["name"]))
+    groups = dict(sorted(groups.items()))
     return {
         "stack": synthesis.stack,
         "components": groups,

@@ -17,6 +17,9 @@ UNTAGGABLE = {
     "aws:s3/bucketPolicy:BucketPolicy",
     "aws:appautoscaling/policy:Policy",
     "aws:appautoscaling/scheduledAction:ScheduledAction",
+    "aws:sns/topicPolicy:TopicPolicy",
+    "aws:sns/topicSubscription:TopicSubscription",
+    "aws:cloudwatch/dashboard:Dashboard",
 }
 COMPONENTS = {
     "ecs-platform:network:Network",
@@ -25,6 +28,8 @@ COMPONENTS = {
     "ecs-platform:loadBalancer:LoadBalancer",
     "ecs-platform:service:Service",
     "ecs-platform:peering:ServicePeering",
+    "ecs-platform:notifications:Notifications",
+    "ecs-platform:alarms:EnvironmentAlarms",
 }
 
 

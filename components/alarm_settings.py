@@ -1,0 +1,85 @@
+"""Settings of `ecs-platform:alarms`: who is told, when, and which extra metrics to watch."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field
+
+from components.config_types import PATTERN_MEANINGS, Settings, unique
+from components.service_settings import KMS_KEY_ARN
+
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$"
+HTTPS_URL_PATTERN = r"^https://[A-Za-z0-9.-]+(:\d+)?(/\S*)?$"
+PATTERN_MEANINGS[EMAIL_PATTERN] = "an email address"
+PATTERN_MEANINGS[HTTPS_URL_PATTERN] = "an https:// URL"
+
+Comparison = Literal[
+    "GreaterThanThreshold",
+    "GreaterThanOrEqualToThreshold",
+    "LessThanThreshold",
+    "LessThanOrEqualToThreshold",
+]
+MissingData = Literal["missing", "ignore", "breaching", "notBreaching"]
+Period = Literal[10, 30, 60, 120, 300, 600, 900, 3600]
+
+
+class SubscriberSettings(Settings):
+    emails: Annotated[
+        list[Annotated[str, Field(pattern=EMAIL_PATTERN)]], AfterValidator(unique)
+    ] = Field(default_factory=list, description="Email subscribers (each must confirm).")
+    https_endpoints: Annotated[
+        list[Annotated[str, Field(pattern=HTTPS_URL_PATTERN)]], AfterValidator(unique)
+    ] = Field(default_factory=list, description="HTTPS endpoints (chat or incident tools).")
+
+
+class ThresholdSettings(Settings):
+    cpu_high_percent: float = Field(85, gt=0, le=100, description="Service CPU above this.")
+    memory_high_percent: float = Field(85, gt=0, le=100, description="Service memory above.")
+    error_rate_percent: float = Field(5, gt=0, le=100, description="Target 5xx share above.")
+    error_rate_min_requests: int = Field(
+        20, ge=0, description="Requests per period below which the 5xx rate counts as 0."
+    )
+    latency_p99_seconds: float = Field(1.5, gt=0, le=300, description="p99 response time above.")
+    queue_age_seconds: int = Field(600, ge=1, description="Oldest queue message older than.")
+    load_balancer_5xx_count: int = Field(10, ge=1, description="ALB's own 5xx per period.")
+    period_seconds: Period = Field(60, description="Period of the built-in alarms.")
+    evaluation_periods: int = Field(5, ge=1, le=100, description="Periods in the alarm window.")
+    datapoints_to_alarm: int = Field(3, ge=1, le=100, description="Breaching periods to alarm.")
+
+
+class CustomAlarmSettings(Settings):
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")] = Field(description="Name.")
+    namespace: str = Field(description="Metric namespace.")
+    metric_name: str = Field(description="Metric name.")
+    dimensions: dict[str, str] = Field(default_factory=dict, description="Metric dimensions.")
+    statistic: Literal["Average", "Sum", "Minimum", "Maximum", "SampleCount"] = Field(
+        "Average", description="Statistic."
+    )
+    threshold: float = Field(description="Threshold.")
+    comparison: Comparison = Field(description="How the metric is compared to the threshold.")
+    period_seconds: Period = Field(60, description="Period.")
+    evaluation_periods: int = Field(5, ge=1, le=100, description="Periods in the window.")
+    datapoints_to_alarm: int = Field(3, ge=1, le=100, description="Breaching periods to alarm.")
+    treat_missing_data: MissingData = Field("missing", description="Missing data handling.")
+    description: str = Field(min_length=1, description="What to look at when it fires.")
+    page: bool = Field(False, description="Also notify the paging topic.")
+
+
+class AlarmSettings(Settings):
+    actions_enabled: bool = Field(True, description="false mutes every alarm's actions.")
+    kms_key_arn: Annotated[str, Field(pattern=KMS_KEY_ARN)] | None = Field(
+        None, description="Customer key for the topics; default: a key this stack creates."
+    )
+    notify: SubscriberSettings = Field(
+        default_factory=SubscriberSettings, description="Subscribers of the alarm topic."
+    )
+    page: SubscriberSettings | None = Field(
+        None, description="A second topic for urgent alarms (5xx rate, tasks below minimum)."
+    )
+    thresholds: ThresholdSettings = Field(
+        default_factory=ThresholdSettings, description="Thresholds of the built-in alarms."
+    )
+    custom: list[CustomAlarmSettings] = Field(
+        default_factory=list, description="Extra alarms on any CloudWatch metric."
+    )
