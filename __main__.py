@@ -87,6 +87,7 @@ services = {
             capacity_provider_names=cluster.capacity_provider_names,
             route=load_balancer.route_target if service.routing else None,
             alarm_target=alarm_target,
+            container_insights=settings.cluster.container_insights != "disabled",
         ),
     )
     for name, service in settings.services.items()
@@ -120,6 +121,7 @@ EnvironmentAlarms(
                 name=name,
                 target_group_suffix=services[name].target_group_arn_suffix,
                 queue_name=service.queue_name,
+                running_tasks=settings.cluster.container_insights != "disabled",
             )
             for name, service in settings.services.items()
         ],

@@ -22,6 +22,8 @@ Comparison = Literal[
 ]
 MissingData = Literal["missing", "ignore", "breaching", "notBreaching"]
 Period = Literal[10, 30, 60, 120, 300, 600, 900, 3600]
+# AWS, ALB and SQS metrics are per minute: shorter periods would only find missing data.
+StandardPeriod = Literal[60, 120, 300, 600, 900, 3600]
 
 
 class SubscriberSettings(Settings):
@@ -43,7 +45,7 @@ class ThresholdSettings(Settings):
     latency_p99_seconds: float = Field(1.5, gt=0, le=300, description="p99 response time above.")
     queue_age_seconds: int = Field(600, ge=1, description="Oldest queue message older than.")
     load_balancer_5xx_count: int = Field(10, ge=1, description="ALB's own 5xx per period.")
-    period_seconds: Period = Field(60, description="Period of the built-in alarms.")
+    period_seconds: StandardPeriod = Field(60, description="Period of the built-in alarms.")
     evaluation_periods: int = Field(5, ge=1, le=100, description="Periods in the alarm window.")
     datapoints_to_alarm: int = Field(3, ge=1, le=100, description="Breaching periods to alarm.")
 

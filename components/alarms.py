@@ -43,6 +43,8 @@ def metric_alarm(
     treat_missing_data: str,
     urgent: bool = False,
     scaling_actions: Sequence[pulumi.Input[str]] = (),
+    notify_alarm: bool = True,
+    notify_ok: bool = True,
     evaluation_periods: int | None = None,
     datapoints_to_alarm: int | None = None,
     **metric: Any,
@@ -52,7 +54,9 @@ def metric_alarm(
     Muting a stack (`actionsEnabled: false`) silences notifications, never scaling."""
     thresholds = target.settings.thresholds
     notify = target.settings.actions_enabled
-    actions = target.actions(urgent=urgent) if notify else []
+    topics = target.actions(urgent=urgent) if notify else []
+    actions = topics if notify_alarm else []
+    ok_actions = topics if notify_ok else []
     return aws.cloudwatch.MetricAlarm(
         logical,
         name=target.naming.name(name),
@@ -63,7 +67,7 @@ def metric_alarm(
         datapoints_to_alarm=datapoints_to_alarm or thresholds.datapoints_to_alarm,
         treat_missing_data=treat_missing_data,
         alarm_actions=[*scaling_actions, *actions],
-        ok_actions=actions,
+        ok_actions=ok_actions,
         actions_enabled=notify or bool(scaling_actions),
         tags=target.naming.tags(name),
         opts=pulumi.ResourceOptions(parent=parent),
@@ -76,6 +80,7 @@ class ServiceAlarmArgs:
     name: str
     cluster_name: pulumi.Input[str]
     minimum_tasks: int
+    running_task_metric: bool
     load_balancer_suffix: pulumi.Input[str] | None = None
     target_group_suffix: pulumi.Input[str] | None = None
     queue_name: str | None = None
@@ -123,7 +128,8 @@ def service_alarms(
             statistic="Average",
             period=period,
         )
-    if args.minimum_tasks > 0:
+    # RunningTaskCount comes from Container Insights: without it the alarm could never clear.
+    if args.minimum_tasks > 0 and args.running_task_metric:
         add(
             "tasks-below-minimum",
             description=f"Service {name}: fewer than {args.minimum_tasks} running tasks."
@@ -154,8 +160,9 @@ def service_alarms(
                 _query("requests", "RequestCount", alb, period),
                 {
                     "id": "rate",
+                    # no 5xx datapoint means 0 errors, not a gap
                     "expression": f"IF(requests >= {thresholds.error_rate_min_requests},"
-                    " 100 * errors / requests, 0)",
+                    " 100 * FILL(errors, 0) / requests, 0)",
                     "label": "5xx rate (%)",
                     "return_data": True,
                 },
@@ -172,6 +179,7 @@ def service_alarms(
             metric_name="TargetResponseTime",
             dimensions=alb,
             extended_statistic="p99",
+            evaluate_low_sample_count_percentiles="ignore",  # a few slow requests are not p99
             period=period,
         )
         add(

@@ -20,6 +20,7 @@ class DashboardService:
     name: str
     target_group_suffix: pulumi.Input[str] | None = None
     queue_name: str | None = None
+    running_tasks: bool = True  # Container Insights publishes RunningTaskCount
 
     def resolved(self, target_group_suffix: str | None) -> DashboardService:
         return dataclasses.replace(self, target_group_suffix=target_group_suffix)
@@ -69,13 +70,16 @@ def dashboard_body(
                 [["AWS/ECS", "MemoryUtilization", *ecs]],
                 "Average",
             ),
-            _widget(
-                f"{service.name}: running tasks",
-                region,
-                [["ECS/ContainerInsights", "RunningTaskCount", *ecs]],
-                "Average",
-            ),
         ]
+        if service.running_tasks:
+            widgets.append(
+                _widget(
+                    f"{service.name}: running tasks",
+                    region,
+                    [["ECS/ContainerInsights", "RunningTaskCount", *ecs]],
+                    "Average",
+                )
+            )
         if service.target_group_suffix is not None:
             alb = ["LoadBalancer", load_balancer_suffix, "TargetGroup", service.target_group_suffix]
             widgets += [

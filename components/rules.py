@@ -21,6 +21,8 @@ FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 RESERVED_PROVIDER_PREFIXES = ("aws", "ecs", "fargate")
 NO_NAT_ENDPOINTS = ("s3", "ecr.api", "ecr.dkr", "logs")
 EC2_POOL_ENDPOINTS = ("ecs", "ecs-agent", "ecs-telemetry")
+ALARM_WINDOW_LIMIT_SECONDS = 86400  # periods under an hour: one day
+ALARM_WINDOW_LIMIT_LONG_SECONDS = 604800  # hourly periods: one week
 PRODUCTION_MIN_AZS = 2
 PRODUCTION_MIN_LOG_RETENTION_DAYS = 365
 
@@ -312,16 +314,34 @@ def alarm_windows(settings: PlatformSettings) -> Iterable[Problem]:
             for index, custom in enumerate(alarms.custom)
         ],
     ]
-    for path, periods, datapoints in windows:
+    periods_of = [alarms.thresholds.period_seconds, *(c.period_seconds for c in alarms.custom)]
+    for (path, periods, datapoints), period in zip(windows, periods_of, strict=True):
         if datapoints > periods:
             yield Problem(
                 join_path([*path, "datapointsToAlarm"]),
                 f"{datapoints} is more than evaluationPeriods {periods}",
             )
+        limit = ALARM_WINDOW_LIMIT_SECONDS if period < 3600 else ALARM_WINDOW_LIMIT_LONG_SECONDS
+        if period * periods > limit:
+            yield Problem(
+                join_path([*path, "evaluationPeriods"]),
+                f"{periods} periods of {period}s exceed CloudWatch's {limit}s alarm window",
+            )
     names = [custom.name for custom in alarms.custom]
+    reserved = (
+        "alb-",
+        *(f"{s}-" for s in settings.services),
+        *(f"{p.name}-" for p in settings.cluster.ec2_pools),
+    )
     for index, name in enumerate(names):
         if names.count(name) > 1:
             yield Problem(join_path(["alarms", "custom", index, "name"]), f"duplicate {name!r}")
+        if name.startswith(reserved):
+            yield Problem(
+                join_path(["alarms", "custom", index, "name"]),
+                f"{name!r} could clash with a built-in alarm (names starting alb-, a service"
+                " name or a pool name are taken)",
+            )
     if settings.is_production:
         if not alarms.actions_enabled:
             yield Problem("alarms.actionsEnabled", "tier production never mutes alarms")

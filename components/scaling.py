@@ -165,6 +165,9 @@ def _step_scaling(
             # scale out on it, do scale in.
             treat_missing_data="notBreaching" if direction == "out" else "breaching",
             scaling_actions=[policy.arn],
+            # Scaling out is news; scaling in and every return to OK is routine.
+            notify_alarm=direction == "out",
+            notify_ok=False,
             evaluation_periods=metric.evaluation_periods,
             datapoints_to_alarm=metric.evaluation_periods,
             namespace=namespace,

@@ -43,6 +43,7 @@ class ServiceArgs:
     capacity_provider_names: Mapping[str, str]
     route: RouteTarget | None
     alarm_target: AlarmTarget
+    container_insights: bool
 
 
 def container_definitions(
@@ -214,6 +215,7 @@ class Service(pulumi.ComponentResource):
                 name=name,
                 cluster_name=args.cluster_name,
                 minimum_tasks=service.minimum_tasks,
+                running_task_metric=args.container_insights,
                 load_balancer_suffix=args.route.arn_suffix if self.target_group else None,
                 target_group_suffix=self.target_group.arn_suffix if self.target_group else None,
                 queue_name=service.queue_name,

@@ -77,7 +77,7 @@ def test_service_alarms_use_the_stack_thresholds(stack: str, synthesis: Synthesi
     assert found["worker-queue-age"]["dimensions"] == {"QueueName": f"ecs-platform-{stack}-orders"}
     expression = next(q for q in found["api-5xx-rate"]["metricQueries"] if "expression" in q)
     assert expression["expression"] == (
-        f"IF(requests >= {thresholds['errorRateMinRequests']}, 100 * errors / requests, 0)"
+        f"IF(requests >= {thresholds['errorRateMinRequests']}, 100 * FILL(errors, 0) / requests, 0)"
     )
     assert found["api-cpu-high"]["dimensions"] == {
         "ClusterName": f"ecs-platform-{stack}",
@@ -104,6 +104,11 @@ def test_5xx_rate_divides_target_errors_by_requests_of_the_service(synthesis) ->
 def test_every_alarm_notifies_on_alarm_and_ok_and_is_explicit(synthesis: Synthesis) -> None:
     topic = topic_arn(synthesis)
     for name, alarm in alarms(synthesis).items():
+        if name.endswith(("-scale-out", "-scale-in")):
+            # scaling is routine: scale-out tells the team once, scale-in and OK stay quiet
+            assert alarm.get("okActions", []) == []
+            assert (topic in alarm["alarmActions"]) is name.endswith("-scale-out")
+            continue
         assert topic in alarm["alarmActions"], name
         assert topic in alarm["okActions"], name
         assert alarm["actionsEnabled"] is True
@@ -281,7 +286,7 @@ BAD_ALARMS: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
     ("non-positive periods", "dev", alarm(lambda a: a["thresholds"].update(evaluationPeriods=0)),
      ["alarms.thresholds.evaluationPeriods: Input should be greater than or equal to 1 (got 0)"]),
     ("period not allowed", "dev", alarm(lambda a: a["thresholds"].update(periodSeconds=45)),
-     ["alarms.thresholds.periodSeconds: Input should be 10, 30, 60, 120, 300, 600, 900 or 3600"
+     ["alarms.thresholds.periodSeconds: Input should be 60, 120, 300, 600, 900 or 3600"
       " (got 45)"]),
     ("datapoints above periods", "dev",
      alarm(lambda a: a["thresholds"].update(datapointsToAlarm=9)),
@@ -295,6 +300,16 @@ BAD_ALARMS: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
      ["alarms.custom[0].description: required key is missing"]),
     ("duplicate custom alarm", "dev", alarm(lambda a: a.update(custom=[CUSTOM, CUSTOM])),
      ["alarms.custom[0].name: duplicate 'jobs'", "alarms.custom[1].name: duplicate 'jobs'"]),
+    ("window too long", "dev",
+     alarm(lambda a: a.update(custom=[CUSTOM | {"periodSeconds": 900, "evaluationPeriods": 100}])),
+     ["alarms.custom[0].evaluationPeriods: 100 periods of 900s exceed CloudWatch's 86400s alarm"
+      " window"]),
+    ("sub-minute built-in period", "dev", alarm(lambda a: a["thresholds"].update(periodSeconds=10)),
+     ["alarms.thresholds.periodSeconds: Input should be 60, 120, 300, 600, 900 or 3600 (got 10)"]),
+    ("custom name of a built-in alarm", "dev",
+     alarm(lambda a: a.update(custom=[CUSTOM | {"name": "api-cpu-high"}])),
+     ["alarms.custom[0].name: 'api-cpu-high' could clash with a built-in alarm (names starting"
+      " alb-, a service name or a pool name are taken)"]),
     ("production muted and unsubscribed", "prod",
      alarm(lambda a: a.update(actionsEnabled=False, notify={})),
      ["alarms.actionsEnabled: tier production never mutes alarms",
@@ -308,3 +323,13 @@ BAD_ALARMS: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
 )
 def test_bad_alarm_settings_are_refused(stack, change, expected) -> None:
     assert problems(stack, change) == [f"Pulumi.{stack}.yaml: {line}" for line in expected]
+
+
+def test_without_container_insights_no_running_task_alarm_or_widget() -> None:
+    config = stack_config("prod")
+    config["ecs-platform:tier"] = "development"  # production refuses Insights off
+    config["ecs-platform:cluster"]["containerInsights"] = "disabled"
+    synthesis = run_program("prod", stack_config=config)
+    assert not [n for n in alarms(synthesis) if n.endswith("tasks-below-minimum")]
+    body = json.loads(synthesis.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
+    assert not [w for w in body["widgets"] if "running tasks" in w["properties"]["title"]]

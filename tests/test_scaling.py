@@ -95,10 +95,11 @@ def test_queue_step_scaling_alarms_and_steps_match_settings(stack, synthesis) ->
         assert alarm["statistic"] == "Maximum"
         assert alarm["threshold"] == metric[key]["threshold"]
         assert alarm["comparisonOperator"] == comparison
-        # the same alarm scales and tells the team
+        # the scale-out alarm scales and tells the team; scale-in only scales
         topic = synthesis.one("aws:sns/topic:Topic", "notifications-alarms").outputs["arn"]
-        assert alarm["alarmActions"] == [policy.outputs["arn"], topic]
-        assert alarm["okActions"] == [topic]
+        told = [topic] if direction == "out" else []
+        assert alarm["alarmActions"] == [policy.outputs["arn"], *told]
+        assert alarm.get("okActions", []) == []
         # an idle queue publishes nothing: never a reason to add tasks, a reason to remove them
         assert alarm["treatMissingData"] == ("notBreaching" if direction == "out" else "breaching")
         assert alarm["alarmDescription"]
