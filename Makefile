@@ -6,12 +6,13 @@ BIN := $(VENV)/bin
 STACK ?= dev
 PLAN_ARGS ?=
 
-.PHONY: help setup test lint unit plan plan-json bench lock clean
+.PHONY: help setup test lint unit plan plan-json bench lock clean urn-snapshot
 
 help:
 	@echo "make plan [STACK=prod]   offline plan of a stack (no AWS account, no Pulumi CLI)"
 	@echo "make plan-json           the same as JSON"
 	@echo "make test                lint (ruff) and the unit tests (pytest, Pulumi mocks)"
+	@echo "make urn-snapshot        re-record the URN and physical-name snapshots (review the diff)"
 	@echo "make bench               synthesis time with 1..100 services vs bare SDK registrations"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -36,6 +37,10 @@ plan: setup
 
 plan-json: PLAN_ARGS = --json
 plan-json: plan
+
+urn-snapshot: setup
+	UPDATE_URN_SNAPSHOT=1 $(BIN)/python -m pytest -q tests -k "snapshot"
+	git diff --stat -- tests/snapshots
 
 bench: setup
 	$(BIN)/python -m offline.bench
