@@ -13,7 +13,7 @@ from components.notifications import Notifications, NotificationsArgs
 from components.peering import ServicePeering, ServicePeeringArgs
 from components.registry import Registry, RegistryArgs
 from components.service import Service, ServiceArgs
-from components.settings import load_settings
+from settings.loader import load_settings
 
 settings = load_settings()
 naming = Naming(project=settings.project, stack=settings.stack, base_tags=settings.tags)

@@ -10,9 +10,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.alarm_settings import AlarmSettings
 from components.dashboard import DashboardService, PoolMetrics, dashboard_body
 from components.naming import Naming
+from settings.alarms import AlarmSettings
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import pulumi_aws as aws
 
 from components import policies
 from components.naming import Naming
-from components.settings import ClusterSettings, Ec2PoolSettings
+from settings.cluster import ClusterSettings, Ec2PoolSettings
 
 ECS_INSTANCE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
 SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"

@@ -11,7 +11,7 @@ import pulumi_aws as aws
 
 from components import policies
 from components.naming import Naming
-from components.settings import LoadBalancerSettings
+from settings.load_balancer import LoadBalancerSettings
 
 HTTP, HTTPS = 80, 443
 NOT_FOUND = {

@@ -10,7 +10,7 @@ import pulumi_awsx as awsx
 
 from components import policies
 from components.naming import Naming
-from components.settings import NetworkSettings
+from settings.network import NetworkSettings
 
 NAT_STRATEGIES = {
     "none": awsx.ec2.NatGatewayStrategy.NONE,

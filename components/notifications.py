@@ -9,8 +9,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components import policies
-from components.alarm_settings import AlarmSettings, SubscriberSettings
 from components.naming import Naming
+from settings.alarms import AlarmSettings, SubscriberSettings
 
 CLOUDWATCH = "cloudwatch.amazonaws.com"
 

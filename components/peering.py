@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.naming import Naming
-from components.settings import PeerAccess
+from settings.platform import PeerAccess
 
 
 @dataclass(frozen=True)

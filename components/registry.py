@@ -10,9 +10,9 @@ import pulumi_aws as aws
 
 from components import policies
 from components.naming import Naming
-from components.service_settings import ImageSettings
-from components.settings import LifecycleSettings, RegistrySettings
 from components.task_iam import ecr_repository_arn
+from settings.registry import LifecycleSettings, RegistrySettings
+from settings.service import ImageSettings
 
 PULL_ACTIONS = (
     "ecr:BatchCheckLayerAvailability",

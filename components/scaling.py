@@ -11,7 +11,7 @@ import pulumi_aws as aws
 
 from components.alarms import AlarmTarget, metric_alarm
 from components.naming import Naming
-from components.service_settings import CustomMetricSettings, ScalingSettings, ThresholdSteps
+from settings.service import CustomMetricSettings, ScalingSettings, ThresholdSteps
 
 SQS_NAMESPACE = "AWS/SQS"
 SQS_VISIBLE = "ApproximateNumberOfMessagesVisible"

@@ -16,8 +16,8 @@ from components.alarms import AlarmTarget, ServiceAlarmArgs, service_alarms
 from components.load_balancer import RouteTarget
 from components.naming import Naming
 from components.scaling import ScalingArgs, attach_scaling
-from components.service_settings import ServiceSettings
-from components.settings import Placement
+from settings.platform import Placement
+from settings.service import ServiceSettings
 
 PORT_NAME = "http"
 DATA_VOLUME = "data"

@@ -11,7 +11,7 @@ import pulumi
 
 from components import policies
 from components.policies import Statement
-from components.service_settings import ServiceSettings
+from settings.service import ServiceSettings
 
 ECR_PULL = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
 EXEC_CHANNELS = (

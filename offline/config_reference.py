@@ -14,7 +14,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from components.settings import PlatformConfig
+from settings.platform import PlatformConfig
+from settings.types import is_mapping_field, model_in
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BEGIN = (
@@ -61,23 +62,13 @@ def _rows(model: type[BaseModel], prefix: str) -> list[str]:
             f"| `{key}` | {_type_name(field.annotation)} | {_default(field)} |"
             f" {field.description or ''} |"
         )
-        inner = _model_of(field.annotation)
+        inner = model_in(field.annotation)
         if inner is not None:
-            suffix = ".<name>." if typing.get_origin(field.annotation) is dict else "."
+            suffix = ".<name>." if is_mapping_field(field.annotation) else "."
             nested.append((inner, f"{key}{suffix}"))
     for inner, inner_prefix in nested:
         rows.extend(_rows(inner, inner_prefix))
     return rows
-
-
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in typing.get_args(annotation):
-        found = _model_of(argument)
-        if found is not None:
-            return found
-    return None
 
 
 def render() -> str:

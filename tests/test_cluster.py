@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from components.rules import instance_architecture
 from offline.harness import Synthesis, run_program
 from offline.harness import read_stack_config as stack_config
 from offline.mocks import MOCK_AMI_ID
+from settings.rules.cluster import instance_architecture
 
 from conftest import problems
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from components.service_rules import schedule_problem
+from settings.rules.service import schedule_problem
 
 from conftest import problems
 

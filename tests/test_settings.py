@@ -8,9 +8,9 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.settings import SettingsError, parse_settings
 from offline.harness import ConfigFileError, load_config, run_program
 from offline.harness import read_stack_config as stack_config
+from settings.loader import SettingsError, parse_settings
 
 from conftest import refused
 

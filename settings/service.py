@@ -6,50 +6,24 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from components.config_types import PATTERN_MEANINGS, RetentionDays, Settings, unique
-
-# Secrets Manager ARNs must be complete (name plus AWS's 6-character suffix), optionally with
-# ECS's :json-key:version-stage:version-id selector; a partial ARN is denied by IAM.
-SECRET_ARN_PATTERN = (
-    r"^arn:aws[a-z-]*:(ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9_./-]+"
-    r"|secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}"
-    r"(:[^:]*:[^:]*:[^:]*)?)$"
+from settings.types import (
+    CONTAINER_USER_PATTERN,
+    DIGEST_PATTERN,
+    IAM_ACTION_PATTERN,
+    IMAGE_TAG_PATTERN,
+    IMAGE_URI_PATTERN,
+    RESOURCE_ARN_PATTERN,
+    SECRET_ARN_PATTERN,
+    AbsolutePath,
+    Architecture,
+    EnvName,
+    KmsKeyArn,
+    Period,
+    RetentionDays,
+    Settings,
+    Statistic,
+    unique,
 )
-KMS_KEY_ARN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$"
-ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
-IMAGE_TAG_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"
-DIGEST_PATTERN = r"^sha256:[a-f0-9]{64}$"
-IMAGE_URI_PATTERN = (
-    r"^[a-z0-9.-]+(:\d+)?/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$"
-)
-# service:Action, wildcards inside the action only (s3:Get* yes, s3:* no).
-IAM_ACTION_PATTERN = r"^[a-z0-9-]+:[A-Za-z0-9*]*[A-Za-z0-9][A-Za-z0-9*]*$"
-RESOURCE_ARN_PATTERN = r"^(\*|arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+)$"
-ABSOLUTE_PATH_PATTERN = r"^/[A-Za-z0-9_./-]*$"
-CONTAINER_USER_PATTERN = r"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"
-
-PATTERN_MEANINGS[SECRET_ARN_PATTERN] = (
-    "an SSM parameter or complete Secrets Manager secret ARN (arn:aws:ssm:...:parameter/... or"
-    " arn:aws:secretsmanager:...:secret:<name>-<6 characters>)"
-)
-PATTERN_MEANINGS[KMS_KEY_ARN] = "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)"
-PATTERN_MEANINGS[ENV_NAME_PATTERN] = (
-    "a variable name (letters, digits, _; not starting with a digit)"
-)
-PATTERN_MEANINGS[IMAGE_TAG_PATTERN] = "an image tag (letters, digits, _ . -; at most 128)"
-PATTERN_MEANINGS[DIGEST_PATTERN] = "an image digest (sha256:<64 hex digits>)"
-PATTERN_MEANINGS[IMAGE_URI_PATTERN] = (
-    "a full image URI with a tag or digest (registry/name:tag or registry/name@sha256:...)"
-)
-PATTERN_MEANINGS[IAM_ACTION_PATTERN] = (
-    "an IAM action (service:Action) without a whole-service wildcard"
-)
-PATTERN_MEANINGS[RESOURCE_ARN_PATTERN] = "an ARN (or * where the action has no resource)"
-PATTERN_MEANINGS[ABSOLUTE_PATH_PATTERN] = "an absolute path"
-PATTERN_MEANINGS[CONTAINER_USER_PATTERN] = "a user (uid, name, uid:gid)"
-
-EnvName = Annotated[str, Field(pattern=ENV_NAME_PATTERN)]
-AbsolutePath = Annotated[str, Field(pattern=ABSOLUTE_PATH_PATTERN)]
 
 
 class ImageSettings(Settings):
@@ -142,12 +116,8 @@ class CustomMetricSettings(Settings):
     namespace: str | None = Field(None, description="Metric namespace (not with queueName).")
     metric_name: str | None = Field(None, description="Metric name (not with queueName).")
     dimensions: dict[str, str] = Field(default_factory=dict, description="Metric dimensions.")
-    statistic: Literal["Average", "Sum", "Minimum", "Maximum", "SampleCount"] = Field(
-        "Average", description="Statistic over each period."
-    )
-    period_seconds: Literal[10, 30, 60, 120, 300, 600, 900, 3600] = Field(
-        60, description="Period of the metric."
-    )
+    statistic: Statistic = Field("Average", description="Statistic over each period.")
+    period_seconds: Period = Field(60, description="Period of the metric.")
     evaluation_periods: int = Field(2, ge=1, le=100, description="Periods in the alarm window.")
     scale_out: ThresholdSteps = Field(description="Add tasks when the metric reaches threshold.")
     scale_in: ThresholdSteps | None = Field(
@@ -182,7 +152,7 @@ class ServiceSettings(Settings):
     image: ImageSettings = Field(description="What to run.")
     cpu: int = Field(256, ge=128, le=16384, description="Task CPU units (1024 = 1 vCPU).")
     memory: int = Field(512, ge=128, le=122880, description="Task memory (MiB).")
-    architecture: Literal["x86_64", "arm64"] | None = Field(
+    architecture: Architecture | None = Field(
         None, description="Default: cluster.defaultTaskArchitecture."
     )
     operating_system: Literal["linux", "windows"] = Field(
@@ -199,7 +169,7 @@ class ServiceSettings(Settings):
     secrets: dict[EnvName, Annotated[str, Field(pattern=SECRET_ARN_PATTERN)]] = Field(
         default_factory=dict, description="Variables injected from SSM or Secrets Manager ARNs."
     )
-    secret_kms_key_arns: list[Annotated[str, Field(pattern=KMS_KEY_ARN)]] = Field(
+    secret_kms_key_arns: list[KmsKeyArn] = Field(
         default_factory=list, description="Customer keys that encrypt those secrets."
     )
     routing: RouteSettings | None = Field(None, description="Route from the ALB, if public.")

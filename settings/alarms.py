@@ -1,29 +1,23 @@
-"""Settings of `ecs-platform:alarms`: who is told, when, and which extra metrics to watch."""
+"""`ecs-platform:alarms`: who is told, when, and which extra metrics to watch."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-from components.config_types import PATTERN_MEANINGS, Settings, unique
-from components.service_settings import KMS_KEY_ARN
-
-EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$"
-HTTPS_URL_PATTERN = r"^https://[A-Za-z0-9.-]+(:\d+)?(/\S*)?$"
-PATTERN_MEANINGS[EMAIL_PATTERN] = "an email address"
-PATTERN_MEANINGS[HTTPS_URL_PATTERN] = "an https:// URL"
-
-Comparison = Literal[
-    "GreaterThanThreshold",
-    "GreaterThanOrEqualToThreshold",
-    "LessThanThreshold",
-    "LessThanOrEqualToThreshold",
-]
-MissingData = Literal["missing", "ignore", "breaching", "notBreaching"]
-Period = Literal[10, 30, 60, 120, 300, 600, 900, 3600]
-# AWS, ALB and SQS metrics are per minute: shorter periods would only find missing data.
-StandardPeriod = Literal[60, 120, 300, 600, 900, 3600]
+from settings.types import (
+    EMAIL_PATTERN,
+    HTTPS_URL_PATTERN,
+    Comparison,
+    KmsKeyArn,
+    MissingData,
+    Period,
+    Settings,
+    StandardPeriod,
+    Statistic,
+    unique,
+)
 
 
 class SubscriberSettings(Settings):
@@ -55,9 +49,7 @@ class CustomAlarmSettings(Settings):
     namespace: str = Field(description="Metric namespace.")
     metric_name: str = Field(description="Metric name.")
     dimensions: dict[str, str] = Field(default_factory=dict, description="Metric dimensions.")
-    statistic: Literal["Average", "Sum", "Minimum", "Maximum", "SampleCount"] = Field(
-        "Average", description="Statistic."
-    )
+    statistic: Statistic = Field("Average", description="Statistic.")
     threshold: float = Field(description="Threshold.")
     comparison: Comparison = Field(description="How the metric is compared to the threshold.")
     period_seconds: Period = Field(60, description="Period.")
@@ -70,7 +62,7 @@ class CustomAlarmSettings(Settings):
 
 class AlarmSettings(Settings):
     actions_enabled: bool = Field(True, description="false mutes every alarm's actions.")
-    kms_key_arn: Annotated[str, Field(pattern=KMS_KEY_ARN)] | None = Field(
+    kms_key_arn: KmsKeyArn | None = Field(
         None, description="Customer key for the topics; default: a key this stack creates."
     )
     notify: SubscriberSettings = Field(

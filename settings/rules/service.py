@@ -8,19 +8,15 @@ import zoneinfo
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from components.rules import (
-    PRODUCTION_MIN_LOG_RETENTION_DAYS,
-    Problem,
-    join_path,
-)
+from settings.rules.problem import Problem, join_path, production_retention
 
 if TYPE_CHECKING:
-    from components.service_settings import (
+    from settings.platform import PlatformSettings
+    from settings.service import (
         CustomMetricSettings,
         ServiceSettings,
         ThresholdSteps,
     )
-    from components.settings import PlatformSettings
 
 SERVICE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,27}$")
 # Fargate task sizes: cpu units -> allowed memory (MiB).
@@ -354,12 +350,7 @@ def production_services(settings: PlatformSettings) -> Iterable[Problem]:
     if not settings.is_production:
         return
     for name, service in settings.services.items():
-        if service.log_retention_days < PRODUCTION_MIN_LOG_RETENTION_DAYS:
-            yield Problem(
-                _path(name, "logRetentionDays"),
-                f"tier production keeps logs at least {PRODUCTION_MIN_LOG_RETENTION_DAYS} days"
-                f" (got {service.log_retention_days})",
-            )
+        yield from production_retention(_path(name, "logRetentionDays"), service.log_retention_days)
         if not service.read_only_root_filesystem and service.operating_system == "linux":
             yield Problem(
                 _path(name, "readOnlyRootFilesystem"),

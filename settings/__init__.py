@@ -1,0 +1,1 @@
+"""What a stack file may declare: typed models, cross-key rules, and the loader. No resources."""

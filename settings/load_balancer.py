@@ -1,0 +1,44 @@
+"""`ecs-platform:loadBalancer`: the environment's ALB, its listeners and access logs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field
+
+from settings.types import CERTIFICATE_ARN_PATTERN, Cidr, Settings, unique
+
+TLS_POLICIES = (
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+)
+
+
+class AccessLogSettings(Settings):
+    enabled: bool = Field(False, description="Write ALB access logs to an S3 bucket (ELB.5).")
+    expiry_days: int = Field(90, ge=1, le=3650, description="Days access log objects are kept.")
+
+
+class LoadBalancerSettings(Settings):
+    internal: bool = Field(False, description="Internal ALB in the private subnets.")
+    certificate_arn: Annotated[str, Field(pattern=CERTIFICATE_ARN_PATTERN)] | None = Field(
+        None, description="ACM certificate: HTTPS on 443 and HTTP only redirects."
+    )
+    allow_plain_http: bool = Field(
+        False, description="Serve plain HTTP when there is no certificate (development only)."
+    )
+    ingress_cidrs: Annotated[list[Cidr], Field(min_length=1), AfterValidator(unique)] = Field(
+        default_factory=lambda: ["0.0.0.0/0"], description="Who may reach the listeners."
+    )
+    idle_timeout_seconds: int = Field(60, ge=1, le=4000, description="Connection idle timeout.")
+    desync_mitigation_mode: Literal["defensive", "strictest"] = Field(
+        "defensive", description="HTTP desync protection (ELB.12)."
+    )
+    ssl_policy: Literal[TLS_POLICIES] = Field(  # type: ignore[valid-type]
+        TLS_POLICIES[0], description="TLS policy of the HTTPS listener."
+    )
+    deletion_protection: bool = Field(False, description="Refuse to delete the ALB (ELB.6).")
+    access_logs: AccessLogSettings = Field(
+        default_factory=AccessLogSettings, description="Access logs to S3."
+    )

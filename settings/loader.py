@@ -1,0 +1,143 @@
+"""Reads the running stack's config, validates it, and reports every problem at once.
+
+`load_settings()` turns the current stack's config into one frozen `PlatformSettings` object or
+raises `SettingsError` (a `pulumi.RunError`, printed by the engine without a traceback) listing
+every problem at once, each naming the stack file and the key path. The only module that reads
+Pulumi config.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+from pulumi.runtime import config as runtime_config
+from pydantic import BaseModel, ValidationError
+
+from settings import rules
+from settings.platform import PlatformConfig, PlatformSettings, stack_file_name
+from settings.rules.problem import Problem, join_path
+from settings.types import PATTERN_MEANINGS, REGION_PATTERN, is_mapping_field, model_in
+
+AWS_REGION_KEY = "aws:region"
+
+
+class SettingsError(pulumi.RunError):
+    """Bad stack configuration. The message lists every problem, one per line."""
+
+    def __init__(self, stack_file: str, problems: list[Problem]) -> None:
+        self.stack_file = stack_file
+        self.problems = problems
+        lines = [f"{stack_file}: {p.path}: {p.message}" for p in problems]
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(
+            f"invalid stack configuration ({len(problems)} {noun}):\n" + "\n".join(lines)
+        )
+
+
+def load_settings() -> PlatformSettings:
+    """Read the running stack's config (from the engine or the mock harness), validated."""
+    return parse_settings(_current_config(), project=pulumi.get_project(), stack=pulumi.get_stack())
+
+
+def _current_config() -> dict[str, Any]:
+    # The engine hands config to the program as PULUMI_CONFIG; tests and the harness call
+    # set_all_config. Pulumi has no public "list every key", and rejecting unknown keys needs one.
+    merged = dict(runtime_config.get_config_env())
+    merged.update(runtime_config.CONFIG.get())
+    return merged
+
+
+def parse_settings(config: Mapping[str, Any], *, project: str, stack: str) -> PlatformSettings:
+    """Validate a flat Pulumi config map (`namespace:key` -> string or JSON string)."""
+    prefix = f"{project}:"
+    raw = {
+        key[len(prefix) :]: _decode(value)
+        for key, value in config.items()
+        if key.startswith(prefix)
+    }
+    problems: list[Problem] = []
+
+    region = config.get(AWS_REGION_KEY)
+    if not region:
+        problems.append(Problem(AWS_REGION_KEY, "required key is missing (e.g. eu-west-1)"))
+    elif not REGION_PATTERN.match(str(region)):
+        problems.append(Problem(AWS_REGION_KEY, f"{region!r} is not an AWS region name"))
+
+    try:
+        platform = PlatformConfig.model_validate(raw)
+    except ValidationError as error:
+        problems.extend(_problems_from(error))
+        raise SettingsError(stack_file_name(stack), problems) from None
+
+    settings = PlatformSettings(project=project, stack=stack, region=str(region), config=platform)
+    if not problems:
+        problems.extend(rules.check(settings))
+    if problems:
+        raise SettingsError(stack_file_name(stack), problems)
+    return settings
+
+
+def _decode(value: Any) -> Any:
+    """Objects and lists arrive as JSON strings; scalars stay strings for pydantic to coerce."""
+    if isinstance(value, str) and value.lstrip().startswith(("{", "[")):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def _problems_from(error: ValidationError) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        location = [part for part in item["loc"] if not _is_validator_tag(part)]
+        path = join_path(location)
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            allowed = _allowed_keys(location[:-1])
+            message = f"unknown key (allowed: {', '.join(allowed)})"
+        elif kind == "missing":
+            message = "required key is missing"
+        elif kind == "string_pattern_mismatch" and item["ctx"]["pattern"] in PATTERN_MEANINGS:
+            message = f"{item['input']!r} is not {PATTERN_MEANINGS[item['ctx']['pattern']]}"
+        elif kind in {"model_type", "dict_type", "model_attributes_type"}:
+            message = f"expected a mapping of keys to values (got {item['input']!r})"
+        else:
+            message = item["msg"].removeprefix("Value error, ").replace(" after validation", "")
+            if kind not in {"value_error", "assertion_error"}:
+                message += f" (got {item['input']!r})"
+        problems.append(Problem(path, message))
+    return problems
+
+
+def _is_validator_tag(part: Any) -> bool:
+    # pydantic inserts the failing type's tag (e.g. "function-after[...]") into union locations.
+    return isinstance(part, str) and ("[" in part or part.startswith("literal"))
+
+
+def _allowed_keys(location: list[Any]) -> list[str]:
+    """The camelCase keys the settings model accepts at `location` (used for typo messages)."""
+    model: type[BaseModel] | None = PlatformConfig
+    skip_mapping_key = False
+    for part in location:
+        if isinstance(part, int):
+            continue
+        if skip_mapping_key:
+            skip_mapping_key = False
+            continue
+        field = next(
+            (
+                f
+                for name, f in (model.model_fields.items() if model else ())
+                if (f.alias or name) == part
+            ),
+            None,
+        )
+        if field is None:
+            return []
+        model = model_in(field.annotation)
+        skip_mapping_key = is_mapping_field(field.annotation)
+    return sorted(f.alias or name for name, f in model.model_fields.items()) if model else []

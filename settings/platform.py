@@ -1,0 +1,176 @@
+"""The whole typed object a stack file declares, and what the program derives from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import Field
+
+from settings.alarms import AlarmSettings
+from settings.cluster import ClusterSettings, Ec2PoolSettings, StrategyItem
+from settings.load_balancer import LoadBalancerSettings
+from settings.network import NetworkSettings
+from settings.registry import RegistrySettings
+from settings.service import ServiceSettings
+from settings.types import Settings
+
+
+class PlatformConfig(Settings):
+    """The `ecs-platform:*` keys of a stack file."""
+
+    tier: Literal["production", "development"] = Field(
+        description="production turns on the strict rules (several AZs, long retention, ...)."
+    )
+    tags: dict[str, str] = Field(
+        default_factory=dict,
+        description="Extra tags on every resource (Project, Environment, ManagedBy are set).",
+    )
+    network: NetworkSettings = Field(description="The VPC.")
+    registry: RegistrySettings = Field(
+        default_factory=RegistrySettings, description="ECR repositories."
+    )
+    cluster: ClusterSettings = Field(
+        default_factory=ClusterSettings, description="The ECS cluster and its capacity."
+    )
+    load_balancer: LoadBalancerSettings = Field(
+        default_factory=LoadBalancerSettings, description="The environment's ALB."
+    )
+    services: dict[str, ServiceSettings] = Field(
+        default_factory=dict, description="The services, by name (see below)."
+    )
+    alarms: AlarmSettings = Field(
+        default_factory=AlarmSettings, description="Notifications, alarms and the dashboard."
+    )
+
+
+CAPACITY_PROVIDERS = {"fargate": "FARGATE", "fargate-spot": "FARGATE_SPOT"}
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a service's tasks run: the launch compatibility and the strategy (None: the
+    cluster default), with the EC2 pools the strategy can place on."""
+
+    compatibility: Literal["FARGATE", "EC2"]
+    strategy: tuple[StrategyItem, ...] | None
+    effective_strategy: tuple[StrategyItem, ...]
+    pools: tuple[Ec2PoolSettings, ...]
+
+    @property
+    def providers(self) -> tuple[str, ...]:
+        return tuple(item.provider for item in self.effective_strategy)
+
+
+@dataclass(frozen=True)
+class PeerAccess:
+    """Service `source` may reach service `target` on `port`."""
+
+    target: str
+    source: str
+    port: int
+
+
+@dataclass(frozen=True)
+class PlatformSettings:
+    """Everything the program needs, validated: config plus the stack identity."""
+
+    project: str
+    stack: str
+    region: str
+    config: PlatformConfig
+
+    @property
+    def environment(self) -> str:
+        return self.stack
+
+    @property
+    def stack_file(self) -> str:
+        return stack_file_name(self.stack)
+
+    @property
+    def tier(self) -> str:
+        return self.config.tier
+
+    @property
+    def is_production(self) -> bool:
+        return self.config.tier == "production"
+
+    @property
+    def network(self) -> NetworkSettings:
+        return self.config.network
+
+    @property
+    def registry(self) -> RegistrySettings:
+        return self.config.registry
+
+    @property
+    def cluster(self) -> ClusterSettings:
+        return self.config.cluster
+
+    @property
+    def load_balancer(self) -> LoadBalancerSettings:
+        return self.config.load_balancer
+
+    @property
+    def alarms(self) -> AlarmSettings:
+        return self.config.alarms
+
+    @property
+    def services(self) -> dict[str, ServiceSettings]:
+        return self.config.services
+
+    @property
+    def repository_names(self) -> list[str]:
+        """Declared repositories plus every one a service's image names, in order."""
+        names = list(self.registry.repositories)
+        for service in self.services.values():
+            if service.image.repository and service.image.repository not in names:
+                names.append(service.image.repository)
+        return names
+
+    @property
+    def peer_accesses(self) -> list[PeerAccess]:
+        """(target, source, port) for every `allowFrom` entry."""
+        return [
+            PeerAccess(target=name, source=peer, port=service.port)
+            for name, service in self.services.items()
+            if service.port is not None
+            for peer in service.allow_from
+        ]
+
+    def require_placement(self, service: ServiceSettings) -> Placement:
+        found = self.placement(service)
+        if found is None:  # the rules refuse such settings before any resource exists
+            raise ValueError(f"unknown capacity {service.capacity!r}")
+        return found
+
+    def architecture(self, service: ServiceSettings) -> str:
+        return service.architecture or self.cluster.default_task_architecture
+
+    def placement(self, service: ServiceSettings) -> Placement | None:
+        """None when `capacity` names nothing known (the rules report that)."""
+        if service.capacity == "default":
+            strategy = tuple(self.cluster.default_strategy)
+            explicit = None
+        elif service.capacity in CAPACITY_PROVIDERS:
+            strategy = explicit = (StrategyItem(provider=CAPACITY_PROVIDERS[service.capacity]),)
+        elif any(pool.name == service.capacity for pool in self.cluster.ec2_pools):
+            strategy = explicit = (StrategyItem(provider=service.capacity),)
+        else:
+            return None
+        pools = tuple(p for p in self.cluster.ec2_pools if p.name in {i.provider for i in strategy})
+        return Placement("EC2" if pools else "FARGATE", explicit, strategy, pools)
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return {
+            **self.config.tags,
+            "Project": self.project,
+            "Environment": self.stack,
+            "ManagedBy": "pulumi",
+        }
+
+
+def stack_file_name(stack: str) -> str:
+    return f"Pulumi.{stack}.yaml"

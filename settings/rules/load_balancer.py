@@ -1,0 +1,38 @@
+"""Rules across `loadBalancer` keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from settings.rules.problem import Problem
+
+if TYPE_CHECKING:
+    from settings.platform import PlatformSettings
+
+
+def load_balancer_listeners(settings: PlatformSettings) -> Iterable[Problem]:
+    balancer = settings.load_balancer
+    if balancer.certificate_arn is None and not balancer.allow_plain_http:
+        yield Problem(
+            "loadBalancer.certificateArn",
+            "required: HTTPS needs a certificate (or set allowPlainHttp: true in development)",
+        )
+    if balancer.certificate_arn and balancer.certificate_arn.split(":")[3] != settings.region:
+        yield Problem(
+            "loadBalancer.certificateArn",
+            f"the certificate must be in the stack's region {settings.region} (aws:region)",
+        )
+    if not settings.is_production:
+        return
+    if balancer.allow_plain_http:
+        yield Problem("loadBalancer.allowPlainHttp", "tier production serves HTTPS only")
+    if not balancer.deletion_protection:
+        yield Problem(
+            "loadBalancer.deletionProtection", "tier production turns deletion protection on"
+        )
+    if not balancer.access_logs.enabled:
+        yield Problem("loadBalancer.accessLogs.enabled", "tier production keeps access logs")
+
+
+RULES = (load_balancer_listeners,)

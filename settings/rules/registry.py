@@ -1,0 +1,26 @@
+"""Rules across `registry` keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from settings.rules.problem import Problem
+
+if TYPE_CHECKING:
+    from settings.platform import PlatformSettings
+
+
+def production_registry(settings: PlatformSettings) -> Iterable[Problem]:
+    if not settings.is_production:
+        return
+    if settings.registry.image_tag_mutability != "IMMUTABLE":
+        yield Problem(
+            "registry.imageTagMutability",
+            "tier production needs IMMUTABLE tags (a deployed tag must not change under you)",
+        )
+    if settings.registry.force_delete:
+        yield Problem("registry.forceDelete", "tier production never force-deletes repositories")
+
+
+RULES = (production_registry,)

@@ -1,0 +1,148 @@
+"""Shared building blocks of the settings models: the base model, field types, and every regex
+pattern with the one human message an error shows for it. No resources, no Pulumi."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import typing
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+# CloudWatch Logs accepts only these retention periods (days).
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+    1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+
+# -- patterns -------------------------------------------------------------------------------
+REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+ACCOUNT_ID_PATTERN = r"^\d{12}$"
+# A key ARN, not an alias: AWS stores the key ARN, so an alias would force a replacement each run.
+KMS_KEY_ARN_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$"
+CERTIFICATE_ARN_PATTERN = r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$"
+REPOSITORY_NAME_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
+POOL_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"
+INSTANCE_TYPE_PATTERN = r"^[a-z][a-z0-9-]*\.[a-z0-9]+$"
+# Secrets Manager ARNs must be complete (name plus AWS's 6-character suffix), optionally with
+# ECS's :json-key:version-stage:version-id selector; a partial ARN is denied by IAM.
+SECRET_ARN_PATTERN = (
+    r"^arn:aws[a-z-]*:(ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9_./-]+"
+    r"|secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}"
+    r"(:[^:]*:[^:]*:[^:]*)?)$"
+)
+ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+IMAGE_TAG_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"
+DIGEST_PATTERN = r"^sha256:[a-f0-9]{64}$"
+IMAGE_URI_PATTERN = (
+    r"^[a-z0-9.-]+(:\d+)?/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$"
+)
+# service:Action, wildcards inside the action only (s3:Get* yes, s3:* no).
+IAM_ACTION_PATTERN = r"^[a-z0-9-]+:[A-Za-z0-9*]*[A-Za-z0-9][A-Za-z0-9*]*$"
+RESOURCE_ARN_PATTERN = r"^(\*|arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+)$"
+ABSOLUTE_PATH_PATTERN = r"^/[A-Za-z0-9_./-]*$"
+CONTAINER_USER_PATTERN = r"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$"
+HTTPS_URL_PATTERN = r"^https://[A-Za-z0-9.-]+(:\d+)?(/\S*)?$"
+
+# The wording an error uses for each pattern: "<value> is not <meaning>".
+PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
+    ACCOUNT_ID_PATTERN: "a 12-digit AWS account id",
+    KMS_KEY_ARN_PATTERN: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not an alias)",
+    CERTIFICATE_ARN_PATTERN: "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/)",
+    REPOSITORY_NAME_PATTERN: "a repository name (lowercase letters and digits, . _ - between)",
+    POOL_NAME_PATTERN: "a pool name (lowercase letter, then up to 30 letters, digits or -)",
+    INSTANCE_TYPE_PATTERN: "an EC2 instance type (like m7g.large)",
+    SECRET_ARN_PATTERN: (
+        "an SSM parameter or complete Secrets Manager secret ARN (arn:aws:ssm:...:parameter/... or"
+        " arn:aws:secretsmanager:...:secret:<name>-<6 characters>)"
+    ),
+    ENV_NAME_PATTERN: "a variable name (letters, digits, _; not starting with a digit)",
+    IMAGE_TAG_PATTERN: "an image tag (letters, digits, _ . -; at most 128)",
+    DIGEST_PATTERN: "an image digest (sha256:<64 hex digits>)",
+    IMAGE_URI_PATTERN: (
+        "a full image URI with a tag or digest (registry/name:tag or registry/name@sha256:...)"
+    ),
+    IAM_ACTION_PATTERN: "an IAM action (service:Action) without a whole-service wildcard",
+    RESOURCE_ARN_PATTERN: "an ARN (or * where the action has no resource)",
+    ABSOLUTE_PATH_PATTERN: "an absolute path",
+    CONTAINER_USER_PATTERN: "a user (uid, name, uid:gid)",
+    EMAIL_PATTERN: "an email address",
+    HTTPS_URL_PATTERN: "an https:// URL",
+}
+
+# -- CloudWatch vocabulary shared by scaling and alarm settings -------------------------------
+Statistic = Literal["Average", "Sum", "Minimum", "Maximum", "SampleCount"]
+Period = Literal[10, 30, 60, 120, 300, 600, 900, 3600]
+# AWS, ALB and SQS metrics are per minute: shorter periods would only find missing data.
+StandardPeriod = Literal[60, 120, 300, 600, 900, 3600]
+Comparison = Literal[
+    "GreaterThanThreshold",
+    "GreaterThanOrEqualToThreshold",
+    "LessThanThreshold",
+    "LessThanOrEqualToThreshold",
+]
+MissingData = Literal["missing", "ignore", "breaching", "notBreaching"]
+Architecture = Literal["x86_64", "arm64"]
+
+
+# -- field checks ---------------------------------------------------------------------------
+def retention(days: int) -> int:
+    if days not in LOG_RETENTION_DAYS:
+        allowed = ", ".join(str(d) for d in LOG_RETENTION_DAYS)
+        raise ValueError(f"{days} is not a CloudWatch Logs retention period (allowed: {allowed})")
+    return days
+
+
+def ipv4_cidr(value: str) -> str:
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except ValueError as error:
+        raise ValueError(f"{value!r} is not a valid IPv4 CIDR block ({error})") from None
+    return str(network)
+
+
+def unique(values: list[Any]) -> list[Any]:
+    duplicates = sorted({str(v) for v in values if values.count(v) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate entries: {', '.join(duplicates)}")
+    return values
+
+
+def matching(pattern: str, **constraints: Any) -> Any:
+    """A string field type that must match `pattern` (its error wording is PATTERN_MEANINGS)."""
+    return Annotated[str, Field(pattern=pattern, **constraints)]
+
+
+RetentionDays = Annotated[int, AfterValidator(retention)]
+Cidr = Annotated[str, AfterValidator(ipv4_cidr)]
+KmsKeyArn = matching(KMS_KEY_ARN_PATTERN)
+EnvName = matching(ENV_NAME_PATTERN)
+AbsolutePath = matching(ABSOLUTE_PATH_PATTERN)
+
+
+class Settings(BaseModel):
+    """Base for every settings block: camelCase keys, unknown keys rejected, immutable."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, extra="forbid", frozen=True, validate_default=True
+    )
+
+
+# -- walking the models (the loader's typo messages and the README reference) ----------------
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The settings model inside a field's annotation (`X`, `X | None`, `list[X]`, ...)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def is_mapping_field(annotation: Any) -> bool:
+    """`dict[str, X]`: the next key in a path is a user's name, not a field."""
+    return typing.get_origin(annotation) is dict
