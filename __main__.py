@@ -3,11 +3,12 @@
 import pulumi
 import pulumi_aws as aws
 
-from components.alarms import AlarmTarget, EnvironmentAlarms, EnvironmentAlarmsArgs, PoolAlarmArgs
 from components.cluster import Cluster, ClusterArgs
-from components.dashboard import DashboardService
+from components.common.alarms import AlarmTarget
+from components.common.dashboard import DashboardService
+from components.common.naming import Naming
+from components.environment_alarms import EnvironmentAlarms, EnvironmentAlarmsArgs, PoolAlarmArgs
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
-from components.naming import Naming
 from components.network import Network, NetworkArgs
 from components.notifications import Notifications, NotificationsArgs
 from components.peering import ServicePeering, ServicePeeringArgs

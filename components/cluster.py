@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import policies
-from components.naming import Naming
+from components.common import policies
+from components.common.naming import Naming
 from settings.cluster import ClusterSettings, Ec2PoolSettings
 
 ECS_INSTANCE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import policies
-from components.naming import Naming
+from components.common import policies
+from components.common.naming import Naming
 from settings.load_balancer import LoadBalancerSettings
 
 HTTP, HTTPS = 80, 443

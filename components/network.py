@@ -8,8 +8,8 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_awsx as awsx
 
-from components import policies
-from components.naming import Naming
+from components.common import policies
+from components.common.naming import Naming
 from settings.network import NetworkSettings
 
 NAT_STRATEGIES = {
@@ -120,7 +120,7 @@ class Network(pulumi.ComponentResource):
             name=args.naming.name("vpc-flow-logs"),
             assume_role_policy=policies.assume_role(
                 "vpc-flow-logs.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": args.account_id}},
+                conditions=policies.same_account(args.account_id),
             ),
             tags=args.naming.tags("vpc-flow-logs"),
             opts=child,

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import policies
-from components.naming import Naming
+from components.common import policies
+from components.common.naming import Naming
 from settings.alarms import AlarmSettings, SubscriberSettings
 
 CLOUDWATCH = "cloudwatch.amazonaws.com"
@@ -55,7 +55,7 @@ class Notifications(pulumi.ComponentResource):
                         ["*"],  # in a key policy "*" is this key
                         sid="CloudWatchEncryptsAlarms",
                         principals={"Service": CLOUDWATCH},
-                        conditions={"StringEquals": {"aws:SourceAccount": args.account_id}},
+                        conditions=policies.same_account(args.account_id),
                     ),
                 ]
             ),
@@ -85,7 +85,7 @@ class Notifications(pulumi.ComponentResource):
                         [topic.arn],
                         sid="CloudWatchPublishes",
                         principals={"Service": CLOUDWATCH},
-                        conditions={"StringEquals": {"aws:SourceAccount": args.account_id}},
+                        conditions=policies.same_account(args.account_id),
                     )
                 ]
             ),

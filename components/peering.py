@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.naming import Naming
+from components.common.naming import Naming
 from settings.platform import PeerAccess
 
 

@@ -8,17 +8,11 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import policies
-from components.naming import Naming
-from components.task_iam import ecr_repository_arn
+from components.common import policies
+from components.common.ecr import PULL_ACTIONS, ecr_repository_arn
+from components.common.naming import Naming
 from settings.registry import LifecycleSettings, RegistrySettings
 from settings.service import ImageSettings
-
-PULL_ACTIONS = (
-    "ecr:BatchCheckLayerAvailability",
-    "ecr:BatchGetImage",
-    "ecr:GetDownloadUrlForLayer",
-)
 
 
 @dataclass(frozen=True)

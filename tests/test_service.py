@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from components.task_iam import ecr_repository_arn
+from components.common.ecr import ecr_repository_arn
 from offline.harness import RecordedResource, Synthesis, run_program
 from offline.harness import read_stack_config as stack_config
 

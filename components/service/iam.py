@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pulumi
 
-from components import policies
-from components.policies import Statement
+from components.common import policies
+from components.common.ecr import PULL_ACTIONS, ecr_repository_arn
+from components.common.policies import Statement
 from settings.service import ServiceSettings
 
-ECR_PULL = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
 EXEC_CHANNELS = (
     "ssmmessages:CreateControlChannel",
     "ssmmessages:CreateDataChannel",
@@ -21,16 +21,6 @@ EXEC_CHANNELS = (
     "ssmmessages:OpenDataChannel",
 )
 VOLUMES_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForVolumes"
-
-
-def ecr_repository_arn(image_uri: str) -> str | None:
-    """The ECR repository ARN of a full private-ECR image URI, None for other registries."""
-    registry, _, rest = image_uri.partition("/")
-    parts = registry.split(".")
-    if len(parts) < 6 or parts[1:3] != ["dkr", "ecr"]:
-        return None
-    repository = rest.split("@")[0].rsplit(":", 1)[0]
-    return f"arn:aws:ecr:{parts[3]}:{parts[0]}:repository/{repository}"
 
 
 def secret_arn(value_from: str) -> str:
@@ -59,7 +49,7 @@ def execution_statements(
         statements += [
             # GetAuthorizationToken has no resource: AWS requires "*".
             policies.statement(["ecr:GetAuthorizationToken"], ["*"], sid="EcrLogin"),
-            policies.statement(ECR_PULL, repositories, sid="PullOwnImage"),
+            policies.statement(PULL_ACTIONS, repositories, sid="PullOwnImage"),
         ]
     parameters = sorted({arn for arn in service.secrets.values() if ":ssm:" in arn})
     secrets = sorted(
@@ -109,5 +99,5 @@ def task_statements(
 def ecs_tasks_trust(account_id: pulumi.Input[str]) -> pulumi.Output[str]:
     return policies.assume_role(
         "ecs-tasks.amazonaws.com",
-        conditions={"StringEquals": {"aws:SourceAccount": account_id}},
+        conditions=policies.same_account(account_id),
     )

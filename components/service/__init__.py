@@ -11,11 +11,13 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components import policies, task_iam
-from components.alarms import AlarmTarget, ServiceAlarmArgs, service_alarms
+from components.common import policies
+from components.common.alarms import AlarmTarget
+from components.common.naming import Naming
 from components.load_balancer import RouteTarget
-from components.naming import Naming
-from components.scaling import ScalingArgs, attach_scaling
+from components.service import iam as task_iam
+from components.service.alarms import ServiceAlarmArgs, service_alarms
+from components.service.scaling import ScalingArgs, attach_scaling
 from settings.platform import Placement
 from settings.service import ServiceSettings
 

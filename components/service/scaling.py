@@ -9,8 +9,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.alarms import AlarmTarget, metric_alarm
-from components.naming import Naming
+from components.common.alarms import AlarmSpec, AlarmTarget, Metric, metric_alarm
+from components.common.naming import Naming
 from settings.service import CustomMetricSettings, ScalingSettings, ThresholdSteps
 
 SQS_NAMESPACE = "AWS/SQS"
@@ -154,25 +154,25 @@ def _step_scaling(
             parent,
             f"{name}-step-{direction}",
             args.alarm_target,
-            name=f"{name}-scale-{direction}",
-            description=(
-                f"{metric.statistic} of {namespace} {metric_name} {dimensions} crossed"
-                f" {rule.threshold}: {verb} tasks of service {name} (step scaling)."
+            AlarmSpec(
+                name=f"{name}-scale-{direction}",
+                description=(
+                    f"{metric.statistic} of {namespace} {metric_name} {dimensions} crossed"
+                    f" {rule.threshold}: {verb} tasks of service {name} (step scaling)."
+                ),
+                comparison=comparison,
+                threshold=rule.threshold,
+                # No datapoints (an idle queue or metric publishes none) means no load: do not
+                # scale out on it, do scale in.
+                treat_missing_data="notBreaching" if direction == "out" else "breaching",
+                scaling_actions=[policy.arn],
+                # Scaling out is news; scaling in and every return to OK is routine.
+                notify_alarm=direction == "out",
+                notify_ok=False,
+                evaluation_periods=metric.evaluation_periods,
+                datapoints_to_alarm=metric.evaluation_periods,
+                metric=Metric(
+                    namespace, metric_name, dimensions, metric.period_seconds, metric.statistic
+                ),
             ),
-            comparison=comparison,
-            threshold=rule.threshold,
-            # No datapoints (an idle queue or metric publishes none) means no load: do not
-            # scale out on it, do scale in.
-            treat_missing_data="notBreaching" if direction == "out" else "breaching",
-            scaling_actions=[policy.arn],
-            # Scaling out is news; scaling in and every return to OK is routine.
-            notify_alarm=direction == "out",
-            notify_ok=False,
-            evaluation_periods=metric.evaluation_periods,
-            datapoints_to_alarm=metric.evaluation_periods,
-            namespace=namespace,
-            metric_name=metric_name,
-            dimensions=dimensions,
-            statistic=metric.statistic,
-            period=metric.period_seconds,
         )

@@ -38,6 +38,12 @@ def statement(
     return result
 
 
+def same_account(account_id: pulumi.Input[str]) -> dict[str, dict[str, Any]]:
+    """The condition that lets an AWS service act only on behalf of this account (confused
+    deputy protection)."""
+    return {"StringEquals": {"aws:SourceAccount": account_id}}
+
+
 def document(statements: Sequence[Statement]) -> pulumi.Output[str]:
     return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})
 

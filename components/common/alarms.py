@@ -1,0 +1,107 @@
+"""The one alarm builder: every alarm gets its actions, window, missing-data treatment and
+description the same way, from a small typed spec."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.common.naming import Naming
+from settings.alarms import AlarmSettings
+
+
+@dataclass(frozen=True)
+class AlarmTarget:
+    """Where alarms notify, and the stack's alarm settings."""
+
+    settings: AlarmSettings
+    naming: Naming
+    topic_arn: pulumi.Input[str]
+    page_topic_arn: pulumi.Input[str] | None = None
+
+    def actions(self, *, urgent: bool) -> list[pulumi.Input[str]]:
+        topics = [self.topic_arn]
+        if urgent and self.page_topic_arn is not None:
+            topics.append(self.page_topic_arn)
+        return topics
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One CloudWatch metric and how it is aggregated (a statistic or a percentile)."""
+
+    namespace: str
+    name: str
+    dimensions: Mapping[str, pulumi.Input[str]]
+    period: int
+    statistic: str | None = None
+    percentile: str | None = None  # extended statistic, like p99
+
+
+@dataclass(frozen=True)
+class AlarmSpec:
+    """What an alarm watches and when it fires. `name` is appended to the stack prefix.
+
+    Either `metric` or `queries` (metric math) is set. Windows default to the stack's
+    thresholds; `scaling_actions` act even when the stack's alarms are muted."""
+
+    name: str
+    description: str
+    comparison: str
+    threshold: float
+    treat_missing_data: str
+    metric: Metric | None = None
+    queries: Sequence[Mapping[str, Any]] | None = None
+    urgent: bool = False
+    evaluation_periods: int | None = None
+    datapoints_to_alarm: int | None = None
+    scaling_actions: Sequence[pulumi.Input[str]] = ()
+    notify_alarm: bool = True
+    notify_ok: bool = True
+    low_sample_percentiles: str | None = None
+
+
+def _metric_args(spec: AlarmSpec) -> dict[str, Any]:
+    if spec.metric is None:
+        return {"metric_queries": list(spec.queries or [])}
+    metric = spec.metric
+    return {
+        "namespace": metric.namespace,
+        "metric_name": metric.name,
+        "dimensions": dict(metric.dimensions),
+        "statistic": metric.statistic,
+        "extended_statistic": metric.percentile,
+        "period": metric.period,
+        "evaluate_low_sample_count_percentiles": spec.low_sample_percentiles,
+    }
+
+
+def metric_alarm(
+    parent: pulumi.Resource, logical: str, target: AlarmTarget, spec: AlarmSpec
+) -> aws.cloudwatch.MetricAlarm:
+    """An alarm that tells the topic on ALARM and on OK (and acts on `scaling_actions`).
+
+    Muting a stack (`actionsEnabled: false`) silences notifications, never scaling."""
+    thresholds = target.settings.thresholds
+    notify = target.settings.actions_enabled
+    topics = target.actions(urgent=spec.urgent) if notify else []
+    return aws.cloudwatch.MetricAlarm(
+        logical,
+        name=target.naming.name(spec.name),
+        alarm_description=spec.description,
+        comparison_operator=spec.comparison,
+        threshold=spec.threshold,
+        evaluation_periods=spec.evaluation_periods or thresholds.evaluation_periods,
+        datapoints_to_alarm=spec.datapoints_to_alarm or thresholds.datapoints_to_alarm,
+        treat_missing_data=spec.treat_missing_data,
+        alarm_actions=[*spec.scaling_actions, *(topics if spec.notify_alarm else [])],
+        ok_actions=topics if spec.notify_ok else [],
+        actions_enabled=notify or bool(spec.scaling_actions),
+        tags=target.naming.tags(spec.name),
+        opts=pulumi.ResourceOptions(parent=parent),
+        **_metric_args(spec),
+    )

@@ -1,0 +1,171 @@
+"""The environment's own alarms (load balancer, EC2 pools, custom metrics) and its dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.common.alarms import AlarmSpec, AlarmTarget, Metric, metric_alarm
+from components.common.dashboard import DashboardService, PoolMetrics, dashboard_body
+from settings.alarms import CustomAlarmSettings, ThresholdSettings
+
+
+@dataclass(frozen=True)
+class PoolAlarmArgs:
+    name: str
+    capacity_provider_name: str
+    auto_scaling_group_name: pulumi.Input[str]
+    min_size: int
+
+
+@dataclass(frozen=True)
+class EnvironmentAlarmsArgs:
+    target: AlarmTarget
+    region: str
+    cluster_name: pulumi.Input[str]
+    load_balancer_suffix: pulumi.Input[str]
+    pools: list[PoolAlarmArgs]
+    dashboard_services: list[DashboardService]
+
+
+def load_balancer_specs(
+    suffix: pulumi.Input[str], thresholds: ThresholdSettings
+) -> dict[str, AlarmSpec]:
+    lb = {"LoadBalancer": suffix}
+    period = thresholds.period_seconds
+    return {
+        "alb-5xx": AlarmSpec(
+            name="alb-5xx",
+            description="The load balancer itself answered 5xx more than"
+            f" {thresholds.load_balancer_5xx_count} times a period (no healthy target, or"
+            " targets closing connections). Look at target health.",
+            comparison="GreaterThanThreshold",
+            threshold=thresholds.load_balancer_5xx_count,
+            treat_missing_data="notBreaching",
+            urgent=True,
+            metric=Metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", lb, period, "Sum"),
+        ),
+        "alb-rejected": AlarmSpec(
+            name="alb-rejected-connections",
+            description="The load balancer rejected connections (it hit its connection limit)."
+            " Look at client traffic and the ALB's capacity units.",
+            comparison="GreaterThanThreshold",
+            threshold=0,
+            treat_missing_data="notBreaching",
+            metric=Metric("AWS/ApplicationELB", "RejectedConnectionCount", lb, period, "Sum"),
+        ),
+    }
+
+
+def pool_specs(
+    pool: PoolAlarmArgs, cluster_name: pulumi.Input[str], thresholds: ThresholdSettings
+) -> dict[str, AlarmSpec]:
+    period = thresholds.period_seconds
+    specs = {
+        f"{pool.name}-reservation": AlarmSpec(
+            name=f"{pool.name}-reservation-stuck",
+            description=f"Pool {pool.name}: capacity provider reservation above 100% for"
+            f" {thresholds.evaluation_periods} periods: tasks wait for instances that do"
+            " not come (maxSize reached, no Spot capacity, launch failures). Look at the"
+            " Auto Scaling group's activity.",
+            comparison="GreaterThanThreshold",
+            threshold=100,
+            treat_missing_data="missing",
+            urgent=True,
+            datapoints_to_alarm=thresholds.evaluation_periods,
+            metric=Metric(
+                "AWS/ECS/ManagedScaling",
+                "CapacityProviderReservation",
+                {"CapacityProviderName": pool.capacity_provider_name, "ClusterName": cluster_name},
+                period,
+                "Maximum",
+            ),
+        )
+    }
+    if pool.min_size > 0:
+        specs[f"{pool.name}-in-service"] = AlarmSpec(
+            name=f"{pool.name}-instances-below-minimum",
+            description=f"Pool {pool.name}: fewer than {pool.min_size} instances in"
+            " service. Look at the Auto Scaling group's activity and EC2 limits.",
+            comparison="LessThanThreshold",
+            threshold=pool.min_size,
+            treat_missing_data="breaching",
+            metric=Metric(
+                "AWS/AutoScaling",
+                "GroupInServiceInstances",
+                {"AutoScalingGroupName": pool.auto_scaling_group_name},
+                period,
+                "Minimum",
+            ),
+        )
+    return specs
+
+
+def custom_spec(custom: CustomAlarmSettings) -> AlarmSpec:
+    return AlarmSpec(
+        name=custom.name,
+        description=custom.description,
+        comparison=custom.comparison,
+        threshold=custom.threshold,
+        treat_missing_data=custom.treat_missing_data,
+        urgent=custom.page,
+        evaluation_periods=custom.evaluation_periods,
+        datapoints_to_alarm=custom.datapoints_to_alarm,
+        metric=Metric(
+            custom.namespace,
+            custom.metric_name,
+            custom.dimensions,
+            custom.period_seconds,
+            custom.statistic,
+        ),
+    )
+
+
+class EnvironmentAlarms(pulumi.ComponentResource):
+    """The load balancer's and the pools' alarms, the custom alarms and the dashboard."""
+
+    def __init__(
+        self, name: str, args: EnvironmentAlarmsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("ecs-platform:alarms:EnvironmentAlarms", name, None, opts)
+        target = args.target
+        thresholds = target.settings.thresholds
+        specs = load_balancer_specs(args.load_balancer_suffix, thresholds)
+        for pool in args.pools:
+            specs.update(pool_specs(pool, args.cluster_name, thresholds))
+        specs.update({f"custom-{c.name}": custom_spec(c) for c in target.settings.custom})
+        self.alarms = {
+            key: metric_alarm(self, f"{name}-{key}", target, spec) for key, spec in specs.items()
+        }
+        self.dashboard = self._dashboard(name, args)
+        self.register_outputs({"dashboardName": self.dashboard.dashboard_name})
+
+    def _dashboard(self, name: str, args: EnvironmentAlarmsArgs) -> aws.cloudwatch.Dashboard:
+        body = pulumi.Output.all(
+            args.cluster_name,
+            args.load_balancer_suffix,
+            [s.target_group_suffix for s in args.dashboard_services],
+            [p.auto_scaling_group_name for p in args.pools],
+        ).apply(
+            lambda values: dashboard_body(
+                region=args.region,
+                cluster_name=values[0],
+                load_balancer_suffix=values[1],
+                services=[
+                    service.resolved(suffix)
+                    for service, suffix in zip(args.dashboard_services, values[2], strict=True)
+                ],
+                pools=[
+                    PoolMetrics(pool.name, pool.capacity_provider_name, group)
+                    for pool, group in zip(args.pools, values[3], strict=True)
+                ],
+            )
+        )
+        return aws.cloudwatch.Dashboard(
+            f"{name}-dashboard",
+            dashboard_name=args.target.naming.name(),
+            dashboard_body=body,
+            opts=pulumi.ResourceOptions(parent=self),
+        )

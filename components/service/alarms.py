@@ -1,0 +1,177 @@
+"""A service's own alarms: CPU and memory, running tasks, and for routed services the 5xx
+rate, p99 latency and target health; for queue workers the age of the oldest message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.common.alarms import AlarmSpec, AlarmTarget, Metric, metric_alarm
+from settings.alarms import ThresholdSettings
+
+# The alarms that roll a routed service's deployment back when none are named in its settings.
+ROUTED_DEPLOYMENT_ALARMS = ("5xx-rate", "unhealthy")
+
+
+@dataclass(frozen=True)
+class ServiceAlarmArgs:
+    name: str
+    cluster_name: pulumi.Input[str]
+    minimum_tasks: int
+    running_task_metric: bool
+    load_balancer_suffix: pulumi.Input[str] | None = None
+    target_group_suffix: pulumi.Input[str] | None = None
+    queue_name: str | None = None
+
+
+@dataclass
+class ServiceAlarms:
+    by_kind: dict[str, aws.cloudwatch.MetricAlarm] = field(default_factory=dict)
+
+    @property
+    def deployment_alarm_names(self) -> list[pulumi.Output[str]]:
+        """The alarms that roll a deployment back: the 5xx rate and unhealthy targets."""
+        return [self.by_kind[k].name for k in ROUTED_DEPLOYMENT_ALARMS if k in self.by_kind]
+
+
+def utilisation_specs(args: ServiceAlarmArgs, thresholds: ThresholdSettings) -> list[AlarmSpec]:
+    ecs = {"ClusterName": args.cluster_name, "ServiceName": args.name}
+    period = thresholds.period_seconds
+    specs = [
+        AlarmSpec(
+            name=f"{args.name}-{kind}",
+            description=f"Service {args.name}: average {metric_name} above {limit}% for"
+            f" {thresholds.datapoints_to_alarm} of {thresholds.evaluation_periods} periods."
+            " Look at its tasks' load and whether scaling is at maxCount.",
+            comparison="GreaterThanThreshold",
+            threshold=limit,
+            treat_missing_data="missing",
+            metric=Metric("AWS/ECS", metric_name, ecs, period, statistic="Average"),
+        )
+        for kind, metric_name, limit in (
+            ("cpu-high", "CPUUtilization", thresholds.cpu_high_percent),
+            ("memory-high", "MemoryUtilization", thresholds.memory_high_percent),
+        )
+    ]
+    # RunningTaskCount comes from Container Insights: without it the alarm could never clear.
+    if args.minimum_tasks > 0 and args.running_task_metric:
+        specs.append(
+            AlarmSpec(
+                name=f"{args.name}-tasks-below-minimum",
+                description=f"Service {args.name}: fewer than {args.minimum_tasks} running"
+                " tasks. Look at stopped tasks' reasons (image pull, health checks, capacity).",
+                comparison="LessThanThreshold",
+                threshold=args.minimum_tasks,
+                treat_missing_data="breaching",  # no datapoints: no tasks report
+                urgent=True,
+                metric=Metric(
+                    "ECS/ContainerInsights", "RunningTaskCount", ecs, period, statistic="Average"
+                ),
+            )
+        )
+    return specs
+
+
+def routed_specs(args: ServiceAlarmArgs, thresholds: ThresholdSettings) -> list[AlarmSpec]:
+    if args.load_balancer_suffix is None or args.target_group_suffix is None:
+        return []
+    name, period = args.name, thresholds.period_seconds
+    alb = {"LoadBalancer": args.load_balancer_suffix, "TargetGroup": args.target_group_suffix}
+    return [
+        AlarmSpec(
+            name=f"{name}-5xx-rate",
+            description=f"Service {name}: more than {thresholds.error_rate_percent}% of requests"
+            f" answered 5xx (periods with fewer than {thresholds.error_rate_min_requests}"
+            " requests count as 0). Rolls a deployment back. Look at the service's logs.",
+            comparison="GreaterThanThreshold",
+            threshold=thresholds.error_rate_percent,
+            treat_missing_data="notBreaching",
+            urgent=True,
+            queries=[
+                _alb_query("errors", "HTTPCode_Target_5XX_Count", alb, period),
+                _alb_query("requests", "RequestCount", alb, period),
+                {
+                    "id": "rate",
+                    # no 5xx datapoint means 0 errors, not a gap
+                    "expression": f"IF(requests >= {thresholds.error_rate_min_requests},"
+                    " 100 * FILL(errors, 0) / requests, 0)",
+                    "label": "5xx rate (%)",
+                    "return_data": True,
+                },
+            ],
+        ),
+        AlarmSpec(
+            name=f"{name}-latency-p99",
+            description=f"Service {name}: p99 target response time above"
+            f" {thresholds.latency_p99_seconds}s. Look at slow endpoints and dependencies.",
+            comparison="GreaterThanThreshold",
+            threshold=thresholds.latency_p99_seconds,
+            treat_missing_data="notBreaching",
+            metric=Metric(
+                "AWS/ApplicationELB", "TargetResponseTime", alb, period, percentile="p99"
+            ),
+            low_sample_percentiles="ignore",  # a few slow requests are not p99
+        ),
+        AlarmSpec(
+            name=f"{name}-unhealthy",
+            description=f"Service {name}: a target fails its health check. Rolls a deployment"
+            " back. Look at the health check path and the tasks' logs.",
+            comparison="GreaterThanThreshold",
+            threshold=0,
+            treat_missing_data="notBreaching",
+            metric=Metric(
+                "AWS/ApplicationELB", "UnHealthyHostCount", alb, period, statistic="Maximum"
+            ),
+        ),
+    ]
+
+
+def queue_specs(args: ServiceAlarmArgs, thresholds: ThresholdSettings) -> list[AlarmSpec]:
+    if args.queue_name is None:
+        return []
+    return [
+        AlarmSpec(
+            name=f"{args.name}-queue-age",
+            description=f"Service {args.name}: the oldest message of {args.queue_name} is older"
+            f" than {thresholds.queue_age_seconds}s. Look at worker errors and scaling limits.",
+            comparison="GreaterThanThreshold",
+            threshold=thresholds.queue_age_seconds,
+            treat_missing_data="notBreaching",
+            metric=Metric(
+                "AWS/SQS",
+                "ApproximateAgeOfOldestMessage",
+                {"QueueName": args.queue_name},
+                thresholds.period_seconds,
+                statistic="Maximum",
+            ),
+        )
+    ]
+
+
+def service_alarms(
+    parent: pulumi.Resource, args: ServiceAlarmArgs, target: AlarmTarget
+) -> ServiceAlarms:
+    thresholds = target.settings.thresholds
+    alarms = ServiceAlarms()
+    for builder in (utilisation_specs, routed_specs, queue_specs):
+        for spec in builder(args, thresholds):
+            kind = spec.name.removeprefix(f"{args.name}-")
+            alarms.by_kind[kind] = metric_alarm(parent, f"{args.name}-alarm-{kind}", target, spec)
+    return alarms
+
+
+def _alb_query(query_id: str, metric_name: str, dimensions: dict[str, Any], period: int) -> dict:
+    return {
+        "id": query_id,
+        "metric": {
+            "namespace": "AWS/ApplicationELB",
+            "metric_name": metric_name,
+            "dimensions": dimensions,
+            "stat": "Sum",
+            "period": period,
+        },
+        "return_data": False,
+    }
