@@ -13,6 +13,7 @@ import pulumi_aws as aws
 
 from components.common import policies
 from components.common.alarms import AlarmTarget
+from components.common.capacity import strategy_entries
 from components.common.naming import Naming
 from components.load_balancer import RouteTarget
 from components.service import iam as task_iam
@@ -239,14 +240,7 @@ class Service(pulumi.ComponentResource):
             cluster=args.cluster_name,
             task_definition=self.task_definition.arn,
             desired_count=service.desired_count,
-            capacity_provider_strategies=[
-                {
-                    "capacity_provider": args.capacity_provider_names[item.provider],
-                    "weight": item.weight,
-                    "base": item.base,
-                }
-                for item in strategy
-            ],
+            capacity_provider_strategies=strategy_entries(strategy, args.capacity_provider_names),
             force_new_deployment=True,  # ECS needs it to move a service to another capacity
             platform_version="LATEST" if args.placement.compatibility == "FARGATE" else None,
             network_configuration={

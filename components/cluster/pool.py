@@ -1,9 +1,10 @@
-"""The ECS cluster: Fargate, Fargate Spot and EC2 Auto Scaling group capacity providers.
+"""One EC2 capacity pool of the cluster: instance role, security group, launch template, Auto
+Scaling group and the capacity provider that lets ECS scale and drain it.
 
-EC2 instances are only ever removed after ECS has drained them: every pool's capacity provider
-has managed scaling, managed termination protection and managed draining on, its ASG protects
-new instances from scale-in (ECS lifts the protection once an instance is empty) and leaves the
-desired capacity to ECS.
+EC2 instances are only ever removed after ECS has drained them: the capacity provider has managed
+scaling, managed termination protection and managed draining on, the ASG protects new instances
+from scale-in (ECS lifts the protection once an instance is empty) and leaves the desired capacity
+to ECS.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pulumi_aws as aws
 
 from components.common import policies
 from components.common.naming import Naming
-from settings.cluster import ClusterSettings, Ec2PoolSettings
+from settings.cluster import Ec2PoolSettings
 
 ECS_INSTANCE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
 SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
@@ -35,14 +36,6 @@ ASG_METRICS = [
     "GroupTerminatingInstances",
     "GroupTotalInstances",
 ]
-
-
-@dataclass(frozen=True)
-class ClusterArgs:
-    settings: ClusterSettings
-    naming: Naming
-    vpc_id: pulumi.Input[str]
-    private_subnet_ids: pulumi.Input[Sequence[str]]
 
 
 def capacity_provider_name(naming: Naming, pool: str) -> str:
@@ -64,107 +57,35 @@ def ecs_agent_user_data(cluster_name: str, pool: Ec2PoolSettings) -> str:
     return base64.b64encode(script.encode()).decode()
 
 
-class Cluster(pulumi.ComponentResource):
+@dataclass(frozen=True)
+class PoolBuilder:
+    """Creates one pool's resources as children of the cluster component."""
+
+    parent: pulumi.ComponentResource
+    cluster_logical_name: str
+    pool: Ec2PoolSettings
+    naming: Naming
+    vpc_id: pulumi.Input[str]
+    subnet_ids: pulumi.Input[Sequence[str]]
     cluster_name: pulumi.Output[str]
-    cluster_arn: pulumi.Output[str]
-    capacity_provider_names: dict[str, str]
-    pool_asg_names: dict[str, pulumi.Output[str]]
 
-    def __init__(
-        self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__("ecs-platform:cluster:Cluster", name, None, opts)
-        self._name = name
-        self._args = args
-        settings = args.settings
-        physical_name = args.naming.name()
-        child = pulumi.ResourceOptions(parent=self)
+    @property
+    def logical(self) -> str:
+        return f"{self.cluster_logical_name}-{self.pool.name}"
 
-        exec_logs = aws.cloudwatch.LogGroup(
-            f"{name}-exec-logs",
-            name=args.naming.log_group("ecs-exec"),
-            retention_in_days=settings.exec_log_retention_days,
-            tags=args.naming.tags("ecs-exec"),
-            opts=child,
-        )
-        self.exec_log_group_arn = exec_logs.arn
-        # Service Connect: every service is reachable by its name from the others.
-        self.namespace = aws.servicediscovery.HttpNamespace(
-            f"{name}-namespace",
-            name=f"{args.naming.stack}.{args.naming.project}.internal",
-            description=f"Service Connect namespace of {physical_name}",
-            tags=args.naming.tags("namespace"),
-            opts=child,
-        )
-        self.namespace_arn = self.namespace.arn
-        self.cluster = aws.ecs.Cluster(
-            name,
-            name=physical_name,
-            service_connect_defaults={"namespace": self.namespace.arn},
-            settings=[{"name": "containerInsights", "value": settings.container_insights}],
-            configuration={
-                "execute_command_configuration": {
-                    "logging": "OVERRIDE",
-                    "log_configuration": {
-                        "cloud_watch_log_group_name": exec_logs.name,
-                        "cloud_watch_encryption_enabled": False,
-                    },
-                }
-            },
-            tags=args.naming.tags(),
-            opts=child,
-        )
-        self.cluster_name = self.cluster.name
-        self.cluster_arn = self.cluster.arn
+    @property
+    def child(self) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self.parent)
 
-        pool_providers: dict[str, aws.ecs.CapacityProvider] = {}
-        self.pool_groups: dict[str, aws.autoscaling.Group] = {}
-        for pool in settings.ec2_pools:
-            group, provider = self._pool(pool)
-            self.pool_groups[pool.name] = group
-            pool_providers[pool.name] = provider
+    def build(self) -> tuple[aws.autoscaling.Group, aws.ecs.CapacityProvider]:
+        profile = self.instance_profile()
+        security_group = self.security_group()
+        template = self.launch_template(profile, security_group)
+        group = self.auto_scaling_group(template)
+        return group, self.capacity_provider(group)
 
-        self.capacity_provider_names = {
-            "FARGATE": "FARGATE",
-            "FARGATE_SPOT": "FARGATE_SPOT",
-            **{pool: capacity_provider_name(args.naming, pool) for pool in pool_providers},
-        }
-        self.capacity_providers = aws.ecs.ClusterCapacityProviders(
-            name,
-            cluster_name=self.cluster.name,
-            capacity_providers=[p.name for p in pool_providers.values()]
-            + ["FARGATE", "FARGATE_SPOT"],
-            default_capacity_provider_strategies=[
-                {
-                    "capacity_provider": self.capacity_provider_names[item.provider],
-                    "weight": item.weight,
-                    "base": item.base,
-                }
-                for item in settings.default_strategy
-            ],
-            opts=child,
-        )
-        self.pool_asg_names = {pool: group.name for pool, group in self.pool_groups.items()}
-        # Services take the cluster name from the provider association, so they are created
-        # after their capacity providers are attached (and deleted before they are detached).
-        self.service_cluster_name = self.capacity_providers.cluster_name
-        self.register_outputs(
-            {
-                "clusterName": self.cluster_name,
-                "clusterArn": self.cluster_arn,
-                "capacityProviderNames": self.capacity_provider_names,
-                "poolAsgNames": self.pool_asg_names,
-            }
-        )
-
-    def _pool(
-        self, pool: Ec2PoolSettings
-    ) -> tuple[aws.autoscaling.Group, aws.ecs.CapacityProvider]:
-        args = self._args
-        naming = args.naming
-        logical = f"{self._name}-{pool.name}"
-        child = pulumi.ResourceOptions(parent=self)
-
+    def instance_profile(self) -> aws.iam.InstanceProfile:
+        pool, naming, logical, child = self.pool, self.naming, self.logical, self.child
         role = aws.iam.Role(
             f"{logical}-instance",
             name=naming.name(pool.name, "instance"),
@@ -186,13 +107,17 @@ class Cluster(pulumi.ComponentResource):
             tags=naming.tags(pool.name, "instance"),
             opts=child,
         )
+        return profile
+
+    def security_group(self) -> aws.ec2.SecurityGroup:
+        pool, naming, logical, child = self.pool, self.naming, self.logical, self.child
         # Tasks use awsvpc and their own security groups; the instance itself only needs HTTPS
         # out (ECS, ECR, S3, CloudWatch, SSM). DNS and time sync are not filtered by groups.
         security_group = aws.ec2.SecurityGroup(
             f"{logical}-instances",
             name=naming.name(pool.name, "instances"),
             description=f"ECS container instances of pool {pool.name}: no ingress, HTTPS out",
-            vpc_id=args.vpc_id,
+            vpc_id=self.vpc_id,
             ingress=[],
             egress=[
                 {
@@ -206,8 +131,15 @@ class Cluster(pulumi.ComponentResource):
             tags=naming.tags(pool.name, "instances"),
             opts=child,
         )
+        return security_group
+
+    def launch_template(
+        self, profile: aws.iam.InstanceProfile, security_group: aws.ec2.SecurityGroup
+    ) -> aws.ec2.LaunchTemplate:
+        pool, naming, logical, child = self.pool, self.naming, self.logical, self.child
         image_id = aws.ssm.get_parameter_output(
-            name=AMI_PARAMETERS[pool.architecture], opts=pulumi.InvokeOutputOptions(parent=self)
+            name=AMI_PARAMETERS[pool.architecture],
+            opts=pulumi.InvokeOutputOptions(parent=self.parent),
         ).insecure_value  # `.value` is always secret: AMI changes would show as [secret]
         template = aws.ec2.LaunchTemplate(
             logical,
@@ -239,7 +171,7 @@ class Cluster(pulumi.ComponentResource):
                 }
             ],
             monitoring={"enabled": pool.detailed_monitoring},
-            user_data=self.cluster.name.apply(lambda name: ecs_agent_user_data(name, pool)),
+            user_data=self.cluster_name.apply(lambda name: ecs_agent_user_data(name, pool)),
             update_default_version=True,
             tag_specifications=[
                 {"resource_type": kind, "tags": naming.tags(pool.name)}
@@ -248,10 +180,14 @@ class Cluster(pulumi.ComponentResource):
             tags=naming.tags(pool.name),
             opts=child,
         )
+        return template
+
+    def auto_scaling_group(self, template: aws.ec2.LaunchTemplate) -> aws.autoscaling.Group:
+        pool, naming, logical = self.pool, self.naming, self.logical
         group = aws.autoscaling.Group(
             logical,
             name=naming.name(pool.name),
-            vpc_zone_identifiers=args.private_subnet_ids,
+            vpc_zone_identifiers=self.subnet_ids,
             min_size=pool.min_size,
             max_size=pool.max_size,
             protect_from_scale_in=True,
@@ -282,8 +218,12 @@ class Cluster(pulumi.ComponentResource):
                 ],
             ],
             # ECS managed scaling owns the desired capacity; Pulumi must not reset it.
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCapacity"]),
+            opts=pulumi.ResourceOptions(parent=self.parent, ignore_changes=["desiredCapacity"]),
         )
+        return group
+
+    def capacity_provider(self, group: aws.autoscaling.Group) -> aws.ecs.CapacityProvider:
+        pool, naming, logical, child = self.pool, self.naming, self.logical, self.child
         provider = aws.ecs.CapacityProvider(
             logical,
             name=capacity_provider_name(naming, pool.name),
@@ -302,4 +242,4 @@ class Cluster(pulumi.ComponentResource):
             tags=naming.tags(pool.name),
             opts=child,
         )
-        return group, provider
+        return provider

@@ -1,0 +1,120 @@
+"""The ECS cluster: Fargate, Fargate Spot and EC2 Auto Scaling group capacity providers, the
+ECS Exec log group and the Service Connect namespace. EC2 pools are built in `pool.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.cluster.pool import PoolBuilder, capacity_provider_name
+from components.common.capacity import strategy_entries
+from components.common.naming import Naming
+from settings.cluster import ClusterSettings
+
+
+@dataclass(frozen=True)
+class ClusterArgs:
+    settings: ClusterSettings
+    naming: Naming
+    vpc_id: pulumi.Input[str]
+    private_subnet_ids: pulumi.Input[Sequence[str]]
+
+
+class Cluster(pulumi.ComponentResource):
+    cluster_name: pulumi.Output[str]
+    cluster_arn: pulumi.Output[str]
+    capacity_provider_names: dict[str, str]
+    pool_asg_names: dict[str, pulumi.Output[str]]
+
+    def __init__(
+        self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("ecs-platform:cluster:Cluster", name, None, opts)
+        self._name = name
+        self._args = args
+        settings = args.settings
+        physical_name = args.naming.name()
+        child = pulumi.ResourceOptions(parent=self)
+
+        exec_logs = aws.cloudwatch.LogGroup(
+            f"{name}-exec-logs",
+            name=args.naming.log_group("ecs-exec"),
+            retention_in_days=settings.exec_log_retention_days,
+            tags=args.naming.tags("ecs-exec"),
+            opts=child,
+        )
+        self.exec_log_group_arn = exec_logs.arn
+        # Service Connect: every service is reachable by its name from the others.
+        self.namespace = aws.servicediscovery.HttpNamespace(
+            f"{name}-namespace",
+            name=f"{args.naming.stack}.{args.naming.project}.internal",
+            description=f"Service Connect namespace of {physical_name}",
+            tags=args.naming.tags("namespace"),
+            opts=child,
+        )
+        self.namespace_arn = self.namespace.arn
+        self.cluster = aws.ecs.Cluster(
+            name,
+            name=physical_name,
+            service_connect_defaults={"namespace": self.namespace.arn},
+            settings=[{"name": "containerInsights", "value": settings.container_insights}],
+            configuration={
+                "execute_command_configuration": {
+                    "logging": "OVERRIDE",
+                    "log_configuration": {
+                        "cloud_watch_log_group_name": exec_logs.name,
+                        "cloud_watch_encryption_enabled": False,
+                    },
+                }
+            },
+            tags=args.naming.tags(),
+            opts=child,
+        )
+        self.cluster_name = self.cluster.name
+        self.cluster_arn = self.cluster.arn
+
+        pool_providers: dict[str, aws.ecs.CapacityProvider] = {}
+        self.pool_groups: dict[str, aws.autoscaling.Group] = {}
+        for pool in settings.ec2_pools:
+            group, provider = PoolBuilder(
+                parent=self,
+                cluster_logical_name=name,
+                pool=pool,
+                naming=args.naming,
+                vpc_id=args.vpc_id,
+                subnet_ids=args.private_subnet_ids,
+                cluster_name=self.cluster.name,
+            ).build()
+            self.pool_groups[pool.name] = group
+            pool_providers[pool.name] = provider
+
+        self.capacity_provider_names = {
+            "FARGATE": "FARGATE",
+            "FARGATE_SPOT": "FARGATE_SPOT",
+            **{pool: capacity_provider_name(args.naming, pool) for pool in pool_providers},
+        }
+        self.capacity_providers = aws.ecs.ClusterCapacityProviders(
+            name,
+            cluster_name=self.cluster.name,
+            capacity_providers=[p.name for p in pool_providers.values()]
+            + ["FARGATE", "FARGATE_SPOT"],
+            default_capacity_provider_strategies=strategy_entries(
+                settings.default_strategy, self.capacity_provider_names
+            ),
+            opts=child,
+        )
+        self.pool_asg_names = {pool: group.name for pool, group in self.pool_groups.items()}
+        # Services take the cluster name from the provider association, so they are created
+        # after their capacity providers are attached (and deleted before they are detached).
+        self.service_cluster_name = self.capacity_providers.cluster_name
+        self.register_outputs(
+            {
+                "clusterName": self.cluster_name,
+                "clusterArn": self.cluster_arn,
+                "capacityProviderNames": self.capacity_provider_names,
+                "poolAsgNames": self.pool_asg_names,
+            }
+        )
