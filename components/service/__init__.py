@@ -17,13 +17,13 @@ from components.common.capacity import strategy_entries
 from components.common.naming import Naming
 from components.load_balancer import RouteTarget
 from components.service import iam as task_iam
-from components.service.alarms import ServiceAlarmArgs, service_alarms
+from components.service.alarms import ServiceAlarmArgs, ServiceAlarms, service_alarms
+from components.service.containers import DATA_VOLUME, PORT_NAME, container_definitions
+from components.service.routing import RouteArgs, attach_route
 from components.service.scaling import ScalingArgs, attach_scaling
 from settings.platform import Placement
 from settings.service import ServiceSettings
 
-PORT_NAME = "http"
-DATA_VOLUME = "data"
 RUNTIME_OS = {"linux": "LINUX", "windows": "WINDOWS_SERVER_2022_CORE"}
 RUNTIME_CPU = {"x86_64": "X86_64", "arm64": "ARM64"}
 
@@ -47,100 +47,6 @@ class ServiceArgs:
     route: RouteTarget | None
     alarm_target: AlarmTarget
     container_insights: bool
-
-
-def container_definitions(
-    name: str,
-    service: ServiceSettings,
-    *,
-    image: str,
-    log_group: str,
-    region: str,
-) -> list[dict[str, Any]]:
-    """The task's containers as ECS wants them (camelCase JSON); every one logs to the
-    service's own group."""
-    linux = service.operating_system == "linux"
-
-    def logging(stream_prefix: str) -> dict[str, Any]:
-        return {
-            "logDriver": "awslogs",
-            "options": {
-                "awslogs-group": log_group,
-                "awslogs-region": region,
-                "awslogs-stream-prefix": stream_prefix,
-            },
-        }
-
-    main: dict[str, Any] = {
-        "name": name,
-        "image": image,
-        "essential": True,
-        "environment": [{"name": k, "value": v} for k, v in sorted(service.environment.items())],
-        "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(service.secrets.items())],
-        "logConfiguration": logging(name),
-        "stopTimeout": service.stop_timeout_seconds,
-        "privileged": False,
-    }
-    if service.port is not None:
-        main["portMappings"] = [
-            {
-                "name": PORT_NAME,
-                "containerPort": service.port,
-                "protocol": "tcp",
-                "appProtocol": "http",
-            }
-        ]
-    if service.command is not None:
-        main["command"] = service.command
-    if service.entry_point is not None:
-        main["entryPoint"] = service.entry_point
-    if linux:
-        main["readonlyRootFilesystem"] = service.read_only_root_filesystem
-        main["user"] = service.user
-        main["linuxParameters"] = {"initProcessEnabled": True}  # reaps zombies; ECS Exec
-    mounts = [
-        {"sourceVolume": f"scratch-{index}", "containerPath": path, "readOnly": False}
-        for index, path in enumerate(service.writable_paths)
-    ]
-    if service.ebs_volume is not None:
-        mounts.append(
-            {
-                "sourceVolume": DATA_VOLUME,
-                "containerPath": service.ebs_volume.mount_path,
-                "readOnly": False,
-            }
-        )
-    if mounts:
-        main["mountPoints"] = mounts
-    check = service.container_health_check
-    if check is not None:
-        main["healthCheck"] = {
-            "command": check.command,
-            "interval": check.interval_seconds,
-            "timeout": check.timeout_seconds,
-            "retries": check.retries,
-            "startPeriod": check.start_period_seconds,
-        }
-    sidecars = []
-    for sidecar in service.sidecars:
-        container: dict[str, Any] = {
-            "name": sidecar.name,
-            "image": sidecar.image,
-            "essential": sidecar.essential,
-            "cpu": sidecar.cpu,
-            "environment": [
-                {"name": k, "value": v} for k, v in sorted(sidecar.environment.items())
-            ],
-            "logConfiguration": logging(sidecar.name),
-            "privileged": False,
-        }
-        if sidecar.memory is not None:
-            container["memory"] = sidecar.memory
-        if linux:
-            container["readonlyRootFilesystem"] = service.read_only_root_filesystem
-            container["user"] = service.user
-        sidecars.append(container)
-    return [main, *sidecars]
 
 
 class Service(pulumi.ComponentResource):
@@ -167,7 +73,31 @@ class Service(pulumi.ComponentResource):
             opts=child,
         )
         execution_role, task_role = self._roles()
-        self.security_group = aws.ec2.SecurityGroup(
+        self.security_group = self._security_group()
+        self.task_definition = self._task_definition(execution_role, task_role)
+        load_balancers, route_dependencies = self._route()
+        self.alarms = self._alarms()
+        self.ecs_service = self._ecs_service(load_balancers, route_dependencies)
+        self.service_name = self.ecs_service.name
+        self.target_group_arn_suffix = (
+            self.target_group.arn_suffix if self.target_group is not None else None
+        )
+        self.security_group_id = self.security_group.id
+        self.log_group_name = self.log_group.name
+
+        self._scaling()
+        self.register_outputs(
+            {
+                "serviceName": self.service_name,
+                "securityGroupId": self.security_group_id,
+                "logGroupName": self.log_group_name,
+            }
+        )
+
+    def _security_group(self) -> aws.ec2.SecurityGroup:
+        name, args, naming = self._name, self._args, self._args.naming
+        child = pulumi.ResourceOptions(parent=self)
+        return aws.ec2.SecurityGroup(
             f"{name}-sg",
             name=naming.name(name, "tasks"),
             description=f"Tasks of service {name}",
@@ -185,7 +115,14 @@ class Service(pulumi.ComponentResource):
             tags=naming.tags(name, "tasks"),
             opts=child,
         )
-        self.task_definition = aws.ecs.TaskDefinition(
+
+    def _task_definition(
+        self, execution_role: aws.iam.Role, task_role: aws.iam.Role
+    ) -> aws.ecs.TaskDefinition:
+        name, args, naming = self._name, self._args, self._args.naming
+        service = args.settings
+        child = pulumi.ResourceOptions(parent=self)
+        return aws.ecs.TaskDefinition(
             f"{name}-task",
             family=naming.name(name),
             network_mode="awsvpc",
@@ -211,8 +148,10 @@ class Service(pulumi.ComponentResource):
             opts=child,
         )
 
-        load_balancers, route_dependencies = self._route()
-        self.alarms = service_alarms(
+    def _alarms(self) -> ServiceAlarms:
+        name, args = self._name, self._args
+        service = args.settings
+        return service_alarms(
             self,
             ServiceAlarmArgs(
                 name=name,
@@ -225,6 +164,12 @@ class Service(pulumi.ComponentResource):
             ),
             args.alarm_target,
         )
+
+    def _ecs_service(
+        self, load_balancers: list[dict[str, Any]] | None, route_dependencies: list[pulumi.Resource]
+    ) -> aws.ecs.Service:
+        name, args, naming = self._name, self._args, self._args.naming
+        service = args.settings
         deployment_alarms = self.alarms.deployment_alarm_names
         # The effective strategy, also for capacity "default": what was planned is what runs.
         strategy = args.placement.effective_strategy
@@ -234,7 +179,7 @@ class Service(pulumi.ComponentResource):
             # With autoscaling on, the scaler owns the task count; `pulumi up` must not reset it.
             ignore_changes=["desiredCount"] if service.scaling else None,
         )
-        self.ecs_service = aws.ecs.Service(
+        return aws.ecs.Service(
             name,
             name=name,
             cluster=args.cluster_name,
@@ -278,13 +223,10 @@ class Service(pulumi.ComponentResource):
             tags=naming.tags(name),
             opts=ecs_service_opts,
         )
-        self.service_name = self.ecs_service.name
-        self.target_group_arn_suffix = (
-            self.target_group.arn_suffix if self.target_group is not None else None
-        )
-        self.security_group_id = self.security_group.id
-        self.log_group_name = self.log_group.name
 
+    def _scaling(self) -> None:
+        name, args, naming = self._name, self._args, self._args.naming
+        service = args.settings
         if service.scaling is not None:
             attach_scaling(
                 self,
@@ -304,13 +246,6 @@ class Service(pulumi.ComponentResource):
                     ),
                 ),
             )
-        self.register_outputs(
-            {
-                "serviceName": self.service_name,
-                "securityGroupId": self.security_group_id,
-                "logGroupName": self.log_group_name,
-            }
-        )
 
     def _roles(self) -> tuple[aws.iam.Role, aws.iam.Role]:
         name, args = self._name, self._args
@@ -348,66 +283,21 @@ class Service(pulumi.ComponentResource):
         return roles[0], roles[1]
 
     def _route(self) -> tuple[list[dict[str, Any]] | None, list[pulumi.Resource]]:
-        name, args = self._name, self._args
-        service = args.settings
+        args = self._args
         self.target_group: aws.lb.TargetGroup | None = None
-        if args.route is None or service.routing is None or service.port is None:
+        if args.route is None or args.settings.routing is None or args.settings.port is None:
             return None, []
-        child = pulumi.ResourceOptions(parent=self)
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-from-alb",
-            security_group_id=self.security_group.id,
-            referenced_security_group_id=args.route.security_group_id,
-            ip_protocol="tcp",
-            from_port=service.port,
-            to_port=service.port,
-            description="container port from the load balancer",
-            tags=args.naming.tags(name, "from-alb"),
-            opts=child,
+        routed = attach_route(
+            self,
+            self._name,
+            args.settings,
+            args.route,
+            RouteArgs(
+                naming=args.naming, vpc_id=args.vpc_id, security_group_id=self.security_group.id
+            ),
         )
-        health = service.health_check
-        self.target_group = aws.lb.TargetGroup(
-            f"{name}-tg",
-            name=args.naming.short(name, str(service.port), limit=32),
-            target_type="ip",
-            protocol="HTTP",
-            port=service.port,
-            vpc_id=args.vpc_id,
-            deregistration_delay=service.deregistration_delay_seconds,
-            health_check={
-                "enabled": True,
-                "path": health.path,
-                "matcher": health.matcher,
-                "interval": health.interval_seconds,
-                "timeout": health.timeout_seconds,
-                "healthy_threshold": health.healthy_threshold,
-                "unhealthy_threshold": health.unhealthy_threshold,
-            },
-            tags=args.naming.tags(name),
-            opts=child,
-        )
-        conditions: list[dict[str, Any]] = []
-        if service.routing.path_patterns:
-            conditions.append({"path_pattern": {"values": service.routing.path_patterns}})
-        if service.routing.host_headers:
-            conditions.append({"host_header": {"values": service.routing.host_headers}})
-        rule = aws.lb.ListenerRule(
-            f"{name}-route",
-            listener_arn=args.route.listener_arn,
-            priority=service.routing.priority,
-            conditions=conditions,
-            actions=[{"type": "forward", "target_group_arn": self.target_group.arn}],
-            tags=args.naming.tags(name),
-            opts=child,
-        )
-        load_balancers = [
-            {
-                "target_group_arn": self.target_group.arn,
-                "container_name": name,
-                "container_port": service.port,
-            }
-        ]
-        return load_balancers, [rule]
+        self.target_group = routed.target_group
+        return routed.load_balancers, [routed.rule]
 
     def _service_connect(self) -> dict[str, Any] | None:
         service = self._args.settings
