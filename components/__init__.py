@@ -1,0 +1,24 @@
+"""The platform's Pulumi components, one `ComponentResource` per module (service/ and cluster/
+are packages). `common/` holds the builders they share: naming, policy documents, the alarm
+builder, the dashboard body, ECR facts and capacity strategies."""
+
+from components.cluster import Cluster
+from components.environment_alarms import EnvironmentAlarms
+from components.load_balancer import LoadBalancer
+from components.network import Network
+from components.notifications import Notifications
+from components.peering import ServicePeering
+from components.registry import Registry
+from components.service import Service
+
+__all__ = [
+    "Cluster",
+    "EnvironmentAlarms",
+    "LoadBalancer",
+    "Network",
+    "Notifications",
+    "Registry",
+    "Service",
+    "ServicePeering",
+]
+COMPONENT_TYPES = frozenset(globals()[name].TYPE for name in __all__)

@@ -126,10 +126,12 @@ def custom_spec(custom: CustomAlarmSettings) -> AlarmSpec:
 class EnvironmentAlarms(pulumi.ComponentResource):
     """The load balancer's and the pools' alarms, the custom alarms and the dashboard."""
 
+    TYPE = "ecs-platform:alarms:EnvironmentAlarms"  # part of every child's URN: never change it
+
     def __init__(
         self, name: str, args: EnvironmentAlarmsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("ecs-platform:alarms:EnvironmentAlarms", name, None, opts)
+        super().__init__(self.TYPE, name, None, opts)
         target = args.target
         thresholds = target.settings.thresholds
         specs = load_balancer_specs(args.load_balancer_suffix, thresholds)

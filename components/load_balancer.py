@@ -49,6 +49,7 @@ class LoadBalancerArgs:
 
 
 class LoadBalancer(pulumi.ComponentResource):
+    TYPE = "ecs-platform:loadBalancer:LoadBalancer"  # part of every child's URN: never change it
     arn: pulumi.Output[str]
     arn_suffix: pulumi.Output[str]
     dns_name: pulumi.Output[str]
@@ -58,7 +59,7 @@ class LoadBalancer(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("ecs-platform:loadBalancer:LoadBalancer", name, None, opts)
+        super().__init__(self.TYPE, name, None, opts)
         settings = args.settings
         child = pulumi.ResourceOptions(parent=self)
         https = settings.certificate_arn is not None

@@ -42,6 +42,7 @@ class NetworkArgs:
 
 
 class Network(pulumi.ComponentResource):
+    TYPE = "ecs-platform:network:Network"  # part of every child's URN: never change it
     vpc_id: pulumi.Output[str]
     cidr_block: str
     availability_zones: list[str]
@@ -51,7 +52,7 @@ class Network(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("ecs-platform:network:Network", name, None, opts)
+        super().__init__(self.TYPE, name, None, opts)
         self._name = name
         self._args = args
         settings = args.settings

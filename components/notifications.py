@@ -23,13 +23,14 @@ class NotificationsArgs:
 
 
 class Notifications(pulumi.ComponentResource):
+    TYPE = "ecs-platform:notifications:Notifications"  # part of every child's URN: never change it
     topic_arn: pulumi.Output[str]
     page_topic_arn: pulumi.Output[str] | None
 
     def __init__(
         self, name: str, args: NotificationsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("ecs-platform:notifications:Notifications", name, None, opts)
+        super().__init__(self.TYPE, name, None, opts)
         self._name = name
         self._args = args
         key_arn = args.settings.kms_key_arn or self._key().arn

@@ -22,10 +22,12 @@ class ServicePeeringArgs:
 
 
 class ServicePeering(pulumi.ComponentResource):
+    TYPE = "ecs-platform:peering:ServicePeering"  # part of every child's URN: never change it
+
     def __init__(
         self, name: str, args: ServicePeeringArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("ecs-platform:peering:ServicePeering", name, None, opts)
+        super().__init__(self.TYPE, name, None, opts)
         for access in args.accesses:
             aws.vpc.SecurityGroupIngressRule(
                 f"{name}-{access.source}-to-{access.target}",

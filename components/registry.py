@@ -58,13 +58,14 @@ def lifecycle_policy(settings: LifecycleSettings) -> str:
 
 
 class Registry(pulumi.ComponentResource):
+    TYPE = "ecs-platform:registry:Registry"  # part of every child's URN: never change it
     repository_urls: dict[str, pulumi.Output[str]]
     repository_arns: dict[str, pulumi.Output[str]]
 
     def __init__(
         self, name: str, args: RegistryArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("ecs-platform:registry:Registry", name, None, opts)
+        super().__init__(self.TYPE, name, None, opts)
         self.repositories: dict[str, aws.ecr.Repository] = {}
         for repository_name in args.repositories:
             self.repositories[repository_name] = self._repository(name, repository_name, args)

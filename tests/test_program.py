@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from components import COMPONENT_TYPES
 from offline.harness import Synthesis
 
 # AWS offers no tags on these.
@@ -21,16 +22,7 @@ UNTAGGABLE = {
     "aws:sns/topicSubscription:TopicSubscription",
     "aws:cloudwatch/dashboard:Dashboard",
 }
-COMPONENTS = {
-    "ecs-platform:network:Network",
-    "ecs-platform:registry:Registry",
-    "ecs-platform:cluster:Cluster",
-    "ecs-platform:loadBalancer:LoadBalancer",
-    "ecs-platform:service:Service",
-    "ecs-platform:peering:ServicePeering",
-    "ecs-platform:notifications:Notifications",
-    "ecs-platform:alarms:EnvironmentAlarms",
-}
+COMPONENTS = COMPONENT_TYPES  # derived from the code, not a hand-kept list
 
 
 def test_every_resource_belongs_to_a_platform_component(synthesis: Synthesis) -> None:

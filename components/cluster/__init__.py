@@ -24,6 +24,7 @@ class ClusterArgs:
 
 
 class Cluster(pulumi.ComponentResource):
+    TYPE = "ecs-platform:cluster:Cluster"  # part of every child's URN: never change it
     cluster_name: pulumi.Output[str]
     cluster_arn: pulumi.Output[str]
     capacity_provider_names: dict[str, str]
@@ -32,7 +33,7 @@ class Cluster(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("ecs-platform:cluster:Cluster", name, None, opts)
+        super().__init__(self.TYPE, name, None, opts)
         self._name = name
         self._args = args
         settings = args.settings

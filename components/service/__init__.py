@@ -50,6 +50,7 @@ class ServiceArgs:
 
 
 class Service(pulumi.ComponentResource):
+    TYPE = "ecs-platform:service:Service"  # part of every child's URN: never change it
     service_name: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
     log_group_name: pulumi.Output[str]
@@ -58,7 +59,7 @@ class Service(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ServiceArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("ecs-platform:service:Service", name, None, opts)
+        super().__init__(self.TYPE, name, None, opts)
         self._name = name
         self._args = args
         service = args.settings
