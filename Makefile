@@ -40,7 +40,7 @@ plan-json: plan
 
 urn-snapshot: setup
 	UPDATE_URN_SNAPSHOT=1 $(BIN)/python -m pytest -q tests -k "snapshot"
-	git diff --stat -- tests/snapshots
+	git diff --stat -- tests/program/snapshots
 
 bench: setup
 	$(BIN)/python -m offline.bench

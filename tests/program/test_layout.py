@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("settings", "components", "offline", "policy")
 FORBIDDEN_TO_COMPONENTS = ("settings.rules", "settings.loader")
 SETTINGS_LAYERS = {"settings.types": 0, "settings.platform": 2, "settings.loader": 4}

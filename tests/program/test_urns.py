@@ -2,10 +2,10 @@
 
 A deployed stack that sees a new URN (type chain, parent or logical name) deletes the old resource
 and creates a new one: an ALB with its DNS name, a repository full of images, a log group with its
-history. This test compares the sorted URNs (without the stack and project part) with the committed
-snapshot in tests/snapshots/. Adding resources is fine: regenerate with `make urn-snapshot` and
-review the diff. Removing or renaming one needs a `pulumi.Alias` (and a test showing it) or a
-stated reason in the commit.
+history. This test compares the sorted URNs (without the stack and project part) with the
+committed snapshot in tests/program/snapshots/. Adding resources is fine: regenerate with
+`make urn-snapshot` and review the diff. Removing or renaming one needs a `pulumi.Alias` (and a
+test showing it) or a stated reason in the commit.
 """
 
 from __future__ import annotations
