@@ -1,10 +1,10 @@
-"""The task's container definitions as ECS wants them: a pure builder, tested directly."""
+"""The task's container definitions as ECS wants them: pure builders, tested directly."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from settings.service import ServiceSettings
+from settings.service import ServiceSettings, SidecarSettings
 
 PORT_NAME = "http"
 DATA_VOLUME = "data"
@@ -20,25 +20,39 @@ def container_definitions(
 ) -> list[dict[str, Any]]:
     """The task's containers as ECS wants them (camelCase JSON); every one logs to the
     service's own group."""
-    linux = service.operating_system == "linux"
+    main = main_container(name, service, image=image, logging=logging(log_group, region, name))
+    sidecars = [
+        sidecar_container(sidecar, service, logging(log_group, region, sidecar.name))
+        for sidecar in service.sidecars
+    ]
+    return [main, *sidecars]
 
-    def logging(stream_prefix: str) -> dict[str, Any]:
-        return {
-            "logDriver": "awslogs",
-            "options": {
-                "awslogs-group": log_group,
-                "awslogs-region": region,
-                "awslogs-stream-prefix": stream_prefix,
-            },
-        }
 
+def logging(log_group: str, region: str, stream_prefix: str) -> dict[str, Any]:
+    return {
+        "logDriver": "awslogs",
+        "options": {
+            "awslogs-group": log_group,
+            "awslogs-region": region,
+            "awslogs-stream-prefix": stream_prefix,
+        },
+    }
+
+
+def variables(environment: dict[str, str]) -> list[dict[str, str]]:
+    return [{"name": k, "value": v} for k, v in sorted(environment.items())]
+
+
+def main_container(
+    name: str, service: ServiceSettings, *, image: str, logging: dict[str, Any]
+) -> dict[str, Any]:
     main: dict[str, Any] = {
         "name": name,
         "image": image,
         "essential": True,
-        "environment": [{"name": k, "value": v} for k, v in sorted(service.environment.items())],
+        "environment": variables(service.environment),
         "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(service.secrets.items())],
-        "logConfiguration": logging(name),
+        "logConfiguration": logging,
         "stopTimeout": service.stop_timeout_seconds,
         "privileged": False,
     }
@@ -55,10 +69,26 @@ def container_definitions(
         main["command"] = service.command
     if service.entry_point is not None:
         main["entryPoint"] = service.entry_point
-    if linux:
+    if service.operating_system == "linux":
         main["readonlyRootFilesystem"] = service.read_only_root_filesystem
         main["user"] = service.user
         main["linuxParameters"] = {"initProcessEnabled": True}  # reaps zombies; ECS Exec
+    mounts = mount_points(service)
+    if mounts:
+        main["mountPoints"] = mounts
+    check = service.container_health_check
+    if check is not None:
+        main["healthCheck"] = {
+            "command": check.command,
+            "interval": check.interval_seconds,
+            "timeout": check.timeout_seconds,
+            "retries": check.retries,
+            "startPeriod": check.start_period_seconds,
+        }
+    return main
+
+
+def mount_points(service: ServiceSettings) -> list[dict[str, Any]]:
     mounts = [
         {"sourceVolume": f"scratch-{index}", "containerPath": path, "readOnly": False}
         for index, path in enumerate(service.writable_paths)
@@ -71,34 +101,24 @@ def container_definitions(
                 "readOnly": False,
             }
         )
-    if mounts:
-        main["mountPoints"] = mounts
-    check = service.container_health_check
-    if check is not None:
-        main["healthCheck"] = {
-            "command": check.command,
-            "interval": check.interval_seconds,
-            "timeout": check.timeout_seconds,
-            "retries": check.retries,
-            "startPeriod": check.start_period_seconds,
-        }
-    sidecars = []
-    for sidecar in service.sidecars:
-        container: dict[str, Any] = {
-            "name": sidecar.name,
-            "image": sidecar.image,
-            "essential": sidecar.essential,
-            "cpu": sidecar.cpu,
-            "environment": [
-                {"name": k, "value": v} for k, v in sorted(sidecar.environment.items())
-            ],
-            "logConfiguration": logging(sidecar.name),
-            "privileged": False,
-        }
-        if sidecar.memory is not None:
-            container["memory"] = sidecar.memory
-        if linux:
-            container["readonlyRootFilesystem"] = service.read_only_root_filesystem
-            container["user"] = service.user
-        sidecars.append(container)
-    return [main, *sidecars]
+    return mounts
+
+
+def sidecar_container(
+    sidecar: SidecarSettings, service: ServiceSettings, logging: dict[str, Any]
+) -> dict[str, Any]:
+    container: dict[str, Any] = {
+        "name": sidecar.name,
+        "image": sidecar.image,
+        "essential": sidecar.essential,
+        "cpu": sidecar.cpu,
+        "environment": variables(sidecar.environment),
+        "logConfiguration": logging,
+        "privileged": False,
+    }
+    if sidecar.memory is not None:
+        container["memory"] = sidecar.memory
+    if service.operating_system == "linux":
+        container["readonlyRootFilesystem"] = service.read_only_root_filesystem
+        container["user"] = service.user
+    return container
