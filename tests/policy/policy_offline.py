@@ -9,21 +9,18 @@ property's value against the ids, ARNs and names of the resources it depends on.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ecs_platform_policies.catalog import Finding, evaluate
+from ecs_platform_policies.model import Resource
+from ecs_platform_policies.waivers import load_waivers
+
 from offline.harness import Synthesis, read_stack_config
 from offline.mocks import RecordedResource
 
-POLICY_DIR = Path(__file__).resolve().parents[2] / "policy"
-if str(POLICY_DIR) not in sys.path:
-    sys.path.insert(0, str(POLICY_DIR))
-
-from ecs_platform_policies.catalog import Finding, evaluate  # noqa: E402
-from ecs_platform_policies.model import Resource  # noqa: E402
-from ecs_platform_policies.waivers import load_waivers  # noqa: E402
+POLICY_DIR = Path(__file__).resolve().parents[2] / "policy"  # pytest puts it on sys.path
 
 IDENTITY_OUTPUTS = ("arn", "name", "vpcId", "bucket")
 
