@@ -85,7 +85,9 @@ class GitHub:
             url = found.group(1) if found else None
 
     def _url(self, path: str) -> str:
-        return path if path.startswith("http") else f"{self.base}/{path.lstrip('/')}"
+        if path.startswith("http"):
+            return path
+        return f"{self.base}/{path.lstrip('/')}" if path else self.base
 
 
 def marker_of(body: str) -> str:
@@ -116,7 +118,8 @@ def upsert_comment(github: GitHub, pull_request: int, body: str) -> str:
 def upsert_issue(github: GitHub, title: str, body: str, label: str) -> str:
     """Edit the open issue carrying the body's marker, or open one with the label."""
     marker = marker_of(body)
-    for issue in github.paginate(f"issues?state=open&labels={label}&per_page=100"):
+    # Found by marker, not label: a label the token may not set is dropped silently.
+    for issue in github.paginate("issues?state=open&per_page=100"):
         if "pull_request" not in issue and str(issue.get("body", "")).startswith(marker):
             payload = {"title": title, "body": _trimmed(body)}
             github.call("PATCH", f"issues/{issue['number']}", payload)

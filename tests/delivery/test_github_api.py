@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
 
 import pytest
 
-from delivery.github_api import GitHub, GitHubError, Response, upsert_comment, upsert_issue
+from delivery.github_api import (
+    GitHub,
+    GitHubError,
+    Response,
+    open_release_pr,
+    upsert_comment,
+    upsert_issue,
+)
 
 API = "https://api.example.test"
 REPO = f"{API}/repos/acme/platform"
@@ -103,3 +111,48 @@ def test_api_errors_raise_with_the_status():
 
     with pytest.raises(GitHubError, match="403"):
         upsert_comment(GitHub("acme/platform", refuse, API), 12, f"{MARKER}\nplan")
+
+
+class FakeRepository:
+    """Answers the calls of a release pull request; `branch_exists` makes ref creation 422."""
+
+    def __init__(self, branch_exists: bool, open_pulls: list[dict[str, Any]]) -> None:
+        self.branch_exists = branch_exists
+        self.open_pulls = open_pulls
+        self.calls: list[tuple[str, str, dict[str, Any] | None]] = []
+
+    def __call__(self, method: str, url: str, payload: dict[str, Any] | None) -> Response:
+        self.calls.append((method, url.removeprefix(REPO), payload))
+        path = url.removeprefix(REPO)
+        answers = {
+            ("GET", ""): {"default_branch": "main"},
+            ("GET", "/git/ref/heads/main"): {"object": {"sha": "b" * 40}},
+            ("GET", "/contents/Pulumi.dev.yaml?ref=release/dev/api/abc"): {"sha": "c" * 40},
+            ("GET", "/pulls?state=open&head=acme:release/dev/api/abc"): self.open_pulls,
+            ("POST", "/pulls"): {"number": 41},
+        }
+        if (method, path) == ("POST", "/git/refs") and self.branch_exists:
+            return Response(422, {"message": "Reference already exists"}, {})
+        return Response(200, answers.get((method, path), {}), {})
+
+
+@pytest.mark.parametrize(
+    ("branch_exists", "open_pulls", "result"),
+    [(False, [], "opened pull request #41"), (True, [{"number": 40}], "updated pull request #40")],
+)
+def test_a_release_commits_the_file_on_its_branch_and_opens_one_pull_request(
+    tmp_path, monkeypatch, branch_exists, open_pulls, result
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
+    fake = FakeRepository(branch_exists, open_pulls)
+    github = GitHub("acme/platform", fake, API)
+    branch = "release/dev/api/abc"
+    assert open_release_pr(github, "Pulumi.dev.yaml", branch, "Release api", "body") == result
+    put = next(payload for method, _, payload in fake.calls if method == "PUT")
+    assert put is not None
+    assert base64.b64decode(put["content"]) == b"config: {}\n"
+    assert (put["branch"], put["sha"]) == (branch, "c" * 40)
+    created_ref = next(p for m, path, p in fake.calls if (m, path) == ("POST", "/git/refs"))
+    assert created_ref == {"ref": f"refs/heads/{branch}", "sha": "b" * 40}
+    assert [m for m, path, _ in fake.calls if path == "/pulls"] == ([] if open_pulls else ["POST"])
