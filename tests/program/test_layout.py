@@ -11,7 +11,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("settings", "components", "offline", "policy")
+PACKAGES = ("settings", "components", "offline", "policy", "delivery")
 FORBIDDEN_TO_COMPONENTS = ("settings.rules", "settings.loader")
 SETTINGS_LAYERS = {"settings.types": 0, "settings.platform": 2, "settings.loader": 4}
 

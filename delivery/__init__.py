@@ -1,0 +1,1 @@
+"""Delivery helpers run by the GitHub workflows and `make release` / `make promote`."""
