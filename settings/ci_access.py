@@ -49,8 +49,8 @@ class CiAccessSettings(Settings):
     state_bucket_arn: S3BucketArn | None = Field(
         None,
         description=(
-            "Self-managed S3 state backend: both roles may use its `.pulumi/` objects."
-            " Not needed with Pulumi Cloud."
+            "Self-managed S3 state backend: preview reads its `.pulumi/` objects, deploy"
+            " writes them. Not needed with Pulumi Cloud."
         ),
     )
 
