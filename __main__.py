@@ -3,6 +3,7 @@
 import pulumi
 import pulumi_aws as aws
 
+from components.ci_access import CiAccess, CiAccessArgs
 from components.cluster import Cluster, ClusterArgs
 from components.common.alarms import AlarmTarget
 from components.common.dashboard import DashboardService
@@ -129,6 +130,20 @@ EnvironmentAlarms(
     ),
 )
 
+ci_access = (
+    CiAccess(
+        "ci",
+        CiAccessArgs(
+            settings=settings.ci_access,
+            naming=naming,
+            region=settings.region,
+            account_id=account_id,
+        ),
+    )
+    if settings.ci_access is not None
+    else None
+)
+
 pulumi.export("environment", settings.environment)
 pulumi.export("region", settings.region)
 pulumi.export("vpcId", network.vpc_id)
@@ -144,3 +159,5 @@ pulumi.export("poolAsgNames", cluster.pool_asg_names)
 pulumi.export("loadBalancerDnsName", load_balancer.dns_name)
 pulumi.export("serviceNames", {name: s.service_name for name, s in services.items()})
 pulumi.export("alarmTopicArn", notifications.topic_arn)
+pulumi.export("ciPreviewRoleArn", ci_access.preview_role_arn if ci_access else None)
+pulumi.export("ciDeployRoleArn", ci_access.deploy_role_arn if ci_access else None)

@@ -2,6 +2,7 @@
 are packages). `common/` holds the builders they share: naming, policy documents, the alarm
 builder, the dashboard body, ECR facts and capacity strategies."""
 
+from components.ci_access import CiAccess
 from components.cluster import Cluster
 from components.environment_alarms import EnvironmentAlarms
 from components.load_balancer import LoadBalancer
@@ -12,6 +13,7 @@ from components.registry import Registry
 from components.service import Service
 
 __all__ = [
+    "CiAccess",
     "Cluster",
     "EnvironmentAlarms",
     "LoadBalancer",

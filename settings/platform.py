@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from settings.alarms import AlarmSettings
+from settings.ci_access import CiAccessSettings
 from settings.cluster import ClusterSettings, Ec2PoolSettings, StrategyItem
 from settings.load_balancer import LoadBalancerSettings
 from settings.network import NetworkSettings
@@ -41,6 +42,9 @@ class PlatformConfig(Settings):
     )
     alarms: AlarmSettings = Field(
         default_factory=AlarmSettings, description="Notifications, alarms and the dashboard."
+    )
+    ci_access: CiAccessSettings | None = Field(
+        None, description="IAM roles for GitHub Actions (preview and deploy); default: none."
     )
 
 
@@ -115,6 +119,10 @@ class PlatformSettings:
     @property
     def alarms(self) -> AlarmSettings:
         return self.config.alarms
+
+    @property
+    def ci_access(self) -> CiAccessSettings | None:
+        return self.config.ci_access
 
     @property
     def services(self) -> dict[str, ServiceSettings]:

@@ -46,6 +46,15 @@ ABSOLUTE_PATH_PATTERN = r"^/[A-Za-z0-9_./-]*$"
 CONTAINER_USER_PATTERN = r"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"
 EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$"
 HTTPS_URL_PATTERN = r"^https://[A-Za-z0-9.-]+(:\d+)?(/\S*)?$"
+# GitHub: owner 1-39 letters, digits or - (not first); repository 1-100 of letters, digits . _ -.
+GITHUB_REPOSITORY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$"
+GITHUB_ID_PATTERN = r"^[1-9]\d{0,19}$"
+GITHUB_OIDC_PROVIDER_ARN_PATTERN = (
+    r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/token\.actions\.githubusercontent\.com$"
+)
+# Ends up in the role's trust condition: no wildcard or ':' may widen or shift the subject.
+GITHUB_ENVIRONMENT_PATTERN = r"^[A-Za-z0-9_.-]{1,255}$"
+S3_BUCKET_ARN_PATTERN = r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 
 # The wording an error uses for each pattern: "<value> is not <meaning>".
 PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
@@ -71,6 +80,14 @@ PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
     CONTAINER_USER_PATTERN: "a user (uid, name, uid:gid)",
     EMAIL_PATTERN: "an email address",
     HTTPS_URL_PATTERN: "an https:// URL",
+    GITHUB_REPOSITORY_PATTERN: "a GitHub repository OWNER/REPO (like my-org/ecs-platform)",
+    GITHUB_ID_PATTERN: "a numeric GitHub id",
+    GITHUB_OIDC_PROVIDER_ARN_PATTERN: (
+        "the ARN of GitHub's OIDC provider"
+        " (arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com)"
+    ),
+    GITHUB_ENVIRONMENT_PATTERN: "a GitHub environment name (letters, digits, _ . -)",
+    S3_BUCKET_ARN_PATTERN: "an S3 bucket ARN (arn:aws:s3:::<bucket>)",
 }
 
 # -- CloudWatch vocabulary shared by scaling and alarm settings -------------------------------

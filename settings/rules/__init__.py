@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from settings.rules import alarms, cluster, load_balancer, network, registry, service
+from settings.rules import alarms, ci_access, cluster, load_balancer, network, registry, service
 from settings.rules.problem import Problem
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ RULES: tuple[Rule, ...] = (
     *load_balancer.RULES,
     *alarms.RULES,
     *service.RULES,
+    *ci_access.RULES,
 )
 
 
