@@ -5,6 +5,7 @@ builder, the dashboard body, ECR facts and capacity strategies."""
 from components.cluster import Cluster
 from components.environment_alarms import EnvironmentAlarms
 from components.load_balancer import LoadBalancer
+from components.log_encryption import LogKey
 from components.network import Network
 from components.notifications import Notifications
 from components.peering import ServicePeering
@@ -15,6 +16,7 @@ __all__ = [
     "Cluster",
     "EnvironmentAlarms",
     "LoadBalancer",
+    "LogKey",
     "Network",
     "Notifications",
     "Registry",

@@ -33,6 +33,14 @@ def _rules(rules: list[dict[str, Any]] | None) -> list[str]:
     return described
 
 
+def _waf_rule(rule: dict[str, Any]) -> str:
+    statement = rule.get("statement") or {}
+    rate = statement.get("rateBasedStatement")
+    if rate:
+        return f"{rule['name']}: block over {rate.get('limit')} per {rate.get('aggregateKeyType')}"
+    return str(rule["name"])
+
+
 def _vpc(inputs: dict[str, Any]) -> Summary:
     zones = inputs.get("availabilityZoneNames") or []
     strategy = (inputs.get("natGateways") or {}).get("strategy", "OnePerAz")
@@ -138,6 +146,7 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
     "aws:cloudwatch/logGroup:LogGroup": lambda i: {
         "name": i.get("name"),
         "retentionDays": i.get("retentionInDays"),
+        "customerKey": bool(i.get("kmsKeyId")),
     },
     "aws:ec2/flowLog:FlowLog": lambda i: {
         "trafficType": i.get("trafficType"),
@@ -226,7 +235,19 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
     "aws:sns/topicSubscription:TopicSubscription": lambda i: {
         "to": f"{i.get('protocol')} {i.get('endpoint')}"
     },
-    "aws:kms/key:Key": lambda i: {"rotation": i.get("enableKeyRotation")},
+    "aws:kms/key:Key": lambda i: {
+        "rotation": i.get("enableKeyRotation"),
+        "deletionWindowDays": i.get("deletionWindowInDays"),
+    },
+    "aws:wafv2/webAcl:WebAcl": lambda i: {
+        "name": i.get("name"),
+        "rules": [_waf_rule(r) for r in sorted(i.get("rules") or [], key=lambda r: r["priority"])],
+    },
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": lambda i: {
+        "redactedHeaders": [
+            (f.get("singleHeader") or {}).get("name") for f in i.get("redactedFields") or []
+        ],
+    },
     "aws:cloudwatch/dashboard:Dashboard": lambda i: {
         "name": i.get("dashboardName"),
         "widgets": len(json.loads(i.get("dashboardBody") or "{}").get("widgets", [])),

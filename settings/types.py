@@ -46,6 +46,7 @@ ABSOLUTE_PATH_PATTERN = r"^/[A-Za-z0-9_./-]*$"
 CONTAINER_USER_PATTERN = r"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"
 EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$"
 HTTPS_URL_PATTERN = r"^https://[A-Za-z0-9.-]+(:\d+)?(/\S*)?$"
+PREFIX_LIST_ID_PATTERN = r"^pl-[a-f0-9]{8,17}$"
 
 # The wording an error uses for each pattern: "<value> is not <meaning>".
 PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
@@ -71,6 +72,7 @@ PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
     CONTAINER_USER_PATTERN: "a user (uid, name, uid:gid)",
     EMAIL_PATTERN: "an email address",
     HTTPS_URL_PATTERN: "an https:// URL",
+    PREFIX_LIST_ID_PATTERN: "a managed prefix list id (pl-<hex digits>)",
 }
 
 # -- CloudWatch vocabulary shared by scaling and alarm settings -------------------------------
