@@ -81,7 +81,12 @@ load_balancer = LoadBalancer(
 )
 notifications = Notifications(
     "notifications",
-    NotificationsArgs(settings=settings.alarms, naming=naming, account_id=account_id),
+    NotificationsArgs(
+        settings=settings.alarms,
+        naming=naming,
+        account_id=account_id,
+        protect=settings.is_production,
+    ),
 )
 alarm_target = AlarmTarget(
     settings=settings.alarms,

@@ -67,7 +67,7 @@ def test_only_production_protects_resources(synthesized) -> None:
     assert not [r.name for r in synthesized("dev").resources if r.protect]
     protected = sorted(r.name for r in synthesized("prod").resources if r.protect)
     # Everything that holds data or history: repositories, log groups, the access-log bucket,
-    # the logs key; and the ALB (its DNS name is what clients know).
+    # the KMS keys; and the ALB (its DNS name is what clients know).
     assert protected == sorted(
         [
             "registry-api",
@@ -79,6 +79,7 @@ def test_only_production_protects_resources(synthesized) -> None:
             "alb-waf-logs",
             "alb-access-logs",
             "logs-key",
+            "notifications-key",
             "alb",
         ]
     )
