@@ -29,7 +29,8 @@ def _rules(rules: list[dict[str, Any]] | None) -> list[str]:
         )
         ports = rule.get("fromPort"), rule.get("toPort")
         port = str(ports[0]) if ports[0] == ports[1] else f"{ports[0]}-{ports[1]}"
-        described.append(f"{rule.get('protocol')}/{port} {','.join(map(str, sources))}".strip())
+        what = "all" if rule.get("protocol") == "-1" else f"{rule.get('protocol')}/{port}"
+        described.append(f"{what} {','.join(map(str, sources))}".strip())
     return described
 
 

@@ -24,10 +24,8 @@ class WafSettings(Settings):
     enabled: bool = Field(
         True, description="A WAFv2 web ACL on the ALB: AWS managed rules and a rate limit."
     )
-    # AWS accepts 10 to 2,000,000,000 requests per evaluation window.
-    rate_limit: int = Field(
-        2000, ge=10, le=2_000_000_000, description="Requests per client IP per 5 minutes."
-    )
+    # 10 is the lowest limit AWS WAF allows (rate-based rule settings, WAF developer guide).
+    rate_limit: int = Field(2000, ge=10, description="Requests per client IP per 5 minutes.")
     log_retention_days: RetentionDays = Field(
         90, description="Retention of the aws-waf-logs-* log group (days)."
     )

@@ -222,6 +222,8 @@ def test_a_service_widens_egress_explicitly_and_the_plan_shows_it() -> None:
     text = render_text(build_plan(synthesis))
     assert "tcp/5432 203.0.113.0/24" in text
     assert "udp/123 pl-0123456789abcdef0" in text
+    vpc = stack_config("dev", "network")["cidr"]
+    assert f"egress: tcp/443 0.0.0.0/0, all {vpc}, tcp/5432 203.0.113.0/24, udp/123 pl-" in text
 
 
 def test_an_egress_entry_must_say_where() -> None:
