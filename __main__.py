@@ -10,6 +10,7 @@ from components.common.dashboard import DashboardService
 from components.common.naming import Naming
 from components.environment_alarms import EnvironmentAlarms, EnvironmentAlarmsArgs, PoolAlarmArgs
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
+from components.log_encryption import LogKey, LogKeyArgs
 from components.network import Network, NetworkArgs
 from components.notifications import Notifications, NotificationsArgs
 from components.peering import ServicePeering, ServicePeeringArgs
@@ -21,10 +22,28 @@ settings = load_settings()
 naming = Naming(project=settings.project, stack=settings.stack, base_tags=settings.tags)
 account_id = aws.get_caller_identity_output().account_id
 
+log_key_arn = (
+    LogKey(
+        "logs",
+        LogKeyArgs(
+            naming=naming,
+            region=settings.region,
+            account_id=account_id,
+            protect=settings.is_production,
+        ),
+    ).key_arn
+    if settings.log_encryption
+    else None
+)
 network = Network(
     "network",
     NetworkArgs(
-        settings=settings.network, naming=naming, region=settings.region, account_id=account_id
+        settings=settings.network,
+        naming=naming,
+        region=settings.region,
+        account_id=account_id,
+        kms_key_id=log_key_arn,
+        protect=settings.is_production,
     ),
 )
 registry = Registry(
@@ -43,6 +62,8 @@ cluster = Cluster(
         naming=naming,
         vpc_id=network.vpc_id,
         private_subnet_ids=network.private_subnet_ids,
+        kms_key_id=log_key_arn,
+        protect=settings.is_production,
     ),
 )
 load_balancer = LoadBalancer(
@@ -56,11 +77,17 @@ load_balancer = LoadBalancer(
         private_subnet_ids=network.private_subnet_ids,
         account_id=account_id,
         protect=settings.is_production,
+        kms_key_id=log_key_arn,
     ),
 )
 notifications = Notifications(
     "notifications",
-    NotificationsArgs(settings=settings.alarms, naming=naming, account_id=account_id),
+    NotificationsArgs(
+        settings=settings.alarms,
+        naming=naming,
+        account_id=account_id,
+        protect=settings.is_production,
+    ),
 )
 alarm_target = AlarmTarget(
     settings=settings.alarms,
@@ -81,6 +108,7 @@ services = {
             exec_log_group_arn=cluster.exec_log_group_arn,
             namespace_arn=cluster.namespace_arn,
             vpc_id=network.vpc_id,
+            vpc_cidr=network.cidr_block,
             subnet_ids=network.private_subnet_ids,
             image=registry.image_uri(service.image),
             repository_arn=registry.repository_arn(service.image),
@@ -90,6 +118,8 @@ services = {
             route=load_balancer.route_target if service.routing else None,
             alarm_target=alarm_target,
             container_insights=settings.cluster.container_insights != "disabled",
+            kms_key_id=log_key_arn,
+            protect=settings.is_production,
         ),
     )
     for name, service in settings.services.items()

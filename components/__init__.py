@@ -6,6 +6,7 @@ from components.ci_access import CiAccess
 from components.cluster import Cluster
 from components.environment_alarms import EnvironmentAlarms
 from components.load_balancer import LoadBalancer
+from components.log_encryption import LogKey
 from components.network import Network
 from components.notifications import Notifications
 from components.peering import ServicePeering
@@ -17,6 +18,7 @@ __all__ = [
     "Cluster",
     "EnvironmentAlarms",
     "LoadBalancer",
+    "LogKey",
     "Network",
     "Notifications",
     "Registry",

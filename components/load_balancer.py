@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -25,6 +26,51 @@ NOT_FOUND = {
 # Regions opened since August 2022 deliver logs as this service, older ones as a regional ELB
 # account: the bucket policy admits both, so one template serves every region.
 LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
+NONCURRENT_VERSION_DAYS = 30  # an overwritten or deleted log object stays this long
+INCOMPLETE_UPLOAD_DAYS = 7
+# AWS managed rule groups (no extra fee): OWASP-style common rules, request patterns known to be
+# malicious (Log4j and the like), and IP addresses Amazon threat intelligence flags.
+MANAGED_RULE_GROUPS = (
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+)
+REDACTED_HEADERS = ("authorization", "cookie")
+WAF_LOG_PREFIX = "aws-waf-logs-"  # WAF only logs to destinations named so
+
+
+def visibility(metric_name: str) -> dict[str, Any]:
+    return {
+        "cloudwatch_metrics_enabled": True,
+        "metric_name": metric_name,
+        "sampled_requests_enabled": True,
+    }
+
+
+def web_acl_rules(rate_limit: int) -> list[dict[str, Any]]:
+    """Managed groups in order (their own block actions apply), then a per-IP rate limit."""
+    rules: list[dict[str, Any]] = [
+        {
+            "name": group,
+            "priority": priority,
+            "override_action": {"none": {}},
+            "statement": {"managed_rule_group_statement": {"vendor_name": "AWS", "name": group}},
+            "visibility_config": visibility(group),
+        }
+        for priority, group in enumerate(MANAGED_RULE_GROUPS)
+    ]
+    rules.append(
+        {
+            "name": "rate-limit-per-ip",
+            "priority": len(rules),
+            "action": {"block": {}},
+            "statement": {
+                "rate_based_statement": {"limit": rate_limit, "aggregate_key_type": "IP"}
+            },
+            "visibility_config": visibility("rate-limit-per-ip"),
+        }
+    )
+    return rules
 
 
 @dataclass(frozen=True)
@@ -46,6 +92,7 @@ class LoadBalancerArgs:
     private_subnet_ids: pulumi.Input[Sequence[str]]
     account_id: pulumi.Input[str]
     protect: bool
+    kms_key_id: pulumi.Input[str] | None = None  # the WAF log group's key (None: AWS's)
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -117,6 +164,8 @@ class LoadBalancer(pulumi.ComponentResource):
                 parent=self, protect=args.protect, depends_on=[log_policy] if log_policy else []
             ),
         )
+        if settings.waf.enabled:
+            self.web_acl = self._web_acl(name, args)
         if https:
             self.listener = aws.lb.Listener(
                 f"{name}-https",
@@ -188,6 +237,13 @@ class LoadBalancer(pulumi.ComponentResource):
             tags=args.naming.tags("alb-logs"),
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
+        # Versioning keeps an overwritten or deleted log object for NONCURRENT_VERSION_DAYS.
+        aws.s3.BucketVersioning(
+            f"{name}-access-logs",
+            bucket=bucket.id,
+            versioning_configuration={"status": "Enabled"},
+            opts=child,
+        )
         aws.s3.BucketPublicAccessBlock(
             f"{name}-access-logs",
             bucket=bucket.id,
@@ -213,6 +269,10 @@ class LoadBalancer(pulumi.ComponentResource):
                     "status": "Enabled",
                     "filter": {"prefix": ""},
                     "expiration": {"days": args.settings.access_logs.expiry_days},
+                    "noncurrent_version_expiration": {"noncurrent_days": NONCURRENT_VERSION_DAYS},
+                    "abort_incomplete_multipart_upload": {
+                        "days_after_initiation": INCOMPLETE_UPLOAD_DAYS
+                    },
                 }
             ],
             opts=child,
@@ -251,3 +311,41 @@ class LoadBalancer(pulumi.ComponentResource):
             opts=child,
         )
         return bucket, bucket_policy
+
+    def _web_acl(self, name: str, args: LoadBalancerArgs) -> aws.wafv2.WebAcl:
+        waf = args.settings.waf
+        child = pulumi.ResourceOptions(parent=self)
+        web_acl = aws.wafv2.WebAcl(
+            f"{name}-waf",
+            name=args.naming.name("alb"),
+            description=f"Web ACL of the ALB {args.naming.name()}",
+            scope="REGIONAL",
+            default_action={"allow": {}},
+            rules=web_acl_rules(waf.rate_limit),
+            visibility_config=visibility(args.naming.name("alb")),
+            tags=args.naming.tags("alb", "waf"),
+            opts=child,
+        )
+        aws.wafv2.WebAclAssociation(
+            f"{name}-waf",
+            resource_arn=self.load_balancer.arn,
+            web_acl_arn=web_acl.arn,
+            opts=child,
+        )
+        log_group = aws.cloudwatch.LogGroup(
+            f"{name}-waf-logs",
+            name=WAF_LOG_PREFIX + args.naming.prefix,
+            retention_in_days=waf.log_retention_days,
+            kms_key_id=args.kms_key_id,
+            tags=args.naming.tags("waf-logs"),
+            # a production tier keeps its history through renames and refactors
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )
+        aws.wafv2.WebAclLoggingConfiguration(
+            f"{name}-waf",
+            resource_arn=web_acl.arn,
+            log_destination_configs=[log_group.arn],
+            redacted_fields=[{"single_header": {"name": h}} for h in REDACTED_HEADERS],
+            opts=child,
+        )
+        return web_acl

@@ -39,6 +39,8 @@ class NetworkArgs:
     naming: Naming
     region: str
     account_id: pulumi.Input[str]
+    kms_key_id: pulumi.Input[str] | None = None  # the log key (None: AWS-owned encryption)
+    protect: bool = False
 
 
 class Network(pulumi.ComponentResource):
@@ -113,8 +115,10 @@ class Network(pulumi.ComponentResource):
             f"{name}-flow-logs",
             name=args.naming.log_group("vpc-flow-logs"),
             retention_in_days=args.settings.flow_logs.retention_days,
+            kms_key_id=args.kms_key_id,
             tags=args.naming.tags("vpc-flow-logs"),
-            opts=child,
+            # a production tier keeps its history through renames and refactors
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         role = aws.iam.Role(
             f"{name}-flow-logs",

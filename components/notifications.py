@@ -20,6 +20,7 @@ class NotificationsArgs:
     settings: AlarmSettings
     naming: Naming
     account_id: pulumi.Input[str]
+    protect: bool = False
 
 
 class Notifications(pulumi.ComponentResource):
@@ -61,7 +62,8 @@ class Notifications(pulumi.ComponentResource):
                 ]
             ),
             tags=args.naming.tags("alarms"),
-            opts=pulumi.ResourceOptions(parent=self),
+            # a production tier never schedules its keys for deletion by a rename
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
 
     def _topic(

@@ -29,8 +29,17 @@ def _rules(rules: list[dict[str, Any]] | None) -> list[str]:
         )
         ports = rule.get("fromPort"), rule.get("toPort")
         port = str(ports[0]) if ports[0] == ports[1] else f"{ports[0]}-{ports[1]}"
-        described.append(f"{rule.get('protocol')}/{port} {','.join(map(str, sources))}".strip())
+        what = "all" if rule.get("protocol") == "-1" else f"{rule.get('protocol')}/{port}"
+        described.append(f"{what} {','.join(map(str, sources))}".strip())
     return described
+
+
+def _waf_rule(rule: dict[str, Any]) -> str:
+    statement = rule.get("statement") or {}
+    rate = statement.get("rateBasedStatement")
+    if rate:
+        return f"{rule['name']}: block over {rate.get('limit')} per {rate.get('aggregateKeyType')}"
+    return str(rule["name"])
 
 
 def _vpc(inputs: dict[str, Any]) -> Summary:
@@ -138,6 +147,7 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
     "aws:cloudwatch/logGroup:LogGroup": lambda i: {
         "name": i.get("name"),
         "retentionDays": i.get("retentionInDays"),
+        "customerKey": bool(i.get("kmsKeyId")),
     },
     "aws:ec2/flowLog:FlowLog": lambda i: {
         "trafficType": i.get("trafficType"),
@@ -226,7 +236,19 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
     "aws:sns/topicSubscription:TopicSubscription": lambda i: {
         "to": f"{i.get('protocol')} {i.get('endpoint')}"
     },
-    "aws:kms/key:Key": lambda i: {"rotation": i.get("enableKeyRotation")},
+    "aws:kms/key:Key": lambda i: {
+        "rotation": i.get("enableKeyRotation"),
+        "deletionWindowDays": i.get("deletionWindowInDays"),
+    },
+    "aws:wafv2/webAcl:WebAcl": lambda i: {
+        "name": i.get("name"),
+        "rules": [_waf_rule(r) for r in sorted(i.get("rules") or [], key=lambda r: r["priority"])],
+    },
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": lambda i: {
+        "redactedHeaders": [
+            (f.get("singleHeader") or {}).get("name") for f in i.get("redactedFields") or []
+        ],
+    },
     "aws:cloudwatch/dashboard:Dashboard": lambda i: {
         "name": i.get("dashboardName"),
         "widgets": len(json.loads(i.get("dashboardBody") or "{}").get("widgets", [])),

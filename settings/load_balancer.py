@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from settings.types import CERTIFICATE_ARN_PATTERN, Cidr, Settings, unique
+from settings.types import CERTIFICATE_ARN_PATTERN, Cidr, RetentionDays, Settings, unique
 
 TLS_POLICIES = (
     "ELBSecurityPolicy-TLS13-1-2-2021-06",
@@ -18,6 +18,17 @@ TLS_POLICIES = (
 class AccessLogSettings(Settings):
     enabled: bool = Field(False, description="Write ALB access logs to an S3 bucket (ELB.5).")
     expiry_days: int = Field(90, ge=1, le=3650, description="Days access log objects are kept.")
+
+
+class WafSettings(Settings):
+    enabled: bool = Field(
+        True, description="A WAFv2 web ACL on the ALB: AWS managed rules and a rate limit."
+    )
+    # 10 is the lowest limit AWS WAF allows (rate-based rule settings, WAF developer guide).
+    rate_limit: int = Field(2000, ge=10, description="Requests per client IP per 5 minutes.")
+    log_retention_days: RetentionDays = Field(
+        90, description="Retention of the aws-waf-logs-* log group (days)."
+    )
 
 
 class LoadBalancerSettings(Settings):
@@ -42,3 +53,4 @@ class LoadBalancerSettings(Settings):
     access_logs: AccessLogSettings = Field(
         default_factory=AccessLogSettings, description="Access logs to S3."
     )
+    waf: WafSettings = Field(default_factory=WafSettings, description="Web application firewall.")

@@ -27,6 +27,10 @@ class PlatformConfig(Settings):
         default_factory=dict,
         description="Extra tags on every resource (Project, Environment, ManagedBy are set).",
     )
+    log_encryption: bool = Field(
+        True,
+        description="A customer KMS key (rotated) encrypts every log group and ECS Exec session.",
+    )
     network: NetworkSettings = Field(description="The VPC.")
     registry: RegistrySettings = Field(
         default_factory=RegistrySettings, description="ECR repositories."
@@ -99,6 +103,10 @@ class PlatformSettings:
     @property
     def is_production(self) -> bool:
         return self.config.tier == "production"
+
+    @property
+    def log_encryption(self) -> bool:
+        return self.config.log_encryption
 
     @property
     def network(self) -> NetworkSettings:

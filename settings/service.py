@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from settings.types import (
     CONTAINER_USER_PATTERN,
@@ -12,10 +12,12 @@ from settings.types import (
     IAM_ACTION_PATTERN,
     IMAGE_TAG_PATTERN,
     IMAGE_URI_PATTERN,
+    PREFIX_LIST_ID_PATTERN,
     RESOURCE_ARN_PATTERN,
     SECRET_ARN_PATTERN,
     AbsolutePath,
     Architecture,
+    Cidr,
     EnvName,
     KmsKeyArn,
     Period,
@@ -148,6 +150,33 @@ class ScalingSettings(Settings):
     schedules: list[ScheduleSettings] = Field(default_factory=list, description="Schedules.")
 
 
+class EgressSettings(Settings):
+    """Where tasks may connect besides the default (HTTPS anywhere, anything inside the VPC)."""
+
+    description: str = Field(description="Why the tasks need it (shown in the plan).")
+    protocol: Literal["tcp", "udp"] = Field("tcp", description="IP protocol.")
+    from_port: int = Field(ge=0, le=65535, description="First port.")
+    to_port: int | None = Field(None, ge=0, le=65535, description="Last port (default: fromPort).")
+    cidrs: Annotated[list[Cidr], AfterValidator(unique)] = Field(
+        default_factory=list, description="Destination IPv4 CIDR blocks."
+    )
+    prefix_list_ids: Annotated[
+        list[Annotated[str, Field(pattern=PREFIX_LIST_ID_PATTERN)]], AfterValidator(unique)
+    ] = Field(default_factory=list, description="Destination managed prefix lists (pl-...).")
+
+    @model_validator(mode="after")
+    def _destination(self) -> EgressSettings:
+        if not self.cidrs and not self.prefix_list_ids:
+            raise ValueError("give cidrs or prefixListIds (where the tasks connect)")
+        if self.last_port < self.from_port:
+            raise ValueError(f"toPort {self.to_port} is below fromPort {self.from_port}")
+        return self
+
+    @property
+    def last_port(self) -> int:
+        return self.from_port if self.to_port is None else self.to_port
+
+
 class ServiceSettings(Settings):
     image: ImageSettings = Field(description="What to run.")
     cpu: int = Field(256, ge=128, le=16384, description="Task CPU units (1024 = 1 vCPU).")
@@ -199,6 +228,10 @@ class ServiceSettings(Settings):
     exec_enabled: bool = Field(False, description="ECS Exec (aws ecs execute-command).")
     permissions: list[PermissionSettings] = Field(
         default_factory=list, description="What the task role may do."
+    )
+    egress: list[EgressSettings] = Field(
+        default_factory=list,
+        description="Destinations beyond HTTPS anywhere and the VPC (ports and CIDRs or lists).",
     )
     allow_from: Annotated[list[str], AfterValidator(unique)] = Field(
         default_factory=list, description="Services whose tasks may reach this one's port."

@@ -55,6 +55,7 @@ GITHUB_OIDC_PROVIDER_ARN_PATTERN = (
 # Ends up in the role's trust condition: no wildcard or ':' may widen or shift the subject.
 GITHUB_ENVIRONMENT_PATTERN = r"^[A-Za-z0-9_.-]{1,255}$"
 S3_BUCKET_ARN_PATTERN = r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
+PREFIX_LIST_ID_PATTERN = r"^pl-[a-f0-9]{8,17}$"
 
 # The wording an error uses for each pattern: "<value> is not <meaning>".
 PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
@@ -88,6 +89,7 @@ PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
     ),
     GITHUB_ENVIRONMENT_PATTERN: "a GitHub environment name (letters, digits, _ . -)",
     S3_BUCKET_ARN_PATTERN: "an S3 bucket ARN (arn:aws:s3:::<bucket>)",
+    PREFIX_LIST_ID_PATTERN: "a managed prefix list id (pl-<hex digits>)",
 }
 
 # -- CloudWatch vocabulary shared by scaling and alarm settings -------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -21,6 +22,24 @@ class ClusterArgs:
     naming: Naming
     vpc_id: pulumi.Input[str]
     private_subnet_ids: pulumi.Input[Sequence[str]]
+    kms_key_id: pulumi.Input[str] | None = None  # log group and exec sessions (None: AWS's)
+    protect: bool = False
+
+
+def exec_configuration(
+    log_group_name: pulumi.Input[str], kms_key_id: pulumi.Input[str] | None
+) -> dict[str, Any]:
+    """ECS Exec: sessions logged to the exec log group; with a key, sessions and logs encrypted."""
+    configuration: dict[str, Any] = {
+        "logging": "OVERRIDE",
+        "log_configuration": {
+            "cloud_watch_log_group_name": log_group_name,
+            "cloud_watch_encryption_enabled": kms_key_id is not None,
+        },
+    }
+    if kms_key_id is not None:
+        configuration["kms_key_id"] = kms_key_id
+    return configuration
 
 
 class Cluster(pulumi.ComponentResource):
@@ -44,8 +63,10 @@ class Cluster(pulumi.ComponentResource):
             f"{name}-exec-logs",
             name=args.naming.log_group("ecs-exec"),
             retention_in_days=settings.exec_log_retention_days,
+            kms_key_id=args.kms_key_id,
             tags=args.naming.tags("ecs-exec"),
-            opts=child,
+            # a production tier keeps its history through renames and refactors
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         self.exec_log_group_arn = exec_logs.arn
         # Service Connect: every service is reachable by its name from the others.
@@ -63,13 +84,7 @@ class Cluster(pulumi.ComponentResource):
             service_connect_defaults={"namespace": self.namespace.arn},
             settings=[{"name": "containerInsights", "value": settings.container_insights}],
             configuration={
-                "execute_command_configuration": {
-                    "logging": "OVERRIDE",
-                    "log_configuration": {
-                        "cloud_watch_log_group_name": exec_logs.name,
-                        "cloud_watch_encryption_enabled": False,
-                    },
-                }
+                "execute_command_configuration": exec_configuration(exec_logs.name, args.kms_key_id)
             },
             tags=args.naming.tags(),
             opts=child,

@@ -26,6 +26,7 @@ from settings.service import ServiceSettings
 
 RUNTIME_OS = {"linux": "LINUX", "windows": "WINDOWS_SERVER_2022_CORE"}
 RUNTIME_CPU = {"x86_64": "X86_64", "arm64": "ARM64"}
+HTTPS = 443
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class ServiceArgs:
     exec_log_group_arn: pulumi.Input[str]
     namespace_arn: pulumi.Input[str]
     vpc_id: pulumi.Input[str]
+    vpc_cidr: str
     subnet_ids: pulumi.Input[Sequence[str]]
     image: pulumi.Input[str]
     repository_arn: pulumi.Input[str] | None
@@ -47,6 +49,42 @@ class ServiceArgs:
     route: RouteTarget | None
     alarm_target: AlarmTarget
     container_insights: bool
+    kms_key_id: pulumi.Input[str] | None = None  # the log and exec key (None: AWS's)
+    protect: bool = False
+
+
+def task_egress(service: ServiceSettings, vpc_cidr: str) -> list[dict[str, Any]]:
+    """HTTPS anywhere (AWS APIs, registries) and anything inside the VPC; the rest only as the
+    service declares it under `egress`."""
+    rules: list[dict[str, Any]] = [
+        {
+            "description": "HTTPS anywhere",
+            "protocol": "tcp",
+            "from_port": HTTPS,
+            "to_port": HTTPS,
+            "cidr_blocks": ["0.0.0.0/0"],
+        },
+        {
+            "description": "anything inside the VPC",
+            "protocol": "-1",
+            "from_port": 0,
+            "to_port": 0,
+            "cidr_blocks": [vpc_cidr],
+        },
+    ]
+    for extra in service.egress:
+        rule: dict[str, Any] = {
+            "description": extra.description,
+            "protocol": extra.protocol,
+            "from_port": extra.from_port,
+            "to_port": extra.last_port,
+        }
+        if extra.cidrs:
+            rule["cidr_blocks"] = list(extra.cidrs)
+        if extra.prefix_list_ids:
+            rule["prefix_list_ids"] = list(extra.prefix_list_ids)
+        rules.append(rule)
+    return rules
 
 
 class Service(pulumi.ComponentResource):
@@ -64,14 +102,15 @@ class Service(pulumi.ComponentResource):
         self._args = args
         service = args.settings
         naming = args.naming
-        child = pulumi.ResourceOptions(parent=self)
 
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs",
             name=naming.log_group("services", name),
             retention_in_days=service.log_retention_days,
+            kms_key_id=args.kms_key_id,
             tags=naming.tags(name),
-            opts=child,
+            # a production tier keeps its history through renames and refactors
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         execution_role, task_role = self._roles()
         self.security_group = self._security_group()
@@ -104,15 +143,7 @@ class Service(pulumi.ComponentResource):
             description=f"Tasks of service {name}",
             vpc_id=args.vpc_id,
             # Ingress comes as separate rules (from the ALB here, from peers in ServicePeering).
-            egress=[
-                {
-                    "description": "outbound from the tasks",
-                    "protocol": "-1",
-                    "from_port": 0,
-                    "to_port": 0,
-                    "cidr_blocks": ["0.0.0.0/0"],
-                }
-            ],
+            egress=task_egress(args.settings, args.vpc_cidr),
             tags=naming.tags(name, "tasks"),
             opts=child,
         )
@@ -263,7 +294,11 @@ class Service(pulumi.ComponentResource):
             ),
             (
                 "task",
-                task_iam.task_statements(args.settings, exec_log_group_arn=args.exec_log_group_arn),
+                task_iam.task_statements(
+                    args.settings,
+                    exec_log_group_arn=args.exec_log_group_arn,
+                    exec_kms_key_arn=args.kms_key_id,
+                ),
             ),
         ):
             role = aws.iam.Role(

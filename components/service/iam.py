@@ -75,7 +75,10 @@ def execution_statements(
 
 
 def task_statements(
-    service: ServiceSettings, *, exec_log_group_arn: pulumi.Input[str] | None
+    service: ServiceSettings,
+    *,
+    exec_log_group_arn: pulumi.Input[str] | None,
+    exec_kms_key_arn: pulumi.Input[str] | None = None,
 ) -> list[Statement]:
     statements = [
         policies.statement(permission.actions, permission.resources, sid=f"Declared{index}")
@@ -84,6 +87,11 @@ def task_statements(
     if service.exec_enabled:
         # The Session Manager channels have no resource ARN: AWS requires "*".
         statements.append(policies.statement(EXEC_CHANNELS, ["*"], sid="EcsExecChannels"))
+        if exec_kms_key_arn is not None:
+            # The agent decrypts the session's data key with the cluster's exec key.
+            statements.append(
+                policies.statement(["kms:Decrypt"], [exec_kms_key_arn], sid="EcsExecDecryptSession")
+            )
         if exec_log_group_arn is not None:
             statements += [
                 policies.statement(["logs:DescribeLogGroups"], ["*"], sid="EcsExecFindLogs"),

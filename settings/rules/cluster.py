@@ -141,4 +141,11 @@ def production_cluster(settings: PlatformSettings) -> Iterable[Problem]:
             )
 
 
-RULES = (cluster_strategy, ec2_pools, production_cluster)
+def production_log_encryption(settings: PlatformSettings) -> Iterable[Problem]:
+    if settings.is_production and not settings.log_encryption:
+        yield Problem(
+            "logEncryption", "tier production encrypts log groups and exec sessions with its key"
+        )
+
+
+RULES = (cluster_strategy, ec2_pools, production_cluster, production_log_encryption)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from settings.rules.problem import Problem
+from settings.rules.problem import Problem, production_retention
 
 if TYPE_CHECKING:
     from settings.platform import PlatformSettings
@@ -33,6 +33,14 @@ def load_balancer_listeners(settings: PlatformSettings) -> Iterable[Problem]:
         )
     if not balancer.access_logs.enabled:
         yield Problem("loadBalancer.accessLogs.enabled", "tier production keeps access logs")
+    if not balancer.internal and not balancer.waf.enabled:
+        yield Problem(
+            "loadBalancer.waf.enabled", "tier production puts a web ACL on a public load balancer"
+        )
+    if balancer.waf.enabled:
+        yield from production_retention(
+            "loadBalancer.waf.logRetentionDays", balancer.waf.log_retention_days
+        )
 
 
 RULES = (load_balancer_listeners,)

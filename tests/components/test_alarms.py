@@ -130,7 +130,7 @@ def test_urgent_alarms_also_page_in_prod(synthesized) -> None:
 
 
 def test_topics_are_kms_encrypted_and_only_cloudwatch_may_publish(synthesis) -> None:
-    key = synthesis.one("aws:kms/key:Key")
+    key = synthesis.one("aws:kms/key:Key", "notifications-key")
     assert key.inputs["enableKeyRotation"] is True
     key_policy = {s["Sid"]: s for s in json.loads(key.inputs["policy"])["Statement"]}
     assert key_policy["CloudWatchEncryptsAlarms"]["Principal"] == {

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 import pytest
 from ecs_platform_policies.catalog import RULES_BY_NAME, context_for
 from ecs_platform_policies.model import Resource
-from policy_cases import Edit, add_setting, containers, drop, edit, protect, remover, setter
+from policy_cases import Edit, containers, drop, edit, protect, remover, setter
 from policy_offline import policy_resources
 
 TD, SVC, LT, ASG = (
@@ -306,14 +306,7 @@ CASES: dict[str, Case] = {
     ),
     "s3-bucket-versioning": Case(
         (BUCKET, "alb-access-logs"),
-        drop("aws:s3/bucketVersioning:BucketVersioning", "v"),
-        add_setting(
-            "aws:s3/bucketVersioning:BucketVersioning",
-            "v",
-            "bucket",
-            (BUCKET, "alb-access-logs"),
-            {"versioningConfiguration": {"status": "Enabled"}},
-        ),
+        drop("aws:s3/bucketVersioning:BucketVersioning", "alb-access-logs"),
     ),
     "s3-lifecycle-aborts-incomplete-uploads": Case(
         (BUCKET, "alb-access-logs"),
@@ -331,14 +324,7 @@ CASES: dict[str, Case] = {
     ),
     "alb-web-acl": Case(
         (LB, "alb"),
-        drop("aws:wafv2/webAclAssociation:WebAclAssociation", "waf"),
-        add_setting(
-            "aws:wafv2/webAclAssociation:WebAclAssociation",
-            "waf",
-            "resourceArn",
-            (LB, "alb"),
-            {"webAclArn": "arn:aws:wafv2:acl"},
-        ),
+        drop("aws:wafv2/webAclAssociation:WebAclAssociation", "alb-waf"),
     ),
     "ec2-6-vpc-flow-logs": Case(
         ("awsx:ec2:Vpc", "network-vpc"), drop("aws:ec2/flowLog:FlowLog", "network-flow-log")

@@ -15,32 +15,7 @@ from policy_offline import POLICY_DIR, findings_of, policy_config, stack_tier
 
 # Findings today that components will fix (hardening in progress): (stack, policy, resource).
 # Empty an entry when its fix lands; the test fails while a listed finding no longer fires.
-KNOWN_GAPS_TO_CLOSE: set[tuple[str, str, str]] = {
-    *{(stack, "ecs-exec-sessions-encrypted", "cluster") for stack in ("dev", "prod")},
-    *{
-        (stack, "task-sg-egress-restricted", sg)
-        for stack in ("dev", "prod")
-        for sg in ("api-sg", "worker-sg")
-    },
-    *{
-        (stack, "log-group-kms-encrypted", group)
-        for stack in ("dev", "prod")
-        for group in ("network-flow-logs", "cluster-exec-logs", "api-logs", "worker-logs")
-    },
-    *{
-        ("prod", "production-data-protected", name)
-        for name in (
-            "network-flow-logs",
-            "cluster-exec-logs",
-            "api-logs",
-            "worker-logs",
-            "notifications-key",
-        )
-    },
-    ("prod", "alb-web-acl", "alb"),
-    ("prod", "s3-bucket-versioning", "alb-access-logs"),
-    ("prod", "s3-lifecycle-aborts-incomplete-uploads", "alb-access-logs"),
-}
+KNOWN_GAPS_TO_CLOSE: set[tuple[str, str, str]] = set()  # all closed by the hardened defaults
 TIER_DEPENDENT = {name for name, rule in RULES_BY_NAME.items() if rule.tiers != TIERS}
 
 

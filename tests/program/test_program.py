@@ -21,6 +21,10 @@ UNTAGGABLE = {
     "aws:sns/topicPolicy:TopicPolicy",
     "aws:sns/topicSubscription:TopicSubscription",
     "aws:cloudwatch/dashboard:Dashboard",
+    "aws:kms/alias:Alias",
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:wafv2/webAclAssociation:WebAclAssociation",
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
 }
 COMPONENTS = COMPONENT_TYPES  # derived from the code, not a hand-kept list
 
@@ -61,10 +65,21 @@ def test_every_taggable_resource_carries_the_stack_tags(stack: str, synthesis: S
 
 def test_only_production_protects_resources(synthesized) -> None:
     assert not [r.name for r in synthesized("dev").resources if r.protect]
-    protected = sorted(r.type for r in synthesized("prod").resources if r.protect)
-    assert protected == [
-        "aws:ecr/repository:Repository",
-        "aws:ecr/repository:Repository",
-        "aws:lb/loadBalancer:LoadBalancer",
-        "aws:s3/bucket:Bucket",
-    ]
+    protected = sorted(r.name for r in synthesized("prod").resources if r.protect)
+    # Everything that holds data or history: repositories, log groups, the access-log bucket,
+    # the KMS keys; and the ALB (its DNS name is what clients know).
+    assert protected == sorted(
+        [
+            "registry-api",
+            "registry-worker",
+            "network-flow-logs",
+            "cluster-exec-logs",
+            "api-logs",
+            "worker-logs",
+            "alb-waf-logs",
+            "alb-access-logs",
+            "logs-key",
+            "notifications-key",
+            "alb",
+        ]
+    )
