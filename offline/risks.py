@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -121,22 +122,40 @@ def _describe_rule(rule: tuple[str, str, int, int]) -> str:
     return f"{protocol}/{ports} from {source}"
 
 
+def _within(source: str, wider: str) -> bool:
+    """`source` is `wider` or, for CIDRs of one family, a subnet of it."""
+    if source == wider:
+        return True
+    try:
+        inner, outer = ipaddress.ip_network(source), ipaddress.ip_network(wider)
+    except ValueError:
+        return False
+    return inner.version == outer.version and inner.subnet_of(outer)  # type: ignore[arg-type]
+
+
+def _covered(rule: tuple[str, str, int, int], old: set[tuple[str, str, int, int]]) -> bool:
+    protocol, source, low, high = rule
+    return any(
+        r[0] == protocol and _within(source, r[1]) and r[2] <= low and high <= r[3] for r in old
+    )
+
+
 def _ingress(change: Change, tier: str) -> Iterator[Risk]:
     old, new = _ingress_rules(change, "old"), _ingress_rules(change, "new")
     for rule in sorted(new - old):
+        if _covered(rule, old):
+            continue  # narrower than something already allowed
         _, source, low, high = rule
-        covered = [r for r in old if r[:2] == rule[:2] and r[2] >= low and r[3] <= high]
         if source in OPEN_CIDRS:
             why = "opens it to the whole internet"
-        elif covered:
+        elif any(r[1] == source and r[2] >= low and r[3] <= high for r in old):
             why = "widens the port range"
         elif any(r[1] == source for r in old):
             why = "adds ports for an existing source"
         else:
             why = "adds a new source"
-        yield Risk(
-            "ingress-widened", change.urn, f"{change.name}: ingress {_describe_rule(rule)} {why}."
-        )
+        message = f"{change.name}: ingress {_describe_rule(rule)} {why}."
+        yield Risk("ingress-widened", change.urn, message)
 
 
 def _statements(document: Any) -> list[dict[str, Any]]:
@@ -153,10 +172,12 @@ def _as_set(value: Any) -> set[str]:
 
 def _grants(change: Change, side: str) -> dict[str, set[str]]:
     document = _inputs(change, side).get(IAM_DOCUMENTS.get(change.type, ""), {})
-    grants: dict[str, set[str]] = {"actions": set(), "resources": set(), "principals": set()}
+    grants: dict[str, set[str]] = {"actions": set(), "anywhere": set(), "principals": set()}
     for statement in _statements(document):
-        grants["actions"] |= _as_set(statement.get("Action"))
-        grants["resources"] |= _as_set(statement.get("Resource"))
+        actions = _as_set(statement.get("Action"))
+        grants["actions"] |= actions
+        if "*" in _as_set(statement.get("Resource")):
+            grants["anywhere"] |= actions  # actions allowed on every resource
         principal = statement.get("Principal")
         if isinstance(principal, dict):
             for kind, values in principal.items():
@@ -174,10 +195,11 @@ def _iam(change: Change, tier: str) -> Iterator[Risk]:
     if added_actions:
         shown = ", ".join(added_actions[:5]) + (" ..." if len(added_actions) > 5 else "")
         yield Risk("iam-widened", change.urn, f"{change.name} allows new actions: {shown}.")
-    if "*" in new["resources"] - old["resources"]:
-        yield Risk(
-            "iam-widened", change.urn, f"{change.name} now allows actions on every resource (*)."
-        )
+    anywhere = sorted(new["anywhere"] - old["anywhere"])
+    if anywhere:
+        shown = ", ".join(anywhere[:5]) + (" ..." if len(anywhere) > 5 else "")
+        message = f"{change.name} now allows {shown} on every resource (*)."
+        yield Risk("iam-widened", change.urn, message)
     added_principals = sorted(new["principals"] - old["principals"])
     if added_principals:
         trusted = ", ".join(p.split(":", 1)[1] for p in added_principals)
