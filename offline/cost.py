@@ -113,11 +113,20 @@ class Estimate:
         return [item for item in self.items if item.monthly is None]
 
     def assumptions(self) -> list[str]:
-        lines = [f"{self.table.hours:g} hours a month"]
-        for key in ("albLcus", "fargateSpotDiscount", "ec2SpotDiscount"):
-            value, note = self.table.assumption(key)
-            lines.append(f"{key} = {value:g}: {note}".rstrip(": "))
-        return lines
+        """Short statements of what the estimate assumes (the reasons are in the price file)."""
+        lcus = self.table.assumption("albLcus")[0]
+        fargate = self.table.discount("fargateSpotDiscount") * 100
+        ec2 = self.table.discount("ec2SpotDiscount") * 100
+        return [
+            f"{self.table.hours:g} hours a month",
+            f"{lcus:g} ALB LCU",
+            f"Fargate Spot {fargate:g}% below on-demand",
+            f"EC2 Spot {ec2:g}% below on-demand",
+            "tasks at their desired count, EC2 pools at their minimum size",
+        ]
+
+    def assumption_notes(self) -> dict[str, str]:
+        return {key: self.table.assumption(key)[1] for key in self.table.assumptions}
 
 
 class _Pricer:
@@ -322,4 +331,4 @@ def estimate(resources: Sequence[RecordedResource], table: PriceTable) -> Estima
 
 def iter_unpriced(estimate_: Estimate) -> Iterator[str]:
     for item in estimate_.unpriced:
-        yield f"{item.what} ({item.price_key}: no price in the {estimate_.table.region} file)"
+        yield f"{item.what} ({item.price_key})"

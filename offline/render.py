@@ -56,7 +56,9 @@ def cost_lines(cost: dict[str, Any]) -> list[str]:
         "  largest items: " + "; ".join(f"{i['what']} {money(i['monthly'])}" for i in largest)
     )
     lines += [f"  assumes {line}" for line in cost["assumptions"]]
-    lines += [f"  unpriced: {line}" for line in cost["unpriced"]]
+    if cost["unpriced"]:
+        lines.append(f"  unpriced (no figure in the {cost['region']} price file):")
+        lines += [f"    {line}" for line in cost["unpriced"]]
     lines.append("  leaves out: " + "; ".join(cost["excluded"]))
     return lines
 
@@ -143,7 +145,11 @@ def _cost_markdown(cost: dict[str, Any]) -> list[str]:
         + "."
     )
     if cost["unpriced"]:
-        rows.append("Unpriced (no figure in the price file): " + "; ".join(cost["unpriced"]) + ".")
+        rows.append(
+            f"Unpriced (no figure in the {cost['region']} price file): "
+            + "; ".join(cost["unpriced"])
+            + "."
+        )
     return rows
 
 

@@ -62,6 +62,7 @@ def cost_report(
         ],
         "unpriced": sorted(set(iter_unpriced(new)) | set(iter_unpriced(old) if old else ())),
         "assumptions": new.assumptions(),
+        "assumptionNotes": new.assumption_notes(),
         **report,
     }
 
