@@ -5,18 +5,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 STACK ?= dev
 PLAN_ARGS ?=
+BASE ?=
+AGAINST ?=
+FORMAT ?= text
 
 .PHONY: help setup test lint lint-workflows unit plan plan-json bench lock clean urn-snapshot \
 	release promote
 
 help:
 	@echo "make plan [STACK=prod]   offline plan of a stack (no AWS account, no Pulumi CLI)"
+	@echo "make plan STACK=prod BASE=origin/main FORMAT=markdown   diff against a git revision"
+	@echo "make plan STACK=prod AGAINST=dev   diff against another stack (FORMAT=text|json|markdown)"
 	@echo "make plan-json           the same as JSON"
 	@echo "make test                lint (ruff) and the unit tests (pytest, Pulumi mocks)"
 	@echo "make urn-snapshot        re-record the URN and physical-name snapshots (review the diff)"
 	@echo "make release SERVICE=api STACK=dev DIGEST=sha256:...   pin an image digest in a stack file"
 	@echo "make promote SERVICE=api FROM=dev TO=prod            copy that digest to another stack"
-	@echo "make bench               synthesis time with 1..100 services vs bare SDK registrations"
+	@echo "make bench               synthesis time with 1..100 services vs bare SDK registrations,"
+	@echo "                         and a prod --base diff next to one plan"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -46,7 +52,8 @@ lint-workflows: setup
 test: lint lint-workflows unit
 
 plan: setup
-	$(BIN)/python -m offline.plan $(STACK) $(PLAN_ARGS)
+	$(BIN)/python -m offline.plan $(STACK) --format $(FORMAT) \
+		$(if $(BASE),--base $(BASE)) $(if $(AGAINST),--against $(AGAINST)) $(PLAN_ARGS)
 
 plan-json: PLAN_ARGS = --json
 plan-json: plan
@@ -63,6 +70,7 @@ promote: setup
 
 bench: setup
 	$(BIN)/python -m offline.bench
+	$(BIN)/python -m offline.bench_diff
 
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

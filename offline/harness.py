@@ -13,7 +13,7 @@ import json
 import runpy
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ class Synthesis:
     resources: list[RecordedResource]
     outputs: dict[str, Any]
     invokes: list[tuple[str, dict[str, Any]]]
+    secret_outputs: list[str] = field(default_factory=list)
 
     def of_type(self, type_: str) -> list[RecordedResource]:
         return [r for r in self.resources if r.type == type_]
@@ -80,12 +81,23 @@ class Synthesis:
         return dict(sorted(counts.items()))
 
 
-def _engine_value(value: Any) -> str:
-    if isinstance(value, str):
-        return value
+SECRET_PLACEHOLDER = "[secret]"
+
+
+def _mask_secure(value: Any) -> Any:
+    """`{secure: <ciphertext>}` anywhere in a value becomes "[secret]": only the engine decrypts."""
     if isinstance(value, Mapping) and set(value) == {"secure"}:
-        return "[secret]"  # ciphertext: only the engine can decrypt it
-    return json.dumps(value)
+        return SECRET_PLACEHOLDER
+    if isinstance(value, Mapping):
+        return {key: _mask_secure(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mask_secure(item) for item in value]
+    return value
+
+
+def _engine_value(value: Any) -> str:
+    masked = _mask_secure(value)
+    return masked if isinstance(masked, str) else json.dumps(masked)
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
@@ -145,11 +157,15 @@ def run_program(
     *,
     project_dir: Path = PROJECT_DIR,
     stack_config: Mapping[str, Any] | None = None,
+    mock_seed: str | None = None,
 ) -> Synthesis:
-    """Run `__main__.py` for `stack` under mocks; raise SynthesisError if the program raises."""
+    """Run `__main__.py` for `stack` under mocks; raise SynthesisError if the program raises.
+
+    `mock_seed` (default `<project>/<stack>`) seeds the mock ids: two stacks run with one seed
+    get the same ids for the same logical resources, so they can be compared."""
     project, config = load_config(stack, project_dir, stack_config)
     region = config.get("aws:region") or "us-east-1"
-    mocks = AwsMocks(region=region, seed=f"{project}/{stack}")
+    mocks = AwsMocks(region=region, seed=mock_seed or f"{project}/{stack}")
     monitor = RecordingMonitor(mocks)
 
     loop = asyncio.new_event_loop()
@@ -167,6 +183,7 @@ def run_program(
             root = runtime_settings.get_root_resource()
             exported = getattr(root, "outputs", {})
             outputs = loop.run_until_complete(pulumi.Output.from_input(exported).future())
+            secret_outputs = loop.run_until_complete(_secret_keys(exported))
         except Exception as error:  # re-raised with what was registered
             _drain(loop)
             raise SynthesisError(error, list(monitor.recorded)) from error
@@ -180,7 +197,17 @@ def run_program(
         resources=list(monitor.recorded),
         outputs=dict(outputs or {}),
         invokes=list(mocks.invokes),
+        secret_outputs=secret_outputs,
     )
+
+
+async def _secret_keys(exported: Mapping[str, Any]) -> list[str]:
+    """Stack outputs exported as secrets (their values must never be printed)."""
+    return [
+        key
+        for key, value in exported.items()
+        if isinstance(value, pulumi.Output) and await value.is_secret()
+    ]
 
 
 def _drain(loop: asyncio.AbstractEventLoop) -> None:

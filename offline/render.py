@@ -1,0 +1,192 @@
+"""Text and Markdown renderings of a plan-diff report (see offline/report.py)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MARKDOWN_LIMIT = 60_000
+MAX_RISK_LINES = 60
+SYMBOLS = {"add": "+", "update": "~", "replace": "±", "delete": "-"}
+MOCK_NOTE = "ran offline under Pulumi mocks (no AWS account); ids and ARNs are mock values"
+
+
+def show(value: Any, width: int = 100) -> str:
+    """One-line value: strings as they are, the rest as compact JSON, long ones shortened."""
+    text = "(none)" if value is None else value if isinstance(value, str) else json.dumps(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def money(value: float | None, currency: str = "USD", signed: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    sign = "+" if signed and value >= 0 else "-" if value < 0 else ""
+    symbol = "$" if currency == "USD" else f"{currency} "
+    return f"{sign}{symbol}{abs(value):,.2f}"
+
+
+def counts(summary: dict[str, int]) -> str:
+    return " ".join(f"{SYMBOLS[action]}{summary[action]}" for action in SYMBOLS)
+
+
+def cost_headline(cost: dict[str, Any]) -> str:
+    if cost.get("monthly") is None:
+        return f"no cost estimate: {cost.get('error')}"
+    currency = cost["currency"]
+    line = f"{money(cost['monthly'], currency)}/month"
+    if cost.get("delta") is not None:
+        line += f" ({money(cost['delta'], currency, signed=True)} vs base)"
+    if cost.get("unpriced"):
+        line += f", priced items only ({len(cost['unpriced'])} unpriced)"
+    return line
+
+
+def cost_lines(cost: dict[str, Any]) -> list[str]:
+    """The estimate as plain lines: per component, assumptions, unpriced and excluded items."""
+    lines = [f"Monthly cost estimate: {cost_headline(cost)}"]
+    if cost.get("monthly") is None:
+        return [*lines, "  leaves out: " + "; ".join(cost["excluded"])]
+    lines.append(f"  region {cost['region']}, prices as of {cost['pricesAsOf']}")
+    for name, part in cost["byComponent"].items():
+        delta = part["delta"]
+        change = f" ({money(delta, cost['currency'], signed=True)})" if delta else ""
+        lines.append(f"  {name}: {money(part['monthly'], cost['currency'])}{change}")
+    largest = sorted(cost["items"], key=lambda i: -(i["monthly"] or 0))[:5]
+    lines.append(
+        "  largest items: " + "; ".join(f"{i['what']} {money(i['monthly'])}" for i in largest)
+    )
+    lines += [f"  assumes {line}" for line in cost["assumptions"]]
+    if cost["unpriced"]:
+        lines.append(f"  unpriced (no figure in the {cost['region']} price file):")
+        lines += [f"    {line}" for line in cost["unpriced"]]
+    lines.append("  leaves out: " + "; ".join(cost["excluded"]))
+    return lines
+
+
+def _grouped(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for change in report["changes"]:
+        groups.setdefault(change["component"], []).append(change)
+    return dict(sorted(groups.items()))
+
+
+def _property_line(prop: dict[str, Any], width: int) -> str:
+    forces = " (forces replacement)" if prop["replaces"] else ""
+    return f"{prop['path']}: {show(prop['old'], width)} → {show(prop['new'], width)}{forces}"
+
+
+def render_diff_text(report: dict[str, Any]) -> str:
+    lines = [
+        f"Plan diff for stack '{report['stack']}' against {report['base']}: "
+        f"{counts(report['summary'])} ({report['summary']['same']} unchanged)",
+        f"commit {report['commit']}; {MOCK_NOTE}",
+        "",
+    ]
+    for component, changes in _grouped(report).items():
+        lines.append(f"{component}:")
+        for change in changes:
+            lines.append(f"  {SYMBOLS[change['action']]} {change['type']}  {change['name']}")
+            lines += [f"      {_property_line(p, 120)}" for p in change["properties"]]
+            lines += [f"      ! {r['code']}: {r['message']}" for r in change["risks"]]
+        lines.append("")
+    if report["risks"]:
+        lines.append(f"Risks ({len(report['risks'])}):")
+        lines += [f"  {r['code']}: {r['message']}" for r in report["risks"]]
+        lines.append("")
+    return "\n".join([*lines, *cost_lines(report["cost"])])
+
+
+def _code(value: str) -> str:
+    return "`" + value.replace("`", "'") + "`"
+
+
+def _markdown_sections(report: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    sections = []
+    for component, changes in _grouped(report).items():
+        body = []
+        for change in changes:
+            symbol = SYMBOLS[change["action"]]
+            body.append(f"- {_code(symbol)} {_code(change['type'])} **{change['name']}**")
+            body += [f"  - {_code(_property_line(p, 80))}" for p in change["properties"]]
+        sections.append((f"#### {component}", body))
+    return sections
+
+
+def _trim(sections: list[tuple[str, list[str]]], budget: int) -> bool:
+    """Shorten the longest sections until all fit in `budget` characters; True if any was cut."""
+    size = sum(len(h) + 1 + sum(len(line) + 1 for line in body) for h, body in sections)
+    trimmed = False
+    while size > budget:
+        index = max(range(len(sections)), key=lambda i: sum(len(x) for x in sections[i][1]))
+        heading, body = sections[index]
+        keep = max(len(body) // 2, 1) if len(body) > 2 else 0
+        if keep == len(body) or not body:
+            break
+        cut = len(body) - keep
+        removed = sum(len(line) + 1 for line in body[keep:])
+        note = f"- … {cut} more lines trimmed (run the plan locally for all of them)"
+        sections[index] = (heading, [*body[:keep], note])
+        size += len(note) + 1 - removed
+        trimmed = True
+    return trimmed
+
+
+def _cost_markdown(cost: dict[str, Any]) -> list[str]:
+    if cost.get("monthly") is None:
+        return [f"No cost estimate: {cost.get('error')}"]
+    rows = ["| component | monthly | change |", "|---|---:|---:|"]
+    for name, part in cost["byComponent"].items():
+        delta = money(part["delta"], cost["currency"], signed=True) if part["delta"] else ""
+        rows.append(f"| {name} | {money(part['monthly'], cost['currency'])} | {delta} |")
+    rows.append("")
+    rows.append(
+        f"Prices: {cost['region']}, as of {cost['pricesAsOf']}. Assumes "
+        + "; ".join(cost["assumptions"])
+        + "."
+    )
+    if cost["unpriced"]:
+        rows.append(
+            f"Unpriced (no figure in the {cost['region']} price file): "
+            + "; ".join(cost["unpriced"])
+            + "."
+        )
+    return rows
+
+
+def render_markdown(report: dict[str, Any], limit: int = MARKDOWN_LIMIT) -> str:
+    stack, cost = report["stack"], report["cost"]
+    head = [
+        f"<!-- ecs-platform-plan:{stack} -->",
+        f"### Plan for `{stack}` against {_code(str(report['base']))}: {counts(report['summary'])}",
+        "",
+        f"**Monthly estimate:** {cost_headline(cost)}",
+        "",
+    ]
+    if report["risks"]:
+        head.append(f"> [!WARNING]\n> **{len(report['risks'])} risk flag(s)**")
+        shown = report["risks"][:MAX_RISK_LINES]
+        head += [f"> - {_code(r['code'])} {show(r['message'], 200)}" for r in shown]
+        if len(report["risks"]) > len(shown):
+            head.append(f"> - … and {len(report['risks']) - len(shown)} more (see the plan)")
+        head.append("")
+    tail = [
+        "<details><summary>Cost by component</summary>",
+        "",
+        *_cost_markdown(cost),
+        "",
+        "</details>",
+        "",
+        f"<sub>Commit {_code(report['commit'])}; {MOCK_NOTE}. The estimate leaves out: "
+        + "; ".join(cost["excluded"])
+        + ".</sub>",
+    ]
+    sections = _markdown_sections(report)
+    changed = len(report["changes"])
+    open_details = [f"<details><summary>Changes by component ({changed})</summary>", ""]
+    fixed = "\n".join([*head, *open_details, "", "</details>", "", *tail])
+    notice = "_Trimmed: the longest sections were shortened to stay under 60,000 characters._"
+    trimmed = _trim(sections, limit - len(fixed) - len(notice) - 200)
+    body = [line for heading, lines in sections for line in ("", heading, *lines)]
+    if trimmed:
+        body += ["", notice]
+    return "\n".join([*head, *open_details, *body, "", "</details>", "", *tail]) + "\n"
