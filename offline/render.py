@@ -125,6 +125,8 @@ def _trim(sections: list[tuple[str, list[str]]], budget: int) -> bool:
         cut = len(body) - keep
         removed = sum(len(line) + 1 for line in body[keep:])
         note = f"- … {cut} more lines trimmed (run the plan locally for all of them)"
+        if removed <= len(note) + 1:  # nothing left worth cutting: stop rather than loop
+            break
         sections[index] = (heading, [*body[:keep], note])
         size += len(note) + 1 - removed
         trimmed = True

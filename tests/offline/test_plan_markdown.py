@@ -89,3 +89,10 @@ def test_secret_outputs_and_inputs_are_masked(tmp_path: Path) -> None:
     report = against_nothing("dev", synthesis, tmp_path, PRICES_DIR)
     assert "s3cr3t-value" not in render_markdown(report) + json.dumps(report)
     assert diff.count("add") == 1
+
+
+def test_trimming_stops_when_nothing_more_can_be_cut(synthesized) -> None:
+    report = against_nothing("dev", synthesized("dev"), PROJECT_DIR, PRICES_DIR)
+    markdown = render_markdown(report, limit=100)  # below the fixed part: must still return
+    assert markdown.startswith("<!-- ecs-platform-plan:dev -->")
+    assert "Trimmed" in markdown
