@@ -70,7 +70,24 @@ def _auto_scaling_group(inputs: dict[str, Any]) -> Summary:
         f"{distribution.get('onDemandPercentageAboveBaseCapacity')}% above base",
         "protectFromScaleIn": inputs.get("protectFromScaleIn"),
         "forceDelete": inputs.get("forceDelete"),
+        "templateVersion": (policy.get("launchTemplate") or {})
+        .get("launchTemplateSpecification", {})
+        .get("version"),
+        "instanceRefresh": _instance_refresh(inputs.get("instanceRefresh") or {}),
     }
+
+
+def _instance_refresh(refresh: dict[str, Any]) -> str | None:
+    if not refresh:
+        return None
+    preferences = refresh.get("preferences") or {}
+    return (
+        f"{refresh.get('strategy')} min {preferences.get('minHealthyPercentage')}%"
+        f" max {preferences.get('maxHealthyPercentage')}%"
+        f" warmup {preferences.get('instanceWarmup')}s"
+        f" skipMatching={preferences.get('skipMatching')}"
+        f" protected={preferences.get('scaleInProtectedInstances')}"
+    )
 
 
 def _task_definition(inputs: dict[str, Any]) -> Summary:
@@ -208,6 +225,7 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
             for m in i.get("blockDeviceMappings") or []
         ],
         "publicIp": [n.get("associatePublicIpAddress") for n in i.get("networkInterfaces") or []],
+        "image": i.get("description"),
     },
     "aws:autoscaling/group:Group": _auto_scaling_group,
     "aws:ecs/taskDefinition:TaskDefinition": _task_definition,

@@ -354,9 +354,9 @@ BAD_CLUSTER_CONFIG: list[tuple[str, str, Callable[[Config], Any], list[str]]] = 
         "dev",
         pool(lambda p: p.update(spotPercent=50)),
         [
-            "cluster.ec2Pools[0].spotPercent: unknown key (allowed: architecture,"
-            " containerStopTimeoutSeconds, detailedMonitoring, forceDelete, instanceTypes,"
-            " instanceWarmupSeconds, maxSize, maximumScalingStepSize, minSize,"
+            "cluster.ec2Pools[0].spotPercent: unknown key (allowed: amiRelease, architecture,"
+            " containerStopTimeoutSeconds, detailedMonitoring, forceDelete, instanceRefresh,"
+            " instanceTypes, instanceWarmupSeconds, maxSize, maximumScalingStepSize, minSize,"
             " minimumScalingStepSize, name, onDemandBaseCapacity, rootVolumeGib, spotPercentage,"
             " ssmAccess, targetCapacity)"
         ],
