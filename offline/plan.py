@@ -59,34 +59,42 @@ def _capacity_provider(inputs: dict[str, Any]) -> Summary:
 
 
 def _auto_scaling_group(inputs: dict[str, Any]) -> Summary:
-    policy = inputs.get("mixedInstancesPolicy") or {}
-    distribution = policy.get("instancesDistribution") or {}
-    overrides = (policy.get("launchTemplate") or {}).get("overrides") or []
-    return {
+    policy = inputs.get("mixedInstancesPolicy")
+    summary: Summary = {
         "name": inputs.get("name"),
         "size": f"{inputs.get('minSize')}..{inputs.get('maxSize')}",
-        "instanceTypes": [o.get("instanceType") for o in overrides],
-        "onDemand": f"base {distribution.get('onDemandBaseCapacity')}, "
-        f"{distribution.get('onDemandPercentageAboveBaseCapacity')}% above base",
-        "protectFromScaleIn": inputs.get("protectFromScaleIn"),
-        "forceDelete": inputs.get("forceDelete"),
-        "templateVersion": (policy.get("launchTemplate") or {})
-        .get("launchTemplateSpecification", {})
-        .get("version"),
-        "instanceRefresh": _instance_refresh(inputs.get("instanceRefresh") or {}),
     }
+    if policy:
+        distribution = policy.get("instancesDistribution") or {}
+        template = policy.get("launchTemplate") or {}
+        summary |= {
+            "instanceTypes": [o.get("instanceType") for o in template.get("overrides") or []],
+            "onDemand": f"base {distribution.get('onDemandBaseCapacity')}, "
+            f"{distribution.get('onDemandPercentageAboveBaseCapacity')}% above base",
+            "protectFromScaleIn": inputs.get("protectFromScaleIn"),
+            "forceDelete": inputs.get("forceDelete"),
+            "templateVersion": (template.get("launchTemplateSpecification") or {}).get("version"),
+        }
+    else:
+        summary["templateVersion"] = (inputs.get("launchTemplate") or {}).get("version")
+    summary["instanceRefresh"] = _instance_refresh(inputs.get("instanceRefresh") or {})
+    return summary
 
 
 def _instance_refresh(refresh: dict[str, Any]) -> str | None:
     if not refresh:
         return None
     preferences = refresh.get("preferences") or {}
-    return (
-        f"{refresh.get('strategy')} min {preferences.get('minHealthyPercentage')}%"
-        f" max {preferences.get('maxHealthyPercentage')}%"
-        f" warmup {preferences.get('instanceWarmup')}s"
-        f" skipMatching={preferences.get('skipMatching')}"
-        f" protected={preferences.get('scaleInProtectedInstances')}"
+    shown = {
+        "min": "minHealthyPercentage",
+        "max": "maxHealthyPercentage",
+        "warmup": "instanceWarmup",
+        "skipMatching": "skipMatching",
+        "protected": "scaleInProtectedInstances",
+    }
+    return " ".join(
+        [refresh.get("strategy") or "?"]
+        + [f"{label}={preferences[key]}" for label, key in shown.items() if key in preferences]
     )
 
 
@@ -168,6 +176,15 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
         "name": i.get("name"),
         "ingress": _rules(i.get("ingress")) or ("none" if "ingress" in i else "separate rules"),
         "egress": _rules(i.get("egress")) or "none",
+    },
+    "aws:ec2/networkInterface:NetworkInterface": lambda i: {
+        "subnet": i.get("subnetId"),
+        "sourceDestCheck": i.get("sourceDestCheck"),
+    },
+    "aws:ec2/eip:Eip": lambda i: {"networkInterface": i.get("networkInterface")},
+    "aws:ec2/route:Route": lambda i: {
+        "route": f"{i.get('routeTableId')} {i.get('destinationCidrBlock')}"
+        f" -> {i.get('networkInterfaceId') or i.get('natGatewayId') or i.get('gatewayId')}",
     },
     "aws:ec2/vpcEndpoint:VpcEndpoint": lambda i: {
         "service": i.get("serviceName"),
