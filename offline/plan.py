@@ -117,6 +117,7 @@ def _task_definition(inputs: dict[str, Any]) -> Summary:
 def _ecs_service(inputs: dict[str, Any]) -> Summary:
     strategy = inputs.get("capacityProviderStrategies")
     breaker = inputs.get("deploymentCircuitBreaker") or {}
+    alarms = inputs.get("alarms") or {}
     return {
         "desiredCount": inputs.get("desiredCount"),
         "capacity": [f"{s['capacityProvider']} w={s.get('weight')}" for s in strategy]
@@ -124,6 +125,11 @@ def _ecs_service(inputs: dict[str, Any]) -> Summary:
         else "cluster default",
         "publicIp": (inputs.get("networkConfiguration") or {}).get("assignPublicIp"),
         "circuitBreaker": f"enable={breaker.get('enable')} rollback={breaker.get('rollback')}",
+        "deploymentAlarms": (
+            f"{', '.join(alarms.get('alarmNames') or [])} rollback={alarms.get('rollback')}"
+            if alarms
+            else "none"
+        ),
         "exec": inputs.get("enableExecuteCommand"),
         "serviceConnect": bool((inputs.get("serviceConnectConfiguration") or {}).get("enabled")),
     }

@@ -33,6 +33,7 @@ def test_plan_text_shows_the_network_a_reviewer_checks(synthesized) -> None:
     assert "availabilityZones: eu-west-1a, eu-west-1b" in text
     assert "natGateways: 0 (None)" in text
     assert "sourceDestCheck: False" in text  # the NAT instance's fixed interface
+    assert "deploymentAlarms: ecs-platform-dev-orders-processing-errors rollback=True" in text
     assert "retentionDays: 14" in text
     total_line = text.splitlines()[-len(synthesis.outputs) - 3].split()
     assert total_line == ["total", str(len(synthesis.resources))]
