@@ -49,21 +49,28 @@ for attempt in $(seq 1 60); do
   sleep 5
 done
 for attempt in $(seq 1 60); do
-  mac=$(imds network/interfaces/macs/ | tr -d / | while read -r m; do
-    [ "$(imds network/interfaces/macs/$m/interface-id)" = "{interface_id}" ] && echo "$m"
-  done) && [ -n "$mac" ] && device=$(ip -o link | awk -v m="$mac" '$0 ~ m {{print $2}}' \\
-    | tr -d :) && [ -n "$device" ] && break
+  mac=""
+  for m in $(imds network/interfaces/macs/ | tr -d /); do
+    if [ "$(imds "network/interfaces/macs/$m/interface-id")" = "{interface_id}" ]; then
+      mac="$m"
+    fi
+  done
+  device=$(ip -o link | awk -v m="$mac" 'm != "" && $0 ~ m {{print $2}}' | tr -d :)
+  [ -n "$device" ] && break
   sleep 2
 done
 subnet=$(imds network/interfaces/macs/$mac/subnet-ipv4-cidr-block)
 gateway=$(python3 -c "import ipaddress,sys; print(ipaddress.ip_network(sys.argv[1])[1])" "$subnet")
 echo 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/90-nat.conf
 sysctl -p /etc/sysctl.d/90-nat.conf
-dnf install -y iptables-nft
+dnf install -y iptables-services
+systemctl enable --now iptables
 ip route replace default via "$gateway" dev "$device" metric 1
 iptables -t nat -A POSTROUTING -o "$device" -s {vpc_cidr} -j MASQUERADE
+iptables -F FORWARD  # the packaged rules reject forwarding
 iptables -A FORWARD -s {vpc_cidr} -j ACCEPT
 iptables -A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT
+service iptables save
 """
     return base64.b64encode(script.encode()).decode()
 
