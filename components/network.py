@@ -10,12 +10,14 @@ import pulumi_awsx as awsx
 
 from components.common import policies
 from components.common.naming import Naming
+from components.nat_instance import NatInstanceBuilder
 from settings.network import NetworkSettings
 
 NAT_STRATEGIES = {
     "none": awsx.ec2.NatGatewayStrategy.NONE,
     "single": awsx.ec2.NatGatewayStrategy.SINGLE,
     "one-per-az": awsx.ec2.NatGatewayStrategy.ONE_PER_AZ,
+    "instance": awsx.ec2.NatGatewayStrategy.NONE,  # the NAT instance adds its own routes
 }
 GATEWAY_ENDPOINT_SERVICES = frozenset({"s3", "dynamodb"})
 HTTPS = 443
@@ -95,6 +97,7 @@ class Network(pulumi.ComponentResource):
             tags=args.naming.tags("default"),
             opts=pulumi.ResourceOptions(parent=self),
         )
+        self.nat_instance = self._nat_instance() if settings.nat_gateways == "instance" else None
         self.flow_log = self._flow_logs()
         self.endpoint_security_group, self.endpoints = self._endpoints()
 
@@ -107,6 +110,32 @@ class Network(pulumi.ComponentResource):
                 "privateSubnetIds": self.private_subnet_ids,
             }
         )
+
+    def _private_route_table_ids(self) -> list[pulumi.Output[str]]:
+        """awsx gives each private subnet its own route table; one lookup per subnet."""
+        return [
+            aws.ec2.get_route_table_output(
+                vpc_id=self.vpc_id,
+                subnet_id=self.private_subnet_ids.apply(lambda ids, i=index: ids[i]),
+                opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[self.vpc]),
+            ).route_table_id
+            for index in range(len(self.availability_zones))
+        ]
+
+    def _nat_instance(self) -> tuple[aws.ec2.NetworkInterface, aws.autoscaling.Group]:
+        args = self._args
+        return NatInstanceBuilder(
+            parent=self,
+            logical_prefix=self._name,
+            settings=args.settings.nat_instance,
+            naming=args.naming,
+            region=args.region,
+            account_id=args.account_id,
+            vpc_id=self.vpc_id,
+            vpc_cidr=args.settings.cidr,
+            public_subnet_id=self.public_subnet_ids.apply(lambda ids: ids[0]),
+            private_route_table_ids=self._private_route_table_ids(),
+        ).build()
 
     def _flow_logs(self) -> aws.ec2.FlowLog:
         name, args = self._name, self._args

@@ -238,12 +238,23 @@ def _service(pricer: _Pricer, resource: RecordedResource, context: dict[str, Any
         pricer.add(resource, f"{resource.name}: task public IPv4", fargate, "publicIpv4Hour")
 
 
-def _pool(pricer: _Pricer, resource: RecordedResource, _: dict[str, Any]) -> None:
+def _pool(pricer: _Pricer, resource: RecordedResource, context: dict[str, Any]) -> None:
     inputs = resource.inputs
     policy = inputs.get("mixedInstancesPolicy") or {}
     overrides = (policy.get("launchTemplate") or {}).get("overrides") or []
-    instance_type = overrides[0].get("instanceType") if overrides else inputs.get("instanceType")
+    # A group without a mixed-instances policy (the NAT instance) takes its type from its template.
+    template = context["launchTemplates"].get((inputs.get("launchTemplate") or {}).get("id"), {})
+    instance_type = (
+        overrides[0].get("instanceType")
+        if overrides
+        else inputs.get("instanceType") or template.get("instanceType")
+    )
     size = float(inputs.get("minSize") or 0)
+    if any(
+        n.get("associatePublicIpAddress") in (True, "true")
+        for n in template.get("networkInterfaces") or []
+    ):
+        pricer.add(resource, f"{resource.name}: instance public IPv4", size, "publicIpv4Hour")
     distribution = policy.get("instancesDistribution") or {}
     base = min(float(distribution.get("onDemandBaseCapacity") or 0), size)
     on_demand_share = float(distribution.get("onDemandPercentageAboveBaseCapacity", 100)) / 100
@@ -292,6 +303,7 @@ PRICERS: dict[str, Callable[[_Pricer, RecordedResource, dict[str, Any]], None]] 
         r, "dashboards", 1, "dashboardMonth"
     ),
     "aws:kms/key:Key": lambda p, r, _: p.add(r, "KMS keys", 1, "kmsKeyMonth"),
+    "aws:ec2/eip:Eip": lambda p, r, _: p.add(r, f"Elastic IP {r.name}", 1, "publicIpv4Hour"),
     "aws:wafv2/webAcl:WebAcl": _waf,
 }
 
@@ -310,7 +322,10 @@ def _context(resources: Sequence[RecordedResource]) -> dict[str, Any]:
         ),
         None,
     )
-    return {"taskDefinitions": tasks, "defaultStrategy": default}
+    templates = {
+        r.id: r.inputs for r in resources if r.type == "aws:ec2/launchTemplate:LaunchTemplate"
+    }
+    return {"taskDefinitions": tasks, "defaultStrategy": default, "launchTemplates": templates}
 
 
 def _plain(resources: Sequence[RecordedResource]) -> list[RecordedResource]:

@@ -100,9 +100,15 @@ class AwsMocks(Mocks):
                 "FlowLog": "fl",
                 "LaunchTemplate": "lt",
                 "Eip": "eipalloc",
+                "NetworkInterface": "eni",
+                "Route": "r",
             }
             resource_id = f"{prefixes.get(token, token.lower())}-{hexid}"
-            kind = {"SecurityGroup": "security-group", "DefaultSecurityGroup": "security-group"}
+            kind = {
+                "SecurityGroup": "security-group",
+                "DefaultSecurityGroup": "security-group",
+                "NetworkInterface": "network-interface",
+            }
             arn = self._arn("ec2", f"{kind.get(token, token.lower())}/{resource_id}")
             extra = {"arn": arn, "id": resource_id}
             if token == "LaunchTemplate":
@@ -208,6 +214,15 @@ class AwsMocks(Mocks):
                 "ids": [f"rtb-{_digest('rtb', subnet)}" for subnet in subnet_ids],
                 "vpcId": args.args.get("vpcId"),
                 "id": self.region,
+            }
+        if token == "aws:ec2/getRouteTable:getRouteTable":
+            # the same id the plural lookup gives for that subnet's table
+            route_table_id = f"rtb-{_digest('rtb', str(args.args.get('subnetId')))}"
+            return {
+                "routeTableId": route_table_id,
+                "id": route_table_id,
+                "subnetId": args.args.get("subnetId"),
+                "vpcId": args.args.get("vpcId"),
             }
         if token == "aws:elb/getServiceAccount:getServiceAccount":
             return {"arn": MOCK_ELB_ACCOUNT_ARN, "id": "000000000000"}

@@ -113,24 +113,32 @@ def _markdown_sections(report: dict[str, Any]) -> list[tuple[str, list[str]]]:
 
 
 def _trim(sections: list[tuple[str, list[str]]], budget: int) -> bool:
-    """Shorten the longest sections until all fit in `budget` characters; True if any was cut."""
+    """Shorten the longest sections until all fit in `budget` characters; True if any was cut.
+    Stops when no section can be shortened any further (budget below the fixed part)."""
     size = sum(len(h) + 1 + sum(len(line) + 1 for line in body) for h, body in sections)
     trimmed = False
     while size > budget:
-        index = max(range(len(sections)), key=lambda i: sum(len(x) for x in sections[i][1]))
-        heading, body = sections[index]
-        keep = max(len(body) // 2, 1) if len(body) > 2 else 0
-        if keep == len(body) or not body:
+        cuts = [_halved(body) for _, body in sections]
+        savings = [
+            sum(len(line) + 1 for line in body) - sum(len(line) + 1 for line in cut)
+            for (_, body), cut in zip(sections, cuts, strict=True)
+        ]
+        index = max(range(len(sections)), key=savings.__getitem__, default=None)
+        if index is None or savings[index] <= 0:
             break
-        cut = len(body) - keep
-        removed = sum(len(line) + 1 for line in body[keep:])
-        note = f"- … {cut} more lines trimmed (run the plan locally for all of them)"
-        if removed <= len(note) + 1:  # nothing left worth cutting: stop rather than loop
-            break
-        sections[index] = (heading, [*body[:keep], note])
-        size += len(note) + 1 - removed
+        sections[index] = (sections[index][0], cuts[index])
+        size -= savings[index]
         trimmed = True
     return trimmed
+
+
+def _halved(body: list[str]) -> list[str]:
+    """The first half of a section's lines and a note of how many were cut."""
+    keep = len(body) // 2 if len(body) > 2 else 0
+    cut = len(body) - keep
+    if cut == 0:
+        return body
+    return [*body[:keep], f"- … {cut} more lines trimmed (run the plan locally for all of them)"]
 
 
 def _cost_markdown(cost: dict[str, Any]) -> list[str]:

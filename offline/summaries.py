@@ -59,18 +59,43 @@ def _capacity_provider(inputs: dict[str, Any]) -> Summary:
 
 
 def _auto_scaling_group(inputs: dict[str, Any]) -> Summary:
-    policy = inputs.get("mixedInstancesPolicy") or {}
-    distribution = policy.get("instancesDistribution") or {}
-    overrides = (policy.get("launchTemplate") or {}).get("overrides") or []
-    return {
+    policy = inputs.get("mixedInstancesPolicy")
+    summary: Summary = {
         "name": inputs.get("name"),
         "size": f"{inputs.get('minSize')}..{inputs.get('maxSize')}",
-        "instanceTypes": [o.get("instanceType") for o in overrides],
-        "onDemand": f"base {distribution.get('onDemandBaseCapacity')}, "
-        f"{distribution.get('onDemandPercentageAboveBaseCapacity')}% above base",
-        "protectFromScaleIn": inputs.get("protectFromScaleIn"),
-        "forceDelete": inputs.get("forceDelete"),
     }
+    if policy:
+        distribution = policy.get("instancesDistribution") or {}
+        template = policy.get("launchTemplate") or {}
+        summary |= {
+            "instanceTypes": [o.get("instanceType") for o in template.get("overrides") or []],
+            "onDemand": f"base {distribution.get('onDemandBaseCapacity')}, "
+            f"{distribution.get('onDemandPercentageAboveBaseCapacity')}% above base",
+            "protectFromScaleIn": inputs.get("protectFromScaleIn"),
+            "forceDelete": inputs.get("forceDelete"),
+            "templateVersion": (template.get("launchTemplateSpecification") or {}).get("version"),
+        }
+    else:
+        summary["templateVersion"] = (inputs.get("launchTemplate") or {}).get("version")
+    summary["instanceRefresh"] = _instance_refresh(inputs.get("instanceRefresh") or {})
+    return summary
+
+
+def _instance_refresh(refresh: dict[str, Any]) -> str | None:
+    if not refresh:
+        return None
+    preferences = refresh.get("preferences") or {}
+    shown = {
+        "min": "minHealthyPercentage",
+        "max": "maxHealthyPercentage",
+        "warmup": "instanceWarmup",
+        "skipMatching": "skipMatching",
+        "protected": "scaleInProtectedInstances",
+    }
+    return " ".join(
+        [refresh.get("strategy") or "?"]
+        + [f"{label}={preferences[key]}" for label, key in shown.items() if key in preferences]
+    )
 
 
 def _task_definition(inputs: dict[str, Any]) -> Summary:
@@ -92,6 +117,7 @@ def _task_definition(inputs: dict[str, Any]) -> Summary:
 def _ecs_service(inputs: dict[str, Any]) -> Summary:
     strategy = inputs.get("capacityProviderStrategies")
     breaker = inputs.get("deploymentCircuitBreaker") or {}
+    alarms = inputs.get("alarms") or {}
     return {
         "desiredCount": inputs.get("desiredCount"),
         "capacity": [f"{s['capacityProvider']} w={s.get('weight')}" for s in strategy]
@@ -99,6 +125,11 @@ def _ecs_service(inputs: dict[str, Any]) -> Summary:
         else "cluster default",
         "publicIp": (inputs.get("networkConfiguration") or {}).get("assignPublicIp"),
         "circuitBreaker": f"enable={breaker.get('enable')} rollback={breaker.get('rollback')}",
+        "deploymentAlarms": (
+            f"{', '.join(alarms.get('alarmNames') or [])} rollback={alarms.get('rollback')}"
+            if alarms
+            else "none"
+        ),
         "exec": inputs.get("enableExecuteCommand"),
         "serviceConnect": bool((inputs.get("serviceConnectConfiguration") or {}).get("enabled")),
     }
@@ -152,6 +183,15 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
         "name": i.get("name"),
         "ingress": _rules(i.get("ingress")) or ("none" if "ingress" in i else "separate rules"),
         "egress": _rules(i.get("egress")) or "none",
+    },
+    "aws:ec2/networkInterface:NetworkInterface": lambda i: {
+        "subnet": i.get("subnetId"),
+        "sourceDestCheck": i.get("sourceDestCheck"),
+    },
+    "aws:ec2/eip:Eip": lambda i: {"networkInterface": i.get("networkInterface")},
+    "aws:ec2/route:Route": lambda i: {
+        "route": f"{i.get('routeTableId')} {i.get('destinationCidrBlock')}"
+        f" -> {i.get('networkInterfaceId') or i.get('natGatewayId') or i.get('gatewayId')}",
     },
     "aws:ec2/vpcEndpoint:VpcEndpoint": lambda i: {
         "service": i.get("serviceName"),
@@ -209,6 +249,7 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
             for m in i.get("blockDeviceMappings") or []
         ],
         "publicIp": [n.get("associatePublicIpAddress") for n in i.get("networkInterfaces") or []],
+        "image": i.get("description"),
     },
     "aws:autoscaling/group:Group": _auto_scaling_group,
     "aws:ecs/taskDefinition:TaskDefinition": _task_definition,

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 
 from settings.types import (
+    AMI_RELEASE_PATTERN,
     INSTANCE_TYPE_PATTERN,
     POOL_NAME_PATTERN,
     Architecture,
@@ -20,6 +21,15 @@ class StrategyItem(Settings):
     provider: str = Field(description="FARGATE, FARGATE_SPOT or the name of an EC2 pool.")
     weight: int = Field(1, ge=0, le=1000, description="Relative share of tasks.")
     base: int = Field(0, ge=0, le=100000, description="Tasks placed here first.")
+
+
+class InstanceRefreshSettings(Settings):
+    min_healthy_percent: int = Field(
+        90, ge=0, le=100, description="Share of capacity kept in service during a refresh."
+    )
+    max_healthy_percent: int = Field(
+        100, ge=100, le=200, description="Capacity a refresh may launch above the desired."
+    )
 
 
 class Ec2PoolSettings(Settings):
@@ -61,6 +71,15 @@ class Ec2PoolSettings(Settings):
     force_delete: bool = Field(
         False,
         description="`pulumi destroy` terminates instances without waiting for ECS to drain them.",
+    )
+    ami_release: str = Field(
+        "latest",
+        pattern=AMI_RELEASE_PATTERN,
+        description="ECS-optimized AMI: latest recommended, or a pinned AMI name (SSM path).",
+    )
+    instance_refresh: InstanceRefreshSettings = Field(
+        default_factory=InstanceRefreshSettings,
+        description="Rolling replacement when the launch template changes (new AMI).",
     )
 
     @property

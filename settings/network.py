@@ -8,7 +8,14 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from settings.types import RetentionDays, Settings, ipv4_cidr, unique
+from settings.types import (
+    INSTANCE_TYPE_PATTERN,
+    Architecture,
+    RetentionDays,
+    Settings,
+    ipv4_cidr,
+    unique,
+)
 
 AZ_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$")
 INTERFACE_ENDPOINTS = (
@@ -45,13 +52,29 @@ class FlowLogSettings(Settings):
     )
 
 
+class NatInstanceSettings(Settings):
+    instance_type: str = Field(
+        "t4g.nano", pattern=INSTANCE_TYPE_PATTERN, description="EC2 type of the NAT instance."
+    )
+    architecture: Architecture = Field("arm64", description="CPU architecture of its AMI.")
+    ssm_access: bool = Field(
+        False, description="Attach AmazonSSMManagedInstanceCore (Session Manager)."
+    )
+
+
 class NetworkSettings(Settings):
     cidr: VpcCidr = Field(description="VPC IPv4 range, private, /16 to /24.")
     availability_zones: Annotated[
         list[AvailabilityZone], Field(min_length=1, max_length=6), AfterValidator(unique)
     ] = Field(description="AZ names in the stack's region; one public and one private subnet each.")
-    nat_gateways: Literal["none", "single", "one-per-az"] = Field(
-        "single", description="NAT gateways for private subnets' egress."
+    nat_gateways: Literal["none", "single", "one-per-az", "instance"] = Field(
+        "single",
+        description="Private subnets' egress: NAT gateways, none, or one NAT instance"
+        " (not in production).",
+    )
+    nat_instance: NatInstanceSettings = Field(
+        default_factory=NatInstanceSettings,
+        description="The NAT instance, when natGateways is instance.",
     )
     public_subnet_mask: SubnetMask = Field(24, description="Prefix length of each public subnet.")
     private_subnet_mask: SubnetMask = Field(20, description="Prefix length of each private subnet.")
@@ -68,6 +91,9 @@ class NetworkSettings(Settings):
 
     @property
     def nat_gateway_count(self) -> int:
-        return {"none": 0, "single": 1, "one-per-az": len(self.availability_zones)}[
-            self.nat_gateways
-        ]
+        return {
+            "none": 0,
+            "instance": 0,
+            "single": 1,
+            "one-per-az": len(self.availability_zones),
+        }[self.nat_gateways]

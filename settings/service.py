@@ -239,6 +239,12 @@ class ServiceSettings(Settings):
     min_healthy_percent: int = Field(100, ge=0, le=100, description="During deployments.")
     max_percent: int = Field(200, ge=100, le=400, description="During deployments.")
     scaling: ScalingSettings | None = Field(None, description="Application Auto Scaling.")
+    deployment_alarms: Annotated[list[str], AfterValidator(unique)] | None = Field(
+        None,
+        description="Alarms that roll a deployment back: its own alarm kinds (cpu-high,"
+        " 5xx-rate, queue-age, ...) or alarms.custom names. Default: 5xx-rate and unhealthy"
+        " when routed, none otherwise.",
+    )
 
     @property
     def minimum_tasks(self) -> int:
@@ -246,6 +252,17 @@ class ServiceSettings(Settings):
         if self.scaling is None:
             return self.desired_count
         return min([self.scaling.min_count, *(s.min_count for s in self.scaling.schedules)])
+
+    def alarm_kinds(self, running_task_metric: bool) -> list[str]:
+        """The built-in alarms this service gets (components/service/alarms.py builds them)."""
+        kinds = ["cpu-high", "memory-high"]
+        if self.minimum_tasks > 0 and running_task_metric:
+            kinds.append("tasks-below-minimum")
+        if self.routing is not None:
+            kinds += ["5xx-rate", "latency-p99", "unhealthy"]
+        if self.queue_name is not None:
+            kinds.append("queue-age")
+        return kinds
 
     @property
     def queue_name(self) -> str | None:

@@ -26,6 +26,9 @@ CERTIFICATE_ARN_PATTERN = r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A
 REPOSITORY_NAME_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
 POOL_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"
 INSTANCE_TYPE_PATTERN = r"^[a-z][a-z0-9-]*\.[a-z0-9]+$"
+# An ECS-optimized AL2023 AMI name, as in its SSM parameter path (amzn2023-ami-ecs-hvm-<release>-
+# kernel-<version>-<arch>), or "latest" for the recommended image.
+AMI_RELEASE_PATTERN = r"^(latest|amzn2023-ami-ecs-hvm-2023\.[0-9.]+-kernel-[0-9.]+-(x86_64|arm64))$"
 # Secrets Manager ARNs must be complete (name plus AWS's 6-character suffix), optionally with
 # ECS's :json-key:version-stage:version-id selector; a partial ARN is denied by IAM.
 SECRET_ARN_PATTERN = (
@@ -65,6 +68,10 @@ PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
     REPOSITORY_NAME_PATTERN: "a repository name (lowercase letters and digits, . _ - between)",
     POOL_NAME_PATTERN: "a pool name (lowercase letter, then up to 30 letters, digits or -)",
     INSTANCE_TYPE_PATTERN: "an EC2 instance type (like m7g.large)",
+    AMI_RELEASE_PATTERN: (
+        "latest, or an ECS-optimized AL2023 AMI name"
+        " (amzn2023-ami-ecs-hvm-2023.<release>-kernel-<version>-<arch>)"
+    ),
     SECRET_ARN_PATTERN: (
         "an SSM parameter or complete Secrets Manager secret ARN (arn:aws:ssm:...:parameter/... or"
         " arn:aws:secretsmanager:...:secret:<name>-<6 characters>)"

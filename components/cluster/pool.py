@@ -22,9 +22,10 @@ from settings.cluster import Ec2PoolSettings
 
 ECS_INSTANCE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
 SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
-AMI_PARAMETERS = {
-    "x86_64": "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
-    "arm64": "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id",
+# /aws/service/ecs/optimized-ami/amazon-linux-2023[/arm64]/<recommended | AMI name>/image_id
+AMI_PARAMETER_ROOTS = {
+    "x86_64": "/aws/service/ecs/optimized-ami/amazon-linux-2023",
+    "arm64": "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64",
 }
 ROOT_DEVICE = "/dev/xvda"
 ASG_METRICS = [
@@ -36,6 +37,29 @@ ASG_METRICS = [
     "GroupTerminatingInstances",
     "GroupTotalInstances",
 ]
+
+
+def ami_parameter(pool: Ec2PoolSettings) -> str:
+    """The SSM parameter holding the pool's AMI id: the latest recommended ECS-optimized image,
+    or one pinned release (changed only by a reviewed change to the stack file)."""
+    release = "recommended" if pool.ami_release == "latest" else pool.ami_release
+    return f"{AMI_PARAMETER_ROOTS[pool.architecture]}/{release}/image_id"
+
+
+def instance_refresh(pool: Ec2PoolSettings) -> dict[str, object]:
+    """A rolling refresh whenever the launch template version changes. Instances are protected
+    from scale-in (ECS managed termination protection), so they must be refreshed anyway;
+    ECS managed draining moves their tasks off before each one terminates."""
+    return {
+        "strategy": "Rolling",
+        "preferences": {
+            "min_healthy_percentage": pool.instance_refresh.min_healthy_percent,
+            "max_healthy_percentage": pool.instance_refresh.max_healthy_percent,
+            "instance_warmup": str(pool.instance_warmup_seconds),
+            "skip_matching": True,
+            "scale_in_protected_instances": "Refresh",
+        },
+    }
 
 
 def capacity_provider_name(naming: Naming, pool: str) -> str:
@@ -138,12 +162,13 @@ class PoolBuilder:
     ) -> aws.ec2.LaunchTemplate:
         pool, naming, logical, child = self.pool, self.naming, self.logical, self.child
         image_id = aws.ssm.get_parameter_output(
-            name=AMI_PARAMETERS[pool.architecture],
+            name=ami_parameter(pool),
             opts=pulumi.InvokeOutputOptions(parent=self.parent),
         ).insecure_value  # `.value` is always secret: AMI changes would show as [secret]
         template = aws.ec2.LaunchTemplate(
             logical,
             name=naming.name(pool.name),
+            description=f"ECS pool {pool.name}: AMI from {ami_parameter(pool)}",
             image_id=image_id,
             iam_instance_profile={"arn": profile.arn},
             metadata_options={
@@ -196,6 +221,7 @@ class PoolBuilder:
             health_check_type="EC2",
             default_instance_warmup=pool.instance_warmup_seconds,
             enabled_metrics=ASG_METRICS,
+            instance_refresh=instance_refresh(pool),
             mixed_instances_policy={
                 "instances_distribution": {
                     "on_demand_base_capacity": pool.on_demand_base_capacity,
@@ -205,7 +231,9 @@ class PoolBuilder:
                 "launch_template": {
                     "launch_template_specification": {
                         "launch_template_id": template.id,
-                        "version": "$Latest",
+                        # a number, not "$Latest": a new version changes the group and so
+                        # starts an instance refresh
+                        "version": template.latest_version.apply(str),
                     },
                     "overrides": [{"instance_type": t} for t in pool.instance_types],
                 },

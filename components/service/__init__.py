@@ -202,7 +202,9 @@ class Service(pulumi.ComponentResource):
     ) -> aws.ecs.Service:
         name, args, naming = self._name, self._args, self._args.naming
         service = args.settings
-        deployment_alarms = self.alarms.deployment_alarm_names
+        deployment_alarms = self.alarms.deployment_alarm_names(
+            service.deployment_alarms, naming.name
+        )
         # The effective strategy, also for capacity "default": what was planned is what runs.
         strategy = args.placement.effective_strategy
         ecs_service_opts = pulumi.ResourceOptions(
@@ -230,7 +232,8 @@ class Service(pulumi.ComponentResource):
                 service.health_check_grace_period_seconds if load_balancers else None
             ),
             deployment_circuit_breaker={"enable": True, "rollback": True},
-            # A deploy that breaks the 5xx rate or target health is rolled back by ECS too.
+            # A deploy that sets off a deployment alarm (default for routed services: 5xx rate
+            # or target health) is rolled back by ECS too.
             alarms=(
                 {"alarm_names": deployment_alarms, "enable": True, "rollback": True}
                 if deployment_alarms

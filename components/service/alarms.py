@@ -3,6 +3,7 @@ rate, p99 latency and target health; for queue workers the age of the oldest mes
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,10 +32,19 @@ class ServiceAlarmArgs:
 class ServiceAlarms:
     by_kind: dict[str, aws.cloudwatch.MetricAlarm] = field(default_factory=dict)
 
-    @property
-    def deployment_alarm_names(self) -> list[pulumi.Output[str]]:
-        """The alarms that roll a deployment back: the 5xx rate and unhealthy targets."""
-        return [self.by_kind[k].name for k in ROUTED_DEPLOYMENT_ALARMS if k in self.by_kind]
+    def deployment_alarm_names(
+        self, selected: Sequence[str] | None, custom_name: Callable[[str], str]
+    ) -> list[pulumi.Input[str]]:
+        """The alarms that roll a deployment back: the service's own kinds by their alarm, the
+        others (alarms.custom, validated by the settings rules) by their deterministic physical
+        name, as the environment's alarms are created after the services.
+        Default: the 5xx rate and unhealthy targets of a routed service."""
+        if selected is None:
+            return [self.by_kind[k].name for k in ROUTED_DEPLOYMENT_ALARMS if k in self.by_kind]
+        return [
+            self.by_kind[name].name if name in self.by_kind else custom_name(name)
+            for name in selected
+        ]
 
 
 def utilisation_specs(args: ServiceAlarmArgs, thresholds: ThresholdSettings) -> list[AlarmSpec]:

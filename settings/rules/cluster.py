@@ -116,6 +116,11 @@ def ec2_pools(settings: PlatformSettings) -> Iterable[Problem]:
                     f"{instance_type} is {architecture} but the pool's architecture is"
                     f" {pool.architecture}",
                 )
+        if pool.ami_release != "latest" and not pool.ami_release.endswith(pool.architecture):
+            yield Problem(
+                join_path([*path, "amiRelease"]),
+                f"{pool.ami_release} is not an {pool.architecture} image (the pool's architecture)",
+            )
 
 
 def production_cluster(settings: PlatformSettings) -> Iterable[Problem]:

@@ -7,6 +7,7 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from settings.rules.cluster import instance_architecture
 from settings.rules.problem import PRODUCTION_MIN_AZS, Problem, join_path, production_retention
 
 if TYPE_CHECKING:
@@ -75,6 +76,17 @@ def private_subnets_reach_aws_without_nat(settings: PlatformSettings) -> Iterabl
         )
 
 
+def nat_instance_architecture(settings: PlatformSettings) -> Iterable[Problem]:
+    nat = settings.network.nat_instance
+    architecture = instance_architecture(nat.instance_type)
+    if architecture is not None and architecture != nat.architecture:
+        yield Problem(
+            "network.natInstance.instanceType",
+            f"{nat.instance_type} is {architecture} but natInstance.architecture is"
+            f" {nat.architecture}",
+        )
+
+
 def production_network(settings: PlatformSettings) -> Iterable[Problem]:
     if not settings.is_production:
         return
@@ -90,6 +102,13 @@ def production_network(settings: PlatformSettings) -> Iterable[Problem]:
             "tier production cannot use a single NAT gateway (one AZ failure cuts all egress); "
             "use one-per-az, or none with VPC endpoints",
         )
+    if network.nat_gateways == "instance":
+        yield Problem(
+            "network.natGateways",
+            "tier production cannot use a NAT instance: one instance is a single point of"
+            " failure for all egress (a replacement takes minutes) and its bandwidth is the"
+            " instance type's; use one-per-az, or none with VPC endpoints",
+        )
     yield from production_retention(
         "network.flowLogs.retentionDays", network.flow_logs.retention_days
     )
@@ -100,5 +119,6 @@ RULES = (
     subnets_fit_in_vpc,
     image_pulls_need_s3,
     private_subnets_reach_aws_without_nat,
+    nat_instance_architecture,
     production_network,
 )

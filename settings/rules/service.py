@@ -346,6 +346,21 @@ def _steps(
         )
 
 
+def deployment_alarms(settings: PlatformSettings) -> Iterable[Problem]:
+    running_task_metric = settings.cluster.container_insights != "disabled"
+    custom = [alarm.name for alarm in settings.alarms.custom]
+    for name, service in settings.services.items():
+        known = service.alarm_kinds(running_task_metric)
+        for index, alarm in enumerate(service.deployment_alarms or []):
+            if alarm not in known and alarm not in custom:
+                yield Problem(
+                    _path(name, "deploymentAlarms", index),
+                    f"no alarm {alarm!r}: this service's alarms are {', '.join(known)}"
+                    + (f"; custom alarms are {', '.join(custom)}" if custom else "")
+                    + " (alarms.custom)",
+                )
+
+
 def production_services(settings: PlatformSettings) -> Iterable[Problem]:
     if not settings.is_production:
         return
@@ -373,5 +388,6 @@ RULES = (
     containers,
     twelve_factor,
     scaling,
+    deployment_alarms,
     production_services,
 )

@@ -37,6 +37,7 @@ EXPECTED = {
         "worker-cpu-high", "worker-memory-high", "worker-queue-age",
         "worker-scale-out", "worker-scale-in",
         "alb-5xx", "alb-rejected-connections", "general-reservation-stuck",
+        "orders-processing-errors",
     },
     "prod": {
         "api-cpu-high", "api-memory-high", "api-tasks-below-minimum", "api-5xx-rate",
@@ -44,7 +45,7 @@ EXPECTED = {
         "worker-cpu-high", "worker-memory-high", "worker-tasks-below-minimum",
         "worker-queue-age", "worker-scale-out", "worker-scale-in",
         "alb-5xx", "alb-rejected-connections", "general-reservation-stuck",
-        "general-instances-below-minimum", "orders-db-connections",
+        "general-instances-below-minimum", "orders-db-connections", "orders-processing-errors",
     },
 }  # fmt: skip
 
@@ -182,7 +183,14 @@ def test_deployment_alarms_roll_a_bad_deploy_back(stack: str, synthesis: Synthes
         "rollback": True,
     }
     assert api["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
-    assert "alarms" not in synthesis.one("aws:ecs/service:Service", "worker").inputs
+    # the worker has no load balancer: the deployment alarms it names in its settings
+    worker = synthesis.one("aws:ecs/service:Service", "worker").inputs
+    named = stack_config(stack)["ecs-platform:services"]["worker"]["deploymentAlarms"]
+    assert worker["alarms"] == {
+        "alarmNames": [f"ecs-platform-{stack}-{name}" for name in named],
+        "enable": True,
+        "rollback": True,
+    }
 
 
 def test_a_service_without_route_gets_no_alb_alarms(synthesis: Synthesis) -> None:
@@ -191,7 +199,7 @@ def test_a_service_without_route_gets_no_alb_alarms(synthesis: Synthesis) -> Non
 
 
 def test_custom_alarm_matches_its_settings(synthesized) -> None:
-    (custom,) = alarm_config("prod")["custom"]
+    custom = next(a for a in alarm_config("prod")["custom"] if a["name"] == "orders-db-connections")
     alarm = alarms(synthesized("prod"))["orders-db-connections"]
     assert (alarm["namespace"], alarm["metricName"], alarm["dimensions"]) == (
         custom["namespace"],
@@ -298,17 +306,17 @@ BAD_ALARMS: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
     ("missing description", "dev",
      alarm(lambda a: a.update(custom=[{k: v for k, v in CUSTOM.items() if k != "description"}])),
      ["alarms.custom[0].description: required key is missing"]),
-    ("duplicate custom alarm", "dev", alarm(lambda a: a.update(custom=[CUSTOM, CUSTOM])),
-     ["alarms.custom[0].name: duplicate 'jobs'", "alarms.custom[1].name: duplicate 'jobs'"]),
+    ("duplicate custom alarm", "dev", alarm(lambda a: a["custom"].extend([CUSTOM, CUSTOM])),
+     ["alarms.custom[1].name: duplicate 'jobs'", "alarms.custom[2].name: duplicate 'jobs'"]),
     ("window too long", "dev",
-     alarm(lambda a: a.update(custom=[CUSTOM | {"periodSeconds": 900, "evaluationPeriods": 100}])),
-     ["alarms.custom[0].evaluationPeriods: 100 periods of 900s exceed CloudWatch's 86400s alarm"
+     alarm(lambda a: a["custom"].append(CUSTOM | {"periodSeconds": 900, "evaluationPeriods": 100})),
+     ["alarms.custom[1].evaluationPeriods: 100 periods of 900s exceed CloudWatch's 86400s alarm"
       " window"]),
     ("sub-minute built-in period", "dev", alarm(lambda a: a["thresholds"].update(periodSeconds=10)),
      ["alarms.thresholds.periodSeconds: Input should be 60, 120, 300, 600, 900 or 3600 (got 10)"]),
     ("custom name of a built-in alarm", "dev",
-     alarm(lambda a: a.update(custom=[CUSTOM | {"name": "api-cpu-high"}])),
-     ["alarms.custom[0].name: 'api-cpu-high' could clash with a built-in alarm (names starting"
+     alarm(lambda a: a["custom"].append(CUSTOM | {"name": "api-cpu-high"})),
+     ["alarms.custom[1].name: 'api-cpu-high' could clash with a built-in alarm (names starting"
       " alb-, a service name or a pool name are taken)"]),
     ("production muted and unsubscribed", "prod",
      alarm(lambda a: a.update(actionsEnabled=False, notify={})),

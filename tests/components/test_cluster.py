@@ -107,8 +107,8 @@ def test_auto_scaling_groups_follow_the_pool_settings(stack: str, synthesis: Syn
 
 
 def test_launch_templates_enforce_imdsv2_encryption_and_no_public_ip(synthesis: Synthesis):
-    for template in synthesis.of_type(TEMPLATE):
-        inputs = template.inputs
+    for pool in pools(synthesis.stack):
+        inputs = synthesis.one(TEMPLATE, f"cluster-{pool['name']}").inputs
         assert inputs["metadataOptions"]["httpTokens"] == "required"
         assert inputs["metadataOptions"]["httpPutResponseHopLimit"] == 1
         (root,) = inputs["blockDeviceMappings"]
@@ -120,7 +120,11 @@ def test_launch_templates_enforce_imdsv2_encryption_and_no_public_ip(synthesis: 
 
 
 def test_ami_comes_from_the_ssm_parameter_for_the_pool_architecture(stack, synthesis):
-    requested = [args["name"] for token, args in synthesis.invokes if token.startswith("aws:ssm/")]
+    requested = [
+        args["name"]
+        for token, args in synthesis.invokes
+        if token.startswith("aws:ssm/") and args["name"].startswith("/aws/service/ecs/")
+    ]
     expected = {
         "arm64": "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id",
         "x86_64": "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
@@ -184,8 +188,8 @@ def test_instance_security_group_has_no_ingress(synthesis: Synthesis) -> None:
 
 
 def test_dev_can_be_destroyed_without_waiting_and_prod_drains_first(synthesized) -> None:
-    assert synthesized("dev").one(GROUP).inputs["forceDelete"] is True
-    assert synthesized("prod").one(GROUP).inputs["forceDelete"] is False
+    assert synthesized("dev").one(GROUP, "cluster-general").inputs["forceDelete"] is True
+    assert synthesized("prod").one(GROUP, "cluster-general").inputs["forceDelete"] is False
 
 
 def test_outputs(stack: str, synthesis: Synthesis) -> None:
@@ -355,9 +359,9 @@ BAD_CLUSTER_CONFIG: list[tuple[str, str, Callable[[Config], Any], list[str]]] = 
         "dev",
         pool(lambda p: p.update(spotPercent=50)),
         [
-            "cluster.ec2Pools[0].spotPercent: unknown key (allowed: architecture,"
-            " containerStopTimeoutSeconds, detailedMonitoring, forceDelete, instanceTypes,"
-            " instanceWarmupSeconds, maxSize, maximumScalingStepSize, minSize,"
+            "cluster.ec2Pools[0].spotPercent: unknown key (allowed: amiRelease, architecture,"
+            " containerStopTimeoutSeconds, detailedMonitoring, forceDelete, instanceRefresh,"
+            " instanceTypes, instanceWarmupSeconds, maxSize, maximumScalingStepSize, minSize,"
             " minimumScalingStepSize, name, onDemandBaseCapacity, rootVolumeGib, spotPercentage,"
             " ssmAccess, targetCapacity)"
         ],

@@ -31,7 +31,9 @@ def test_plan_text_shows_the_network_a_reviewer_checks(synthesized) -> None:
     assert "network (ecs-platform:network:Network)" in text
     assert "cidr: 10.10.0.0/16" in text
     assert "availabilityZones: eu-west-1a, eu-west-1b" in text
-    assert "natGateways: 1 (Single)" in text
+    assert "natGateways: 0 (None)" in text
+    assert "sourceDestCheck: False" in text  # the NAT instance's fixed interface
+    assert "deploymentAlarms: ecs-platform-dev-orders-processing-errors rollback=True" in text
     assert "retentionDays: 14" in text
     total_line = text.splitlines()[-len(synthesis.outputs) - 3].split()
     assert total_line == ["total", str(len(synthesis.resources))]
@@ -48,7 +50,9 @@ def test_plan_command_fails_cleanly_on_bad_config(tmp_path) -> None:
         (tmp_path / name).write_text((PROJECT_DIR / name).read_text())
     (tmp_path / "components").symlink_to(PROJECT_DIR / "components")
     dev = (PROJECT_DIR / "Pulumi.dev.yaml").read_text()
-    (tmp_path / "Pulumi.dev.yaml").write_text(dev.replace("natGateways: single", "natGateways: 2"))
+    (tmp_path / "Pulumi.dev.yaml").write_text(
+        dev.replace("natGateways: instance", "natGateways: 2")
+    )
     result = subprocess.run(
         [sys.executable, "-m", "offline.plan", "dev", "--project-dir", str(tmp_path)],
         cwd=PROJECT_DIR,
@@ -59,7 +63,8 @@ def test_plan_command_fails_cleanly_on_bad_config(tmp_path) -> None:
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [
         "error: invalid stack configuration (1 problem):",
-        "Pulumi.dev.yaml: network.natGateways: Input should be 'none', 'single' or 'one-per-az'"
+        "Pulumi.dev.yaml: network.natGateways: Input should be 'none', 'single', 'one-per-az'"
+        " or 'instance'"
         " (got 2)",
     ]
     assert "Traceback" not in result.stderr

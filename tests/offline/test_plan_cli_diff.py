@@ -91,9 +91,9 @@ def test_a_stack_file_missing_at_the_base_is_all_adds(repo: Path, capsys) -> Non
 
 
 def test_a_base_that_fails_exits_3(repo: Path, capsys) -> None:
-    edit_stack_file(repo, "dev", "natGateways: single", "natGateways: 2")
+    edit_stack_file(repo, "dev", "natGateways: instance", "natGateways: 2")
     commit_all(repo, "broken")
-    edit_stack_file(repo, "dev", "natGateways: 2", "natGateways: single")
+    edit_stack_file(repo, "dev", "natGateways: 2", "natGateways: instance")
     assert main(["dev", "--base", "HEAD", "--project-dir", str(repo)]) == 3
     error = capsys.readouterr().err
     assert "the base revision could not be synthesized" in error
@@ -102,7 +102,7 @@ def test_a_base_that_fails_exits_3(repo: Path, capsys) -> None:
 
 
 def test_bad_stack_config_still_exits_2_in_a_diff(repo: Path, capsys) -> None:
-    edit_stack_file(repo, "dev", "natGateways: single", "natGateways: 2")
+    edit_stack_file(repo, "dev", "natGateways: instance", "natGateways: 2")
     assert main(["dev", "--base", "HEAD", "--project-dir", str(repo)]) == 2
     assert "natGateways" in capsys.readouterr().err
 
@@ -136,7 +136,7 @@ def test_against_lists_the_documented_dev_prod_differences(capsys) -> None:
     dev, prod = read_stack_config("dev"), read_stack_config("prod")
     net = "ecs-platform:network"
     assert prop("Vpc", "network-vpc", "natGateways.strategy") == {
-        "path": "natGateways.strategy", "old": "Single", "new": "OnePerAz", "replaces": False
+        "path": "natGateways.strategy", "old": "None", "new": "OnePerAz", "replaces": False
     }  # fmt: skip
     zones = prop("Vpc", "network-vpc", "availabilityZoneNames")
     assert (zones["old"], zones["new"]) == (

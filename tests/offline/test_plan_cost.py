@@ -53,9 +53,14 @@ def expected(stack: str, raw: dict[str, Any], synthesis: Synthesis) -> dict[str,
 
     nat = HOURLY_OFF.get(network["natGateways"], zones)
     interface = [e for e in network.get("endpoints", []) if e not in ("s3", "dynamodb")]
+    if network["natGateways"] == "instance":
+        # one instance: its type's hours, its Elastic IP and the public IPv4 it boots with
+        nat_type = network.get("natInstance", {}).get("instanceType", "t4g.nano")
+        egress = hourly("ec2InstanceHour", nat_type) + 2 * hourly("publicIpv4Hour")
+    else:
+        egress = nat * (hourly("natGatewayHour") + hourly("publicIpv4Hour"))
     costs = {
-        "network": nat * (hourly("natGatewayHour") + hourly("publicIpv4Hour"))
-        + len(interface) * zones * hourly("interfaceEndpointAzHour"),
+        "network": egress + len(interface) * zones * hourly("interfaceEndpointAzHour"),
         "alb": hourly("albHour")
         + raw["assumptions"]["albLcus"]["value"] * hourly("albLcuHour")
         + zones * hourly("publicIpv4Hour"),

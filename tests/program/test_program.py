@@ -8,6 +8,7 @@ from offline.harness import Synthesis
 # AWS offers no tags on these.
 UNTAGGABLE = {
     "aws:iam/rolePolicy:RolePolicy",
+    "aws:ec2/route:Route",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     "aws:ecr/repositoryPolicy:RepositoryPolicy",

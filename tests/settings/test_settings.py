@@ -32,7 +32,7 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
         "unknown key (typo)",
         network(lambda n: n.update(cidrr="10.0.0.0/16")),
         "network.cidrr: unknown key (allowed: availabilityZones, cidr, endpoints, flowLogs,"
-        " natGateways, privateSubnetMask, publicSubnetMask)",
+        " natGateways, natInstance, privateSubnetMask, publicSubnetMask)",
     ),
     (
         "unknown top-level key",
@@ -81,7 +81,8 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
     (
         "unknown NAT strategy",
         network(lambda n: n.update(natGateways="double")),
-        "network.natGateways: Input should be 'none', 'single' or 'one-per-az' (got 'double')",
+        "network.natGateways: Input should be 'none', 'single', 'one-per-az' or 'instance'"
+        " (got 'double')",
     ),
     (
         "missing required key",
