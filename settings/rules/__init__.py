@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from settings.rules import alarms, cluster, load_balancer, network, registry, service
+from settings.rules import alarms, cluster, load_balancer, names, network, registry, service
 from settings.rules.problem import Problem
 
 if TYPE_CHECKING:
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 Rule = Callable[["PlatformSettings"], Iterable[Problem]]
 RULES: tuple[Rule, ...] = (
+    *names.RULES,
     *network.RULES,
     *registry.RULES,
     *cluster.RULES,
