@@ -11,6 +11,7 @@ from settings.alarms import AlarmSettings
 from settings.cluster import ClusterSettings, Ec2PoolSettings, StrategyItem
 from settings.load_balancer import LoadBalancerSettings
 from settings.network import NetworkSettings
+from settings.quotas import QuotaSettings
 from settings.registry import RegistrySettings
 from settings.service import ServiceSettings
 from settings.types import Settings
@@ -41,6 +42,9 @@ class PlatformConfig(Settings):
     )
     alarms: AlarmSettings = Field(
         default_factory=AlarmSettings, description="Notifications, alarms and the dashboard."
+    )
+    quotas: QuotaSettings = Field(
+        default_factory=QuotaSettings, description="AWS quotas raised for this account."
     )
 
 

@@ -10,7 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from settings.rules import alarms, cluster, load_balancer, names, network, registry, service
+from settings.rules import (
+    alarms,
+    cluster,
+    load_balancer,
+    names,
+    network,
+    quotas,
+    registry,
+    service,
+)
 from settings.rules.problem import Problem
 
 if TYPE_CHECKING:
@@ -25,6 +34,7 @@ RULES: tuple[Rule, ...] = (
     *load_balancer.RULES,
     *alarms.RULES,
     *service.RULES,
+    *quotas.RULES,
 )
 
 

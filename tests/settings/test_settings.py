@@ -37,7 +37,7 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
     (
         "unknown top-level key",
         lambda c: c.update({"ecs-platform:netwrok": {}}),
-        "netwrok: unknown key (allowed: alarms, cluster, loadBalancer, network, registry,"
+        "netwrok: unknown key (allowed: alarms, cluster, loadBalancer, network, quotas, registry,"
         " services, tags, tier)",
     ),
     (
