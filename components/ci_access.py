@@ -14,7 +14,6 @@ from components.common.ci_policies import CI_NAME, CiScope
 from components.common.naming import Naming
 from settings.ci_access import CiAccessSettings
 
-IAM_NAME_LIMIT = 64  # roles; policy names may be 128, the same limit keeps them alike
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ class CiAccess(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         role = aws.iam.Role(
             f"{self._name}-{plan.part}",
-            name=naming.short(CI_NAME, plan.part, limit=IAM_NAME_LIMIT),
+            name=naming.physical("iam-role", CI_NAME, plan.part),
             description=f"GitHub Actions: {plan.subject}",
             assume_role_policy=policies.document(
                 [ci_policies.github_trust(self.provider_arn, plan.subject)]
@@ -119,7 +118,7 @@ class CiAccess(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         policy = aws.iam.Policy(
             f"{self._name}-{role_part}-{key}",
-            name=naming.short(CI_NAME, role_part, key, limit=IAM_NAME_LIMIT),
+            name=naming.physical("iam-role", CI_NAME, role_part, key),  # kept within 64 as before
             policy=policies.document(statements),
             tags=naming.tags(CI_NAME, role_part, key),
             opts=child,

@@ -167,7 +167,7 @@ class EnvironmentAlarms(pulumi.ComponentResource):
         )
         return aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
-            dashboard_name=args.target.naming.name(),
+            dashboard_name=args.target.naming.physical("dashboard"),
             dashboard_body=body,
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -114,7 +114,7 @@ class LoadBalancer(pulumi.ComponentResource):
 
         self.security_group = aws.ec2.SecurityGroup(
             f"{name}-sg",
-            name=args.naming.name("alb"),
+            name=args.naming.physical("security-group", "alb"),
             description="ALB listeners from the configured CIDRs; out only into the VPC",
             vpc_id=args.vpc_id,
             ingress=[
@@ -144,7 +144,7 @@ class LoadBalancer(pulumi.ComponentResource):
         )
         self.load_balancer = aws.lb.LoadBalancer(
             name,
-            name=args.naming.name(),
+            name=args.naming.physical("alb"),
             load_balancer_type="application",
             internal=settings.internal,
             subnets=args.private_subnet_ids if settings.internal else args.public_subnet_ids,
@@ -232,7 +232,7 @@ class LoadBalancer(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         bucket = aws.s3.Bucket(
             f"{name}-access-logs",
-            bucket=args.naming.name("alb-logs"),
+            bucket=args.naming.physical("s3-bucket", "alb-logs"),
             force_destroy=not args.protect,
             tags=args.naming.tags("alb-logs"),
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),

@@ -151,7 +151,7 @@ class Network(pulumi.ComponentResource):
         )
         role = aws.iam.Role(
             f"{name}-flow-logs",
-            name=args.naming.name("vpc-flow-logs"),
+            name=args.naming.physical("iam-role", "vpc-flow-logs"),
             assume_role_policy=policies.assume_role(
                 "vpc-flow-logs.amazonaws.com",
                 conditions=policies.same_account(args.account_id),
@@ -220,7 +220,7 @@ class Network(pulumi.ComponentResource):
             return None, endpoints
         security_group = aws.ec2.SecurityGroup(
             f"{name}-endpoints",
-            name=args.naming.name("vpc-endpoints"),
+            name=args.naming.physical("security-group", "vpc-endpoints"),
             description="HTTPS from inside the VPC to interface endpoints",
             vpc_id=self.vpc_id,
             ingress=[

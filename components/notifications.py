@@ -73,7 +73,7 @@ class Notifications(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         topic = aws.sns.Topic(
             f"{self._name}-{kind}",
-            name=args.naming.name(kind),
+            name=args.naming.physical("sns-topic", kind),
             kms_master_key_id=key_arn,
             tags=args.naming.tags(kind),
             opts=child,

@@ -98,7 +98,7 @@ class Registry(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         repository = aws.ecr.Repository(
             logical,
-            name=f"{args.naming.prefix}/{repository_name}",
+            name=args.naming.repository(repository_name),
             image_tag_mutability=settings.image_tag_mutability,
             image_scanning_configuration={"scan_on_push": True},
             encryption_configurations=[

@@ -10,7 +10,9 @@ from settings.types import (
     EMAIL_PATTERN,
     HTTPS_URL_PATTERN,
     Comparison,
+    Dimensions,
     KmsKeyArn,
+    MetricName,
     MissingData,
     Period,
     Settings,
@@ -46,9 +48,9 @@ class ThresholdSettings(Settings):
 
 class CustomAlarmSettings(Settings):
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")] = Field(description="Name.")
-    namespace: str = Field(description="Metric namespace.")
-    metric_name: str = Field(description="Metric name.")
-    dimensions: dict[str, str] = Field(default_factory=dict, description="Metric dimensions.")
+    namespace: MetricName = Field(description="Metric namespace.")
+    metric_name: MetricName = Field(description="Metric name.")
+    dimensions: Dimensions = Field(default_factory=dict, description="Metric dimensions.")
     statistic: Statistic = Field("Average", description="Statistic.")
     threshold: float = Field(description="Threshold.")
     comparison: Comparison = Field(description="How the metric is compared to the threshold.")

@@ -12,6 +12,7 @@ from settings.ci_access import CiAccessSettings
 from settings.cluster import ClusterSettings, Ec2PoolSettings, StrategyItem
 from settings.load_balancer import LoadBalancerSettings
 from settings.network import NetworkSettings
+from settings.quotas import QuotaSettings
 from settings.registry import RegistrySettings
 from settings.service import ServiceSettings
 from settings.types import Settings
@@ -49,6 +50,9 @@ class PlatformConfig(Settings):
     )
     ci_access: CiAccessSettings | None = Field(
         None, description="IAM roles for GitHub Actions (preview and deploy); default: none."
+    )
+    quotas: QuotaSettings = Field(
+        default_factory=QuotaSettings, description="AWS quotas raised for this account."
     )
 
 

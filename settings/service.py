@@ -7,19 +7,26 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from settings.types import (
+    ALB_HOST_PATTERN,
+    ALB_PATH_PATTERN,
     CONTAINER_USER_PATTERN,
     DIGEST_PATTERN,
     IAM_ACTION_PATTERN,
     IMAGE_TAG_PATTERN,
     IMAGE_URI_PATTERN,
     PREFIX_LIST_ID_PATTERN,
+    QUEUE_NAME_PATTERN,
+    REPOSITORY_NAME_PATTERN,
     RESOURCE_ARN_PATTERN,
     SECRET_ARN_PATTERN,
     AbsolutePath,
     Architecture,
     Cidr,
+    Dimensions,
     EnvName,
+    HealthCheckCommand,
     KmsKeyArn,
+    MetricName,
     Period,
     RetentionDays,
     Settings,
@@ -31,7 +38,9 @@ from settings.types import (
 class ImageSettings(Settings):
     """Either an ECR repository of this stack (`repository` plus `tag` or `digest`) or `uri`."""
 
-    repository: str | None = Field(None, description="Repository name in this stack's registry.")
+    repository: Annotated[str, Field(pattern=REPOSITORY_NAME_PATTERN)] | None = Field(
+        None, description="Repository name in this stack's registry."
+    )
     tag: Annotated[str, Field(pattern=IMAGE_TAG_PATTERN)] | None = Field(None, description="Tag.")
     digest: Annotated[str, Field(pattern=DIGEST_PATTERN)] | None = Field(
         None, description="Digest (preferred in prod: the exact image that was tested)."
@@ -42,12 +51,16 @@ class ImageSettings(Settings):
 
 
 class RouteSettings(Settings):
-    path_patterns: Annotated[list[str], Field(max_length=3), AfterValidator(unique)] = Field(
-        default_factory=list, description="ALB path patterns (like /api/*)."
-    )
-    host_headers: Annotated[list[str], Field(max_length=3), AfterValidator(unique)] = Field(
-        default_factory=list, description="ALB host headers (like api.example.com)."
-    )
+    path_patterns: Annotated[
+        list[Annotated[str, Field(pattern=ALB_PATH_PATTERN)]],
+        Field(max_length=3),
+        AfterValidator(unique),
+    ] = Field(default_factory=list, description="ALB path patterns (like /api/*).")
+    host_headers: Annotated[
+        list[Annotated[str, Field(pattern=ALB_HOST_PATTERN)]],
+        Field(max_length=3),
+        AfterValidator(unique),
+    ] = Field(default_factory=list, description="ALB host headers (like api.example.com).")
     priority: int = Field(ge=1, le=50000, description="Listener rule priority, unique per ALB.")
 
 
@@ -63,7 +76,7 @@ class TargetHealthSettings(Settings):
 
 
 class ContainerHealthCheckSettings(Settings):
-    command: Annotated[list[str], Field(min_length=1)] = Field(
+    command: HealthCheckCommand = Field(
         description='Docker health check, like ["CMD-SHELL", "curl -f localhost:8080/health"].'
     )
     interval_seconds: int = Field(15, ge=5, le=300, description="Seconds between checks.")
@@ -112,12 +125,12 @@ class ThresholdSteps(Settings):
 class CustomMetricSettings(Settings):
     """A CloudWatch metric that drives step scaling, or the SQS queue shortcut."""
 
-    queue_name: str | None = Field(
+    queue_name: Annotated[str, Field(pattern=QUEUE_NAME_PATTERN)] | None = Field(
         None, description="SQS queue: ApproximateNumberOfMessagesVisible of this queue."
     )
-    namespace: str | None = Field(None, description="Metric namespace (not with queueName).")
-    metric_name: str | None = Field(None, description="Metric name (not with queueName).")
-    dimensions: dict[str, str] = Field(default_factory=dict, description="Metric dimensions.")
+    namespace: MetricName | None = Field(None, description="Metric namespace (not with queueName).")
+    metric_name: MetricName | None = Field(None, description="Metric name (not with queueName).")
+    dimensions: Dimensions = Field(default_factory=dict, description="Metric dimensions.")
     statistic: Statistic = Field("Average", description="Statistic over each period.")
     period_seconds: Period = Field(60, description="Period of the metric.")
     evaluation_periods: int = Field(2, ge=1, le=100, description="Periods in the alarm window.")

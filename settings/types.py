@@ -59,6 +59,17 @@ GITHUB_OIDC_PROVIDER_ARN_PATTERN = (
 GITHUB_ENVIRONMENT_PATTERN = r"^[A-Za-z0-9_.-]{1,255}$"
 S3_BUCKET_ARN_PATTERN = r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 PREFIX_LIST_ID_PATTERN = r"^pl-[a-f0-9]{8,17}$"
+# ALB listener rule conditions: up to 128 characters each, from these sets only (ALB guide,
+# "Path conditions" and "Host conditions"; * and ? are the wildcards).
+ALB_PATH_PATTERN = r"^/[A-Za-z0-9_.$/~\"'@:+&*?-]{0,127}$"
+ALB_HOST_PATTERN = r"^[A-Za-z0-9.*?-]{1,128}$"
+# SQS: 1-80 characters of A-Za-z0-9_-, FIFO queues end in .fifo (counted in the 80).
+QUEUE_NAME_PATTERN = r"^([A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)$"
+# CloudWatch namespaces, metric and dimension names: 1-255 printable ASCII, not starting with a
+# colon or a space (the API's pattern is [^:].*; a name must hold a non-blank character).
+METRIC_NAME_PATTERN = r"^[!-9;-~][ -~]{0,254}$"
+# Dimension values: 1-1024 characters, at least one of them not blank.
+DIMENSION_VALUE_PATTERN = r"^\s*\S[\s\S]{0,1023}$"
 
 # The wording an error uses for each pattern: "<value> is not <meaning>".
 PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
@@ -97,6 +108,17 @@ PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
     GITHUB_ENVIRONMENT_PATTERN: "a GitHub environment name (letters, digits, _ . -)",
     S3_BUCKET_ARN_PATTERN: "an S3 bucket ARN (arn:aws:s3:::<bucket>)",
     PREFIX_LIST_ID_PATTERN: "a managed prefix list id (pl-<hex digits>)",
+    ALB_PATH_PATTERN: (
+        "an ALB path pattern (/ then up to 127 of A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ?)"
+    ),
+    ALB_HOST_PATTERN: "an ALB host header (1-128 of A-Z a-z 0-9 - . * ?)",
+    QUEUE_NAME_PATTERN: (
+        "an SQS queue name (1-80 of A-Z a-z 0-9 _ -; a FIFO queue ends in .fifo within the 80)"
+    ),
+    METRIC_NAME_PATTERN: (
+        "a CloudWatch name (1-255 printable ASCII characters, not starting with : or a space)"
+    ),
+    DIMENSION_VALUE_PATTERN: "a dimension value (1-1024 characters, not all blank)",
 }
 
 # -- CloudWatch vocabulary shared by scaling and alarm settings -------------------------------
@@ -137,6 +159,20 @@ def unique(values: list[Any]) -> list[Any]:
     return values
 
 
+def health_check_command(command: list[str]) -> list[str]:
+    """Docker's health check forms: ["CMD", exe, args...], ["CMD-SHELL", line] or ["NONE"]."""
+    if command == ["NONE"]:
+        return command
+    if len(command) < 2 or command[0] not in ("CMD", "CMD-SHELL"):
+        raise ValueError(
+            'a health check command is ["CMD", executable, args...], ["CMD-SHELL", "a shell'
+            f' line"] or ["NONE"], not {command!r}'
+        )
+    if not all(part.strip() for part in command[1:]):
+        raise ValueError("a health check command has no empty parts")
+    return command
+
+
 def matching(pattern: str, **constraints: Any) -> Any:
     """A string field type that must match `pattern` (its error wording is PATTERN_MEANINGS)."""
     return Annotated[str, Field(pattern=pattern, **constraints)]
@@ -147,6 +183,11 @@ Cidr = Annotated[str, AfterValidator(ipv4_cidr)]
 KmsKeyArn = matching(KMS_KEY_ARN_PATTERN)
 EnvName = matching(ENV_NAME_PATTERN)
 AbsolutePath = matching(ABSOLUTE_PATH_PATTERN)
+MetricName = matching(METRIC_NAME_PATTERN)
+DimensionValue = matching(DIMENSION_VALUE_PATTERN)
+# CloudWatch allows 30 dimensions per metric.
+Dimensions = Annotated[dict[MetricName, DimensionValue], Field(max_length=30)]
+HealthCheckCommand = Annotated[list[str], AfterValidator(health_check_command)]
 
 
 class Settings(BaseModel):

@@ -56,7 +56,7 @@ class Cluster(pulumi.ComponentResource):
         self._name = name
         self._args = args
         settings = args.settings
-        physical_name = args.naming.name()
+        physical_name = args.naming.physical("cluster")
         child = pulumi.ResourceOptions(parent=self)
 
         exec_logs = aws.cloudwatch.LogGroup(

@@ -112,7 +112,7 @@ class PoolBuilder:
         pool, naming, logical, child = self.pool, self.naming, self.logical, self.child
         role = aws.iam.Role(
             f"{logical}-instance",
-            name=naming.name(pool.name, "instance"),
+            name=naming.physical("iam-role", pool.name, "instance"),
             assume_role_policy=policies.assume_role("ec2.amazonaws.com"),
             tags=naming.tags(pool.name, "instance"),
             opts=child,
@@ -126,7 +126,7 @@ class PoolBuilder:
             )
         profile = aws.iam.InstanceProfile(
             f"{logical}-instance",
-            name=naming.name(pool.name, "instance"),
+            name=naming.physical("instance-profile", pool.name, "instance"),
             role=role.name,
             tags=naming.tags(pool.name, "instance"),
             opts=child,
@@ -139,7 +139,7 @@ class PoolBuilder:
         # out (ECS, ECR, S3, CloudWatch, SSM). DNS and time sync are not filtered by groups.
         security_group = aws.ec2.SecurityGroup(
             f"{logical}-instances",
-            name=naming.name(pool.name, "instances"),
+            name=naming.physical("security-group", pool.name, "instances"),
             description=f"ECS container instances of pool {pool.name}: no ingress, HTTPS out",
             vpc_id=self.vpc_id,
             ingress=[],
@@ -167,7 +167,7 @@ class PoolBuilder:
         ).insecure_value  # `.value` is always secret: AMI changes would show as [secret]
         template = aws.ec2.LaunchTemplate(
             logical,
-            name=naming.name(pool.name),
+            name=naming.physical("launch-template", pool.name),
             description=f"ECS pool {pool.name}: AMI from {ami_parameter(pool)}",
             image_id=image_id,
             iam_instance_profile={"arn": profile.arn},
@@ -211,7 +211,7 @@ class PoolBuilder:
         pool, naming, logical = self.pool, self.naming, self.logical
         group = aws.autoscaling.Group(
             logical,
-            name=naming.name(pool.name),
+            name=naming.physical("autoscaling-group", pool.name),
             vpc_zone_identifiers=self.subnet_ids,
             min_size=pool.min_size,
             max_size=pool.max_size,

@@ -91,7 +91,7 @@ def metric_alarm(
     topics = target.actions(urgent=spec.urgent) if notify else []
     return aws.cloudwatch.MetricAlarm(
         logical,
-        name=target.naming.name(spec.name),
+        name=target.naming.physical("alarm", spec.name),
         alarm_description=spec.description,
         comparison_operator=spec.comparison,
         threshold=spec.threshold,

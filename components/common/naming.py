@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from settings.names import fit
 
 
 @dataclass(frozen=True)
@@ -22,13 +23,13 @@ class Naming:
     def name(self, *parts: str) -> str:
         return "-".join([self.prefix, *parts])
 
-    def short(self, *parts: str, limit: int) -> str:
-        """`name(*parts)` within `limit` characters: cut, plus a hash so it stays unique."""
-        full = self.name(*parts)
-        if len(full) <= limit:
-            return full
-        digest = hashlib.sha256(full.encode()).hexdigest()[:7]
-        return f"{full[: limit - 8].rstrip('-')}-{digest}"
+    def physical(self, kind: str, *parts: str) -> str:
+        """`name(*parts)` fitted to the AWS name rule of `kind` (settings.names.NAME_RULES)."""
+        return fit(kind, self.prefix, *parts)
+
+    def repository(self, name: str) -> str:
+        """An ECR repository of this stack: `<prefix>/<name>`."""
+        return fit("ecr-repository", self.prefix, name, separator="/")
 
     def log_group(self, *parts: str) -> str:
         return "/" + "/".join([self.project, self.stack, *parts])

@@ -139,7 +139,7 @@ class Service(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         return aws.ec2.SecurityGroup(
             f"{name}-sg",
-            name=naming.name(name, "tasks"),
+            name=naming.physical("security-group", name, "tasks"),
             description=f"Tasks of service {name}",
             vpc_id=args.vpc_id,
             # Ingress comes as separate rules (from the ALB here, from peers in ServicePeering).
@@ -156,7 +156,7 @@ class Service(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         return aws.ecs.TaskDefinition(
             f"{name}-task",
-            family=naming.name(name),
+            family=naming.physical("task-family", name),
             network_mode="awsvpc",
             requires_compatibilities=[args.placement.compatibility],
             cpu=str(service.cpu),
@@ -306,7 +306,7 @@ class Service(pulumi.ComponentResource):
         ):
             role = aws.iam.Role(
                 f"{name}-{kind}",
-                name=args.naming.short(name, kind, limit=64),
+                name=args.naming.physical("iam-role", name, kind),
                 assume_role_policy=task_iam.ecs_tasks_trust(args.account_id),
                 tags=args.naming.tags(name, kind),
                 opts=child,
@@ -361,7 +361,7 @@ class Service(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         role = aws.iam.Role(
             f"{name}-volumes",
-            name=args.naming.short(name, "volumes", limit=64),
+            name=args.naming.physical("iam-role", name, "volumes"),
             assume_role_policy=policies.assume_role("ecs.amazonaws.com"),
             tags=args.naming.tags(name, "volumes"),
             opts=child,

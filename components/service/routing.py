@@ -51,7 +51,7 @@ def attach_route(
     health = service.health_check
     target_group = aws.lb.TargetGroup(
         f"{name}-tg",
-        name=naming.short(name, str(service.port), limit=32),
+        name=naming.physical("target-group", name, str(service.port)),
         target_type="ip",
         protocol="HTTP",
         port=service.port,

@@ -84,7 +84,7 @@ def attach_scaling(parent: pulumi.Resource, name: str, args: ScalingArgs) -> Non
             continue
         aws.appautoscaling.Policy(
             f"{name}-track-{key}",
-            name=args.naming.short(name, "track", key, limit=255),
+            name=args.naming.physical("scaling-policy", name, "track", key),
             policy_type="TargetTrackingScaling",
             target_tracking_scaling_policy_configuration={
                 "target_value": value,
@@ -102,7 +102,7 @@ def attach_scaling(parent: pulumi.Resource, name: str, args: ScalingArgs) -> Non
     for schedule in settings.schedules:
         aws.appautoscaling.ScheduledAction(
             f"{name}-schedule-{schedule.name}",
-            name=args.naming.short(name, schedule.name, limit=255),
+            name=args.naming.physical("scheduled-action", name, schedule.name),
             schedule=schedule.schedule,
             timezone=schedule.timezone,
             scalable_target_action={
@@ -131,7 +131,7 @@ def _step_scaling(
     for direction, rule, comparison in directions:
         policy = aws.appautoscaling.Policy(
             f"{name}-step-{direction}",
-            name=args.naming.short(name, "step", direction, limit=255),
+            name=args.naming.physical("scaling-policy", name, "step", direction),
             policy_type="StepScaling",
             step_scaling_policy_configuration={
                 "adjustment_type": "ChangeInCapacity",

@@ -10,7 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from settings.rules import alarms, ci_access, cluster, load_balancer, network, registry, service
+from settings.rules import (
+    alarms,
+    ci_access,
+    cluster,
+    load_balancer,
+    names,
+    network,
+    quotas,
+    registry,
+    service,
+)
 from settings.rules.problem import Problem
 
 if TYPE_CHECKING:
@@ -18,6 +28,7 @@ if TYPE_CHECKING:
 
 Rule = Callable[["PlatformSettings"], Iterable[Problem]]
 RULES: tuple[Rule, ...] = (
+    *names.RULES,
     *network.RULES,
     *registry.RULES,
     *cluster.RULES,
@@ -25,6 +36,7 @@ RULES: tuple[Rule, ...] = (
     *alarms.RULES,
     *service.RULES,
     *ci_access.RULES,
+    *quotas.RULES,
 )
 
 

@@ -38,7 +38,7 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
         "unknown top-level key",
         lambda c: c.update({"ecs-platform:netwrok": {}}),
         "netwrok: unknown key (allowed: alarms, ciAccess, cluster, loadBalancer, logEncryption,"
-        " network, registry, services, tags, tier)",
+        " network, quotas, registry, services, tags, tier)",
     ),
     (
         "invalid CIDR",

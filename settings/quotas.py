@@ -1,0 +1,19 @@
+"""`ecs-platform:quotas`: AWS quotas this account has raised (default: AWS's defaults)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from settings.types import Settings
+
+
+class QuotaSettings(Settings):
+    listener_rules: int = Field(100, ge=1, description="Rules per ALB (AWS default 100).")
+    target_groups: int = Field(100, ge=1, description="Target groups per ALB (AWS default 100).")
+    security_group_rules: int = Field(
+        60, ge=1, description="Inbound (and, apart, outbound) rules per security group (60)."
+    )
+
+
+# Not adjustable: Application Auto Scaling, scheduled actions per scalable target.
+SCHEDULED_ACTIONS_PER_TARGET = 200

@@ -1,0 +1,60 @@
+"""AWS quotas: counts the stack would create, against the account's (`quotas`) limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from settings.quotas import SCHEDULED_ACTIONS_PER_TARGET
+from settings.rules.problem import Problem
+
+if TYPE_CHECKING:
+    from settings.platform import PlatformSettings
+
+
+def _over(path: str, what: str, count: int, limit: int, key: str | None) -> Iterable[Problem]:
+    if count > limit:
+        raise_it = f" (raise it with AWS, then set quotas.{key})" if key else " (not adjustable)"
+        yield Problem(path, f"{count} {what}, above the quota of {limit}{raise_it}")
+
+
+def load_balancer(settings: PlatformSettings) -> Iterable[Problem]:
+    quotas, config = settings.config.quotas, settings.config
+    routed = [name for name, s in config.services.items() if s.routing is not None]
+    yield from _over(
+        "services", "listener rules", len(routed), quotas.listener_rules, "listenerRules"
+    )
+    yield from _over("services", "target groups", len(routed), quotas.target_groups, "targetGroups")
+    ports = 2 if config.load_balancer.certificate_arn is not None else 1
+    inbound = len(config.load_balancer.ingress_cidrs) * ports
+    yield from _over(
+        "loadBalancer.ingressCidrs",
+        "inbound rules on the ALB security group",
+        inbound,
+        quotas.security_group_rules,
+        "securityGroupRules",
+    )
+
+
+def services(settings: PlatformSettings) -> Iterable[Problem]:
+    quotas = settings.config.quotas
+    for name, service in settings.config.services.items():
+        inbound = len(service.allow_from) + (1 if service.routing is not None else 0)
+        yield from _over(
+            f"services.{name}.allowFrom",
+            "inbound rules on the service's security group",
+            inbound,
+            quotas.security_group_rules,
+            "securityGroupRules",
+        )
+        schedules = len(service.scaling.schedules) if service.scaling else 0
+        yield from _over(
+            f"services.{name}.scaling.schedules",
+            "scheduled actions",
+            schedules,
+            SCHEDULED_ACTIONS_PER_TARGET,
+            None,
+        )
+
+
+RULES = (load_balancer, services)

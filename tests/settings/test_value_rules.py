@@ -1,0 +1,91 @@
+"""AWS's own value rules, refused by the settings with a message that says what is allowed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from settings_check import settings_problems
+
+from conftest import problems
+
+SERVICES = "ecs-platform:services"
+ALARMS = "ecs-platform:alarms"
+
+
+def _set(config: dict[str, Any], path: str, value: Any) -> None:
+    """Set `a.b.0.c` in a stack config whose first part is a `namespace:key`."""
+    head, *rest = path.split(".")
+    node: Any = config[head]
+    for part in rest[:-1]:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    last = rest[-1]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+REFUSED = [
+    # (stack, path, bad value, words the message must hold)
+    ("dev", f"{SERVICES}.api.image.repository", "", "repository name"),
+    ("dev", f"{SERVICES}.api.image.repository", "API", "repository name"),
+    ("dev", f"{SERVICES}.api.image.tag", "-latest", "image tag"),
+    ("dev", f"{SERVICES}.api.image.tag", "x" * 129, "at most 128"),
+    ("prod", f"{SERVICES}.api.image.digest", "sha256:abc", "sha256:<64 hex digits>"),
+    ("prod", f"{SERVICES}.api.routing.pathPatterns", [""], "ALB path pattern"),
+    ("prod", f"{SERVICES}.api.routing.pathPatterns", ["/api/" + "a" * 124], "up to 127"),
+    ("prod", f"{SERVICES}.api.routing.pathPatterns", ["/api/<x>"], "ALB path pattern"),
+    ("prod", f"{SERVICES}.api.routing", {"hostHeaders": ["a b.com"], "priority": 10}, "host"),
+    ("prod", f"{SERVICES}.api.containerHealthCheck.command", ["curl", "-f", "x"], "CMD-SHELL"),
+    ("prod", f"{SERVICES}.api.containerHealthCheck.command", ["CMD"], '["NONE"]'),
+    ("prod", f"{SERVICES}.api.containerHealthCheck.command", ["CMD-SHELL", " "], "empty"),
+    ("prod", f"{SERVICES}.worker.scaling.customMetric.queueName", "", "SQS queue name"),
+    ("prod", f"{SERVICES}.worker.scaling.customMetric.queueName", "a" * 81, "1-80"),
+    ("prod", f"{SERVICES}.worker.scaling.customMetric.queueName", "orders.v2", "SQS"),
+    ("prod", f"{ALARMS}.custom.0.namespace", "", "CloudWatch name"),
+    ("prod", f"{ALARMS}.custom.0.namespace", ":AWS/RDS", "not starting with :"),
+    ("prod", f"{ALARMS}.custom.0.metricName", "x" * 256, "1-255"),
+    ("prod", f"{ALARMS}.custom.0.dimensions", {"DBInstanceIdentifier": ""}, "dimension value"),
+    ("prod", f"{ALARMS}.custom.0.dimensions", {"": "db"}, "CloudWatch name"),
+    ("prod", f"{ALARMS}.custom.0.dimensions", {f"d{i}": "v" for i in range(31)}, "30"),
+    ("prod", f"{ALARMS}.notify.emails", ["ops@"], "email address"),
+    ("prod", f"{ALARMS}.notify.httpsEndpoints", ["http://hooks.example.com/x"], "https:// URL"),
+]
+
+
+@pytest.mark.parametrize(("stack", "path", "value", "words"), REFUSED)
+def test_value_is_refused_with_what_is_allowed(
+    stack: str, path: str, value: Any, words: str
+) -> None:
+    lines = settings_problems(stack, lambda config: _set(config, path, value))
+    key_path = path.split(":", 1)[1].split(".")
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"Pulumi.{stack}.yaml: {key_path[0]}.{key_path[1]}")
+    assert words in lines[0]
+
+
+ACCEPTED = [
+    ("dev", f"{SERVICES}.api.image.tag", "_build.1-rc"),
+    ("prod", f"{SERVICES}.api.routing.pathPatterns", ["/api/v1/*", "/a?b/$x~'@:+&\"*"]),
+    ("prod", f"{SERVICES}.api.routing.pathPatterns", ["/" + "a" * 127]),
+    ("prod", f"{SERVICES}.api.containerHealthCheck.command", ["NONE"]),
+    ("prod", f"{SERVICES}.api.containerHealthCheck.command", ["CMD", "/bin/check", "--fast"]),
+    ("prod", f"{SERVICES}.worker.scaling.customMetric.queueName", "orders_v2-" + "a" * 70),
+    ("prod", f"{SERVICES}.worker.scaling.customMetric.queueName", "a" * 75 + ".fifo"),
+    ("prod", f"{ALARMS}.custom.0.namespace", "Custom/Orders App:v2"),
+    ("prod", f"{ALARMS}.custom.0.dimensions", {"Instance": "db 1", "Role": "w" * 1024}),
+]
+
+
+@pytest.mark.parametrize(("stack", "path", "value"), ACCEPTED)
+def test_value_at_the_edge_of_the_rule_is_accepted(stack: str, path: str, value: Any) -> None:
+    assert settings_problems(stack, lambda config: _set(config, path, value)) == []
+
+
+def test_empty_repository_is_a_clean_error_before_any_resource() -> None:
+    lines = problems("dev", lambda c: _set(c, f"{SERVICES}.api.image.repository", ""))
+    assert lines == [
+        "Pulumi.dev.yaml: services.api.image.repository: '' is not a repository name"
+        " (lowercase letters and digits, . _ - between)"
+    ]

@@ -1,0 +1,25 @@
+"""Validate a changed stack file at the settings level only (no program run): fast enough to
+try thousands of variants."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from offline.harness import load_config, read_stack_config
+from settings.loader import SettingsError, parse_settings
+
+
+def settings_problems(
+    stack: str, change: Callable[[dict[str, Any]], Any], *, stack_name: str | None = None
+) -> list[str]:
+    """The problem lines for `change` applied to Pulumi.<stack>.yaml ([] when it is accepted)."""
+    config = read_stack_config(stack)
+    change(config)
+    name = stack_name or stack
+    project, flat = load_config(name, stack_config=config)
+    try:
+        parse_settings(flat, project=project, stack=name)
+    except SettingsError as error:
+        return str(error).splitlines()[1:]
+    return []
