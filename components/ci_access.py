@@ -15,7 +15,6 @@ from components.common.naming import Naming
 from settings.ci_access import CiAccessSettings
 
 
-
 @dataclass(frozen=True)
 class CiAccessArgs:
     settings: CiAccessSettings
