@@ -107,12 +107,41 @@ class LoadBalancer(pulumi.ComponentResource):
         self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(self.TYPE, name, None, opts)
+        self._name, self._args = name, args
+        self.security_group = self._security_group()
+        self.load_balancer = self._load_balancer()
+        if args.settings.waf.enabled:
+            self.web_acl = self._web_acl(name, args)
+        self.listener = self._listeners()
+
+        self.arn = self.load_balancer.arn
+        self.arn_suffix = self.load_balancer.arn_suffix
+        self.dns_name = self.load_balancer.dns_name
+        self.security_group_id = self.security_group.id
+        self.listener_arn = self.listener.arn
+        self.route_target = RouteTarget(
+            listener_arn=self.listener_arn,
+            security_group_id=self.security_group_id,
+            arn_suffix=self.arn_suffix,
+        )
+        self.register_outputs(
+            {
+                "arn": self.arn,
+                "dnsName": self.dns_name,
+                "securityGroupId": self.security_group_id,
+                "listenerArn": self.listener_arn,
+            }
+        )
+
+    def _listener_ports(self) -> list[int]:
+        return [HTTP, HTTPS] if self._args.settings.certificate_arn is not None else [HTTP]
+
+    def _security_group(self) -> aws.ec2.SecurityGroup:
+        name, args = self._name, self._args
         settings = args.settings
         child = pulumi.ResourceOptions(parent=self)
-        https = settings.certificate_arn is not None
-        ports = [HTTP, HTTPS] if https else [HTTP]
-
-        self.security_group = aws.ec2.SecurityGroup(
+        ports = self._listener_ports()
+        return aws.ec2.SecurityGroup(
             f"{name}-sg",
             name=args.naming.physical("security-group", "alb"),
             description="ALB listeners from the configured CIDRs; out only into the VPC",
@@ -139,10 +168,14 @@ class LoadBalancer(pulumi.ComponentResource):
             tags=args.naming.tags("alb"),
             opts=child,
         )
+
+    def _load_balancer(self) -> aws.lb.LoadBalancer:
+        name, args = self._name, self._args
+        settings = args.settings
         access_logs, log_policy = (
             self._access_log_bucket(name, args) if settings.access_logs.enabled else (None, None)
         )
-        self.load_balancer = aws.lb.LoadBalancer(
+        return aws.lb.LoadBalancer(
             name,
             name=args.naming.physical("alb"),
             load_balancer_type="application",
@@ -164,66 +197,38 @@ class LoadBalancer(pulumi.ComponentResource):
                 parent=self, protect=args.protect, depends_on=[log_policy] if log_policy else []
             ),
         )
-        if settings.waf.enabled:
-            self.web_acl = self._web_acl(name, args)
-        if https:
-            self.listener = aws.lb.Listener(
-                f"{name}-https",
-                load_balancer_arn=self.load_balancer.arn,
-                port=HTTPS,
-                protocol="HTTPS",
-                ssl_policy=settings.ssl_policy,
-                certificate_arn=settings.certificate_arn,
-                default_actions=[NOT_FOUND],
-                tags=args.naming.tags("alb", "https"),
-                opts=child,
-            )
-            aws.lb.Listener(
-                f"{name}-http",
-                load_balancer_arn=self.load_balancer.arn,
-                port=HTTP,
-                protocol="HTTP",
-                default_actions=[
-                    {
-                        "type": "redirect",
-                        "redirect": {
-                            "port": str(HTTPS),
-                            "protocol": "HTTPS",
-                            "status_code": "HTTP_301",
-                        },
-                    }
-                ],
-                tags=args.naming.tags("alb", "http"),
-                opts=child,
-            )
-        else:
-            self.listener = aws.lb.Listener(
-                f"{name}-http",
-                load_balancer_arn=self.load_balancer.arn,
-                port=HTTP,
-                protocol="HTTP",
-                default_actions=[NOT_FOUND],
-                tags=args.naming.tags("alb", "http"),
-                opts=child,
-            )
 
-        self.arn = self.load_balancer.arn
-        self.arn_suffix = self.load_balancer.arn_suffix
-        self.dns_name = self.load_balancer.dns_name
-        self.security_group_id = self.security_group.id
-        self.listener_arn = self.listener.arn
-        self.route_target = RouteTarget(
-            listener_arn=self.listener_arn,
-            security_group_id=self.security_group_id,
-            arn_suffix=self.arn_suffix,
+    def _listeners(self) -> aws.lb.Listener:
+        """HTTPS with the certificate and HTTP that only redirects; or plain HTTP (development).
+        Unrouted requests get a 404; services add their own rules."""
+        settings = self._args.settings
+        if settings.certificate_arn is None:
+            return self._listener("http", HTTP, [NOT_FOUND])
+        redirect = {
+            "type": "redirect",
+            "redirect": {"port": str(HTTPS), "protocol": "HTTPS", "status_code": "HTTP_301"},
+        }
+        self._listener("http", HTTP, [redirect])
+        return self._listener(
+            "https",
+            HTTPS,
+            [NOT_FOUND],
+            ssl_policy=settings.ssl_policy,
+            certificate_arn=settings.certificate_arn,
         )
-        self.register_outputs(
-            {
-                "arn": self.arn,
-                "dnsName": self.dns_name,
-                "securityGroupId": self.security_group_id,
-                "listenerArn": self.listener_arn,
-            }
+
+    def _listener(
+        self, kind: str, port: int, actions: list[dict[str, Any]], **tls: Any
+    ) -> aws.lb.Listener:
+        return aws.lb.Listener(
+            f"{self._name}-{kind}",
+            load_balancer_arn=self.load_balancer.arn,
+            port=port,
+            protocol=kind.upper(),
+            default_actions=actions,
+            tags=self._args.naming.tags("alb", kind),
+            opts=pulumi.ResourceOptions(parent=self),
+            **tls,
         )
 
     def _access_log_bucket(
