@@ -55,11 +55,31 @@ class Cluster(pulumi.ComponentResource):
         super().__init__(self.TYPE, name, None, opts)
         self._name = name
         self._args = args
-        settings = args.settings
-        physical_name = args.naming.physical("cluster")
-        child = pulumi.ResourceOptions(parent=self)
+        exec_logs = self._exec_logs()
+        self.exec_log_group_arn = exec_logs.arn
+        self.namespace = self._namespace()
+        self.namespace_arn = self.namespace.arn
+        self.cluster = self._cluster(exec_logs)
+        self.cluster_name = self.cluster.name
+        self.cluster_arn = self.cluster.arn
+        pool_providers = self._pools()
+        self.capacity_providers = self._capacity_providers(pool_providers)
+        self.pool_asg_names = {pool: group.name for pool, group in self.pool_groups.items()}
+        # Services take the cluster name from the provider association, so they are created
+        # after their capacity providers are attached (and deleted before they are detached).
+        self.service_cluster_name = self.capacity_providers.cluster_name
+        self.register_outputs(
+            {
+                "clusterName": self.cluster_name,
+                "clusterArn": self.cluster_arn,
+                "capacityProviderNames": self.capacity_provider_names,
+                "poolAsgNames": self.pool_asg_names,
+            }
+        )
 
-        exec_logs = aws.cloudwatch.LogGroup(
+    def _exec_logs(self) -> aws.cloudwatch.LogGroup:
+        name, args, settings = self._name, self._args, self._args.settings
+        return aws.cloudwatch.LogGroup(
             f"{name}-exec-logs",
             name=args.naming.log_group("ecs-exec"),
             retention_in_days=settings.exec_log_retention_days,
@@ -68,17 +88,25 @@ class Cluster(pulumi.ComponentResource):
             # a production tier keeps its history through renames and refactors
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
-        self.exec_log_group_arn = exec_logs.arn
+
+    def _namespace(self) -> aws.servicediscovery.HttpNamespace:
+        name, args = self._name, self._args
+        physical_name = args.naming.physical("cluster")
+        child = pulumi.ResourceOptions(parent=self)
         # Service Connect: every service is reachable by its name from the others.
-        self.namespace = aws.servicediscovery.HttpNamespace(
+        return aws.servicediscovery.HttpNamespace(
             f"{name}-namespace",
             name=f"{args.naming.stack}.{args.naming.project}.internal",
             description=f"Service Connect namespace of {physical_name}",
             tags=args.naming.tags("namespace"),
             opts=child,
         )
-        self.namespace_arn = self.namespace.arn
-        self.cluster = aws.ecs.Cluster(
+
+    def _cluster(self, exec_logs: aws.cloudwatch.LogGroup) -> aws.ecs.Cluster:
+        name, args, settings = self._name, self._args, self._args.settings
+        physical_name = args.naming.physical("cluster")
+        child = pulumi.ResourceOptions(parent=self)
+        return aws.ecs.Cluster(
             name,
             name=physical_name,
             service_connect_defaults={"namespace": self.namespace.arn},
@@ -89,9 +117,9 @@ class Cluster(pulumi.ComponentResource):
             tags=args.naming.tags(),
             opts=child,
         )
-        self.cluster_name = self.cluster.name
-        self.cluster_arn = self.cluster.arn
 
+    def _pools(self) -> dict[str, aws.ecs.CapacityProvider]:
+        name, args, settings = self._name, self._args, self._args.settings
         pool_providers: dict[str, aws.ecs.CapacityProvider] = {}
         self.pool_groups: dict[str, aws.autoscaling.Group] = {}
         for pool in settings.ec2_pools:
@@ -107,12 +135,19 @@ class Cluster(pulumi.ComponentResource):
             self.pool_groups[pool.name] = group
             pool_providers[pool.name] = provider
 
+        return pool_providers
+
+    def _capacity_providers(
+        self, pool_providers: dict[str, aws.ecs.CapacityProvider]
+    ) -> aws.ecs.ClusterCapacityProviders:
+        name, args, settings = self._name, self._args, self._args.settings
+        child = pulumi.ResourceOptions(parent=self)
         self.capacity_provider_names = {
             "FARGATE": "FARGATE",
             "FARGATE_SPOT": "FARGATE_SPOT",
             **{pool: capacity_provider_name(args.naming, pool) for pool in pool_providers},
         }
-        self.capacity_providers = aws.ecs.ClusterCapacityProviders(
+        return aws.ecs.ClusterCapacityProviders(
             name,
             cluster_name=self.cluster.name,
             capacity_providers=[p.name for p in pool_providers.values()]
@@ -121,16 +156,4 @@ class Cluster(pulumi.ComponentResource):
                 settings.default_strategy, self.capacity_provider_names
             ),
             opts=child,
-        )
-        self.pool_asg_names = {pool: group.name for pool, group in self.pool_groups.items()}
-        # Services take the cluster name from the provider association, so they are created
-        # after their capacity providers are attached (and deleted before they are detached).
-        self.service_cluster_name = self.capacity_providers.cluster_name
-        self.register_outputs(
-            {
-                "clusterName": self.cluster_name,
-                "clusterArn": self.cluster_arn,
-                "capacityProviderNames": self.capacity_provider_names,
-                "poolAsgNames": self.pool_asg_names,
-            }
         )
