@@ -84,3 +84,13 @@ def test_only_production_protects_resources(synthesized) -> None:
             "alb",
         ]
     )
+
+
+def test_task_definition_arns_are_exported_for_the_rollout_check(synthesis: Synthesis) -> None:
+    """The deploy workflow compares the PRIMARY deployment with these (delivery/rollout_check)."""
+    exported = synthesis.outputs["taskDefinitionArns"]
+    assert set(exported) == set(synthesis.outputs["serviceNames"])
+    definitions = {
+        r.outputs["arn"] for r in synthesis.of_type("aws:ecs/taskDefinition:TaskDefinition")
+    }
+    assert set(exported.values()) == definitions
