@@ -322,7 +322,7 @@ class LoadBalancer(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         web_acl = aws.wafv2.WebAcl(
             f"{name}-waf",
-            name=args.naming.name("alb"),
+            name=args.naming.physical("web-acl", "alb"),
             description=f"Web ACL of the ALB {args.naming.name()}",
             scope="REGIONAL",
             default_action={"allow": {}},

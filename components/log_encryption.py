@@ -83,7 +83,7 @@ class LogKey(pulumi.ComponentResource):
         )
         aws.kms.Alias(
             f"{name}-alias",
-            name=f"alias/{args.naming.name('logs')}",
+            name=f"alias/{args.naming.physical('kms-alias', 'logs')}",
             target_key_id=self.key.key_id,
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -137,7 +137,7 @@ class NatInstanceBuilder:
     def security_group(self) -> aws.ec2.SecurityGroup:
         return aws.ec2.SecurityGroup(
             self.logical,
-            name=self.naming.name("nat"),
+            name=self.naming.physical("security-group", "nat"),
             description="NAT instance: anything from the VPC in, anything out",
             vpc_id=self.vpc_id,
             ingress=[
@@ -177,7 +177,7 @@ class NatInstanceBuilder:
         naming, logical, child = self.naming, self.logical, self.child
         role = aws.iam.Role(
             logical,
-            name=naming.name("nat"),
+            name=naming.physical("iam-role", "nat"),
             assume_role_policy=policies.assume_role("ec2.amazonaws.com"),
             tags=naming.tags("nat"),
             opts=child,
@@ -193,7 +193,11 @@ class NatInstanceBuilder:
                 f"{logical}-ssm", role=role.name, policy_arn=SSM_CORE_POLICY, opts=child
             )
         return aws.iam.InstanceProfile(
-            logical, name=naming.name("nat"), role=role.name, tags=naming.tags("nat"), opts=child
+            logical,
+            name=naming.physical("instance-profile", "nat"),
+            role=role.name,
+            tags=naming.tags("nat"),
+            opts=child,
         )
 
     def launch_template(
@@ -209,7 +213,7 @@ class NatInstanceBuilder:
         ).insecure_value
         return aws.ec2.LaunchTemplate(
             self.logical,
-            name=naming.name("nat"),
+            name=naming.physical("launch-template", "nat"),
             description=f"NAT instance: AMI from {parameter}",
             image_id=image_id,
             instance_type=settings.instance_type,
@@ -256,7 +260,7 @@ class NatInstanceBuilder:
         attached across AZs): a failed or terminated instance is replaced."""
         return aws.autoscaling.Group(
             self.logical,
-            name=self.naming.name("nat"),
+            name=self.naming.physical("autoscaling-group", "nat"),
             vpc_zone_identifiers=[self.public_subnet_id],
             min_size=1,
             max_size=1,

@@ -45,6 +45,9 @@ NAME_RULES: Final[dict[str, NameRule]] = {
     "alarm": NameRule(255, r"[ -~]+", "printable ASCII"),
     "scaling-policy": NameRule(256, r"[ -~]+", "printable ASCII"),
     "scheduled-action": NameRule(256, r"[ -~]+", "printable ASCII"),
+    "web-acl": NameRule(128, r"[A-Za-z0-9_-]+", "A-Z a-z 0-9 _ -"),
+    # `alias/` plus the name: 256 in all, so 250 for what follows it
+    "kms-alias": NameRule(250, r"[A-Za-z0-9/_-]+", "A-Z a-z 0-9 / _ -"),
 }
 
 # A stack's prefix goes into every kind above; S3, ECR and ALB together allow only this.
