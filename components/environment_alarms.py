@@ -8,7 +8,12 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common.alarms import AlarmSpec, AlarmTarget, Metric, metric_alarm
-from components.common.dashboard import DashboardService, PoolMetrics, dashboard_body
+from components.common.dashboard import (
+    DashboardService,
+    PoolMetrics,
+    dashboard_bodies,
+    dashboard_count,
+)
 from settings.alarms import CustomAlarmSettings, ThresholdSettings
 
 
@@ -141,17 +146,20 @@ class EnvironmentAlarms(pulumi.ComponentResource):
         self.alarms = {
             key: metric_alarm(self, f"{name}-{key}", target, spec) for key, spec in specs.items()
         }
-        self.dashboard = self._dashboard(name, args)
+        self.dashboards = self._dashboards(name, args)
+        self.dashboard = self.dashboards[0]
         self.register_outputs({"dashboardName": self.dashboard.dashboard_name})
 
-    def _dashboard(self, name: str, args: EnvironmentAlarmsArgs) -> aws.cloudwatch.Dashboard:
-        body = pulumi.Output.all(
+    def _dashboards(self, name: str, args: EnvironmentAlarmsArgs) -> list[aws.cloudwatch.Dashboard]:
+        """One dashboard, or more when one would pass CloudWatch's widget limit: the first keeps
+        its name (`<prefix>`), the next are `<prefix>-2`, `<prefix>-3`..."""
+        bodies = pulumi.Output.all(
             args.cluster_name,
             args.load_balancer_suffix,
             [s.target_group_suffix for s in args.dashboard_services],
             [p.auto_scaling_group_name for p in args.pools],
         ).apply(
-            lambda values: dashboard_body(
+            lambda values: dashboard_bodies(
                 region=args.region,
                 cluster_name=values[0],
                 load_balancer_suffix=values[1],
@@ -165,9 +173,15 @@ class EnvironmentAlarms(pulumi.ComponentResource):
                 ],
             )
         )
-        return aws.cloudwatch.Dashboard(
-            f"{name}-dashboard",
-            dashboard_name=args.target.naming.physical("dashboard"),
-            dashboard_body=body,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        count = dashboard_count(args.dashboard_services, len(args.pools))
+        return [
+            aws.cloudwatch.Dashboard(
+                f"{name}-dashboard" + (f"-{page}" if page > 1 else ""),
+                dashboard_name=args.target.naming.physical(
+                    "dashboard", *([str(page)] if page > 1 else [])
+                ),
+                dashboard_body=bodies.apply(lambda all_bodies, index=page - 1: all_bodies[index]),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            for page in range(1, count + 1)
+        ]

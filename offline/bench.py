@@ -1,5 +1,6 @@
-"""Synthesis benchmark: the real program with 1, 10, 50 and 100 services under the mock harness,
-next to the SDK's own cost of registering as many bare resources.
+"""Synthesis benchmark: the real program (prod stack) with 1, 10, 50 and 100 services under the
+mock harness, next to the SDK's own cost of registering as many bare resources; then the
+checks of offline/scale.py (names, quotas, dashboard widgets) on the largest count.
 
     python -m offline.bench [--counts 1,10,50,100] [--repeat 3] [--json]
 
@@ -9,7 +10,6 @@ It reports figures; it asserts nothing (speed is measured, not tested).
 from __future__ import annotations
 
 import argparse
-import copy
 import gc
 import json
 import statistics
@@ -21,7 +21,12 @@ from typing import Any
 
 import yaml
 
-from offline.harness import PROJECT_DIR, read_stack_config, run_program
+from offline.harness import PROJECT_DIR, run_program
+from offline.scale import all_checks, render_checks, stack_with_services
+from settings.loader import SettingsError
+from settings.quotas import QuotaSettings
+
+STACK = "prod"
 
 FLOOR_PROGRAM = """
 import pulumi
@@ -31,19 +36,6 @@ count = int(pulumi.Config().require("count"))
 for index in range(count):
     aws.cloudwatch.LogGroup(f"bare-{index}", name=f"/bench/{index}")
 """
-
-
-def stack_with_services(count: int) -> dict[str, Any]:
-    """The dev stack with `count` routed, autoscaled services like its api."""
-    config = read_stack_config("dev")
-    template = config["ecs-platform:services"]["api"]
-    services = {}
-    for index in range(count):
-        service = copy.deepcopy(template)
-        service["routing"] = {"pathPatterns": [f"/s{index}/*"], "priority": index + 1}
-        services[f"svc{index}"] = service
-    config["ecs-platform:services"] = services
-    return config
 
 
 def timed(run: Any, repeat: int, *, collect_garbage: bool) -> tuple[float, int]:
@@ -77,11 +69,11 @@ def measure(counts: list[int], repeat: int, *, collect_garbage: bool) -> list[di
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         floor_dir = floor_project(Path(scratch))
-        run_program("dev")  # warm up: imports and first-use caches are not synthesis
+        run_program(STACK)  # warm up: imports and first-use caches are not synthesis
         for count in counts:
-            config = stack_with_services(count)
+            config = stack_with_services(count, STACK)
             program_s, resources = timed(
-                lambda config=config: run_program("dev", stack_config=config),
+                lambda config=config: run_program(STACK, stack_config=config),
                 repeat,
                 collect_garbage=collect_garbage,
             )
@@ -97,6 +89,7 @@ def measure(counts: list[int], repeat: int, *, collect_garbage: bool) -> list[di
                     "resources": resources,
                     "seconds": round(program_s, 3),
                     "msPerResource": round(1000 * program_s / resources, 3),
+                    "secondsPerService": round(program_s / count, 3),
                     "floorResources": floor_resources,
                     "floorSeconds": round(floor_s, 3),
                     "floorMsPerResource": round(1000 * floor_s / floor_resources, 3),
@@ -108,17 +101,40 @@ def measure(counts: list[int], repeat: int, *, collect_garbage: bool) -> list[di
 
 def render(rows: list[dict[str, Any]]) -> str:
     header = (
-        "| services | resources | synthesis s | ms/resource | bare resources s | bare ms/resource"
-        " | ratio |"
+        "| services | resources | synthesis s | s/service | ms/resource | bare resources s"
+        " | bare ms/resource | ratio |"
     )
-    lines = [header, "|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [header, "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
         lines.append(
             f"| {row['services']} | {row['resources']} | {row['seconds']} |"
-            f" {row['msPerResource']} | {row['floorSeconds']} | {row['floorMsPerResource']} |"
-            f" {row['ratioToFloor']} |"
+            f" {row['secondsPerService']} | {row['msPerResource']} | {row['floorSeconds']} |"
+            f" {row['floorMsPerResource']} | {row['ratioToFloor']} |"
         )
     return "\n".join(lines)
+
+
+def scale_checks(count: int) -> str:
+    """The checks for `count` services in prod, with the quotas the settings ask to raise
+    (none up to 100 routed services: AWS's defaults allow exactly 100)."""
+    config = stack_with_services(count, STACK)
+    raised = {}
+    if count > QuotaSettings().listener_rules:
+        raised = {"listenerRules": count, "targetGroups": count}
+        config["ecs-platform:quotas"] = raised
+    try:
+        synthesis = run_program(STACK, stack_config=config)
+    except Exception as error:  # noqa: BLE001 (reported, the bench goes on)
+        cause = getattr(error, "cause", error)
+        kind = "refused by the settings" if isinstance(cause, SettingsError) else "failed"
+        return f"{count} services in {STACK}: {kind}: {cause}"
+    checks = all_checks(synthesis, QuotaSettings.model_validate(raised))
+    quotas = ", ".join(f"{k}={v}" for k, v in raised.items()) or "AWS defaults"
+    verdict = "all checks pass" if all(c.ok for c in checks) else "CHECKS FAIL"
+    return (
+        f"{count} services in {STACK} ({len(synthesis.resources)} resources, quotas: {quotas}):"
+        f" {verdict}\n{render_checks(checks)}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--counts", default="1,10,50,100")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--check-services", type=int, default=100)
     options = parser.parse_args(argv)
     counts = [int(c) for c in options.counts.split(",")]
     results = {
@@ -137,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for mode, rows in results.items():
             print(f"Garbage collector {mode.split()[1]}:\n{render(rows)}\n")
+    print(scale_checks(options.check_services))
     return 0
 
 

@@ -17,3 +17,7 @@ class QuotaSettings(Settings):
 
 # Not adjustable: Application Auto Scaling, scheduled actions per scalable target.
 SCHEDULED_ACTIONS_PER_TARGET = 200
+# Not adjustable: ECS "Capacity providers per cluster" (FARGATE and FARGATE_SPOT count too).
+CAPACITY_PROVIDERS_PER_CLUSTER = 20
+# Fixed by the services' own egress rules: HTTPS anywhere and anything inside the VPC.
+DEFAULT_TASK_EGRESS_RULES = 2

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
 WIDTH, HEIGHT = 8, 6
+MAX_WIDGETS = 500  # CloudWatch service quotas: "up to 500 widgets per dashboard"
+POOL_WIDGETS = 2
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,130 @@ def _widget(title: str, region: str, metrics: list[list[Any]], stat: str) -> dic
     }
 
 
+def _service_widgets(
+    service: DashboardService, region: str, cluster_name: str, load_balancer_suffix: str
+) -> list[dict[str, Any]]:
+    ecs = ["ClusterName", cluster_name, "ServiceName", service.name]
+    widgets = [
+        _widget(f"{service.name}: CPU %", region, [["AWS/ECS", "CPUUtilization", *ecs]], "Average"),
+        _widget(
+            f"{service.name}: memory %", region, [["AWS/ECS", "MemoryUtilization", *ecs]], "Average"
+        ),
+    ]
+    if service.running_tasks:
+        widgets.append(
+            _widget(
+                f"{service.name}: running tasks",
+                region,
+                [["ECS/ContainerInsights", "RunningTaskCount", *ecs]],
+                "Average",
+            )
+        )
+    if service.target_group_suffix is not None:
+        alb = ["LoadBalancer", load_balancer_suffix, "TargetGroup", service.target_group_suffix]
+        widgets += [
+            _widget(
+                f"{service.name}: requests and 5xx",
+                region,
+                [
+                    ["AWS/ApplicationELB", "RequestCount", *alb],
+                    ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", *alb],
+                ],
+                "Sum",
+            ),
+            _widget(
+                f"{service.name}: p99 latency (s)",
+                region,
+                [["AWS/ApplicationELB", "TargetResponseTime", *alb]],
+                "p99",
+            ),
+        ]
+    if service.queue_name is not None:
+        queue = ["QueueName", service.queue_name]
+        widgets.append(
+            _widget(
+                f"{service.name}: queue",
+                region,
+                [
+                    ["AWS/SQS", "ApproximateNumberOfMessagesVisible", *queue],
+                    ["AWS/SQS", "ApproximateAgeOfOldestMessage", *queue],
+                ],
+                "Maximum",
+            )
+        )
+    return widgets
+
+
+def _pool_widgets(pool: PoolMetrics, region: str, cluster_name: str) -> list[dict[str, Any]]:
+    reservation = [
+        "AWS/ECS/ManagedScaling",
+        "CapacityProviderReservation",
+        "CapacityProviderName",
+        pool.capacity_provider_name,
+        "ClusterName",
+        cluster_name,
+    ]
+    instances = [
+        "AWS/AutoScaling",
+        "GroupInServiceInstances",
+        "AutoScalingGroupName",
+        pool.auto_scaling_group_name,
+    ]
+    return [
+        _widget(f"pool {pool.name}: reservation %", region, [reservation], "Maximum"),
+        _widget(f"pool {pool.name}: instances", region, [instances], "Average"),
+    ]
+
+
+def service_widget_count(service: DashboardService) -> int:
+    """How many widgets a service gets, known before any output resolves."""
+    routed = 2 if service.target_group_suffix is not None else 0
+    return 2 + int(service.running_tasks) + routed + int(service.queue_name is not None)
+
+
+def pack(sizes: list[int], limit: int) -> list[list[int]]:
+    """Indexes of `sizes` in order, cut into pages whose sizes add up to at most `limit`; a group
+    (one service's or pool's widgets) is never split across pages."""
+    pages: list[list[int]] = [[]]
+    used = 0
+    for index, size in enumerate(sizes):
+        if size > limit:
+            raise ValueError(f"a group of {size} widgets cannot fit a dashboard of {limit}")
+        if used + size > limit:
+            pages.append([])
+            used = 0
+        pages[-1].append(index)
+        used += size
+    return pages
+
+
+def dashboard_count(
+    services: list[DashboardService], pool_count: int, limit: int = MAX_WIDGETS
+) -> int:
+    """How many dashboards `dashboard_bodies` returns for these services and pools."""
+    sizes = [service_widget_count(s) for s in services] + [POOL_WIDGETS] * pool_count
+    return len(pack(sizes, limit))
+
+
+def dashboard_bodies(
+    *,
+    region: str,
+    cluster_name: str,
+    load_balancer_suffix: str,
+    services: list[DashboardService],
+    pools: list[PoolMetrics],
+    limit: int = MAX_WIDGETS,
+) -> list[str]:
+    """One dashboard body per page of at most `limit` widgets: services first, then pools."""
+    groups = [_service_widgets(s, region, cluster_name, load_balancer_suffix) for s in services]
+    groups += [_pool_widgets(pool, region, cluster_name) for pool in pools]
+    pages = pack([len(group) for group in groups], limit)
+    return [
+        json.dumps({"widgets": [w for index in page for w in groups[index]]}, indent=1)
+        for page in pages
+    ]
+
+
 def dashboard_body(
     *,
     region: str,
@@ -57,90 +184,12 @@ def dashboard_body(
     services: list[DashboardService],
     pools: list[PoolMetrics],
 ) -> str:
-    widgets: list[dict[str, Any]] = []
-    for service in services:
-        ecs = ["ClusterName", cluster_name, "ServiceName", service.name]
-        widgets += [
-            _widget(
-                f"{service.name}: CPU %", region, [["AWS/ECS", "CPUUtilization", *ecs]], "Average"
-            ),
-            _widget(
-                f"{service.name}: memory %",
-                region,
-                [["AWS/ECS", "MemoryUtilization", *ecs]],
-                "Average",
-            ),
-        ]
-        if service.running_tasks:
-            widgets.append(
-                _widget(
-                    f"{service.name}: running tasks",
-                    region,
-                    [["ECS/ContainerInsights", "RunningTaskCount", *ecs]],
-                    "Average",
-                )
-            )
-        if service.target_group_suffix is not None:
-            alb = ["LoadBalancer", load_balancer_suffix, "TargetGroup", service.target_group_suffix]
-            widgets += [
-                _widget(
-                    f"{service.name}: requests and 5xx",
-                    region,
-                    [
-                        ["AWS/ApplicationELB", "RequestCount", *alb],
-                        ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", *alb],
-                    ],
-                    "Sum",
-                ),
-                _widget(
-                    f"{service.name}: p99 latency (s)",
-                    region,
-                    [["AWS/ApplicationELB", "TargetResponseTime", *alb]],
-                    "p99",
-                ),
-            ]
-        if service.queue_name is not None:
-            queue = ["QueueName", service.queue_name]
-            widgets.append(
-                _widget(
-                    f"{service.name}: queue",
-                    region,
-                    [
-                        ["AWS/SQS", "ApproximateNumberOfMessagesVisible", *queue],
-                        ["AWS/SQS", "ApproximateAgeOfOldestMessage", *queue],
-                    ],
-                    "Maximum",
-                )
-            )
-    for pool in pools:
-        widgets += [
-            _widget(
-                f"pool {pool.name}: reservation %",
-                region,
-                [
-                    [
-                        "AWS/ECS/ManagedScaling",
-                        "CapacityProviderReservation",
-                        "CapacityProviderName",
-                        pool.capacity_provider_name,
-                        "ClusterName",
-                        cluster_name,
-                    ]
-                ],
-                "Maximum",
-            ),
-            _widget(
-                f"pool {pool.name}: instances",
-                region,
-                [
-                    [
-                        "AWS/AutoScaling",
-                        "GroupInServiceInstances",
-                        "AutoScalingGroupName",
-                        pool.auto_scaling_group_name,
-                    ]
-                ],
-                "Average",
-            ),
-        ]
-    return json.dumps({"widgets": widgets}, indent=1)
+    """The whole dashboard as one body, whatever its size (the first page when it fits)."""
+    return dashboard_bodies(
+        region=region,
+        cluster_name=cluster_name,
+        load_balancer_suffix=load_balancer_suffix,
+        services=services,
+        pools=pools,
+        limit=sys.maxsize,
+    )[0]

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from settings.quotas import SCHEDULED_ACTIONS_PER_TARGET
+from settings.quotas import (
+    CAPACITY_PROVIDERS_PER_CLUSTER,
+    DEFAULT_TASK_EGRESS_RULES,
+    SCHEDULED_ACTIONS_PER_TARGET,
+)
 from settings.rules.problem import Problem
 
 if TYPE_CHECKING:
@@ -47,6 +51,18 @@ def services(settings: PlatformSettings) -> Iterable[Problem]:
             quotas.security_group_rules,
             "securityGroupRules",
         )
+        # AWS counts one rule per destination CIDR or prefix list (a prefix list counts as its
+        # max entries, unknown here: one is the least it can be)
+        outbound = DEFAULT_TASK_EGRESS_RULES + sum(
+            len(extra.cidrs) + len(extra.prefix_list_ids) for extra in service.egress
+        )
+        yield from _over(
+            f"services.{name}.egress",
+            "outbound rules on the service's security group",
+            outbound,
+            quotas.security_group_rules,
+            "securityGroupRules",
+        )
         schedules = len(service.scaling.schedules) if service.scaling else 0
         yield from _over(
             f"services.{name}.scaling.schedules",
@@ -57,4 +73,15 @@ def services(settings: PlatformSettings) -> Iterable[Problem]:
         )
 
 
-RULES = (load_balancer, services)
+def cluster(settings: PlatformSettings) -> Iterable[Problem]:
+    providers = 2 + len(settings.config.cluster.ec2_pools)  # FARGATE, FARGATE_SPOT, the pools
+    yield from _over(
+        "cluster.ec2Pools",
+        "capacity providers on the cluster (FARGATE, FARGATE_SPOT and each pool)",
+        providers,
+        CAPACITY_PROVIDERS_PER_CLUSTER,
+        None,
+    )
+
+
+RULES = (load_balancer, services, cluster)

@@ -51,3 +51,66 @@ def test_service_security_group_inbound_rules() -> None:
 
     lines = settings_problems("prod", change)
     assert any("services.api.allowFrom: 64 inbound rules" in line for line in lines), lines
+
+
+def _egress(count: int) -> list[dict[str, Any]]:
+    return [
+        {"description": f"partner {index}", "fromPort": 5432, "cidrs": [f"10.{index}.0.0/24"]}
+        for index in range(count)
+    ]
+
+
+def test_service_security_group_outbound_rules() -> None:
+    default_rules = 2  # HTTPS anywhere and anything inside the VPC, always there
+    at_limit = 60 - default_rules
+    assert settings_problems("prod", lambda c: _set_egress(c, at_limit)) == []
+    lines = settings_problems("prod", lambda c: _set_egress(c, at_limit + 1))
+    assert lines == [
+        "Pulumi.prod.yaml: services.api.egress: 61 outbound rules on the service's security"
+        " group, above the quota of 60 (raise it with AWS, then set quotas.securityGroupRules)"
+    ]
+
+
+def test_outbound_rules_count_each_cidr_and_prefix_list() -> None:
+    def change(config: dict[str, Any]) -> None:
+        config[SERVICES]["api"]["egress"] = [
+            {
+                "description": "many destinations",
+                "fromPort": 443,
+                "cidrs": [f"10.{i}.0.0/24" for i in range(40)],
+                "prefixListIds": [f"pl-{i:08x}" for i in range(19)],
+            }
+        ]
+        config["ecs-platform:quotas"] = {"securityGroupRules": 60}
+
+    lines = settings_problems("prod", change)
+    assert len(lines) == 1 and "61 outbound rules" in lines[0], lines
+
+
+def test_a_raised_security_group_quota_accepts_more_egress() -> None:
+    def change(config: dict[str, Any]) -> None:
+        _set_egress(config, 100)
+        config["ecs-platform:quotas"] = {"securityGroupRules": 102}
+
+    assert settings_problems("prod", change) == []
+
+
+def _set_egress(config: dict[str, Any], count: int) -> None:
+    config[SERVICES]["api"]["egress"] = _egress(count)
+
+
+def _pools(config: dict[str, Any], count: int) -> None:
+    cluster = config["ecs-platform:cluster"]
+    template = cluster["ec2Pools"][0]
+    extra = [{**copy.deepcopy(template), "name": f"pool{i}"} for i in range(count - 1)]
+    cluster["ec2Pools"] = [template, *extra]  # services still use the first pool
+
+
+def test_capacity_providers_per_cluster_are_fixed_by_aws() -> None:
+    fargate_providers = 2
+    assert settings_problems("prod", lambda c: _pools(c, 20 - fargate_providers)) == []
+    lines = settings_problems("prod", lambda c: _pools(c, 21 - fargate_providers))
+    assert lines == [
+        "Pulumi.prod.yaml: cluster.ec2Pools: 21 capacity providers on the cluster (FARGATE,"
+        " FARGATE_SPOT and each pool), above the quota of 20 (not adjustable)"
+    ]

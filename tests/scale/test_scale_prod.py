@@ -1,0 +1,72 @@
+"""101 services in prod synthesize with every physical name, quota and dashboard valid."""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+
+from settings_check import settings_problems
+
+from offline.harness import Synthesis, run_program
+from offline.mocks import RecordedResource
+from offline.scale import all_checks, name_check, stack_with_services
+from settings.quotas import QuotaSettings
+
+SERVICES = 101
+RAISED = {"listenerRules": SERVICES, "targetGroups": SERVICES}
+
+
+def test_101_services_need_the_listener_and_target_group_quotas_raised() -> None:
+    def change(config: dict) -> None:
+        config.clear()
+        config.update(stack_with_services(SERVICES, "prod"))
+
+    lines = settings_problems("prod", change)
+    assert [line.split(": ")[2].split(",")[0] for line in lines] == [
+        f"{SERVICES} listener rules",
+        f"{SERVICES} target groups",
+    ]
+
+
+def test_101_services_in_prod_pass_every_check_and_split_the_dashboard() -> None:
+    config = stack_with_services(SERVICES, "prod")
+    config["ecs-platform:quotas"] = RAISED
+    gc.disable()  # ~2,300 resources; see offline/bench.py on the collector
+    try:
+        synthesis = run_program("prod", stack_config=config)
+    finally:
+        gc.enable()
+    quotas = QuotaSettings.model_validate(RAISED)
+    failed = [check for check in all_checks(synthesis, quotas) if not check.ok]
+    assert failed == []
+    dashboards = {
+        d.name: d.inputs["dashboardName"]
+        for d in synthesis.of_type("aws:cloudwatch/dashboard:Dashboard")
+    }
+    assert dashboards == {
+        "alarms-dashboard": "ecs-platform-prod",
+        "alarms-dashboard-2": "ecs-platform-prod-2",
+    }
+    assert len(synthesis.of_type("aws:ecs/service:Service")) == SERVICES
+
+
+def test_the_name_check_finds_a_name_aws_refuses() -> None:
+    too_long = "x" * 33
+    resource = RecordedResource(
+        urn="urn:alb",
+        type="aws:lb/loadBalancer:LoadBalancer",
+        name="alb",
+        parent="",
+        custom=True,
+        remote=False,
+        id=None,
+        inputs={"name": too_long},
+        outputs={},
+    )
+    synthesis = Synthesis(
+        stack="prod", resources=[resource], outputs={}, invokes=[], secret_outputs=[]
+    )
+    check = name_check(synthesis)
+    assert not check.ok and "33 characters (at most 32)" in check.problems[0]
+    fixed = dataclasses.replace(resource, inputs={"name": "x" * 32})
+    assert name_check(dataclasses.replace(synthesis, resources=[fixed])).ok
