@@ -190,20 +190,24 @@ class Outcomes:
     accepted: dict[str, list[Mutant]] = field(default_factory=dict)  # by ACCEPTED pattern
     failures: list[str] = field(default_factory=list)
     patterns_used: set[str] = field(default_factory=set)
+    reported_at_related_key: int = 0
 
 
-def _refusal_problem(stack: str, mutant: Mutant, lines: list[str]) -> str | None:
-    """Why a refusal is not clean, or None."""
+def _judge_refusal(stack: str, mutant: Mutant, lines: list[str]) -> tuple[str | None, str | None]:
+    """(why the refusal is not clean or None, the REPORTED_AT pattern it needed or None)."""
     prefix = f"Pulumi.{stack}.yaml: "
     if not all(line.startswith(prefix) and ": " in line[len(prefix) :] for line in lines):
-        return f"{mutant.name}: a problem line does not name the stack file and a key: {lines}"
+        return (
+            f"{mutant.name}: a problem line does not name the stack file and a key: {lines}",
+            None,
+        )
     paths = [line[len(prefix) :].split(": ", 1)[0] for line in lines]
     if any(names_key(path, mutant.key_path) for path in paths):
-        return None
+        return None, None
     elsewhere = _first_match(REPORTED_AT, mutant.name)
     if elsewhere and any(_glob(REPORTED_AT[elsewhere][0]).fullmatch(path) for path in paths):
-        return None
-    return f"{mutant.name}: refused, but no problem names {mutant.key_path}: {lines}"
+        return None, elsewhere
+    return f"{mutant.name}: refused, but no problem names {mutant.key_path}: {lines}", None
 
 
 def _engine_refusal_problem(stack: str, mutant: Mutant, error: ConfigFileError) -> list[str]:
@@ -226,11 +230,12 @@ def outcomes(stack: str) -> Outcomes:
             found.failures += _engine_refusal_problem(stack, mutant, error)
             continue
         if lines:
-            reason = _refusal_problem(stack, mutant, lines)
-            found.failures += [reason] if reason else []
+            failure, related = _judge_refusal(stack, mutant, lines)
+            found.failures += [failure] if failure else []
             found.refused.append(mutant)
-            elsewhere = _first_match(REPORTED_AT, mutant.name)
-            found.patterns_used |= {elsewhere} if elsewhere and not reason else set()
+            if related:
+                found.patterns_used.add(related)
+                found.reported_at_related_key += 1
             continue
         pattern = _first_match(ACCEPTED, mutant.name)
         if pattern is None:
@@ -298,7 +303,8 @@ def summary(stack: str) -> str:
     found = outcomes(stack)
     by_reason = Counter(ACCEPTED[p] for p, group in found.accepted.items() for _ in group)
     lines = [
-        f"{stack}: {found.total} mutants, {len(found.refused)} refused cleanly,"
+        f"{stack}: {found.total} mutants, {len(found.refused)} refused cleanly"
+        f" ({found.reported_at_related_key} of them at a related key, REPORTED_AT),"
         f" {sum(by_reason.values())} accepted, {len(program_sample(found.accepted))} program runs"
     ]
     lines += [f"  {count:4d} accepted: {reason}" for reason, count in by_reason.most_common()]
