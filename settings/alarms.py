@@ -39,7 +39,13 @@ class ThresholdSettings(Settings):
         20, ge=0, description="Requests per period below which the 5xx rate counts as 0."
     )
     latency_p99_seconds: float = Field(1.5, gt=0, le=300, description="p99 response time above.")
-    queue_age_seconds: int = Field(600, ge=1, description="Oldest queue message older than.")
+    # SQS keeps a message at most 14 days: an older age can never be reached.
+    queue_age_seconds: int = Field(
+        600,
+        ge=1,
+        le=1_209_600,
+        description="Oldest queue message older than (at most 14 days, SQS's longest).",
+    )
     load_balancer_5xx_count: int = Field(10, ge=1, description="ALB's own 5xx per period.")
     period_seconds: StandardPeriod = Field(60, description="Period of the built-in alarms.")
     evaluation_periods: int = Field(5, ge=1, le=100, description="Periods in the alarm window.")

@@ -24,8 +24,13 @@ class WafSettings(Settings):
     enabled: bool = Field(
         True, description="A WAFv2 web ACL on the ALB: AWS managed rules and a rate limit."
     )
-    # 10 is the lowest limit AWS WAF allows (rate-based rule settings, WAF developer guide).
-    rate_limit: int = Field(2000, ge=10, description="Requests per client IP per 5 minutes.")
+    # 10 to 2,000,000,000 is the range AWS WAF allows (RateBasedStatement.Limit, WAFv2 API).
+    rate_limit: int = Field(
+        2000,
+        ge=10,
+        le=2_000_000_000,
+        description="Requests per client IP per 5 minutes (10 to 2,000,000,000).",
+    )
     log_retention_days: RetentionDays = Field(
         90, description="Retention of the aws-waf-logs-* log group (days)."
     )

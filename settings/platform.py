@@ -15,7 +15,7 @@ from settings.network import NetworkSettings
 from settings.quotas import QuotaSettings
 from settings.registry import RegistrySettings
 from settings.service import ServiceSettings
-from settings.types import Settings
+from settings.types import Settings, TagKey, TagValue
 
 
 class PlatformConfig(Settings):
@@ -24,9 +24,10 @@ class PlatformConfig(Settings):
     tier: Literal["production", "development"] = Field(
         description="production turns on the strict rules (several AZs, long retention, ...)."
     )
-    tags: dict[str, str] = Field(
+    tags: dict[TagKey, TagValue] = Field(
         default_factory=dict,
-        description="Extra tags on every resource (Project, Environment, ManagedBy are set).",
+        description="Extra tags on every resource (Project, Environment, ManagedBy are set)."
+        " Keys 1-128 letters, digits, spaces and _ . : / = + - @ (not aws:...), values up to 256.",
     )
     log_encryption: bool = Field(
         True,

@@ -34,11 +34,14 @@ from settings.types import (
     unique,
 )
 
+# The same limit as registry.repositories: a service's repository is created like those.
+RepositoryName = Annotated[str, Field(pattern=REPOSITORY_NAME_PATTERN, max_length=200)]
+
 
 class ImageSettings(Settings):
     """Either an ECR repository of this stack (`repository` plus `tag` or `digest`) or `uri`."""
 
-    repository: Annotated[str, Field(pattern=REPOSITORY_NAME_PATTERN)] | None = Field(
+    repository: RepositoryName | None = Field(
         None, description="Repository name in this stack's registry."
     )
     tag: Annotated[str, Field(pattern=IMAGE_TAG_PATTERN)] | None = Field(None, description="Tag.")
@@ -112,7 +115,9 @@ class SidecarSettings(Settings):
 class StepSettings(Settings):
     lower_bound: float | None = Field(None, description="Metric minus threshold, from.")
     upper_bound: float | None = Field(None, description="Metric minus threshold, below.")
-    adjustment: int = Field(description="Tasks to add (scale out) or remove (negative).")
+    adjustment: int = Field(
+        ge=-1000, le=1000, description="Tasks to add (scale out) or remove (negative), up to 1000."
+    )
 
 
 class ThresholdSteps(Settings):

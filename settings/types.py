@@ -70,6 +70,9 @@ QUEUE_NAME_PATTERN = r"^([A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)$"
 METRIC_NAME_PATTERN = r"^[!-9;-~][ -~]{0,254}$"
 # Dimension values: 1-1024 characters, at least one of them not blank.
 DIMENSION_VALUE_PATTERN = r"^\s*\S[\s\S]{0,1023}$"
+# AWS tags: keys 1-128, values 0-256 characters of letters, digits, spaces and _ . : / = + - @.
+# (Lengths are separate constraints: a bounded Unicode class compiles past the regex size limit.)
+TAG_PATTERN = r"^[\w .:/=+@-]*$"
 
 # The wording an error uses for each pattern: "<value> is not <meaning>".
 PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
@@ -119,6 +122,7 @@ PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
         "a CloudWatch name (1-255 printable ASCII characters, not starting with : or a space)"
     ),
     DIMENSION_VALUE_PATTERN: "a dimension value (1-1024 characters, not all blank)",
+    TAG_PATTERN: "a tag key (letters, digits, spaces and _ . : / = + - @)",
 }
 
 # -- CloudWatch vocabulary shared by scaling and alarm settings -------------------------------
@@ -173,12 +177,23 @@ def health_check_command(command: list[str]) -> list[str]:
     return command
 
 
+def tag_key(key: str) -> str:
+    if key.lower().startswith("aws:"):
+        raise ValueError(f"{key!r}: tag keys starting with aws: are reserved for AWS")
+    return key
+
+
 def matching(pattern: str, **constraints: Any) -> Any:
     """A string field type that must match `pattern` (its error wording is PATTERN_MEANINGS)."""
     return Annotated[str, Field(pattern=pattern, **constraints)]
 
 
 RetentionDays = Annotated[int, AfterValidator(retention)]
+TagKey = Annotated[
+    str, Field(pattern=TAG_PATTERN, min_length=1, max_length=128), AfterValidator(tag_key)
+]
+# Values keep any character: a secret value is masked offline, and AWS checks it at deploy.
+TagValue = Annotated[str, Field(max_length=256)]
 Cidr = Annotated[str, AfterValidator(ipv4_cidr)]
 KmsKeyArn = matching(KMS_KEY_ARN_PATTERN)
 EnvName = matching(ENV_NAME_PATTERN)

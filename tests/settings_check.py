@@ -3,7 +3,8 @@ try thousands of variants."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from offline.harness import load_config, read_stack_config
@@ -11,10 +12,15 @@ from settings.loader import SettingsError, parse_settings
 
 
 def settings_problems(
-    stack: str, change: Callable[[dict[str, Any]], Any], *, stack_name: str | None = None
+    stack: str,
+    change: Callable[[dict[str, Any]], Any],
+    *,
+    stack_name: str | None = None,
+    base: Mapping[str, Any] | None = None,
 ) -> list[str]:
-    """The problem lines for `change` applied to Pulumi.<stack>.yaml ([] when it is accepted)."""
-    config = read_stack_config(stack)
+    """The problem lines for `change` applied to Pulumi.<stack>.yaml ([] when it is accepted).
+    `base`: the file's config already read (a copy is changed; reading YAML is the slow part)."""
+    config = read_stack_config(stack) if base is None else copy.deepcopy(dict(base))
     change(config)
     name = stack_name or stack
     project, flat = load_config(name, stack_config=config)

@@ -10,6 +10,8 @@ from settings.rules.problem import Problem, production_retention
 if TYPE_CHECKING:
     from settings.platform import PlatformSettings
 
+ALB_MIN_AZS = 2
+
 
 def load_balancer_listeners(settings: PlatformSettings) -> Iterable[Problem]:
     balancer = settings.load_balancer
@@ -43,4 +45,15 @@ def load_balancer_listeners(settings: PlatformSettings) -> Iterable[Problem]:
         )
 
 
-RULES = (load_balancer_listeners,)
+def load_balancer_zones(settings: PlatformSettings) -> Iterable[Problem]:
+    """The stack always has an ALB, and AWS refuses one with subnets in fewer than two AZs."""
+    zones = len(settings.network.availability_zones)
+    if zones < ALB_MIN_AZS and not settings.is_production:  # production has its own AZ rule
+        yield Problem(
+            "network.availabilityZones",
+            f"the load balancer needs subnets in at least {ALB_MIN_AZS} availability zones"
+            f" (got {zones})",
+        )
+
+
+RULES = (load_balancer_listeners, load_balancer_zones)

@@ -12,7 +12,7 @@ from offline.harness import ConfigFileError, load_config, run_program
 from offline.harness import read_stack_config as stack_config
 from settings.loader import SettingsError, parse_settings
 
-from conftest import refused
+from conftest import problems, refused
 
 Config = dict[str, Any]
 
@@ -192,10 +192,18 @@ def test_production_rules_follow_the_declared_tier() -> None:
     ]
     assert failure.resources == []
 
-    # The same weak network is accepted when the stack declares itself a development tier.
+    # A development tier drops the production rules; only the ALB's own need of two AZs remains.
+    def weaken_development(config: Config) -> None:
+        weaken(config)
+        config["ecs-platform:tier"] = "development"
+
+    assert problems("prod", weaken_development) == [
+        "Pulumi.prod.yaml: network.availabilityZones: the load balancer needs subnets in at least"
+        " 2 availability zones (got 1)"
+    ]
     config = stack_config("prod")
-    weaken(config)
-    config["ecs-platform:tier"] = "development"
+    weaken_development(config)
+    config["ecs-platform:network"]["availabilityZones"] = ["eu-west-1a", "eu-west-1b"]
     assert run_program("prod", stack_config=config).one("awsx:ec2:Vpc")
 
 
@@ -211,7 +219,9 @@ def test_defaults_fill_what_the_stack_file_leaves_out() -> None:
         {
             "aws:region": "us-east-1",
             "ecs-platform:tier": "development",
-            "ecs-platform:network": '{"cidr": "10.0.0.0/16", "availabilityZones": ["us-east-1a"]}',
+            "ecs-platform:network": (
+                '{"cidr": "10.0.0.0/16", "availabilityZones": ["us-east-1a", "us-east-1b"]}'
+            ),
             "ecs-platform:loadBalancer": '{"allowPlainHttp": true}',
         },
         project="ecs-platform",
@@ -239,7 +249,7 @@ def test_scalars_arrive_as_strings_and_are_coerced() -> None:
             "aws:region": "eu-west-1",
             "ecs-platform:tier": "development",
             "ecs-platform:network": (
-                '{"cidr": "10.0.0.0/16", "availabilityZones": ["eu-west-1a"],'
+                '{"cidr": "10.0.0.0/16", "availabilityZones": ["eu-west-1a", "eu-west-1b"],'
                 ' "privateSubnetMask": "19"}'
             ),
             "ecs-platform:loadBalancer": '{"allowPlainHttp": "true"}',

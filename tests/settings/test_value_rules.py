@@ -11,6 +11,7 @@ from conftest import problems
 
 SERVICES = "ecs-platform:services"
 ALARMS = "ecs-platform:alarms"
+STEP = f"{SERVICES}.worker.scaling.customMetric.scaleOut.steps.0"
 
 
 def _set(config: dict[str, Any], path: str, value: Any) -> None:
@@ -51,6 +52,16 @@ REFUSED = [
     ("prod", f"{ALARMS}.custom.0.dimensions", {f"d{i}": "v" for i in range(31)}, "30"),
     ("prod", f"{ALARMS}.notify.emails", ["ops@"], "email address"),
     ("prod", f"{ALARMS}.notify.httpsEndpoints", ["http://hooks.example.com/x"], "https:// URL"),
+    # Found by the mutation test (tests/settings/test_mutations.py):
+    ("dev", f"{SERVICES}.api.image.repository", "a" * 201, "at most 200"),
+    ("prod", "ecs-platform:loadBalancer.waf.rateLimit", 2_000_000_001, "2000000000"),
+    ("prod", f"{STEP}.adjustment", 1001, "1000"),
+    ("prod", f"{ALARMS}.thresholds.queueAgeSeconds", 1_209_601, "1209600"),
+    ("dev", "ecs-platform:tags.CostCenter", "x" * 257, "at most 256"),
+    ("dev", "ecs-platform:tags.aws:owner", "me", "reserved for AWS"),
+    ("dev", "ecs-platform:tags.cost#center", "x", "tag key"),
+    ("dev", "ecs-platform:tags." + "k" * 129, "x", "at most 128"),
+    ("dev", "ecs-platform:network.availabilityZones", ["eu-west-1a"], "at least 2"),
 ]
 
 
@@ -75,6 +86,11 @@ ACCEPTED = [
     ("prod", f"{SERVICES}.worker.scaling.customMetric.queueName", "a" * 75 + ".fifo"),
     ("prod", f"{ALARMS}.custom.0.namespace", "Custom/Orders App:v2"),
     ("prod", f"{ALARMS}.custom.0.dimensions", {"Instance": "db 1", "Role": "w" * 1024}),
+    ("prod", "ecs-platform:loadBalancer.waf.rateLimit", 2_000_000_000),
+    ("prod", f"{STEP}.adjustment", 1000),
+    ("prod", f"{ALARMS}.thresholds.queueAgeSeconds", 1_209_600),
+    ("dev", "ecs-platform:tags.Cost Center:team/a=b+c@d_e-g", ""),
+    ("dev", "ecs-platform:tags.Équipe", "v" * 256),
 ]
 
 
