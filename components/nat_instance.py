@@ -18,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common import policies
+from components.common.instances import IMDS_V2_ONLY, SSM_CORE_POLICY, encrypted_root_volume
 from components.common.naming import Naming
 from settings.network import NatInstanceSettings
 
@@ -25,8 +26,6 @@ NAT_AMI_PARAMETERS = {
     "x86_64": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
     "arm64": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
 }
-SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
-ROOT_DEVICE = "/dev/xvda"
 ROOT_VOLUME_GIB = 8  # the AL2023 AMI's own root size
 FIXED_DEVICE_INDEX = 1
 IMDS = "http://169.254.169.254/latest"
@@ -218,22 +217,8 @@ class NatInstanceBuilder:
             image_id=image_id,
             instance_type=settings.instance_type,
             iam_instance_profile={"arn": profile.arn},
-            metadata_options={
-                "http_endpoint": "enabled",
-                "http_tokens": "required",
-                "http_put_response_hop_limit": 1,
-            },
-            block_device_mappings=[
-                {
-                    "device_name": ROOT_DEVICE,
-                    "ebs": {
-                        "volume_size": ROOT_VOLUME_GIB,
-                        "volume_type": "gp3",
-                        "encrypted": "true",
-                        "delete_on_termination": "true",
-                    },
-                }
-            ],
+            metadata_options=IMDS_V2_ONLY,
+            block_device_mappings=encrypted_root_volume(ROOT_VOLUME_GIB),
             network_interfaces=[
                 {
                     "device_index": 0,

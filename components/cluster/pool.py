@@ -17,17 +17,16 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common import policies
+from components.common.instances import IMDS_V2_ONLY, SSM_CORE_POLICY, encrypted_root_volume
 from components.common.naming import Naming
 from settings.cluster import Ec2PoolSettings
 
 ECS_INSTANCE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
-SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 # /aws/service/ecs/optimized-ami/amazon-linux-2023[/arm64]/<recommended | AMI name>/image_id
 AMI_PARAMETER_ROOTS = {
     "x86_64": "/aws/service/ecs/optimized-ami/amazon-linux-2023",
     "arm64": "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64",
 }
-ROOT_DEVICE = "/dev/xvda"
 ASG_METRICS = [
     "GroupDesiredCapacity",
     "GroupInServiceInstances",
@@ -171,22 +170,8 @@ class PoolBuilder:
             description=f"ECS pool {pool.name}: AMI from {ami_parameter(pool)}",
             image_id=image_id,
             iam_instance_profile={"arn": profile.arn},
-            metadata_options={
-                "http_endpoint": "enabled",
-                "http_tokens": "required",
-                "http_put_response_hop_limit": 1,
-            },
-            block_device_mappings=[
-                {
-                    "device_name": ROOT_DEVICE,
-                    "ebs": {
-                        "volume_size": pool.root_volume_gib,
-                        "volume_type": "gp3",
-                        "encrypted": "true",
-                        "delete_on_termination": "true",
-                    },
-                }
-            ],
+            metadata_options=IMDS_V2_ONLY,
+            block_device_mappings=encrypted_root_volume(pool.root_volume_gib),
             network_interfaces=[
                 {
                     "device_index": 0,
