@@ -117,7 +117,7 @@ class CiAccess(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         policy = aws.iam.Policy(
             f"{self._name}-{role_part}-{key}",
-            name=naming.physical("iam-role", CI_NAME, role_part, key),  # kept within 64 as before
+            name=naming.physical("iam-policy", CI_NAME, role_part, key),
             policy=policies.document(statements),
             tags=naming.tags(CI_NAME, role_part, key),
             opts=child,

@@ -25,7 +25,6 @@ from pulumi.runtime.stack import wait_for_rpcs
 from offline.mocks import AwsMocks, RecordedResource, RecordingMonitor
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-PROGRAM_NAMESPACE = "ecs-platform:"
 
 
 class ConfigFileError(Exception):

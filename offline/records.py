@@ -37,22 +37,9 @@ def stack_free_urn(urn: str) -> str:
     return parts[1] if len(parts) == 2 else urn
 
 
-def resource_to_json(resource: RecordedResource) -> dict[str, Any]:
-    return dataclasses.asdict(resource)
-
-
 def resource_from_json(data: dict[str, Any]) -> RecordedResource:
     known = {f.name for f in dataclasses.fields(RecordedResource)}
     return RecordedResource(**{key: value for key, value in data.items() if key in known})
-
-
-def synthesis_to_json(synthesis: Synthesis) -> dict[str, Any]:
-    return {
-        "stack": synthesis.stack,
-        "resources": [resource_to_json(r) for r in synthesis.resources],
-        "outputs": synthesis.outputs,
-        "secretOutputs": list(getattr(synthesis, "secret_outputs", [])),
-    }
 
 
 def synthesis_from_json(data: dict[str, Any]) -> Synthesis:

@@ -25,6 +25,7 @@ NAME_RULES: Final[dict[str, NameRule]] = {
     "alb": _ALNUM_DASH,
     "target-group": _ALNUM_DASH,
     "iam-role": NameRule(64, r"[A-Za-z0-9+=,.@_-]+", "A-Z a-z 0-9 + = , . @ _ -"),
+    "iam-policy": NameRule(128, r"[A-Za-z0-9+=,.@_-]+", "A-Z a-z 0-9 + = , . @ _ -"),
     "instance-profile": NameRule(128, r"[A-Za-z0-9+=,.@_-]+", "A-Z a-z 0-9 + = , . @ _ -"),
     "s3-bucket": NameRule(63, r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", "3-63 of a-z 0-9 . -"),
     "ecr-repository": NameRule(

@@ -88,12 +88,3 @@ class NetworkSettings(Settings):
         default_factory=list,
         description="VPC endpoints: s3/dynamodb (gateway, free) and interface endpoints.",
     )
-
-    @property
-    def nat_gateway_count(self) -> int:
-        return {
-            "none": 0,
-            "instance": 0,
-            "single": 1,
-            "one-per-az": len(self.availability_zones),
-        }[self.nat_gateways]

@@ -55,6 +55,7 @@ class Cluster(pulumi.ComponentResource):
         super().__init__(self.TYPE, name, None, opts)
         self._name = name
         self._args = args
+        self._physical_name = args.naming.physical("cluster")
         exec_logs = self._exec_logs()
         self.exec_log_group_arn = exec_logs.arn
         self.namespace = self._namespace()
@@ -91,24 +92,22 @@ class Cluster(pulumi.ComponentResource):
 
     def _namespace(self) -> aws.servicediscovery.HttpNamespace:
         name, args = self._name, self._args
-        physical_name = args.naming.physical("cluster")
         child = pulumi.ResourceOptions(parent=self)
         # Service Connect: every service is reachable by its name from the others.
         return aws.servicediscovery.HttpNamespace(
             f"{name}-namespace",
             name=f"{args.naming.stack}.{args.naming.project}.internal",
-            description=f"Service Connect namespace of {physical_name}",
+            description=f"Service Connect namespace of {self._physical_name}",
             tags=args.naming.tags("namespace"),
             opts=child,
         )
 
     def _cluster(self, exec_logs: aws.cloudwatch.LogGroup) -> aws.ecs.Cluster:
         name, args, settings = self._name, self._args, self._args.settings
-        physical_name = args.naming.physical("cluster")
         child = pulumi.ResourceOptions(parent=self)
         return aws.ecs.Cluster(
             name,
-            name=physical_name,
+            name=self._physical_name,
             service_connect_defaults={"namespace": self.namespace.arn},
             settings=[{"name": "containerInsights", "value": settings.container_insights}],
             configuration={
