@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +11,8 @@ import pytest
 from offline.harness import Synthesis, SynthesisError, read_stack_config, run_program
 
 STACKS = ("dev", "prod")
+# Stack files the platform is proven on. The root Pulumi.<stack>.yaml belong to the user.
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture(scope="session")
