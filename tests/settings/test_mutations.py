@@ -24,7 +24,7 @@ from settings_check import settings_problems
 from offline.harness import ConfigFileError, SynthesisError, read_stack_config, run_program
 from settings.loader import SettingsError
 
-from conftest import STACKS
+from conftest import FIXTURES, STACKS
 
 DEFAULTED = "an optional key: its documented default applies"
 FEWER = "one element fewer in a list that may be shorter or empty"
@@ -219,7 +219,7 @@ def _engine_refusal_problem(stack: str, mutant: Mutant, error: ConfigFileError) 
 
 @functools.cache
 def outcomes(stack: str) -> Outcomes:
-    base = read_stack_config(stack)
+    base = read_stack_config(stack, FIXTURES)
     found = Outcomes()
     for mutant in mutants(base):
         found.total += 1
@@ -266,7 +266,7 @@ def program_sample(accepted: Mapping[str, list[Mutant]]) -> list[Mutant]:
 
 def program_failure(stack: str, mutant: Mutant) -> str | None:
     """None when the whole program synthesizes the mutant or refuses it cleanly."""
-    config = read_stack_config(stack)
+    config = read_stack_config(stack, FIXTURES)
     mutant.apply(config)
     try:
         run_program(stack, stack_config=config)
