@@ -359,7 +359,8 @@ BAD_CLUSTER_CONFIG: list[tuple[str, str, Callable[[Config], Any], list[str]]] = 
         "dev",
         pool(lambda p: p.update(spotPercent=50)),
         [
-            "cluster.ec2Pools[0].spotPercent: unknown key (did you mean 'spotPercentage'? allowed: amiRelease, architecture,"
+            "cluster.ec2Pools[0].spotPercent: unknown key (did you mean 'spotPercentage'?"
+            " allowed: amiRelease, architecture,"
             " containerStopTimeoutSeconds, detailedMonitoring, forceDelete, instanceRefresh,"
             " instanceTypes, instanceWarmupSeconds, maxSize, maximumScalingStepSize, minSize,"
             " minimumScalingStepSize, name, onDemandBaseCapacity, rootVolumeGib, spotPercentage,"
