@@ -20,7 +20,8 @@ def settings_problems(
     stack_name: str | None = None,
     base: Mapping[str, Any] | None = None,
 ) -> list[str]:
-    """The problem lines for `change` applied to tests/fixtures/Pulumi.<stack>.yaml ([] when it is accepted).
+    """The problem lines for `change` applied to tests/fixtures/Pulumi.<stack>.yaml ([] when
+    it is accepted).
     `base`: the file's config already read (a copy is changed; reading YAML is the slow part)."""
     config = fixture_config(stack) if base is None else copy.deepcopy(dict(base))
     change(config)

@@ -32,13 +32,15 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
     (
         "unknown key (typo)",
         network(lambda n: n.update(cidrr="10.0.0.0/16")),
-        "network.cidrr: unknown key (did you mean 'cidr'? allowed: availabilityZones, cidr, endpoints, flowLogs,"
+        "network.cidrr: unknown key (did you mean 'cidr'? allowed: availabilityZones, cidr,"
+        " endpoints, flowLogs,"
         " natGateways, natInstance, privateSubnetMask, publicSubnetMask)",
     ),
     (
         "unknown top-level key",
         lambda c: c.update({"ecs-platform:netwrok": {}}),
-        "netwrok: unknown key (did you mean 'network'? allowed: alarms, ciAccess, cluster, loadBalancer, logEncryption,"
+        "netwrok: unknown key (did you mean 'network'? allowed: alarms, ciAccess, cluster,"
+        " loadBalancer, logEncryption,"
         " network, quotas, registry, services, tags, tier)",
     ),
     (
