@@ -21,6 +21,7 @@ from settings.namespaces import did_you_mean, namespace_problems
 from settings.partial import check_partially, clean_location
 from settings.platform import PlatformConfig, PlatformSettings, stack_file_name
 from settings.rules.problem import Problem, join_path
+from settings.tier_defaults import with_tier_defaults
 from settings.types import PATTERN_MEANINGS, REGION_PATTERN, is_mapping_field, model_in
 
 AWS_REGION_KEY = "aws:region"
@@ -62,11 +63,13 @@ def _current_config() -> dict[str, Any]:
 def parse_settings(config: Mapping[str, Any], *, project: str, stack: str) -> PlatformSettings:
     """Validate a flat Pulumi config map (`namespace:key` -> string or JSON string)."""
     prefix = f"{project}:"
-    raw = {
-        key[len(prefix) :]: _decode(value)
-        for key, value in config.items()
-        if key.startswith(prefix)
-    }
+    raw = with_tier_defaults(
+        {
+            key[len(prefix) :]: _decode(value)
+            for key, value in config.items()
+            if key.startswith(prefix)
+        }
+    )
     problems: list[Problem] = []
 
     region = config.get(AWS_REGION_KEY)
