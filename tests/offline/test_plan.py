@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -63,12 +64,16 @@ def test_plan_command_fails_cleanly_on_bad_config(tmp_path) -> None:
     )
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.strip().splitlines() == [
+    *lines, note = result.stderr.strip().splitlines()
+    assert lines == [
         "error: invalid stack configuration (1 problem):",
         "Pulumi.dev.yaml: network.natGateways: Input should be 'none', 'single', 'one-per-az'"
         " or 'instance'"
         " (got 2)",
     ]
+    assert re.fullmatch(
+        r"\(\d+ cross-key checks not run until the problems above are fixed\)", note
+    )
     assert "Traceback" not in result.stderr
 
 

@@ -63,6 +63,7 @@ ACCEPTED: dict[str, str] = {
             "cluster.ec2Pools[*].onDemandBaseCapacity",
             "cluster.ec2Pools[*].spotPercentage",
             "cluster.ec2Pools[*].targetCapacity",
+            "loadBalancer.accessLogs.enabled",  # production: on (settings/tier_defaults.py)
             "loadBalancer.accessLogs.expiryDays",
             "loadBalancer.deletionProtection",
             "loadBalancer.desyncMitigationMode",
@@ -70,6 +71,7 @@ ACCEPTED: dict[str, str] = {
             "loadBalancer.sslPolicy",
             "loadBalancer.waf.enabled",
             "loadBalancer.waf.rateLimit",
+            "loadBalancer.waf.logRetentionDays",  # production: 365 (tier_defaults.py)
             "services.*.capacity",
             "services.*.cpu",
             "services.*.memory",
