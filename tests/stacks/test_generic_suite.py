@@ -27,7 +27,7 @@ from stack_invariants import (
 
 from offline.harness import PROJECT_DIR, Synthesis
 
-from conftest import FIXTURE_STACKS, fixture_config, synthesize_fixture
+from conftest import FIXTURE_STACKS, FIXTURES, fixture_config, synthesize_fixture
 
 SUITE = Path(__file__).resolve().parent / "test_user_stacks.py"
 BILLING = """\
@@ -103,7 +103,8 @@ def test_each_invariant_catches_its_fault(fixtures_synthesized) -> None:
 
 
 def project_copy(tmp_path: Path) -> Path:
-    """The project as a team clones it: tracked and untracked files, not ignored ones."""
+    """The project as a team clones it (tracked and untracked files, not ignored ones), with the
+    shipped example stack files (the dev and prod fixtures) in place of the current root ones."""
     listed = subprocess.run(
         ["git", "-C", str(PROJECT_DIR), "ls-files", "-co", "--exclude-standard"],
         capture_output=True, text=True, check=True,
@@ -114,6 +115,11 @@ def project_copy(tmp_path: Path) -> Path:
         if source.is_file() and not name.startswith("tests/"):
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
+    for stack_file in target.glob("Pulumi.*.yaml"):
+        if stack_file.name != "Pulumi.yaml":
+            stack_file.unlink()
+    for stack in ("dev", "prod"):
+        shutil.copy2(FIXTURES / f"Pulumi.{stack}.yaml", target / f"Pulumi.{stack}.yaml")
     return target
 
 
