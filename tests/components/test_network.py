@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from offline.harness import Synthesis
-from offline.harness import read_stack_config as stack_config
+
+from conftest import fixture_config as stack_config
 
 VPC = "awsx:ec2:Vpc"
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"

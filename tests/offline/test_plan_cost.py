@@ -14,6 +14,8 @@ from offline.cost import PRICES_DIR, NoPricesError, estimate, load_prices
 from offline.harness import Synthesis, read_stack_config
 from offline.plan import main
 
+from conftest import FIXTURES
+
 HOURLY_OFF = {"none": 0, "single": 1}
 
 
@@ -43,7 +45,7 @@ def tasks_by_provider(count: int, strategy: list[dict[str, Any]]) -> dict[str, f
 
 def expected(stack: str, raw: dict[str, Any], synthesis: Synthesis) -> dict[str, float]:
     """Priced monthly cost per component from the stack file (unpriced figures count as 0)."""
-    config = read_stack_config(stack)
+    config = read_stack_config(stack, FIXTURES)
     network, cluster = config["ecs-platform:network"], config["ecs-platform:cluster"]
     zones = len(network["availabilityZones"])
     hours = raw["hoursPerMonth"]
@@ -104,7 +106,7 @@ def test_estimate_follows_from_the_price_file(stack: str, synthesized) -> None:
     got = component_totals(result)
     for component, total in want.items():
         assert got[component] == pytest.approx(total, abs=0.005), component
-    pools = [p for p in read_stack_config(stack)["ecs-platform:cluster"]["ec2Pools"]]
+    pools = [p for p in read_stack_config(stack, FIXTURES)["ecs-platform:cluster"]["ec2Pools"]]
     pool_cost = sum(
         (figure(raw, "ec2InstanceHour", p["instanceTypes"][0]) or 0.0)
         * raw["hoursPerMonth"]
@@ -127,7 +129,7 @@ def test_unpriced_items_are_reported_not_guessed(synthesized) -> None:
     assert unpriced <= null_keys | {"ec2InstanceHour"}
     assert all(item.monthly is None for item in result.unpriced)
     if figure(raw, "interfaceEndpointAzHour") is None:
-        endpoints = read_stack_config("prod")["ecs-platform:network"]["endpoints"]
+        endpoints = read_stack_config("prod", FIXTURES)["ecs-platform:network"]["endpoints"]
         interface = [e for e in endpoints if e not in ("s3", "dynamodb")]
         assert sum(1 for i in result.unpriced if i.price_key == "interfaceEndpointAzHour") == len(
             interface
@@ -153,7 +155,7 @@ def test_alarms_dashboards_and_spot_pools_with_a_complete_price_file(tmp_path, s
     assert sum(i.monthly for i in dashboards) == pytest.approx(
         0.25 * len(synthesis.of_type("aws:cloudwatch/dashboard:Dashboard"))
     )
-    pool = read_stack_config("prod")["ecs-platform:cluster"]["ec2Pools"][0]
+    pool = read_stack_config("prod", FIXTURES)["ecs-platform:cluster"]["ec2Pools"][0]
     base = min(pool["onDemandBaseCapacity"], pool["minSize"])
     on_demand = base + (pool["minSize"] - base) * (100 - pool["spotPercentage"]) / 100
     spot = pool["minSize"] - on_demand
@@ -164,14 +166,17 @@ def test_alarms_dashboards_and_spot_pools_with_a_complete_price_file(tmp_path, s
     assert result.unpriced == [] or all("Endpoint" in i.price_key for i in result.unpriced)
 
 
-def test_a_region_without_prices_gives_a_message_and_no_number(tmp_path, capsys) -> None:
+def test_a_region_without_prices_gives_a_message_and_no_number(
+    tmp_path, capsys, fixture_project
+) -> None:
+    project = ["--project-dir", str(fixture_project)]
     with pytest.raises(NoPricesError, match="no price file for region xx-nowhere-1"):
         load_prices("xx-nowhere-1")
-    assert main(["dev", "--json", "--prices-dir", str(tmp_path)]) == 0
+    assert main(["dev", "--json", "--prices-dir", str(tmp_path), *project]) == 0
     cost = json.loads(capsys.readouterr().out)["cost"]
     assert cost["monthly"] is None and "no price file for region eu-west-1" in cost["error"]
     assert cost["excluded"]
-    assert main(["dev", "--prices-dir", str(tmp_path)]) == 0
+    assert main(["dev", "--prices-dir", str(tmp_path), *project]) == 0
     text = capsys.readouterr().out
     assert "no cost estimate: no price file for region eu-west-1" in text
     assert "$" not in text.split("Monthly cost estimate:")[1]

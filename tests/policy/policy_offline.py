@@ -20,6 +20,8 @@ from ecs_platform_policies.waivers import load_waivers
 from offline.harness import Synthesis, read_stack_config
 from offline.mocks import RecordedResource
 
+from conftest import FIXTURES
+
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policy"  # pytest puts it on sys.path
 
 IDENTITY_OUTPUTS = ("arn", "name", "vpcId", "bucket")
@@ -77,7 +79,7 @@ def policy_config(stack: str) -> dict[str, dict[str, Any]]:
 
 
 def stack_tier(stack: str) -> str:
-    return str(read_stack_config(stack)["ecs-platform:tier"])
+    return str(read_stack_config(stack, FIXTURES)["ecs-platform:tier"])
 
 
 def findings_of(synthesis: Synthesis, stack: str) -> list[Finding]:
