@@ -36,14 +36,17 @@ _QUEUE_READ = svc("sqs", "GetQueueAttributes", "GetQueueUrl", "ListQueueTags")
 _BUCKET = (BUCKETS,)
 
 DATA: dict[str, Entry] = {
-    "aws:iam/role:Role": _scoped(
-        "internal/service/iam/role.go", (ROLES,),
-        svc("iam", "GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies",
-            "ListInstanceProfilesForRole", "ListRoleTags"),
-        # Delete detaches policies, deletes inline ones, leaves instance profiles first.
-        svc("iam", "CreateRole", "DeleteRole", "UpdateRole", "UpdateRoleDescription",
-            "UpdateAssumeRolePolicy", "TagRole", "UntagRole", "DeleteRolePolicy",
-            "DetachRolePolicy", "RemoveRoleFromInstanceProfile"),
+    "aws:iam/role:Role": Entry(
+        "internal/service/iam/role.go",
+        (Grant(svc("iam", "GetRole", "ListRolePolicies", "GetRolePolicy",
+                   "ListAttachedRolePolicies", "ListInstanceProfilesForRole", "ListRoleTags"),
+               (ROLES,)),),
+        # Delete detaches policies, deletes inline ones and leaves its instance profiles first
+        # (RemoveRoleFromInstanceProfile authorizes on the instance profile).
+        (Grant(svc("iam", "CreateRole", "DeleteRole", "UpdateRole", "UpdateRoleDescription",
+                   "UpdateAssumeRolePolicy", "TagRole", "UntagRole", "DeleteRolePolicy",
+                   "DetachRolePolicy"), (ROLES,)),
+         Grant(svc("iam", "RemoveRoleFromInstanceProfile"), (INSTANCE_PROFILES,))),
     ),
     "aws:iam/rolePolicy:RolePolicy": _scoped(
         "internal/service/iam/role_policy.go", (ROLES,),
@@ -171,11 +174,14 @@ DATA: dict[str, Entry] = {
         "internal/service/sns/topic_policy.go", (TOPICS,),
         svc("sns", "GetTopicAttributes"), svc("sns", "SetTopicAttributes"),
     ),
-    # Subscription ARNs are `<topic ARN>:<id>`, inside the topic pattern.
-    "aws:sns/topicSubscription:TopicSubscription": _scoped(
-        "internal/service/sns/topic_subscription.go", (TOPICS,),
-        svc("sns", "GetSubscriptionAttributes", "GetTopicAttributes"),
-        svc("sns", "Subscribe", "SetSubscriptionAttributes", "Unsubscribe"),
+    # Get/SetSubscriptionAttributes and Unsubscribe have no resource-level permission (IAM
+    # service authorization reference, Amazon SNS); Subscribe authorizes on the topic.
+    "aws:sns/topicSubscription:TopicSubscription": Entry(
+        "internal/service/sns/topic_subscription.go",
+        (Grant(svc("sns", "GetSubscriptionAttributes"), (NO_RESOURCE_LEVEL,)),
+         Grant(svc("sns", "GetTopicAttributes"), (TOPICS,))),
+        (Grant(svc("sns", "SetSubscriptionAttributes", "Unsubscribe"), (NO_RESOURCE_LEVEL,)),
+         Grant(svc("sns", "Subscribe"), (TOPICS,))),
     ),
     "aws:sqs/queue:Queue": _scoped(
         "internal/service/sqs/queue.go", (QUEUES,), _QUEUE_READ,
