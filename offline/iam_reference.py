@@ -91,8 +91,17 @@ def resource_fits(data: dict[str, Any], privilege: str, resource: str) -> bool:
     if resource == "*":
         return True
     arns = [data["resources"][t]["arn"] for t in types if t and t in data["resources"]]
-    # A resource with wildcards fits a type when some ARN could match both.
-    return any(globs_intersect(as_glob(arn), resource) for arn in arns)
+    return any(arn_fits(as_glob(arn), resource) for arn in arns)
+
+
+def arn_fits(template: str, resource: str) -> bool:
+    """Whether some ARN matches both the template and the resource (with its wildcards): the
+    partition, service, region and account fields one by one, then the resource part (where a
+    `*` may span `:` and `/`)."""
+    expected, actual = template.split(":", 5), resource.split(":", 5)
+    if len(expected) != 6 or len(actual) != 6:
+        return False
+    return all(globs_intersect(e, a) for e, a in zip(expected, actual, strict=True))
 
 
 def condition_key_known(key: str, actions: Iterable[tuple[dict[str, Any], str]]) -> bool:
