@@ -10,7 +10,7 @@ import pytest
 from ci_fixtures import FIXTURE_NAMES, role_policies, synthesized
 
 from components.common.ci_policies import MANAGED_POLICY_MAX_CHARS
-from offline.harness import Synthesis
+from offline.harness import PROJECT_DIR, Synthesis
 from offline.iam_reference import compact_length, decide, documents_in, problems
 
 DEFAULT_MANAGED_POLICIES_PER_ROLE = 10
@@ -101,3 +101,19 @@ def test_managed_policies_fit_the_size_and_count_quotas(fixture, part):
     assert 1 <= len(policies) <= DEFAULT_MANAGED_POLICIES_PER_ROLE
     for name, policy in policies:
         assert compact_length(policy) <= MANAGED_POLICY_MAX_CHARS, name
+
+
+def test_the_readme_states_the_largest_policy_and_the_deploy_role_count():
+    sizes = {
+        (name.split("-ci-", 1)[1], compact_length(policy))
+        for fixture in FIXTURE_NAMES
+        for part in ("preview", "deploy")
+        for name, policy in role_policies(synthesized(fixture), part)
+    }
+    name, size = max(sizes, key=lambda item: item[1])
+    text = (PROJECT_DIR / "README.md").read_text()
+    section = text[text.index("## CI roles (`ciAccess`)") :].split("\n## ", 1)[0]
+    deploy = len(role_policies(synthesized(FIXTURE_NAMES[0]), "deploy"))
+    stated = f"`ci-{name}` {size:,} of 6,144 characters"
+    assert stated in " ".join(section.split()), f"README should say: {stated}"
+    assert f"deploy has {deploy} policies" in " ".join(section.split())

@@ -182,3 +182,28 @@ def test_the_subject_rules_follow_githubs_claims():
     }
     assert subjects({}, {"pull_request": None}, {}) == {"pull_request"}
     assert subjects({}, {"schedule": [{"cron": "0 0 * * *"}]}, {}) == {"ref:refs/heads/main"}
+
+
+def readme_ci_section() -> str:
+    text = (PROJECT_DIR / "README.md").read_text()
+    return text[text.index("## CI roles (`ciAccess`)") :].split("\n## ", 1)[0]
+
+
+def test_the_readme_ci_section_states_the_subjects_the_workflows_present():
+    rows = {
+        line.split("`")[1].removeprefix("<project>-<stack>-ci-"): line
+        for line in readme_ci_section().splitlines()
+        if line.startswith("| `<project>-<stack>-ci-")
+    }
+    assert set(rows) == {a.role for a in ASSUMPTIONS}
+    generic = {  # the subjects as the README writes them, settings as placeholders
+        "preview": "pull_request",
+        "drift": "ref:refs/heads/<driftBranch>",
+        "deploy": "environment:<deployEnvironment>",
+    }
+    for role, row in rows.items():
+        assert f"`repo:OWNER/REPO:{generic[role]}`" in row, role
+        variable = f"{role.upper()}_ROLE_ARNS"
+        assert variable in row and variable in (WORKFLOWS.parent.parent / "README.md").read_text()
+    for assumption in ASSUMPTIONS:
+        assert assumption.where.split(":")[0] in rows[assumption.role], assumption.where
