@@ -37,9 +37,8 @@ READ_FAMILIES: dict[str, tuple[str, ...]] = {
     "read-data": ("iam", "kms", "logs", "cloudwatch", "ecr", "s3", "sns", "sqs"),
 }  # fmt: skip
 WRITE_FAMILIES: dict[str, tuple[str, ...]] = {
-    "services": ("ecs", "elasticloadbalancing", "autoscaling", "application-autoscaling",
+    "services": ("ec2", "ecs", "elasticloadbalancing", "autoscaling", "application-autoscaling",
                  "servicediscovery", "wafv2", "acm", "route53"),
-    "network": ("ec2",),
     "data": ("kms", "logs", "cloudwatch", "ecr", "s3", "sns", "sqs"),
     "iam": ("iam",),
 }  # fmt: skip
