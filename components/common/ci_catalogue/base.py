@@ -7,7 +7,12 @@ checks each action and ARN against the IAM service authorization reference (poli
 
 Sources: pulumi-aws 7.51.1 bridges hashicorp/terraform-provider-aws v6; each entry names the
 provider file (`internal/service/<svc>/<file>.go`) whose create/read/update/delete functions and
-finders/waiters make the calls (read from the stored snapshot of the provider's main branch).
+finders/waiters make the calls. The full repository could not be mirrored here (too large), so
+files were read from a stored index of the provider's main branch (v6 line): autoscaling/group.go
+(resourceGroupUpdate -> startInstanceRefresh/cancelInstanceRefresh, Enable/DisableMetricsCollection,
+findInstanceRefreshes, findLoadBalancerTargetGroupStates) and kms/alias.go (findAliasByName pages
+ListAliases) were checked line by line; every action name and ARN is checked against the IAM
+service authorization reference by tests/components/test_iam_documents.py.
 `read` = what `pulumi refresh`/`preview --refresh` calls; `write` = create, update, tag, delete.
 
 Resources are ARN templates: `{region}`, `{account}`, `{prefix}` (`<project>-<stack>`),
