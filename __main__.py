@@ -168,6 +168,7 @@ ci_access = (
             naming=naming,
             region=settings.region,
             account_id=account_id,
+            managed_policies_per_role=settings.config.quotas.managed_policies_per_role,
         ),
     )
     if settings.ci_access is not None
@@ -192,3 +193,4 @@ pulumi.export("taskDefinitionArns", {name: s.task_definition.arn for name, s in 
 pulumi.export("alarmTopicArn", notifications.topic_arn)
 pulumi.export("ciPreviewRoleArn", ci_access.preview_role_arn if ci_access else None)
 pulumi.export("ciDeployRoleArn", ci_access.deploy_role_arn if ci_access else None)
+pulumi.export("ciDriftRoleArn", ci_access.drift_role_arn if ci_access else None)

@@ -164,6 +164,17 @@ def _metric_alarm(inputs: dict[str, Any]) -> Summary:
     }
 
 
+def _oidc_subjects(document: str | None) -> Summary:
+    """Who may assume a role through an OIDC provider: the exact `sub` values it trusts."""
+    subjects = sorted(
+        str(value)
+        for s in json.loads(document or "{}").get("Statement", [])
+        for key, value in s.get("Condition", {}).get("StringEquals", {}).items()
+        if key.endswith(":sub")
+    )
+    return {"subjects": subjects} if subjects else {}
+
+
 SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
     "awsx:ec2:Vpc": _vpc,
     "aws:cloudwatch/logGroup:LogGroup": lambda i: {
@@ -205,6 +216,12 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
                 for s in json.loads(i.get("assumeRolePolicy") or "{}").get("Statement", [])
             }
         ),
+        **_oidc_subjects(i.get("assumeRolePolicy")),
+    },
+    "aws:iam/policy:Policy": lambda i: {
+        "name": i.get("name"),
+        # IAM counts a managed policy's characters without whitespace, at most 6,144.
+        "size": f"{len(''.join(str(i.get('policy') or '').split()))}/6144 characters",
     },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": lambda i: {
         "policy": str(i.get("policyArn", "")).rsplit("/", 1)[-1],

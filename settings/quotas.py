@@ -13,6 +13,9 @@ class QuotaSettings(Settings):
     security_group_rules: int = Field(
         60, ge=1, description="Inbound (and, apart, outbound) rules per security group (60)."
     )
+    managed_policies_per_role: int = Field(
+        10, ge=1, description="IAM managed policies attached per role (AWS default 10)."
+    )
 
 
 # Not adjustable: Application Auto Scaling, scheduled actions per scalable target.

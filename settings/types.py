@@ -57,6 +57,8 @@ GITHUB_OIDC_PROVIDER_ARN_PATTERN = (
 )
 # Ends up in the role's trust condition: no wildcard or ':' may widen or shift the subject.
 GITHUB_ENVIRONMENT_PATTERN = r"^[A-Za-z0-9_.-]{1,255}$"
+# A branch name without wildcards: it becomes part of an exact OIDC `sub`.
+GITHUB_BRANCH_PATTERN = r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$"
 S3_BUCKET_ARN_PATTERN = r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 PREFIX_LIST_ID_PATTERN = r"^pl-[a-f0-9]{8,17}$"
 # ALB listener rule conditions: up to 128 characters each, from these sets only (ALB guide,
@@ -109,6 +111,7 @@ PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
         " (arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com)"
     ),
     GITHUB_ENVIRONMENT_PATTERN: "a GitHub environment name (letters, digits, _ . -)",
+    GITHUB_BRANCH_PATTERN: "a branch name without wildcards (letters, digits, _ . - and /)",
     S3_BUCKET_ARN_PATTERN: "an S3 bucket ARN (arn:aws:s3:::<bucket>)",
     PREFIX_LIST_ID_PATTERN: "a managed prefix list id (pl-<hex digits>)",
     ALB_PATH_PATTERN: (
