@@ -14,6 +14,7 @@ from typing import Any
 from offline import base as base_revision
 from offline.cost import PRICES_DIR, Estimate, NoPricesError, estimate, load_prices
 from offline.diff import diff_resources
+from offline.hazards import hazards
 from offline.harness import Synthesis, read_stack_config, read_yaml, run_program
 from offline.records import without_stack_name
 from offline.report import cost_report, diff_report
@@ -69,7 +70,7 @@ def _report(
     prices_dir: Path,
 ) -> dict[str, Any]:
     changes = diff_resources(old.resources, new.resources)
-    risks = assess(changes.changes, tier)
+    risks = hazards(changes.changes, new.resources, old.resources) + assess(changes.changes, tier)
     new_estimate, error = estimate_for(new, regions[0], prices_dir)
     old_estimate, old_error = estimate_for(old, regions[1] or regions[0], prices_dir)
     if new_estimate is not None and old_estimate is None and old.resources:

@@ -91,7 +91,10 @@ def render_diff_text(report: dict[str, Any]) -> str:
         lines.append("")
     if report["risks"]:
         lines.append(f"Risks ({len(report['risks'])}):")
-        lines += [f"  {r['code']}: {r['message']}" for r in report["risks"]]
+        lines += [
+            f"  {'BLOCKING ' if r.get('blocking') else ''}{r['code']}: {r['message']}"
+            for r in report["risks"]
+        ]
         lines.append("")
     return "\n".join([*lines, *cost_lines(report["cost"])])
 
@@ -163,6 +166,19 @@ def _cost_markdown(cost: dict[str, Any]) -> list[str]:
     return rows
 
 
+def _blocking_markdown(report: dict[str, Any]) -> list[str]:
+    """Blocking risks first, whole: each message is the safe sequence of deploys."""
+    blocking = [r for r in report["risks"] if r.get("blocking")]
+    if not blocking:
+        return []
+    lines = [
+        f"> [!CAUTION]\n> **{len(blocking)} blocking risk(s): AWS would refuse a step of this"
+        " change in the order it is applied. Split it into the deploys below.**"
+    ]
+    lines += [f"> - {_code(r['code'])} {r['message']}" for r in blocking]
+    return [*lines, ""]
+
+
 def render_markdown(report: dict[str, Any], limit: int = MARKDOWN_LIMIT) -> str:
     stack, cost = report["stack"], report["cost"]
     head = [
@@ -172,12 +188,14 @@ def render_markdown(report: dict[str, Any], limit: int = MARKDOWN_LIMIT) -> str:
         f"**Monthly estimate:** {cost_headline(cost)}",
         "",
     ]
-    if report["risks"]:
-        head.append(f"> [!WARNING]\n> **{len(report['risks'])} risk flag(s)**")
-        shown = report["risks"][:MAX_RISK_LINES]
+    head += _blocking_markdown(report)
+    others = [r for r in report["risks"] if not r.get("blocking")]
+    if others:
+        head.append(f"> [!WARNING]\n> **{len(others)} risk flag(s)**")
+        shown = others[:MAX_RISK_LINES]
         head += [f"> - {_code(r['code'])} {show(r['message'], 200)}" for r in shown]
-        if len(report["risks"]) > len(shown):
-            head.append(f"> - … and {len(report['risks']) - len(shown)} more (see the plan)")
+        if len(others) > len(shown):
+            head.append(f"> - … and {len(others) - len(shown)} more (see the plan)")
         head.append("")
     tail = [
         "<details><summary>Cost by component</summary>",

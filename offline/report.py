@@ -78,7 +78,11 @@ def _change(change: Change, risks: Sequence[Risk]) -> dict[str, Any]:
             {"path": p.path, "old": p.old, "new": p.new, "replaces": p.replaces}
             for p in change.properties
         ],
-        "risks": [{"code": r.code, "message": r.message} for r in risks if r.urn == change.urn],
+        "risks": [
+            {"code": r.code, "message": r.message, "blocking": r.blocking}
+            for r in risks
+            if r.urn == change.urn
+        ],
     }
 
 
@@ -97,6 +101,10 @@ def diff_report(
         "commit": commit,
         "summary": diff.summary(),
         "changes": [_change(change, risks) for change in diff.changes],
-        "risks": [{"code": r.code, "urn": r.urn, "message": r.message} for r in risks],
+        "risks": [
+            {"code": r.code, "urn": r.urn, "message": r.message, "blocking": r.blocking}
+            for r in sorted(risks, key=lambda r: not r.blocking)
+        ],
+        "blocking": sum(1 for r in risks if r.blocking),
         "cost": cost,
     }

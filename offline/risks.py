@@ -46,6 +46,7 @@ class Risk:
     code: str
     urn: str | None
     message: str
+    blocking: bool = False  # AWS refuses a step of the change: the plan exits 4
 
 
 def _inputs(change: Change, side: str) -> dict[str, Any]:
