@@ -12,14 +12,15 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURES
 
 from offline import plan
 from offline.diff import diff_resources
 from offline.harness import PROJECT_DIR, Synthesis, read_stack_config, run_program
-from offline.mocks import RecordedResource
 from offline.hazards import hazards
+from offline.mocks import RecordedResource
 from offline.risks import Risk
+
+from conftest import FIXTURES
 
 Edit = Callable[[dict[str, Any]], Any]
 
