@@ -14,6 +14,7 @@ from settings.rules import (
     alarms,
     ci_access,
     cluster,
+    endpoints,
     load_balancer,
     names,
     network,
@@ -30,6 +31,7 @@ Rule = Callable[["PlatformSettings"], Iterable[Problem]]
 RULES: tuple[Rule, ...] = (
     *names.RULES,
     *network.RULES,
+    *endpoints.RULES,
     *registry.RULES,
     *cluster.RULES,
     *load_balancer.RULES,
