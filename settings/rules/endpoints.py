@@ -48,9 +48,7 @@ def _permission_needs(service: ServiceSettings) -> Iterator[tuple[str, str, str]
                 yield endpoint, join_path(["permissions", index, "actions"]), f"it calls {action}"
 
 
-def service_needs(
-    service: ServiceSettings, log_encryption: bool
-) -> Iterator[tuple[str, str, str]]:
+def service_needs(service: ServiceSettings, log_encryption: bool) -> Iterator[tuple[str, str, str]]:
     """(endpoint, key under services.<name>, why) for each endpoint the service's tasks call."""
     for variable, arn in sorted(service.secrets.items()):
         source = "secretsmanager" if ":secretsmanager:" in arn else "ssm"

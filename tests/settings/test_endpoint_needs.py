@@ -6,8 +6,9 @@ from typing import Any
 
 from settings_check import settings_problems
 
-from conftest import FIXTURES
 from offline.harness import read_stack_config
+
+from conftest import FIXTURES
 
 BASELINE = ["s3", "ecr.api", "ecr.dkr", "logs", "ecs", "ecs-agent", "ecs-telemetry"]
 
@@ -34,8 +35,7 @@ def test_each_missing_endpoint_is_named_with_the_service_and_key() -> None:
         " secretsmanager, which service api needs (it reads this secret at task start); "
         + tail.format("secretsmanager"),
         f"{head}api.secrets.FEATURE_FLAGS: natGateways is none and network.endpoints has no"
-        " ssm, which service api needs (it reads this secret at task start); "
-        + tail.format("ssm"),
+        " ssm, which service api needs (it reads this secret at task start); " + tail.format("ssm"),
         f"{head}api.execEnabled: natGateways is none and network.endpoints has no ssmmessages,"
         " which service api needs (ECS Exec opens its session channels there); "
         + tail.format("ssmmessages"),
