@@ -93,6 +93,7 @@ class LoadBalancerArgs:
     account_id: pulumi.Input[str]
     protect: bool
     kms_key_id: pulumi.Input[str] | None = None  # the WAF log group's key (None: AWS's)
+    region: str = ""  # in the access-log bucket's name (bucket names are global)
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -237,10 +238,21 @@ class LoadBalancer(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         bucket = aws.s3.Bucket(
             f"{name}-access-logs",
-            bucket=args.naming.physical("s3-bucket", "alb-logs"),
+            # Unique per account and region: a bare `<prefix>-alb-logs` fails the first `up`
+            # with BucketAlreadyExists when any account on AWS owns that name.
+            bucket=pulumi.Output.from_input(args.account_id).apply(
+                lambda account: args.naming.bucket("alb-logs", account, args.region)
+            ),
             force_destroy=not args.protect,
             tags=args.naming.tags("alb-logs"),
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=args.protect,
+                # A bucket cannot be renamed (the provider's `bucket` is ForceNew: internal/
+                # service/s3/bucket.go): a stack deployed with the old name keeps its bucket and
+                # logs; only new stacks get the account-and-region name.
+                ignore_changes=["bucket"],
+            ),
         )
         # Versioning keeps an overwritten or deleted log object for NONCURRENT_VERSION_DAYS.
         aws.s3.BucketVersioning(
