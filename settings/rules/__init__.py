@@ -15,6 +15,7 @@ from settings.rules import (
     ci_access,
     cluster,
     endpoints,
+    ignored,
     load_balancer,
     names,
     network,
@@ -37,6 +38,7 @@ RULES: tuple[Rule, ...] = (
     *load_balancer.RULES,
     *alarms.RULES,
     *service.RULES,
+    *ignored.RULES,
     *ci_access.RULES,
     *quotas.RULES,
 )
