@@ -244,11 +244,41 @@ def replaced_while_referenced(
         )
 
 
+def image_from_new_repository(changes: Sequence[Change], labels: dict[str, str]) -> Iterator[Risk]:
+    """A service pulls from an ECR repository this same change creates: the repository is empty
+    when the service first deploys, so its tasks cannot pull, the circuit breaker rolls back
+    and the alarms page. Not blocking: the bootstrap order avoids it (docs/bootstrap.md)."""
+    created = {
+        str(_inputs(c.new).get("name")): c.name
+        for c in changes
+        if c.type == "aws:ecr/repository:Repository" and c.action in ("add", "replace")
+    }
+    if not created:
+        return
+    for change in changes:
+        if change.type != "aws:ecs/taskDefinition:TaskDefinition" or change.new is None:
+            continue
+        for container in _inputs(change.new).get("containerDefinitions") or []:
+            image = str(container.get("image", ""))
+            repository = image.split("/", 1)[-1].split("@")[0].rsplit(":", 1)[0]
+            if repository in created:
+                yield Risk(
+                    "image-not-pushed",
+                    change.urn,
+                    f"`{change.name}` runs {image} from `{created[repository]}`, which this"
+                    " change creates empty: the first deployment finds no image. Create the"
+                    " repositories first (python -m offline.bootstrap <stack> prints the"
+                    " `pulumi up --target` command), push and release the image, then deploy"
+                    " the rest.",
+                )
+
+
 Hazard = Callable[[Sequence[Change], dict[str, str]], Iterable[Risk]]
 HAZARDS: tuple[Hazard, ...] = (
     provider_removed_in_use,
     capacity_family_move,
     unique_value_handover,
+    image_from_new_repository,
 )
 
 

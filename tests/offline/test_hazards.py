@@ -190,3 +190,39 @@ def test_plan_against_exits_4_with_the_recipe_in_every_format(tmp_path: Path, ca
     assert "then remove the pool `general` and deploy again." in markdown
 
     assert plan.main(["prod", "--against", "prod", "--project-dir", str(project)]) == 0
+
+
+def test_a_new_stack_warns_that_its_services_pull_from_repositories_it_creates(prod) -> None:
+    risks = hazards(diff_resources([], prod.resources).changes, prod.resources)
+    warned = sorted((r.code, r.blocking, r.urn.rsplit("::", 1)[-1]) for r in risks)
+    assert warned == [
+        ("image-not-pushed", False, "api-task"),
+        ("image-not-pushed", False, "worker-task"),
+    ]
+    assert "from `registry-api`, which this change creates empty" in risks[0].message
+    assert hazards(diff_resources(prod.resources, prod.resources).changes, prod.resources) == []
+
+
+def test_bootstrap_targets_the_repositories_and_nothing_that_pulls(prod, capsys) -> None:
+    from offline.bootstrap import repository_targets
+
+    targets = repository_targets(prod.resources)
+    assert sorted(t.rsplit("::", 1)[-1] for t in targets) == [
+        "registry-api",
+        "registry-api",
+        "registry-worker",
+        "registry-worker",
+    ]
+    assert all("ecs-platform:registry:Registry$aws:ecr/" in t for t in targets)
+
+
+def test_bootstrap_prints_the_target_command(tmp_path: Path, capsys) -> None:
+    from offline import bootstrap
+
+    project = _project_with_prod(tmp_path, lambda config: None)
+    assert bootstrap.main(["prod", "--project-dir", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "pulumi up --stack prod \\\n    --target " in out
+    assert "'urn:pulumi:prod::ecs-platform::ecs-platform:registry:Registry$aws:ecr/" in out
+    assert "TaskDefinition" not in out and "ecs/service" not in out
+    assert out.rstrip().endswith("# 3. Create everything else: pulumi up --stack prod")
