@@ -62,6 +62,16 @@ def pool_labels(resources: Iterable[RecordedResource]) -> dict[str, str]:
     return labels
 
 
+def _removed_providers(changes: Sequence[Change]) -> set[str]:
+    removed: set[str] = set()
+    for change in changes:
+        if change.type == ASSOCIATION and change.old is not None:
+            before = set(_inputs(change.old).get("capacityProviders") or [])
+            after = set(_inputs(change.new).get("capacityProviders") or [])
+            removed |= before - after
+    return removed
+
+
 def provider_removed_in_use(changes: Sequence[Change], labels: dict[str, str]) -> Iterator[Risk]:
     """A capacity provider leaves the cluster while the base still places a service on it.
 
@@ -71,12 +81,7 @@ def provider_removed_in_use(changes: Sequence[Change], labels: dict[str, str]) -
     containers-roadmap#631). terraform-provider-aws internal/service/ecs/
     cluster_capacity_providers.go retries ResourceInUseException until its update timeout, then
     fails."""
-    removed: set[str] = set()
-    for change in changes:
-        if change.type == ASSOCIATION and change.old is not None:
-            before = set(_inputs(change.old).get("capacityProviders") or [])
-            after = set(_inputs(change.new).get("capacityProviders") or [])
-            removed |= before - after
+    removed = _removed_providers(changes)
     if not removed:
         return
     for change in changes:
@@ -118,6 +123,7 @@ def capacity_family_move(changes: Sequence[Change], labels: dict[str, str]) -> I
     (API_UpdateService, capacityProviderStrategy: "valid transitions"), but only when the service
     is the one thing changing on that capacity: combined with a change to the pool it leaves or
     joins, the pool's steps race the service's deployment."""
+    removed = _removed_providers(changes)
     pools_changed = {
         str(_inputs(c.old or c.new).get("name"))
         for c in changes
@@ -127,8 +133,8 @@ def capacity_family_move(changes: Sequence[Change], labels: dict[str, str]) -> I
         if change.type != SERVICE or change.old is None or change.new is None:
             continue
         before, after = _providers(change.old), _providers(change.new)
-        if {_family(before), _family(after)} != {"ec2", "fargate"}:
-            continue
+        if {_family(before), _family(after)} != {"ec2", "fargate"} or before & removed:
+            continue  # leaving a removed pool: provider_removed_in_use says what to do
         pools = sorted((before | after) - FARGATE_PROVIDERS)
         shown = ", ".join(f"`{labels.get(p, p)}`" for p in pools)
         direction = "from an EC2 pool to Fargate" if _family(after) == "fargate" else "onto EC2"

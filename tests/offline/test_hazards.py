@@ -46,8 +46,8 @@ def retire_pool(config: dict[str, Any]) -> None:
 
 def test_pool_retirement_with_the_move_is_blocking_with_the_safe_sequence(prod) -> None:
     risks = risks_after(prod, retire_pool)
-    blocking = [r for r in risks if r.blocking]
-    assert [r.code for r in blocking] == ["transition-provider-in-use"]
+    assert [(r.code, r.blocking) for r in risks] == [("transition-provider-in-use", True)]
+    blocking = risks
     assert blocking[0].message == (
         "`worker` runs on `general` in the base and this change removes `general` from the"
         " cluster while it moves `worker`: the cluster's capacity providers are updated first"
