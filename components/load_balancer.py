@@ -232,11 +232,8 @@ class LoadBalancer(pulumi.ComponentResource):
             **tls,
         )
 
-    def _access_log_bucket(
-        self, name: str, args: LoadBalancerArgs
-    ) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
-        child = pulumi.ResourceOptions(parent=self)
-        bucket = aws.s3.Bucket(
+    def _log_bucket(self, name: str, args: LoadBalancerArgs) -> aws.s3.Bucket:
+        return aws.s3.Bucket(
             f"{name}-access-logs",
             # Unique per account and region: a bare `<prefix>-alb-logs` fails the first `up`
             # with BucketAlreadyExists when any account on AWS owns that name.
@@ -254,6 +251,12 @@ class LoadBalancer(pulumi.ComponentResource):
                 ignore_changes=["bucket"],
             ),
         )
+
+    def _access_log_bucket(
+        self, name: str, args: LoadBalancerArgs
+    ) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
+        child = pulumi.ResourceOptions(parent=self)
+        bucket = self._log_bucket(name, args)
         # Versioning keeps an overwritten or deleted log object for NONCURRENT_VERSION_DAYS.
         aws.s3.BucketVersioning(
             f"{name}-access-logs",
