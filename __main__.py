@@ -78,6 +78,7 @@ load_balancer = LoadBalancer(
         account_id=account_id,
         protect=settings.is_production,
         kms_key_id=log_key_arn,
+        region=settings.region,
     ),
 )
 notifications = Notifications(
@@ -94,6 +95,26 @@ alarm_target = AlarmTarget(
     naming=naming,
     topic_arn=notifications.topic_arn,
     page_topic_arn=notifications.page_topic_arn,
+)
+
+# Before the services: a service depends on the alarms that roll its deployments back.
+environment_alarms = EnvironmentAlarms(
+    "alarms",
+    EnvironmentAlarmsArgs(
+        target=alarm_target,
+        region=settings.region,
+        cluster_name=cluster.cluster_name,
+        load_balancer_suffix=load_balancer.arn_suffix,
+        pools=[
+            PoolAlarmArgs(
+                name=pool.name,
+                capacity_provider_name=cluster.capacity_provider_names[pool.name],
+                auto_scaling_group_name=cluster.pool_asg_names[pool.name],
+                min_size=pool.min_size,
+            )
+            for pool in settings.cluster.ec2_pools
+        ],
+    ),
 )
 
 services = {
@@ -120,6 +141,7 @@ services = {
             container_insights=settings.cluster.container_insights != "disabled",
             kms_key_id=log_key_arn,
             protect=settings.is_production,
+            custom_alarms=environment_alarms.custom_alarms,
         ),
     )
     for name, service in settings.services.items()
@@ -132,32 +154,16 @@ ServicePeering(
         naming=naming,
     ),
 )
-EnvironmentAlarms(
-    "alarms",
-    EnvironmentAlarmsArgs(
-        target=alarm_target,
-        region=settings.region,
-        cluster_name=cluster.cluster_name,
-        load_balancer_suffix=load_balancer.arn_suffix,
-        pools=[
-            PoolAlarmArgs(
-                name=pool.name,
-                capacity_provider_name=cluster.capacity_provider_names[pool.name],
-                auto_scaling_group_name=cluster.pool_asg_names[pool.name],
-                min_size=pool.min_size,
-            )
-            for pool in settings.cluster.ec2_pools
-        ],
-        dashboard_services=[
-            DashboardService(
-                name=name,
-                target_group_suffix=services[name].target_group_arn_suffix,
-                queue_name=service.queue_name,
-                running_tasks=settings.cluster.container_insights != "disabled",
-            )
-            for name, service in settings.services.items()
-        ],
-    ),
+environment_alarms.add_dashboards(
+    [
+        DashboardService(
+            name=name,
+            target_group_suffix=services[name].target_group_arn_suffix,
+            queue_name=service.queue_name,
+            running_tasks=settings.cluster.container_insights != "disabled",
+        )
+        for name, service in settings.services.items()
+    ]
 )
 
 ci_access = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pulumi
@@ -32,7 +33,9 @@ class EnvironmentAlarmsArgs:
     cluster_name: pulumi.Input[str]
     load_balancer_suffix: pulumi.Input[str]
     pools: list[PoolAlarmArgs]
-    dashboard_services: list[DashboardService]
+    # None: the services do not exist yet; `add_dashboards` builds the dashboard once they do
+    # (the custom alarms come first, so services can depend on their deployment alarms).
+    dashboard_services: list[DashboardService] | None = None
 
 
 def load_balancer_specs(
@@ -146,17 +149,35 @@ class EnvironmentAlarms(pulumi.ComponentResource):
         self.alarms = {
             key: metric_alarm(self, f"{name}-{key}", target, spec) for key, spec in specs.items()
         }
-        self.dashboards = self._dashboards(name, args)
+        self._name, self._args = name, args
+        if args.dashboard_services is not None:
+            self.add_dashboards(args.dashboard_services)
+
+    @property
+    def custom_alarms(self) -> dict[str, aws.cloudwatch.MetricAlarm]:
+        """alarms.custom by name (what a service may name in deploymentAlarms)."""
+        return {
+            key.removeprefix("custom-"): alarm
+            for key, alarm in self.alarms.items()
+            if key.startswith("custom-")
+        }
+
+    def add_dashboards(self, services: list[DashboardService]) -> None:
+        """The dashboard(s), once the services exist; completes the component."""
+        args = dataclasses.replace(self._args, dashboard_services=services)
+        self.dashboards = self._dashboards(self._name, args)
         self.dashboard = self.dashboards[0]
         self.register_outputs({"dashboardName": self.dashboard.dashboard_name})
 
     def _dashboards(self, name: str, args: EnvironmentAlarmsArgs) -> list[aws.cloudwatch.Dashboard]:
         """One dashboard, or more when one would pass CloudWatch's widget limit: the first keeps
         its name (`<prefix>`), the next are `<prefix>-2`, `<prefix>-3`..."""
+        assert args.dashboard_services is not None
+        services = args.dashboard_services
         bodies = pulumi.Output.all(
             args.cluster_name,
             args.load_balancer_suffix,
-            [s.target_group_suffix for s in args.dashboard_services],
+            [s.target_group_suffix for s in services],
             [p.auto_scaling_group_name for p in args.pools],
         ).apply(
             lambda values: dashboard_bodies(
@@ -165,7 +186,7 @@ class EnvironmentAlarms(pulumi.ComponentResource):
                 load_balancer_suffix=values[1],
                 services=[
                     service.resolved(suffix)
-                    for service, suffix in zip(args.dashboard_services, values[2], strict=True)
+                    for service, suffix in zip(services, values[2], strict=True)
                 ],
                 pools=[
                     PoolMetrics(pool.name, pool.capacity_provider_name, group)
@@ -173,7 +194,7 @@ class EnvironmentAlarms(pulumi.ComponentResource):
                 ],
             )
         )
-        count = dashboard_count(args.dashboard_services, len(args.pools))
+        count = dashboard_count(services, len(args.pools))
         return [
             aws.cloudwatch.Dashboard(
                 f"{name}-dashboard" + (f"-{page}" if page > 1 else ""),

@@ -93,6 +93,7 @@ class LoadBalancerArgs:
     account_id: pulumi.Input[str]
     protect: bool
     kms_key_id: pulumi.Input[str] | None = None  # the WAF log group's key (None: AWS's)
+    region: str = ""  # in the access-log bucket's name (bucket names are global)
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -231,17 +232,31 @@ class LoadBalancer(pulumi.ComponentResource):
             **tls,
         )
 
+    def _log_bucket(self, name: str, args: LoadBalancerArgs) -> aws.s3.Bucket:
+        return aws.s3.Bucket(
+            f"{name}-access-logs",
+            # Unique per account and region: a bare `<prefix>-alb-logs` fails the first `up`
+            # with BucketAlreadyExists when any account on AWS owns that name.
+            bucket=pulumi.Output.from_input(args.account_id).apply(
+                lambda account: args.naming.bucket("alb-logs", account, args.region)
+            ),
+            force_destroy=not args.protect,
+            tags=args.naming.tags("alb-logs"),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=args.protect,
+                # A bucket cannot be renamed (the provider's `bucket` is ForceNew: internal/
+                # service/s3/bucket.go): a stack deployed with the old name keeps its bucket and
+                # logs; only new stacks get the account-and-region name.
+                ignore_changes=["bucket"],
+            ),
+        )
+
     def _access_log_bucket(
         self, name: str, args: LoadBalancerArgs
     ) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
         child = pulumi.ResourceOptions(parent=self)
-        bucket = aws.s3.Bucket(
-            f"{name}-access-logs",
-            bucket=args.naming.physical("s3-bucket", "alb-logs"),
-            force_destroy=not args.protect,
-            tags=args.naming.tags("alb-logs"),
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
-        )
+        bucket = self._log_bucket(name, args)
         # Versioning keeps an overwritten or deleted log object for NONCURRENT_VERSION_DAYS.
         aws.s3.BucketVersioning(
             f"{name}-access-logs",

@@ -5,7 +5,9 @@
 No AWS account and no Pulumi CLI needed. `--base REF` diffs the stack against the same stack at
 git revision REF, `--against OTHER` against another stack; every output has the monthly cost
 estimate. Exit status: 0 success (changes or not), 2 bad stack config (the same error the program
-raises under `pulumi up`), 3 the base revision could not be synthesized.
+raises under `pulumi up`), 3 the base revision could not be synthesized, 4 (with --base or
+--against) the diff has a blocking risk: a step AWS would refuse in the order the engine applies
+the change (offline/hazards.py); the output says the safe sequence of deploys.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from offline.render import cost_lines, render_diff_text, render_markdown
 from offline.summaries import summarize
 
 FORMATS = ("text", "json", "markdown")
+BLOCKED = 4  # exit status: the diff has a blocking risk
 
 
 def build_plan(synthesis: Synthesis) -> dict[str, Any]:
@@ -76,7 +79,12 @@ def render_text(plan: dict[str, Any]) -> str:
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="exit status: 0 success, 2 bad stack config, 3 the base could not be synthesized,"
+        " 4 the diff has a blocking risk (a step AWS would refuse; the output gives the safe"
+        " sequence of deploys)",
+    )
     parser.add_argument("stack", nargs="?", default="dev", help="stack name (default: dev)")
     compare = parser.add_mutually_exclusive_group()
     compare.add_argument("--base", metavar="REF", help="diff against this stack at git REF")
@@ -111,7 +119,7 @@ def _plan_output(options: argparse.Namespace, timing: Timing) -> str:
     return render_text(plan) + "\n\n" + "\n".join(cost_lines(plan["cost"]))
 
 
-def _diff_output(options: argparse.Namespace, timing: Timing) -> str:
+def _diff_output(options: argparse.Namespace, timing: Timing) -> tuple[str, int]:
     if options.base:
         report = against_revision(
             options.stack, options.base, options.project_dir, options.prices_dir, timing
@@ -120,18 +128,22 @@ def _diff_output(options: argparse.Namespace, timing: Timing) -> str:
         report = against_stack(
             options.stack, options.against, options.project_dir, options.prices_dir
         )
+    status = BLOCKED if report["blocking"] else 0
     if options.format == "json":
-        return json.dumps(report, indent=2, default=str)
-    return (render_markdown if options.format == "markdown" else render_diff_text)(report)
+        return json.dumps(report, indent=2, default=str), status
+    render = render_markdown if options.format == "markdown" else render_diff_text
+    return render(report), status
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Exit 0 on success (changes or not), 2 on bad stack config, 3 if the base failed."""
+    """Exit 0 on success (changes or not), 2 on bad stack config, 3 if the base failed, 4 if the
+    diff has a blocking risk (printed with the safe sequence of deploys)."""
     options = _arguments(argv)
     timing = Timing()
+    status = 0
     try:
         if options.base or options.against:
-            output = _diff_output(options, timing)
+            output, status = _diff_output(options, timing)
         else:
             output = _plan_output(options, timing)
     except ConfigFileError as error:
@@ -146,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     print(output)
     if options.timing:
         print(timing.line(), file=sys.stderr)
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -15,9 +15,10 @@ from offline import base as base_revision
 from offline.cost import PRICES_DIR, Estimate, NoPricesError, estimate, load_prices
 from offline.diff import diff_resources
 from offline.harness import Synthesis, read_stack_config, read_yaml, run_program
+from offline.hazards import hazards
 from offline.records import without_stack_name
 from offline.report import cost_report, diff_report
-from offline.risks import assess, cost_risk
+from offline.risks import assess, cost_risk, logical_namer, with_logical_names
 
 
 @dataclass
@@ -69,7 +70,8 @@ def _report(
     prices_dir: Path,
 ) -> dict[str, Any]:
     changes = diff_resources(old.resources, new.resources)
-    risks = assess(changes.changes, tier)
+    risks = hazards(changes.changes, new.resources, old.resources) + assess(changes.changes, tier)
+    risks = with_logical_names(risks, [*old.resources, *new.resources])
     new_estimate, error = estimate_for(new, regions[0], prices_dir)
     old_estimate, old_error = estimate_for(old, regions[1] or regions[0], prices_dir)
     if new_estimate is not None and old_estimate is None and old.resources:
@@ -78,9 +80,20 @@ def _report(
     flagged = cost_risk(cost["monthly"], cost["baseMonthly"])
     if flagged is not None:
         risks.append(flagged)
-    return diff_report(
+    report = diff_report(
         stack=new.stack, base=base, commit=commit, diff=changes, risks=risks, cost=cost
     )
+    name = logical_namer([*old.resources, *new.resources])
+    for change in report["changes"]:  # a new resource's properties name others by logical name
+        change["summary"] = {
+            key: [name(v) if isinstance(v, str) else v for v in value]
+            if isinstance(value, list)
+            else name(value)
+            if isinstance(value, str)
+            else value
+            for key, value in change["summary"].items()
+        }
+    return report
 
 
 def against_revision(

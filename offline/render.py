@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from offline.overview import new_component_lines
+
 MARKDOWN_LIMIT = 60_000
 MAX_RISK_LINES = 60
 SYMBOLS = {"add": "+", "update": "~", "replace": "±", "delete": "-"}
@@ -71,6 +73,8 @@ def _grouped(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 def _property_line(prop: dict[str, Any], width: int) -> str:
+    if "widgets[" in prop["path"] and (prop["old"] is None or prop["new"] is None):
+        return f"{prop['path']}: {'added' if prop['old'] is None else 'removed'}"  # by title
     forces = " (forces replacement)" if prop["replaces"] else ""
     return f"{prop['path']}: {show(prop['old'], width)} → {show(prop['new'], width)}{forces}"
 
@@ -82,16 +86,27 @@ def render_diff_text(report: dict[str, Any]) -> str:
         f"commit {report['commit']}; {MOCK_NOTE}",
         "",
     ]
+    new_components = set(report.get("newComponents") or ())
     for component, changes in _grouped(report).items():
+        if component in new_components:
+            headline, overview = new_component_lines(component, changes)
+            lines += [f"+ {headline}", *[f"      {line}" for line in overview]]
+            lines += [f"      ! {r['code']}: {r['message']}" for c in changes for r in c["risks"]]
+            lines.append("")
+            continue
         lines.append(f"{component}:")
         for change in changes:
             lines.append(f"  {SYMBOLS[change['action']]} {change['type']}  {change['name']}")
             lines += [f"      {_property_line(p, 120)}" for p in change["properties"]]
+            lines += [f"      {line}" for line in _summary_lines(change)]
             lines += [f"      ! {r['code']}: {r['message']}" for r in change["risks"]]
         lines.append("")
     if report["risks"]:
         lines.append(f"Risks ({len(report['risks'])}):")
-        lines += [f"  {r['code']}: {r['message']}" for r in report["risks"]]
+        lines += [
+            f"  {'BLOCKING ' if r.get('blocking') else ''}{r['code']}: {r['message']}"
+            for r in report["risks"]
+        ]
         lines.append("")
     return "\n".join([*lines, *cost_lines(report["cost"])])
 
@@ -100,14 +115,32 @@ def _code(value: str) -> str:
     return "`" + value.replace("`", "'") + "`"
 
 
+def _summary_lines(change: dict[str, Any]) -> list[str]:
+    """A new resource's key properties (offline/summaries.py), one `key: value` each."""
+    return [
+        f"{key}: {show(', '.join(map(str, value)) if isinstance(value, list) else value, 100)}"
+        for key, value in (change.get("summary") or {}).items()
+    ]
+
+
 def _markdown_sections(report: dict[str, Any]) -> list[tuple[str, list[str]]]:
     sections = []
+    new_components = set(report.get("newComponents") or ())
     for component, changes in _grouped(report).items():
+        if component in new_components:
+            headline, lines = new_component_lines(component, changes)
+            body = [f"- {_code('+')} **{headline}**", *[f"  - {_code(line)}" for line in lines]]
+            body += [
+                f"  - ! {_code(r['code'])} {r['message']}" for c in changes for r in c["risks"]
+            ]
+            sections.append((f"#### {component} (new)", body))
+            continue
         body = []
         for change in changes:
             symbol = SYMBOLS[change["action"]]
             body.append(f"- {_code(symbol)} {_code(change['type'])} **{change['name']}**")
             body += [f"  - {_code(_property_line(p, 80))}" for p in change["properties"]]
+            body += [f"  - {_code(line)}" for line in _summary_lines(change)]
         sections.append((f"#### {component}", body))
     return sections
 
@@ -163,6 +196,19 @@ def _cost_markdown(cost: dict[str, Any]) -> list[str]:
     return rows
 
 
+def _blocking_markdown(report: dict[str, Any]) -> list[str]:
+    """Blocking risks first, whole: each message is the safe sequence of deploys."""
+    blocking = [r for r in report["risks"] if r.get("blocking")]
+    if not blocking:
+        return []
+    lines = [
+        f"> [!CAUTION]\n> **{len(blocking)} blocking risk(s): AWS would refuse a step of this"
+        " change in the order it is applied. Split it into the deploys below.**"
+    ]
+    lines += [f"> - {_code(r['code'])} {r['message']}" for r in blocking]
+    return [*lines, ""]
+
+
 def render_markdown(report: dict[str, Any], limit: int = MARKDOWN_LIMIT) -> str:
     stack, cost = report["stack"], report["cost"]
     head = [
@@ -172,12 +218,14 @@ def render_markdown(report: dict[str, Any], limit: int = MARKDOWN_LIMIT) -> str:
         f"**Monthly estimate:** {cost_headline(cost)}",
         "",
     ]
-    if report["risks"]:
-        head.append(f"> [!WARNING]\n> **{len(report['risks'])} risk flag(s)**")
-        shown = report["risks"][:MAX_RISK_LINES]
+    head += _blocking_markdown(report)
+    others = [r for r in report["risks"] if not r.get("blocking")]
+    if others:
+        head.append(f"> [!WARNING]\n> **{len(others)} risk flag(s)**")
+        shown = others[:MAX_RISK_LINES]
         head += [f"> - {_code(r['code'])} {show(r['message'], 200)}" for r in shown]
-        if len(report["risks"]) > len(shown):
-            head.append(f"> - … and {len(report['risks']) - len(shown)} more (see the plan)")
+        if len(others) > len(shown):
+            head.append(f"> - … and {len(others) - len(shown)} more (see the plan)")
         head.append("")
     tail = [
         "<details><summary>Cost by component</summary>",

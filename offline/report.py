@@ -11,6 +11,7 @@ from typing import Any
 from offline.cost import EXCLUDED, Estimate, iter_unpriced
 from offline.diff import Change, Diff
 from offline.risks import Risk
+from offline.summaries import summarize
 
 
 def _money(value: float | None) -> float | None:
@@ -68,6 +69,7 @@ def cost_report(
 
 
 def _change(change: Change, risks: Sequence[Risk]) -> dict[str, Any]:
+    summary = summarize(change.new) if change.action == "add" and change.new else {}
     return {
         "urn": change.urn,
         "type": change.type,
@@ -78,7 +80,12 @@ def _change(change: Change, risks: Sequence[Risk]) -> dict[str, Any]:
             {"path": p.path, "old": p.old, "new": p.new, "replaces": p.replaces}
             for p in change.properties
         ],
-        "risks": [{"code": r.code, "message": r.message} for r in risks if r.urn == change.urn],
+        "summary": summary,  # a new resource's key properties (offline/summaries.py)
+        "risks": [
+            {"code": r.code, "message": r.message, "blocking": r.blocking}
+            for r in risks
+            if r.urn == change.urn
+        ],
     }
 
 
@@ -97,6 +104,11 @@ def diff_report(
         "commit": commit,
         "summary": diff.summary(),
         "changes": [_change(change, risks) for change in diff.changes],
-        "risks": [{"code": r.code, "urn": r.urn, "message": r.message} for r in risks],
+        "newComponents": list(diff.new_components),
+        "risks": [
+            {"code": r.code, "urn": r.urn, "message": r.message, "blocking": r.blocking}
+            for r in sorted(risks, key=lambda r: not r.blocking)
+        ],
+        "blocking": sum(1 for r in risks if r.blocking),
         "cost": cost,
     }

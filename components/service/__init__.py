@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -51,6 +51,8 @@ class ServiceArgs:
     container_insights: bool
     kms_key_id: pulumi.Input[str] | None = None  # the log and exec key (None: AWS's)
     protect: bool = False
+    # alarms.custom by name: a service depends on those that roll its deployments back
+    custom_alarms: Mapping[str, aws.cloudwatch.MetricAlarm] = field(default_factory=dict)
 
 
 def task_egress(service: ServiceSettings, vpc_cidr: str) -> list[dict[str, Any]]:
@@ -205,11 +207,17 @@ class Service(pulumi.ComponentResource):
         deployment_alarms = self.alarms.deployment_alarm_names(
             service.deployment_alarms, naming.name
         )
+        # Every deployment alarm exists before the service: the first deployment is watched.
+        watched = [
+            alarm
+            for kind, alarm in {**args.custom_alarms, **self.alarms.by_kind}.items()
+            if kind in (service.deployment_alarms or ())
+        ]
         # The effective strategy, also for capacity "default": what was planned is what runs.
         strategy = args.placement.effective_strategy
         ecs_service_opts = pulumi.ResourceOptions(
             parent=self,
-            depends_on=route_dependencies,
+            depends_on=[*route_dependencies, *watched],
             # With autoscaling on, the scaler owns the task count; `pulumi up` must not reset it.
             ignore_changes=["desiredCount"] if service.scaling else None,
         )

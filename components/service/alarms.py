@@ -37,7 +37,7 @@ class ServiceAlarms:
     ) -> list[pulumi.Input[str]]:
         """The alarms that roll a deployment back: the service's own kinds by their alarm, the
         others (alarms.custom, validated by the settings rules) by their deterministic physical
-        name, as the environment's alarms are created after the services.
+        name; the service depends on those alarms too (ServiceArgs.custom_alarms).
         Default: the 5xx rate and unhealthy targets of a routed service."""
         if selected is None:
             return [self.by_kind[k].name for k in ROUTED_DEPLOYMENT_ALARMS if k in self.by_kind]

@@ -55,7 +55,15 @@ def attach_scaling(parent: pulumi.Resource, name: str, args: ScalingArgs) -> Non
         min_capacity=settings.min_count,
         max_capacity=settings.max_count,
         tags=args.naming.tags(name, "scaling"),
-        opts=child,
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            # Schedules set the target's min/max. The provider reads them back on refresh and
+            # sends both with every update (RegisterScalableTarget in resourceTargetUpdate,
+            # terraform-provider-aws internal/service/appautoscaling/target.go), so re-declaring
+            # ours would show drift every day and undo the schedule at a night-time `up`. With
+            # schedules, minCount/maxCount apply at creation; the schedules own them after.
+            ignore_changes=["minCapacity", "maxCapacity"] if settings.schedules else None,
+        ),
     )
     scope = {
         "service_namespace": target.service_namespace,

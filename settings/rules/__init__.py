@@ -14,6 +14,8 @@ from settings.rules import (
     alarms,
     ci_access,
     cluster,
+    endpoints,
+    ignored,
     load_balancer,
     names,
     network,
@@ -30,11 +32,13 @@ Rule = Callable[["PlatformSettings"], Iterable[Problem]]
 RULES: tuple[Rule, ...] = (
     *names.RULES,
     *network.RULES,
+    *endpoints.RULES,
     *registry.RULES,
     *cluster.RULES,
     *load_balancer.RULES,
     *alarms.RULES,
     *service.RULES,
+    *ignored.RULES,
     *ci_access.RULES,
     *quotas.RULES,
 )
