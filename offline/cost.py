@@ -228,7 +228,11 @@ def _pool(pricer: _Pricer, resource: RecordedResource, context: dict[str, Any]) 
     policy = inputs.get("mixedInstancesPolicy") or {}
     overrides = (policy.get("launchTemplate") or {}).get("overrides") or []
     # A group without a mixed-instances policy (the NAT instance) takes its type from its template.
-    template = context["launchTemplates"].get((inputs.get("launchTemplate") or {}).get("id"), {})
+    specification = (policy.get("launchTemplate") or {}).get("launchTemplateSpecification") or {}
+    template_id = (inputs.get("launchTemplate") or {}).get("id") or specification.get(
+        "launchTemplateId"
+    )
+    template = context["launchTemplates"].get(template_id, {})
     instance_type = (
         overrides[0].get("instanceType")
         if overrides

@@ -17,6 +17,9 @@ def _money(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+FARGATE = {"FARGATE", "FARGATE_SPOT"}
+
+
 def _service_line(name: str, line: ServiceLine) -> dict[str, Any]:
     """A service's own monthly line: tasks x size x capacity mix."""
     mix = ", ".join(f"{count:g} {provider}" for provider, count in line.placed.items() if count)
@@ -30,7 +33,8 @@ def _service_line(name: str, line: ServiceLine) -> dict[str, Any]:
         "capacityMix": {provider: count for provider, count in line.placed.items() if count},
         "monthly": _money(line.monthly),
         "text": f"{line.tasks:g} task(s) x {line.vcpu:g} vCPU / {line.gib:g} GB "
-        f"{line.architecture} x ({mix or 'no Fargate capacity'})",
+        f"{line.architecture} x ({mix or 'no tasks'})"
+        + ("; tasks on EC2 pools are priced with the pool" if set(line.placed) - FARGATE else ""),
     }
 
 
