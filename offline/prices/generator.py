@@ -145,7 +145,9 @@ def on_demand_price(product: dict[str, Any]) -> tuple[float, str] | None:
     return None
 
 
-def find(client: Any, region: str, spec: PriceSpec, extra: dict[str, str] | None = None):
+def find(
+    client: Any, region: str, spec: PriceSpec, extra: dict[str, str] | None = None
+) -> Found | None:
     """The spec's price in `region`, or None when no product matches."""
     filters = _filters(region, {**spec.filters, **(extra or {})})
     for product in products(client, spec.service, filters):
