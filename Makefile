@@ -10,16 +10,20 @@ STACK ?= dev
 PLAN_ARGS ?=
 BASE ?=
 AGAINST ?=
+USAGE ?=
+REGIONS ?= us-east-1 us-west-2 eu-west-1 eu-central-1
 FORMAT ?= text
 
 .PHONY: help setup test lint lint-workflows unit plan plan-json bench lock clean urn-snapshot \
-	release promote
+	release promote prices
 
 help:
 	@echo "make plan [STACK=prod]   offline plan of a stack (no AWS account, no Pulumi CLI)"
 	@echo "make plan STACK=prod BASE=origin/main FORMAT=markdown   diff against a git revision"
 	@echo "make plan STACK=prod AGAINST=dev   diff against another stack (FORMAT=text|json|markdown)"
 	@echo "make plan-json           the same as JSON"
+	@echo "make plan STACK=prod USAGE=file.yaml   usage inputs (default usage.<stack>.yaml)"
+	@echo "make prices [REGIONS=eu-west-1]   rebuild price files from the AWS Price List (AWS creds)"
 	@echo "make test                lint (ruff) and the unit tests (pytest, Pulumi mocks)"
 	@echo "make urn-snapshot        re-record the fixtures' URN and physical-name snapshots (review the diff)"
 	@echo "make release SERVICE=api STACK=dev DIGEST=sha256:...   pin an image digest in a stack file"
@@ -64,7 +68,11 @@ test: lint unit lint-workflows
 
 plan: setup
 	$(BIN)/python -m offline.plan $(STACK) --format $(FORMAT) \
-		$(if $(BASE),--base $(BASE)) $(if $(AGAINST),--against $(AGAINST)) $(PLAN_ARGS)
+		$(if $(BASE),--base $(BASE)) $(if $(AGAINST),--against $(AGAINST)) \
+		$(if $(USAGE),--usage $(USAGE)) $(PLAN_ARGS)
+
+prices: setup
+	$(BIN)/python -m offline.prices $(REGIONS)
 
 plan-json: PLAN_ARGS = --json
 plan-json: plan

@@ -98,6 +98,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--prices-dir", type=Path, default=PRICES_DIR, help="folder of <region>.yaml price files"
     )
+    parser.add_argument(
+        "--usage",
+        type=Path,
+        metavar="FILE",
+        help="usage file (default: usage.<stack>.yaml beside the stack file, else tier defaults)",
+    )
     options = parser.parse_args(argv)
     if options.json:
         options.format = "json"
@@ -110,10 +116,12 @@ def _plan_output(options: argparse.Namespace, timing: Timing) -> str:
     synthesis = run_program(options.stack, project_dir=options.project_dir)
     timing.mark("synthesis", started)
     if options.format == "markdown":
-        report = against_nothing(options.stack, synthesis, options.project_dir, options.prices_dir)
+        report = against_nothing(
+            options.stack, synthesis, options.project_dir, options.prices_dir, options.usage
+        )
         return render_markdown(report)
     plan = build_plan(synthesis)
-    plan["cost"] = plan_cost(synthesis, options.project_dir, options.prices_dir)
+    plan["cost"] = plan_cost(synthesis, options.project_dir, options.prices_dir, options.usage)
     if options.format == "json":
         return json.dumps(plan, indent=2, sort_keys=False)
     return render_text(plan) + "\n\n" + "\n".join(cost_lines(plan["cost"]))
@@ -122,11 +130,20 @@ def _plan_output(options: argparse.Namespace, timing: Timing) -> str:
 def _diff_output(options: argparse.Namespace, timing: Timing) -> tuple[str, int]:
     if options.base:
         report = against_revision(
-            options.stack, options.base, options.project_dir, options.prices_dir, timing
+            options.stack,
+            options.base,
+            options.project_dir,
+            options.prices_dir,
+            timing,
+            usage_path=options.usage,
         )
     else:
         report = against_stack(
-            options.stack, options.against, options.project_dir, options.prices_dir
+            options.stack,
+            options.against,
+            options.project_dir,
+            options.prices_dir,
+            usage_path=options.usage,
         )
     status = BLOCKED if report["blocking"] else 0
     if options.format == "json":

@@ -36,6 +36,11 @@ def cost_headline(cost: dict[str, Any]) -> str:
         return f"no cost estimate: {cost.get('error')}"
     currency = cost["currency"]
     line = f"{money(cost['monthly'], currency)}/month"
+    if cost.get("usageMonthly") is not None:
+        line += (
+            f" (fixed {money(cost['fixedMonthly'], currency)}"
+            f" + usage {money(cost['usageMonthly'], currency)})"
+        )
     if cost.get("delta") is not None:
         line += f" ({money(cost['delta'], currency, signed=True)} vs base)"
     if cost.get("unpriced"):
@@ -49,14 +54,26 @@ def cost_lines(cost: dict[str, Any]) -> list[str]:
     if cost.get("monthly") is None:
         return [*lines, "  leaves out: " + "; ".join(cost["excluded"])]
     lines.append(f"  region {cost['region']}, prices as of {cost['pricesAsOf']}")
+    currency = cost["currency"]
     for name, part in cost["byComponent"].items():
         delta = part["delta"]
-        change = f" ({money(delta, cost['currency'], signed=True)})" if delta else ""
-        lines.append(f"  {name}: {money(part['monthly'], cost['currency'])}{change}")
-    largest = sorted(cost["items"], key=lambda i: -(i["monthly"] or 0))[:5]
+        change = f" ({money(delta, currency, signed=True)})" if delta else ""
+        usage = f", of which usage {money(part['usage'], currency)}" if part.get("usage") else ""
+        lines.append(f"  {name}: {money(part['monthly'], currency)}{usage}{change}")
+    fixed = [i for i in cost["items"] if not i.get("usage")]
+    largest = sorted(fixed, key=lambda i: -(i["monthly"] or 0))[:5]
     lines.append(
-        "  largest items: " + "; ".join(f"{i['what']} {money(i['monthly'])}" for i in largest)
+        "  largest fixed items: " + "; ".join(f"{i['what']} {money(i['monthly'])}" for i in largest)
     )
+    usage_items = [i for i in cost["items"] if i.get("usage")]
+    if usage_items:
+        lines.append(f"  usage ({cost.get('usageSource')}):")
+        lines += [f"    {i['what']}: {money(i['monthly'], currency)}" for i in usage_items]
+    for service in cost.get("newServices") or []:
+        lines.append(
+            f"  new service {service['service']}: {service['text']} = "
+            f"{money(service['monthly'], currency)}/month"
+        )
     lines += [f"  assumes {line}" for line in cost["assumptions"]]
     if cost["unpriced"]:
         lines.append(f"  unpriced (no figure in the {cost['region']} price file):")
@@ -177,11 +194,32 @@ def _halved(body: list[str]) -> list[str]:
 def _cost_markdown(cost: dict[str, Any]) -> list[str]:
     if cost.get("monthly") is None:
         return [f"No cost estimate: {cost.get('error')}"]
-    rows = ["| component | monthly | change |", "|---|---:|---:|"]
+    currency = cost["currency"]
+    rows = ["| component | fixed | usage | monthly | change |", "|---|---:|---:|---:|---:|"]
     for name, part in cost["byComponent"].items():
-        delta = money(part["delta"], cost["currency"], signed=True) if part["delta"] else ""
-        rows.append(f"| {name} | {money(part['monthly'], cost['currency'])} | {delta} |")
+        delta = money(part["delta"], currency, signed=True) if part["delta"] else ""
+        fixed, usage = money(part.get("fixed"), currency), money(part.get("usage"), currency)
+        rows.append(
+            f"| {name} | {fixed} | {usage} | {money(part['monthly'], currency)} | {delta} |"
+        )
+    rows.append(
+        f"| **total** | {money(cost.get('fixedMonthly'), currency)}"
+        f" | {money(cost.get('usageMonthly'), currency)} | {money(cost['monthly'], currency)}"
+        f" | {money(cost['delta'], currency, signed=True) if cost.get('delta') else ''} |"
+    )
     rows.append("")
+    if cost.get("newServices"):
+        rows.append("New services:")
+        rows += [
+            f"- **{s['service']}**: {s['text']} = {money(s['monthly'], currency)}/month"
+            for s in cost["newServices"]
+        ]
+        rows.append("")
+    usage_items = [i for i in cost["items"] if i.get("usage")]
+    if usage_items:
+        rows.append(f"Usage-based ({cost.get('usageSource')}):")
+        rows += [f"- {i['what']}: {money(i['monthly'], currency)}" for i in usage_items]
+        rows.append("")
     rows.append(
         f"Prices: {cost['region']}, as of {cost['pricesAsOf']}. Assumes "
         + "; ".join(cost["assumptions"])
