@@ -13,7 +13,6 @@ from components.ci_access import RolePlan, check_policy_count
 from offline.harness import Synthesis, run_program
 
 from conftest import fixture_config as stack_config
-
 from conftest import problems
 
 ROLE = "aws:iam/role:Role"
