@@ -14,6 +14,7 @@ from settings.rules import (
     alarms,
     ci_access,
     cluster,
+    deployment,
     load_balancer,
     names,
     network,
@@ -35,6 +36,7 @@ RULES: tuple[Rule, ...] = (
     *load_balancer.RULES,
     *alarms.RULES,
     *service.RULES,
+    *deployment.RULES,
     *ci_access.RULES,
     *quotas.RULES,
 )
