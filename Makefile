@@ -10,7 +10,7 @@ AGAINST ?=
 FORMAT ?= text
 
 .PHONY: help setup test lint lint-workflows unit plan plan-json bench lock clean urn-snapshot \
-	release promote
+	release promote approve rollback
 
 help:
 	@echo "make plan [STACK=prod]   offline plan of a stack (no AWS account, no Pulumi CLI)"
@@ -21,6 +21,8 @@ help:
 	@echo "make urn-snapshot        re-record the URN and physical-name snapshots (review the diff)"
 	@echo "make release SERVICE=api STACK=dev DIGEST=sha256:...   pin an image digest in a stack file"
 	@echo "make promote SERVICE=api FROM=dev TO=prod            copy that digest to another stack"
+	@echo "make approve SERVICE=api STACK=prod   continue a deployment paused for approval"
+	@echo "make rollback SERVICE=api STACK=prod  roll the service's running deployment back"
 	@echo "make bench               synthesis time with 1..100 services vs bare SDK registrations,"
 	@echo "                         and a prod --base diff next to one plan"
 
@@ -67,6 +69,11 @@ release: setup
 
 promote: setup
 	$(BIN)/python -m delivery.release promote --service "$(SERVICE)" --from "$(FROM)" --to "$(TO)"
+
+# A blue/green, canary or linear deployment paused at its approval (a PAUSE hook), or any running
+# deployment: ContinueServiceDeployment / StopServiceDeployment (docs/deployments.md).
+approve rollback: setup
+	$(BIN)/python -m delivery.deployments $@ --stack "$(STACK)" --service "$(SERVICE)"
 
 bench: setup
 	$(BIN)/python -m offline.bench
