@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from offline.deployments import doubled_task_notes
 from offline.diff import as_document, component_namer
 from offline.mocks import RecordedResource
 
@@ -97,6 +98,7 @@ class CostItem:
 class Estimate:
     table: PriceTable
     items: list[CostItem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. tasks doubled during deployments
 
     @property
     def monthly(self) -> float:
@@ -123,6 +125,7 @@ class Estimate:
             f"Fargate Spot {fargate:g}% below on-demand",
             f"EC2 Spot {ec2:g}% below on-demand",
             "tasks at their desired count, EC2 pools at their minimum size",
+            *self.notes,
         ]
 
     def assumption_notes(self) -> dict[str, str]:
@@ -341,7 +344,7 @@ def estimate(resources: Sequence[RecordedResource], table: PriceTable) -> Estima
         price = PRICERS.get(resource.type)
         if price is not None and (resource.custom or resource.remote):
             price(pricer, resource, context)
-    return Estimate(table, pricer.items)
+    return Estimate(table, pricer.items, doubled_task_notes(resources))
 
 
 def iter_unpriced(estimate_: Estimate) -> Iterator[str]:
