@@ -199,6 +199,7 @@ def attach_progressive_route(
         "production_listener_rule": rule.arn,
         "role_arn": role.arn,
     }
+    dependencies: list[pulumi.Resource] = [attachment]
     test = service.deployment.test_traffic
     if test is not None:
         test_rule = aws.lb.ListenerRule(
@@ -211,9 +212,10 @@ def attach_progressive_route(
             opts=shifted,
         )
         advanced["test_listener_rule"] = test_rule.arn
+        dependencies.append(test_rule)
     entry = {**load_balancer_entry(name, service, primary), "advanced_configuration": advanced}
     # ECS checks the role's permissions when the service is created or updated.
-    return RoutedService(primary, rule, [entry], dependencies=[attachment])
+    return RoutedService(primary, rule, [entry], dependencies=dependencies)
 
 
 def _load_balancer_role(
