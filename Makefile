@@ -15,7 +15,7 @@ REGIONS ?= us-east-1 us-west-2 eu-west-1 eu-central-1
 FORMAT ?= text
 
 .PHONY: help setup test lint lint-workflows unit plan plan-json bench lock clean urn-snapshot \
-	release promote prices
+	release promote prices approve rollback
 
 help:
 	@echo "make plan [STACK=prod]   offline plan of a stack (no AWS account, no Pulumi CLI)"
@@ -28,6 +28,8 @@ help:
 	@echo "make urn-snapshot        re-record the fixtures' URN and physical-name snapshots (review the diff)"
 	@echo "make release SERVICE=api STACK=dev DIGEST=sha256:...   pin an image digest in a stack file"
 	@echo "make promote SERVICE=api FROM=dev TO=prod            copy that digest to another stack"
+	@echo "make approve SERVICE=api STACK=prod   continue a deployment paused for approval"
+	@echo "make rollback SERVICE=api STACK=prod  roll the service's running deployment back"
 	@echo "make bench               synthesis time with 1..100 services vs bare SDK registrations,"
 	@echo "                         and a prod --base diff next to one plan"
 
@@ -91,6 +93,11 @@ release: setup
 promote: setup
 	@test -n "$(SERVICE)" -a -n "$(FROM)" -a -n "$(TO)" || { echo "$(PROMOTE_USAGE)" >&2; exit 2; }
 	$(BIN)/python -m delivery.release promote --service "$(SERVICE)" --from "$(FROM)" --to "$(TO)"
+
+# A blue/green, canary or linear deployment paused at its approval (a PAUSE hook), or any running
+# deployment: ContinueServiceDeployment / StopServiceDeployment (docs/deployments.md).
+approve rollback: setup
+	$(BIN)/python -m delivery.deployments $@ --stack "$(STACK)" --service "$(SERVICE)"
 
 bench: setup
 	$(BIN)/python -m offline.bench

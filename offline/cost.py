@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from offline.deployments import doubled_task_notes
 from offline.diff import as_document, component_namer
 from offline.mocks import RecordedResource
 from offline.price_table import PRICES_DIR as PRICES_DIR
@@ -62,6 +63,7 @@ class Estimate:
     items: list[CostItem] = field(default_factory=list)
     services: dict[str, ServiceLine] = field(default_factory=dict)
     usage_source: str | None = None
+    notes: list[str] = field(default_factory=list)  # e.g. tasks doubled during deployments
 
     @property
     def monthly(self) -> float:
@@ -96,6 +98,7 @@ class Estimate:
             f"Fargate Spot {fargate:g}% below on-demand",
             f"EC2 Spot {ec2:g}% below on-demand",
             "tasks at their desired count, EC2 pools at their minimum size",
+            *self.notes,
         ]
 
     def assumption_notes(self) -> dict[str, str]:
@@ -344,7 +347,9 @@ def estimate(
             price(pricer, resource, context)
     if usage is not None:
         usage(pricer, resources)
-    return Estimate(table, pricer.items, pricer.services, usage_source)
+    return Estimate(
+        table, pricer.items, pricer.services, usage_source, doubled_task_notes(resources)
+    )
 
 
 def iter_unpriced(estimate_: Estimate) -> Iterator[str]:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from offline.deployments import SERVICE, strategy_of
 from offline.diff import Change, as_document
 from offline.mocks import RecordedResource
 
@@ -309,6 +310,21 @@ def _capacity(change: Change, tier: str) -> Iterator[Risk]:
             )
 
 
+def _deployment_strategy(change: Change, tier: str) -> Iterator[Risk]:
+    """A service moving between rolling, blue/green, canary and linear: the next deployment runs
+    differently (twice the tasks, alarms instead of the circuit breaker, a second target group)."""
+    if change.type != SERVICE or change.action != "update":
+        return
+    before, after = strategy_of(_inputs(change, "old")), strategy_of(_inputs(change, "new"))
+    if before != after:
+        yield Risk(
+            "deployment-strategy",
+            change.urn,
+            f"{change.name}: deployment strategy {before} -> {after}; the next deployment runs"
+            " the new way (docs/deployments.md).",
+        )
+
+
 CHECKS: tuple[Callable[[Change, str], Iterable[Risk]], ...] = (
     _stateful,
     _protect,
@@ -316,6 +332,7 @@ CHECKS: tuple[Callable[[Change, str], Iterable[Risk]], ...] = (
     _iam,
     _exposure,
     _capacity,
+    _deployment_strategy,
 )
 
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from offline.deployments import deployment_summary
 from offline.mocks import RecordedResource
 from offline.records import mask_secrets
 
@@ -132,6 +133,7 @@ def _ecs_service(inputs: dict[str, Any]) -> Summary:
         ),
         "exec": inputs.get("enableExecuteCommand"),
         "serviceConnect": bool((inputs.get("serviceConnectConfiguration") or {}).get("enabled")),
+        **deployment_summary(inputs),
     }
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from settings.deployment import DeploymentSettings
 from settings.types import (
     ALB_HOST_PATTERN,
     ALB_PATH_PATTERN,
@@ -257,6 +258,10 @@ class ServiceSettings(Settings):
     min_healthy_percent: int = Field(100, ge=0, le=100, description="During deployments.")
     max_percent: int = Field(200, ge=100, le=400, description="During deployments.")
     scaling: ScalingSettings | None = Field(None, description="Application Auto Scaling.")
+    deployment: DeploymentSettings = Field(
+        default_factory=DeploymentSettings,
+        description="Deployment strategy (rolling, blueGreen, canary, linear), bake time, hooks.",
+    )
     deployment_alarms: Annotated[list[str], AfterValidator(unique)] | None = Field(
         None,
         description="Alarms that roll a deployment back: its own alarm kinds (cpu-high,"

@@ -19,6 +19,12 @@ from components.load_balancer import RouteTarget
 from components.service import iam as task_iam
 from components.service.alarms import ServiceAlarmArgs, ServiceAlarms, service_alarms
 from components.service.containers import DATA_VOLUME, PORT_NAME, container_definitions
+from components.service.progressive import (
+    attach_progressive_route,
+    circuit_breaker,
+    deployment_configuration,
+    hook_role,
+)
 from components.service.routing import RouteArgs, attach_route
 from components.service.scaling import ScalingArgs, attach_scaling
 from settings.platform import Placement
@@ -215,6 +221,7 @@ class Service(pulumi.ComponentResource):
         ]
         # The effective strategy, also for capacity "default": what was planned is what runs.
         strategy = args.placement.effective_strategy
+        hooks = hook_role(self, name, service.deployment, naming)
         ecs_service_opts = pulumi.ResourceOptions(
             parent=self,
             depends_on=[*route_dependencies, *watched],
@@ -239,7 +246,11 @@ class Service(pulumi.ComponentResource):
             health_check_grace_period_seconds=(
                 service.health_check_grace_period_seconds if load_balancers else None
             ),
-            deployment_circuit_breaker={"enable": True, "rollback": True},
+            # Rolling only; blue/green, canary and linear roll back on the alarms below instead.
+            deployment_circuit_breaker=circuit_breaker(service.deployment),
+            deployment_configuration=deployment_configuration(
+                service.deployment, hooks.arn if hooks else None
+            ),
             # A deploy that sets off a deployment alarm (default for routed services: 5xx rate
             # or target health) is rolled back by ECS too.
             alarms=(
@@ -334,7 +345,8 @@ class Service(pulumi.ComponentResource):
         self.target_group: aws.lb.TargetGroup | None = None
         if args.route is None or args.settings.routing is None or args.settings.port is None:
             return None, []
-        routed = attach_route(
+        attach = attach_progressive_route if args.settings.deployment.progressive else attach_route
+        routed = attach(
             self,
             self._name,
             args.settings,
@@ -344,7 +356,7 @@ class Service(pulumi.ComponentResource):
             ),
         )
         self.target_group = routed.target_group
-        return routed.load_balancers, [routed.rule]
+        return routed.load_balancers, [routed.rule, *routed.dependencies]
 
     def _service_connect(self) -> dict[str, Any] | None:
         service = self._args.settings

@@ -135,6 +135,11 @@ def circuit_breaker(service: Resource, _: Context) -> Iterator[str]:
     breaker = service.get("deploymentCircuitBreaker") or {}
     if str(service.get("deploymentController", "type", default="ECS")).upper() != "ECS":
         return
+    # The circuit breaker is for rolling deployments; blue/green, canary and linear roll back on
+    # their deployment alarms (deployment_rules.py requires those).
+    strategy = service.get("deploymentConfiguration", "strategy", default="ROLLING")
+    if str(strategy).upper() != "ROLLING":
+        return
     if not (truthy(breaker.get("enable")) and truthy(breaker.get("rollback"))):
         yield "deployment circuit breaker with rollback is not on"
 
@@ -249,7 +254,7 @@ ECS_RULES: tuple[Rule, ...] = (
     Rule(
         "ecs-circuit-breaker-rollback",
         "platform (reliability)",
-        "Every ECS service deploys with the circuit breaker and rollback.",
+        "Every rolling ECS service deploys with the circuit breaker and rollback.",
         "Set deploymentCircuitBreaker {enable: true, rollback: true}.",
         (SERVICE,),
         circuit_breaker,

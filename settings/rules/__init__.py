@@ -14,6 +14,7 @@ from settings.rules import (
     alarms,
     ci_access,
     cluster,
+    deployment,
     endpoints,
     ignored,
     load_balancer,
@@ -39,6 +40,7 @@ RULES: tuple[Rule, ...] = (
     *alarms.RULES,
     *service.RULES,
     *ignored.RULES,
+    *deployment.RULES,
     *ci_access.RULES,
     *quotas.RULES,
 )

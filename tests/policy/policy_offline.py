@@ -39,6 +39,9 @@ def _strings(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _strings(item)
+    elif isinstance(value, dict):  # nested blocks (loadBalancers[].advancedConfiguration)
+        for item in value.values():
+            yield from _strings(item)
 
 
 def property_dependencies(

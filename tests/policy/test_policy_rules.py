@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, NamedTuple
 
 import pytest
@@ -30,6 +31,32 @@ WORLD_UDP = [{"cidrBlocks": ["0.0.0.0/0"], "fromPort": 53, "toPort": 53, "protoc
 WORLD_HTTPS = [{"cidrBlocks": ["0.0.0.0/0"], "fromPort": 443, "toPort": 443, "protocol": "tcp"}]
 SSH = {"cidrBlocks": ["0.0.0.0/0"], "fromPort": 22, "toPort": 22, "protocol": "tcp"}
 KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+RULE = "aws:lb/listenerRule:ListenerRule"
+
+
+def shifting(service: str) -> Edit:
+    """The service on canary with its advancedConfiguration naming its rule (as the component
+    builds it: the rule's URN among the loadBalancers' property dependencies)."""
+
+    def apply(resources: list[Resource]) -> list[Resource]:
+        canary = edit(SVC, service, setter("deploymentConfiguration", "strategy", value="CANARY"))
+        rule = next(r.urn for r in resources if (r.type, r.name) == (RULE, f"{service}-route"))
+        return [
+            dataclasses.replace(
+                r,
+                property_dependencies={
+                    **r.property_dependencies,
+                    "loadBalancers": [*r.property_dependencies.get("loadBalancers", []), rule],
+                },
+            )
+            if (r.type, r.name) == (SVC, service)
+            else r
+            for r in canary(resources)
+        ]
+
+    return apply
 
 
 class Case(NamedTuple):
@@ -124,6 +151,20 @@ CASES: dict[str, Case] = {
     ),
     "ecs-circuit-breaker-rollback": Case(
         (SVC, "api"), edit(SVC, "api", setter("deploymentCircuitBreaker", "rollback", value=False))
+    ),
+    # api switched to canary (circuit breaker off, as the component does): its default alarms
+    # keep it compliant; without them it is reported.
+    "ecs-progressive-deployment-alarms": Case(
+        (SVC, "api"),
+        edit(SVC, "api", setter("alarms", "alarmNames", value=[])),
+        edit(SVC, "api", setter("deploymentConfiguration", "strategy", value="CANARY")),
+    ),
+    "ecs-progressive-rule-forward-only": Case(
+        (RULE, "api-route"),
+        edit(
+            RULE, "api-route", setter("actions", value=[{"type": "forward"}, {"type": "redirect"}])
+        ),
+        shifting("api"),
     ),
     "ecr-1-scan-on-push": Case(
         (REPO, "registry-api"),
