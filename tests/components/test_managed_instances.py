@@ -162,3 +162,27 @@ def test_instance_role_name_keeps_the_prefix_the_managed_policy_passes(project: 
     assert name.startswith("ecsInstanceRole-")
     assert len(name) <= 64
     assert name.endswith("p" * 31)
+
+
+def test_pool_gets_an_alarm_and_dashboard_widgets_like_ec2_pools(managed: Synthesis) -> None:
+    alarm = managed.one("aws:cloudwatch/metricAlarm:MetricAlarm", "alarms-batch-data-volume")
+    assert alarm.inputs["namespace"] == "ECS/ContainerInsights"
+    assert alarm.inputs["metricName"] == "InstanceDataFilesystemUtilization"
+    assert alarm.inputs["dimensions"] == {
+        "ClusterName": "ecs-platform-managed",
+        "CapacityProviderName": "batch-ecs-platform-managed",
+    }
+    assert alarm.inputs["alarmActions"]  # notifies like every other alarm
+    body = json.loads(managed.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
+    titles = [w["properties"]["title"] for w in body["widgets"]]
+    assert "pool batch: data volume used %" in titles
+    assert "pool general: reservation %" in titles
+
+
+def test_without_container_insights_no_alarm_watches_a_missing_metric() -> None:
+    config = read_stack_config("managed", FIXTURES)
+    config["ecs-platform:cluster"]["containerInsights"] = "disabled"
+    config["ecs-platform:tier"] = "development"  # production keeps Container Insights on
+    synthesis = run_program("managed", stack_config=config)
+    assert not [r for r in synthesis.resources if "data-volume" in r.name]
+    assert synthesis.one(PROVIDER, "cluster-batch")  # the pool itself is still there
