@@ -11,6 +11,11 @@ from dataclasses import dataclass
 
 import pulumi
 
+from components.cluster.managed_pool import (
+    INFRASTRUCTURE_POLICY,
+    INSTANCE_POLICY,
+    INSTANCE_ROLE_PREFIX,
+)
 from components.cluster.pool import ECS_INSTANCE_POLICY, SSM_CORE_POLICY
 from components.common.naming import Naming
 from components.common.policies import Statement, statement
@@ -160,7 +165,13 @@ IAM_WRITES = tuple(f"iam:{verb}" for verb in (
 ))  # fmt: skip
 ATTACH_ACTIONS = ("iam:AttachRolePolicy", "iam:DetachRolePolicy")
 # The AWS-managed policies the platform attaches to its own roles.
-AWS_MANAGED_POLICIES = (ECS_INSTANCE_POLICY, SSM_CORE_POLICY, VOLUMES_POLICY)
+AWS_MANAGED_POLICIES = (
+    ECS_INSTANCE_POLICY,
+    SSM_CORE_POLICY,
+    VOLUMES_POLICY,
+    INFRASTRUCTURE_POLICY,  # managed instance pools: the infrastructure role
+    INSTANCE_POLICY,  # managed instance pools: the instance role
+)
 # The services the platform's roles are handed to (task, instance, flow-log, volume roles).
 PASSED_TO_SERVICES = (
     "ec2.amazonaws.com",
@@ -196,6 +207,11 @@ class CiScope:
         """`role`, `policy` or `instance-profile` named `<prefix>-<name>`."""
         return self.arn("iam", f"{kind}/{self.prefix}-{name}", regional=False)
 
+    def managed_instance_iam(self, kind: str) -> pulumi.Output[str]:
+        """The instance roles and profiles of managed instance pools: their names must start with
+        `ecsInstanceRole` (components/cluster/managed_pool.py), then the stack prefix."""
+        return self.arn("iam", f"{kind}/{INSTANCE_ROLE_PREFIX}-{self.prefix}-*", regional=False)
+
     @property
     def bucket(self) -> str:
         return f"arn:aws:s3:::{self.prefix}-*"
@@ -219,7 +235,12 @@ def read_statements(scope: CiScope) -> list[Statement]:
     kinds = ("role", "policy", "instance-profile")
     return [
         statement(READ_ACTIONS, ["*"], sid="DescribePlatform"),
-        statement(IAM_READ_ACTIONS, [scope.iam(kind) for kind in kinds], sid="ReadStackIam"),
+        statement(
+            IAM_READ_ACTIONS,
+            [scope.iam(kind) for kind in kinds]
+            + [scope.managed_instance_iam(kind) for kind in ("role", "instance-profile")],
+            sid="ReadStackIam",
+        ),
         statement(
             ["iam:GetOpenIDConnectProvider"],
             [scope.arn("iam", f"oidc-provider/{GITHUB_OIDC_HOST}", regional=False)],
@@ -261,14 +282,15 @@ def deploy_statements(scope: CiScope) -> list[Statement]:
 def iam_statements(scope: CiScope) -> list[Statement]:
     """IAM only for the stack's own roles, policies and instance profiles; the CI roles and
     their policies stay out of reach, so a deploy cannot widen its own rights."""
-    own = [scope.iam("role"), scope.iam("policy"), scope.iam("instance-profile")]
+    instance_roles = [scope.managed_instance_iam(kind) for kind in ("role", "instance-profile")]
+    own = [scope.iam("role"), scope.iam("policy"), scope.iam("instance-profile"), *instance_roles]
     managed = [*AWS_MANAGED_POLICIES, scope.iam("policy")]
     ci = [scope.iam(kind, f"{CI_NAME}-*") for kind in ("role", "policy")]
     return [
         statement(IAM_WRITES, own, sid="ManageStackIam"),
         statement(
             ATTACH_ACTIONS,
-            [scope.iam("role")],
+            [scope.iam("role"), instance_roles[0]],
             conditions={"ArnLike": {"iam:PolicyARN": managed}},
             sid="AttachKnownPolicies",
         ),

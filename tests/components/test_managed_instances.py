@@ -3,6 +3,7 @@ roles, profile and security group, its place in the association, and services pl
 
 from __future__ import annotations
 
+import fnmatch
 import json
 
 import pytest
@@ -186,3 +187,39 @@ def test_without_container_insights_no_alarm_watches_a_missing_metric() -> None:
     synthesis = run_program("managed", stack_config=config)
     assert not [r for r in synthesis.resources if "data-volume" in r.name]
     assert synthesis.one(PROVIDER, "cluster-batch")  # the pool itself is still there
+
+
+def deploy_statements(synthesis: Synthesis) -> list[dict]:
+    role_name = synthesis.one(ROLE, "ci-deploy").inputs["name"]
+    attached = {
+        a.inputs["policyArn"]
+        for a in synthesis.of_type(ATTACHMENT)
+        if a.inputs["role"] == role_name
+    }
+    policies = [
+        p for p in synthesis.of_type("aws:iam/policy:Policy") if p.outputs["arn"] in attached
+    ]
+    return [s for p in policies for s in json.loads(p.inputs["policy"])["Statement"]]
+
+
+def test_ci_deploy_role_can_manage_the_pool_roles(managed: Synthesis) -> None:
+    statements = {s.get("Sid"): s for s in deploy_statements(managed)}
+    arn = "arn:aws:iam::123456789012:{}/{}"
+    instance = managed.one(ROLE, "cluster-batch-instance").inputs["name"]
+    infrastructure = managed.one(ROLE, "cluster-batch-infrastructure").inputs["name"]
+    profile = managed.one(PROFILE, "cluster-batch-instance").inputs["name"]
+    manage = statements["ManageStackIam"]["Resource"]
+    for kind, name in (("role", instance), ("role", infrastructure), ("instance-profile", profile)):
+        assert any(fnmatch.fnmatchcase(arn.format(kind, name), r) for r in manage), name
+    attach = statements["AttachKnownPolicies"]
+    assert {INFRASTRUCTURE_POLICY, INSTANCE_POLICY} <= set(
+        attach["Condition"]["ArnLike"]["iam:PolicyARN"]
+    )
+    assert any(fnmatch.fnmatchcase(arn.format("role", instance), r) for r in attach["Resource"])
+    # CreateCapacityProvider passes the infrastructure role to ECS (docs: iam:PassRole with
+    # iam:PassedToService ecs.amazonaws.com); ECS itself passes the instance role.
+    passing = statements["PassStackRoles"]
+    assert any(
+        fnmatch.fnmatchcase(arn.format("role", infrastructure), r) for r in passing["Resource"]
+    )
+    assert "ecs.amazonaws.com" in passing["Condition"]["StringEquals"]["iam:PassedToService"]
