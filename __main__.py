@@ -8,7 +8,12 @@ from components.cluster import Cluster, ClusterArgs
 from components.common.alarms import AlarmTarget
 from components.common.dashboard import DashboardService
 from components.common.naming import Naming
-from components.environment_alarms import EnvironmentAlarms, EnvironmentAlarmsArgs, PoolAlarmArgs
+from components.environment_alarms import (
+    EnvironmentAlarms,
+    EnvironmentAlarmsArgs,
+    ManagedPoolAlarmArgs,
+    PoolAlarmArgs,
+)
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.log_encryption import LogKey, LogKeyArgs
 from components.network import Network, NetworkArgs
@@ -113,6 +118,11 @@ environment_alarms = EnvironmentAlarms(
                 min_size=pool.min_size,
             )
             for pool in settings.cluster.ec2_pools
+        ],
+        managed_pools=[
+            ManagedPoolAlarmArgs(pool.name, cluster.capacity_provider_names[pool.name])
+            for pool in settings.cluster.managed_instance_pools
+            if settings.cluster.container_insights != "disabled"
         ],
     ),
 )

@@ -14,6 +14,7 @@ from typing import Any
 
 from offline.deployments import doubled_task_notes
 from offline.diff import as_document, component_namer
+from offline.managed_cost import cheapest_fit, instances_needed
 from offline.mocks import RecordedResource
 from offline.price_table import PRICES_DIR as PRICES_DIR
 from offline.price_table import NoPricesError as NoPricesError
@@ -270,6 +271,40 @@ def _instance(pricer: _Pricer, resource: RecordedResource, _: dict[str, Any]) ->
         pricer.add(resource, f"{resource.name}: public IPv4", 1, "publicIpv4Hour")
 
 
+def _managed_pool(pricer: _Pricer, resource: RecordedResource, context: dict[str, Any]) -> None:
+    """An ECS Managed Instances pool: the cheapest fitting type for its tasks, plus the fee."""
+    provider = resource.inputs.get("managedInstancesProvider")
+    if not provider:
+        return  # an ASG provider: its group is priced
+    name = resource.inputs.get("name")
+    template = provider.get("instanceLaunchTemplate") or {}
+    tasks = []
+    for service in context["services"]:
+        task = context["taskDefinitions"].get(service.inputs.get("taskDefinition"))
+        count = float(service.inputs.get("desiredCount") or 0)
+        placed = split_by_strategy(count, _service_strategy(service.inputs, context)).get(name, 0)
+        if task is not None:
+            tasks.append(
+                (
+                    placed,
+                    float(task.inputs.get("cpu") or 0) / 1024,
+                    float(task.inputs.get("memory") or 0),
+                )
+            )
+    fit = cheapest_fit(
+        template.get("instanceRequirements") or {}, pricer.table.prices.get("ec2InstanceHour") or {}
+    )
+    count = float(instances_needed(fit, tasks)) if fit else float(sum(t[0] for t in tasks) > 0)
+    instance_type = fit.instance_type if fit else "no priced type fits"
+    spot = template.get("capacityOptionType") == "SPOT"
+    factor = 1 - pricer.table.discount("ec2SpotDiscount") if spot else 1.0
+    label = f"{resource.name}: {count:g} managed {instance_type}" + (" (Spot)" if spot else "")
+    pricer.add(resource, label, count, "ec2InstanceHour", instance_type, factor)
+    pricer.add(
+        resource, f"{label}, management fee", count, "managedInstancesFeeHour", instance_type
+    )
+
+
 def alarm_metrics(inputs: dict[str, Any]) -> tuple[int, bool]:
     """(metrics billed, high resolution) of one alarm: metric math bills each metric it reads."""
     queries = inputs.get("metricQueries") or []
@@ -296,6 +331,7 @@ PRICERS: dict[str, Callable[[_Pricer, RecordedResource, dict[str, Any]], None]] 
     "aws:ecs/service:Service": _service,
     "aws:autoscaling/group:Group": _pool,
     "aws:ec2/instance:Instance": _instance,
+    "aws:ecs/capacityProvider:CapacityProvider": _managed_pool,
     "aws:cloudwatch/metricAlarm:MetricAlarm": _alarm,
     "aws:cloudwatch/dashboard:Dashboard": lambda p, r, _: p.add(
         r, "dashboards", 1, "dashboardMonth"
@@ -323,7 +359,13 @@ def _context(resources: Sequence[RecordedResource]) -> dict[str, Any]:
     templates = {
         r.id: r.inputs for r in resources if r.type == "aws:ec2/launchTemplate:LaunchTemplate"
     }
-    return {"taskDefinitions": tasks, "defaultStrategy": default, "launchTemplates": templates}
+    services = [r for r in resources if r.type == "aws:ecs/service:Service"]
+    return {
+        "taskDefinitions": tasks,
+        "defaultStrategy": default,
+        "launchTemplates": templates,
+        "services": services,
+    }
 
 
 def _plain(resources: Sequence[RecordedResource]) -> list[RecordedResource]:

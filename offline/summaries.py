@@ -48,7 +48,37 @@ def _vpc(inputs: dict[str, Any]) -> Summary:
     }
 
 
+def _span(value: dict[str, Any] | None, unit: str = "") -> str | None:
+    if not value:
+        return None
+    return f"{value.get('min')}-{value.get('max', 'any')}{unit}"
+
+
+def _managed_instances_provider(inputs: dict[str, Any]) -> Summary:
+    """An ECS Managed Instances pool: what AWS may launch, and where."""
+    provider = inputs.get("managedInstancesProvider") or {}
+    template = provider.get("instanceLaunchTemplate") or {}
+    requirements = template.get("instanceRequirements") or {}
+    optimization = provider.get("infrastructureOptimization") or {}
+    return {
+        "name": inputs.get("name"),
+        "cluster": inputs.get("cluster"),
+        "managedInstances": template.get("capacityOptionType", "ON_DEMAND"),
+        "vcpus": _span(requirements.get("vcpuCount")),
+        "memory": _span(requirements.get("memoryMib"), " MiB"),
+        "cpuManufacturers": requirements.get("cpuManufacturers"),
+        "instanceTypes": requirements.get("allowedInstanceTypes"),
+        "gpus": _span(requirements.get("acceleratorCount")),
+        "storageGib": (template.get("storageConfiguration") or {}).get("storageSizeGib"),
+        "subnets": len((template.get("networkConfiguration") or {}).get("subnets") or []),
+        "scaleInAfterSeconds": optimization.get("scaleInAfter"),
+        "lifetime": "drained 14 days after launch, replaced by day 21 (AWS)",
+    }
+
+
 def _capacity_provider(inputs: dict[str, Any]) -> Summary:
+    if inputs.get("managedInstancesProvider"):
+        return _managed_instances_provider(inputs)
     provider = inputs.get("autoScalingGroupProvider") or {}
     scaling = provider.get("managedScaling") or {}
     return {

@@ -15,11 +15,16 @@ from dataclasses import dataclass
 
 import pulumi
 
+from components.cluster.managed_pool import (
+    INFRASTRUCTURE_POLICY,
+    INSTANCE_POLICY,
+)
 from components.cluster.pool import ECS_INSTANCE_POLICY, SSM_CORE_POLICY
 from components.common.ci_catalogue import CATALOGUE, INVOKES, Entry, Grant
 from components.common.naming import Naming
 from components.common.policies import Statement, statement
 from components.service.iam import VOLUMES_POLICY
+from components.service.progressive import LOAD_BALANCERS_POLICY
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com"
@@ -43,7 +48,14 @@ WRITE_FAMILIES: dict[str, tuple[str, ...]] = {
     "iam": ("iam",),
 }  # fmt: skip
 # The AWS-managed policies the platform attaches to its own roles.
-AWS_MANAGED_POLICIES = (ECS_INSTANCE_POLICY, SSM_CORE_POLICY, VOLUMES_POLICY)
+AWS_MANAGED_POLICIES = (
+    ECS_INSTANCE_POLICY,
+    SSM_CORE_POLICY,
+    VOLUMES_POLICY,
+    INFRASTRUCTURE_POLICY,  # managed instance pools: the infrastructure role
+    INSTANCE_POLICY,  # managed instance pools: the instance role
+    LOAD_BALANCERS_POLICY,  # blue/green, canary, linear: the ECS load balancer role
+)
 # The services the platform's roles are handed to (task, instance, flow-log, volume roles).
 PASSED_TO_SERVICES = (
     "ec2.amazonaws.com",

@@ -92,9 +92,10 @@ SPECS: tuple[PriceSpec, ...] = (
     PriceSpec("cloudMapResourceMonth", "AWSCloudMap", "RegisteredResource",
               "USD/registered resource-month"),
     PriceSpec("dataTransferOutGb", "AWSDataTransfer", "DataTransfer-Out-Bytes", "USD/GB"),
-    PriceSpec("ecsManagedInstancesVcpuHour", "AmazonECS", "ManagedInstances-vCPU-Hours",
-              "USD/vCPU-hour (management fee)"),
 )  # fmt: skip
+
+
+MANAGED_FEE_KEY = "managedInstancesFeeHour"
 
 
 def _filters(region: str, extra: dict[str, str]) -> list[dict[str, str]]:
@@ -210,5 +211,11 @@ def region_document(
         "hoursPerMonth": 730,
         "assumptions": previous.get("assumptions") or {},
         "freeTier": previous.get("freeTier") or {},
-        "prices": build_prices(client, region, instance_types),
+        "prices": {
+            **build_prices(client, region, instance_types),
+            # The ECS Managed Instances fee is per instance type; its Price List usage type is not
+            # confirmed here, so its (sourced) figures are kept from the previous file.
+            MANAGED_FEE_KEY: (previous.get("prices") or {}).get(MANAGED_FEE_KEY)
+            or {"unit": "USD/hour per instance", "sources": {}},
+        },
     }

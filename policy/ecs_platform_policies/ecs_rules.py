@@ -101,6 +101,8 @@ def efs_transit_encryption(task: Resource, _: Context) -> Iterator[str]:
 
 
 def managed_termination_protection(provider: Resource, _: Context) -> Iterator[str]:
+    if provider.get("managedInstancesProvider"):
+        return  # ECS drains and replaces managed instances itself: there is no ASG to protect
     asg = provider.get("autoScalingGroupProvider") or {}
     if str(asg.get("managedTerminationProtection", "")).upper() != "ENABLED":
         yield "managedTerminationProtection is not ENABLED"

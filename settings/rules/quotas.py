@@ -74,7 +74,7 @@ def services(settings: PlatformSettings) -> Iterable[Problem]:
 
 
 def cluster(settings: PlatformSettings) -> Iterable[Problem]:
-    providers = 2 + len(settings.config.cluster.ec2_pools)  # FARGATE, FARGATE_SPOT, the pools
+    providers = 2 + len(settings.config.cluster.pool_names)  # FARGATE, FARGATE_SPOT, the pools
     yield from _over(
         "cluster.ec2Pools",
         "capacity providers on the cluster (FARGATE, FARGATE_SPOT and each pool)",

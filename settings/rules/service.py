@@ -99,7 +99,7 @@ def image_reference(settings: PlatformSettings) -> Iterable[Problem]:
 
 
 def placement(settings: PlatformSettings) -> Iterable[Problem]:
-    pools = [pool.name for pool in settings.cluster.ec2_pools]
+    pools = settings.cluster.pool_names
     for name, service in settings.services.items():
         found = settings.placement(service)
         if found is None:
@@ -151,7 +151,8 @@ def _windows(
 ) -> Iterable[Problem]:
     if compatibility != "FARGATE" or "FARGATE_SPOT" in providers:
         yield Problem(
-            _path(name, "capacity"), "Windows tasks run on Fargate only, not Fargate Spot or EC2"
+            _path(name, "capacity"),
+            "Windows tasks run on Fargate only, not Fargate Spot, EC2 or managed instance pools",
         )
     if service.cpu < 1024:
         yield Problem(_path(name, "cpu"), "Windows tasks on Fargate need at least 1024 (1 vCPU)")

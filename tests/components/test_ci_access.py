@@ -158,7 +158,8 @@ def test_no_role_has_a_whole_service_action_or_iam_on_everything(synthesis: Synt
 
 def test_deploy_role_iam_reach_is_bound_to_the_stack_prefix(stack, synthesis):
     own = re.compile(
-        rf"^arn:aws:iam::{ACCOUNT}:(role|policy|instance-profile)/ecs-platform-{stack}-\*$"
+        rf"^arn:aws:iam::{ACCOUNT}:(role|policy|instance-profile)/"
+        rf"(ecsInstanceRole-)?ecs-platform-{stack}-\*$"
     )
     for action, resources, condition in allowed(role_statements(synthesis, "deploy")):
         if not action.startswith("iam:") or action == "iam:GetOpenIDConnectProvider":

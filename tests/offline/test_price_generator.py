@@ -14,7 +14,13 @@ from botocore.stub import Stubber
 
 from offline.cost import load_prices
 from offline.prices.__main__ import main
-from offline.prices.generator import EC2_INSTANCE_FILTERS, SPECS, PriceSpec, region_document
+from offline.prices.generator import (
+    EC2_INSTANCE_FILTERS,
+    MANAGED_FEE_KEY,
+    SPECS,
+    PriceSpec,
+    region_document,
+)
 
 REGION = "eu-west-1"
 PREFIX = "EU-"  # eu-west-1's usage-type prefix, as in EU-NatGateway-Hours
@@ -131,7 +137,16 @@ def test_every_key_family_is_read_from_its_product() -> None:
     assert prices["natGatewayHour"]["effectiveDate"] == "2026-09-01"
     assert "usagetype=EU-NatGateway-Hours SKU SKU0" in prices["natGatewayHour"]["source"]
     assert "SKU EC21" in prices["ec2InstanceHour"]["sources"]["t4g.nano"]
-    assert {spec.key for spec in SPECS} | {"ec2InstanceHour"} == set(prices)
+    assert {spec.key for spec in SPECS} | {"ec2InstanceHour", MANAGED_FEE_KEY} == set(prices)
+
+
+def test_the_managed_instances_fee_is_kept_from_the_previous_file() -> None:
+    pricing = client()
+    previous = {"prices": {MANAGED_FEE_KEY: {"c6a.2xlarge": 0.037, "unit": "USD/hour"}}}
+    with Stubber(pricing) as stubber:
+        stub_all(stubber, [])
+        document = region_document(pricing, REGION, [], previous)
+    assert document["prices"][MANAGED_FEE_KEY]["c6a.2xlarge"] == 0.037
 
 
 def test_a_key_without_a_product_is_a_placeholder_not_a_guess() -> None:

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 import pytest
 from ecs_platform_policies.catalog import RULES_BY_NAME, context_for
 from ecs_platform_policies.model import Resource
+from managed_cases import PROVIDER, TASK, with_managed_pool
 from policy_cases import Edit, containers, drop, edit, protect, remover, setter
 from policy_offline import policy_resources
 
@@ -369,6 +370,23 @@ CASES: dict[str, Case] = {
     ),
     "ec2-6-vpc-flow-logs": Case(
         ("awsx:ec2:Vpc", "network-vpc"), drop("aws:ec2/flowLog:FlowLog", "network-flow-log")
+    ),
+    "managed-instances-private-subnets": Case(
+        PROVIDER,
+        lambda rs: edit(
+            *PROVIDER,
+            setter(
+                "managedInstancesProvider",
+                "instanceLaunchTemplate",
+                "networkConfiguration",
+                "subnets",
+                value=next(r for r in rs if r.type == LB).props["subnets"],
+            ),
+        )(rs),
+        with_managed_pool,
+    ),
+    "managed-instances-awsvpc": Case(
+        TASK, edit(*TASK, setter("networkMode", value="host")), with_managed_pool
     ),
 }
 

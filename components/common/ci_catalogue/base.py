@@ -35,6 +35,14 @@ GENERATED_IDS = "*"
 ROLES = "arn:aws:iam::{account}:role/{prefix}-*"
 POLICIES = "arn:aws:iam::{account}:policy/{prefix}-*"
 INSTANCE_PROFILES = "arn:aws:iam::{account}:instance-profile/{prefix}-*"
+# ECS Managed Instances: the instance role and profile must be named `ecsInstanceRole*`, since
+# AmazonECSInfrastructureRolePolicyForManagedInstances only passes roles named so
+# (components/cluster/managed_pool.py); the stack's are `ecsInstanceRole-<prefix>-<pool>`.
+STACK_ROLES = (ROLES, "arn:aws:iam::{account}:role/ecsInstanceRole-{prefix}-*")
+STACK_INSTANCE_PROFILES = (
+    INSTANCE_PROFILES,
+    "arn:aws:iam::{account}:instance-profile/ecsInstanceRole-{prefix}-*",
+)
 OIDC_PROVIDER = "arn:aws:iam::{account}:oidc-provider/token.actions.githubusercontent.com"
 SERVICE_LINKED_ROLES = "arn:aws:iam::{account}:role/aws-service-role/*"
 ECR_REPOSITORIES = "arn:aws:ecr:{region}:{account}:repository/{prefix}/*"

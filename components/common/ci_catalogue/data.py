@@ -10,7 +10,6 @@ from components.common.ci_catalogue.base import (
     DASHBOARD,
     DASHBOARDS,
     ECR_REPOSITORIES,
-    INSTANCE_PROFILES,
     KMS_ALIASES,
     KMS_KEYS,
     LOG_GROUPS,
@@ -19,6 +18,8 @@ from components.common.ci_catalogue.base import (
     POLICIES,
     QUEUES,
     ROLES,
+    STACK_INSTANCE_PROFILES,
+    STACK_ROLES,
     TOPICS,
     Entry,
     Grant,
@@ -40,16 +41,16 @@ DATA: dict[str, Entry] = {
         "internal/service/iam/role.go",
         (Grant(svc("iam", "GetRole", "ListRolePolicies", "GetRolePolicy",
                    "ListAttachedRolePolicies", "ListInstanceProfilesForRole", "ListRoleTags"),
-               (ROLES,)),),
+               STACK_ROLES),),
         # Delete detaches policies, deletes inline ones and leaves its instance profiles first
         # (RemoveRoleFromInstanceProfile authorizes on the instance profile).
         (Grant(svc("iam", "CreateRole", "DeleteRole", "UpdateRole", "UpdateRoleDescription",
                    "UpdateAssumeRolePolicy", "TagRole", "UntagRole", "DeleteRolePolicy",
-                   "DetachRolePolicy"), (ROLES,)),
-         Grant(svc("iam", "RemoveRoleFromInstanceProfile"), (INSTANCE_PROFILES,))),
+                   "DetachRolePolicy"), STACK_ROLES),
+         Grant(svc("iam", "RemoveRoleFromInstanceProfile"), STACK_INSTANCE_PROFILES)),
     ),
     "aws:iam/rolePolicy:RolePolicy": _scoped(
-        "internal/service/iam/role_policy.go", (ROLES,),
+        "internal/service/iam/role_policy.go", STACK_ROLES,
         svc("iam", "GetRolePolicy"), svc("iam", "PutRolePolicy", "DeleteRolePolicy"),
     ),
     "aws:iam/policy:Policy": _scoped(
@@ -59,16 +60,16 @@ DATA: dict[str, Entry] = {
             "TagPolicy", "UntagPolicy"),
     ),
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": _scoped(
-        "internal/service/iam/role_policy_attachment.go", (ROLES,),
+        "internal/service/iam/role_policy_attachment.go", STACK_ROLES,
         svc("iam", "ListAttachedRolePolicies"),
         svc("iam", "AttachRolePolicy", "DetachRolePolicy"),
     ),
     "aws:iam/instanceProfile:InstanceProfile": Entry(
         "internal/service/iam/instance_profile.go",
-        (Grant(svc("iam", "GetInstanceProfile"), (INSTANCE_PROFILES,)),),
+        (Grant(svc("iam", "GetInstanceProfile"), STACK_INSTANCE_PROFILES),),
         (Grant(svc("iam", "CreateInstanceProfile", "DeleteInstanceProfile",
                    "AddRoleToInstanceProfile", "RemoveRoleFromInstanceProfile",
-                   "TagInstanceProfile", "UntagInstanceProfile"), (INSTANCE_PROFILES,)),
+                   "TagInstanceProfile", "UntagInstanceProfile"), STACK_INSTANCE_PROFILES),
          # AddRoleToInstanceProfile passes the role (IAM user guide, "Using instance profiles").
          Grant(("iam:PassRole",), (ROLES,))),
     ),
