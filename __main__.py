@@ -16,6 +16,7 @@ from components.notifications import Notifications, NotificationsArgs
 from components.peering import ServicePeering, ServicePeeringArgs
 from components.registry import Registry, RegistryArgs
 from components.service import Service, ServiceArgs
+from components.service.queue import plan_queues, stack_key_statements
 from settings.loader import load_settings
 
 settings = load_settings()
@@ -30,6 +31,7 @@ log_key_arn = (
             region=settings.region,
             account_id=account_id,
             protect=settings.is_production,
+            extra_statements=stack_key_statements(settings.services),
         ),
     ).key_arn
     if settings.log_encryption
@@ -96,6 +98,14 @@ alarm_target = AlarmTarget(
     page_topic_arn=notifications.page_topic_arn,
 )
 
+queues = plan_queues(
+    settings.services,
+    naming=naming,
+    region=settings.region,
+    account_id=account_id,
+    stack_key_arn=log_key_arn,
+    protect=settings.is_production,
+)
 services = {
     name: Service(
         name,
@@ -120,6 +130,7 @@ services = {
             container_insights=settings.cluster.container_insights != "disabled",
             kms_key_id=log_key_arn,
             protect=settings.is_production,
+            queues=queues[name],
         ),
     )
     for name, service in settings.services.items()
@@ -152,7 +163,8 @@ EnvironmentAlarms(
             DashboardService(
                 name=name,
                 target_group_suffix=services[name].target_group_arn_suffix,
-                queue_name=service.queue_name,
+                queue_name=services[name].queue_name,
+                dead_letter_queue_name=services[name].queues.dead_letter_name,
                 running_tasks=settings.cluster.container_insights != "disabled",
             )
             for name, service in settings.services.items()

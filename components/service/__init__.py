@@ -3,9 +3,8 @@ security group, optional ALB route, the ECS service itself and its autoscaling."
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -18,7 +17,8 @@ from components.common.naming import Naming
 from components.load_balancer import RouteTarget
 from components.service import iam as task_iam
 from components.service.alarms import ServiceAlarmArgs, ServiceAlarms, service_alarms
-from components.service.containers import DATA_VOLUME, PORT_NAME, container_definitions
+from components.service.containers import DATA_VOLUME, PORT_NAME, definitions_json
+from components.service.queue import ServiceQueues, wire_queues
 from components.service.routing import RouteArgs, attach_route
 from components.service.scaling import ScalingArgs, attach_scaling
 from settings.platform import Placement
@@ -51,6 +51,8 @@ class ServiceArgs:
     container_insights: bool
     kms_key_id: pulumi.Input[str] | None = None  # the log and exec key (None: AWS's)
     protect: bool = False
+    # its SQS queue (created or existing) and the queues it may send to
+    queues: ServiceQueues = field(default_factory=ServiceQueues)
 
 
 def task_egress(service: ServiceSettings, vpc_cidr: str) -> list[dict[str, Any]]:
@@ -112,6 +114,11 @@ class Service(pulumi.ComponentResource):
             # a production tier keeps its history through renames and refactors
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
+        queues = args.queues
+        self.queues = wire_queues(
+            self, name, queues.create, existing=queues.existing, sends_to=queues.sends_to
+        )
+        self.queue_name = queues.ref.name if queues.ref else service.queue_name
         execution_role, task_role = self._roles()
         self.security_group = self._security_group()
         self.task_definition = self._task_definition(execution_role, task_role)
@@ -167,12 +174,8 @@ class Service(pulumi.ComponentResource):
             },
             execution_role_arn=execution_role.arn,
             task_role_arn=task_role.arn,
-            container_definitions=pulumi.Output.all(args.image, self.log_group.name).apply(
-                lambda values: json.dumps(
-                    container_definitions(
-                        name, service, image=values[0], log_group=values[1], region=args.region
-                    )
-                )
+            container_definitions=definitions_json(
+                name, service, args.region, args.image, self.log_group.name, self.queues.environment
             ),
             volumes=[{"name": f"scratch-{i}"} for i in range(len(service.writable_paths))]
             + ([{"name": DATA_VOLUME, "configure_at_launch": True}] if service.ebs_volume else []),
@@ -192,7 +195,8 @@ class Service(pulumi.ComponentResource):
                 running_task_metric=args.container_insights,
                 load_balancer_suffix=args.route.arn_suffix if self.target_group else None,
                 target_group_suffix=self.target_group.arn_suffix if self.target_group else None,
-                queue_name=service.queue_name,
+                queue_name=self.queue_name,
+                dead_letter_queue_name=self.queues.dead_letter_name,
             ),
             args.alarm_target,
         )
@@ -272,6 +276,7 @@ class Service(pulumi.ComponentResource):
                     cluster_name=args.cluster_name,
                     service_name=self.ecs_service.name,
                     alarm_target=args.alarm_target,
+                    queue_name=self.queue_name,
                     request_label=(
                         pulumi.Output.concat(
                             args.route.arn_suffix, "/", self.target_group.arn_suffix
@@ -301,7 +306,8 @@ class Service(pulumi.ComponentResource):
                     args.settings,
                     exec_log_group_arn=args.exec_log_group_arn,
                     exec_kms_key_arn=args.kms_key_id,
-                ),
+                )
+                + list(self.queues.statements),
             ),
         ):
             role = aws.iam.Role(

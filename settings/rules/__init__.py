@@ -17,6 +17,7 @@ from settings.rules import (
     load_balancer,
     names,
     network,
+    queues,
     quotas,
     registry,
     service,
@@ -35,6 +36,7 @@ RULES: tuple[Rule, ...] = (
     *load_balancer.RULES,
     *alarms.RULES,
     *service.RULES,
+    *queues.RULES,
     *ci_access.RULES,
     *quotas.RULES,
 )
