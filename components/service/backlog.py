@@ -8,15 +8,15 @@ https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.common.alarms import AlarmSpec, Metric, metric_alarm
-
-if TYPE_CHECKING:
-    from components.service.scaling import ScalingArgs
+from components.common.alarms import AlarmSpec, AlarmTarget, Metric, metric_alarm
+from components.common.naming import Naming
+from settings.service import ScalingSettings
 
 SQS = "AWS/SQS"
 VISIBLE = "ApproximateNumberOfMessagesVisible"
@@ -66,11 +66,21 @@ def backlog_metrics(
     ]
 
 
+@dataclass(frozen=True)
+class BacklogArgs:
+    settings: ScalingSettings
+    naming: Naming
+    queue_name: str
+    cluster_name: pulumi.Input[str]
+    service_name: pulumi.Input[str]
+    alarm_target: AlarmTarget
+
+
 def track_backlog(
-    parent: pulumi.Resource, name: str, args: ScalingArgs, scope: dict[str, Any]
+    parent: pulumi.Resource, name: str, args: BacklogArgs, scope: dict[str, Any]
 ) -> None:
     settings = args.settings
-    assert settings.backlog_per_task is not None and args.queue_name is not None
+    assert settings.backlog_per_task is not None
     child = pulumi.ResourceOptions(parent=parent)
     aws.appautoscaling.Policy(
         f"{name}-track-backlog",
@@ -92,13 +102,12 @@ def track_backlog(
 
 
 def _wake_from_zero(
-    parent: pulumi.Resource, name: str, args: ScalingArgs, scope: dict[str, Any]
+    parent: pulumi.Resource, name: str, args: BacklogArgs, scope: dict[str, Any]
 ) -> None:
     """With no task running, visible / tasks has no data, and target tracking "does not perform
     scaling when the specified metric has insufficient data" (ECS developer guide, "Use a target
     metric to scale Amazon ECS services"). A step policy starts the first task when messages
     wait and none runs; from there target tracking takes over (and scales back to 0)."""
-    assert args.queue_name is not None
     policy = aws.appautoscaling.Policy(
         f"{name}-step-wake",
         name=args.naming.physical("scaling-policy", name, "step", "wake"),

@@ -11,7 +11,7 @@ import pulumi_aws as aws
 
 from components.common.alarms import AlarmSpec, AlarmTarget, Metric, metric_alarm
 from components.common.naming import Naming
-from components.service.backlog import track_backlog
+from components.service.backlog import BacklogArgs, track_backlog
 from settings.service import CustomMetricSettings, ScalingSettings, ThresholdSteps
 
 SQS_NAMESPACE = "AWS/SQS"
@@ -105,7 +105,15 @@ def attach_scaling(parent: pulumi.Resource, name: str, args: ScalingArgs) -> Non
     if settings.custom_metric is not None:
         _step_scaling(parent, name, args, settings.custom_metric, scope, child)
     if settings.backlog_per_task is not None and args.queue_name is not None:
-        track_backlog(parent, name, args, scope)
+        backlog = BacklogArgs(
+            settings,
+            args.naming,
+            args.queue_name,
+            args.cluster_name,
+            args.service_name,
+            args.alarm_target,
+        )
+        track_backlog(parent, name, backlog, scope)
 
     for schedule in settings.schedules:
         aws.appautoscaling.ScheduledAction(
