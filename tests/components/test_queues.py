@@ -8,9 +8,10 @@ import json
 from typing import Any
 
 import pytest
-from conftest import FIXTURES
 
 from offline.harness import Synthesis, read_stack_config, run_program
+
+from conftest import FIXTURES
 
 QUEUE, QUEUE_POLICY = "aws:sqs/queue:Queue", "aws:sqs/queuePolicy:QueuePolicy"
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
@@ -195,9 +196,9 @@ def test_min_count_zero_wakes_from_zero(queues: Synthesis) -> None:
     expression = next(q for q in alarm["metricQueries"] if q.get("returnData"))
     assert expression["expression"] == "IF(visible > 0 AND FILL(tasks, 0) == 0, 1, 0)"
     assert alarm["alarmActions"] == [queues.one(POLICY, "reports-step-wake").outputs["arn"]]
-    assert queues.one("aws:appautoscaling/target:Target", "reports-scaling").inputs[
-        "minCapacity"
-    ] == 0
+    assert (
+        queues.one("aws:appautoscaling/target:Target", "reports-scaling").inputs["minCapacity"] == 0
+    )
 
 
 def test_queue_age_and_dead_letter_alarms_attach(queues: Synthesis) -> None:

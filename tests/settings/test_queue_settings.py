@@ -7,10 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import FIXTURES
 
 from offline.harness import SynthesisError, read_stack_config, run_program
 from settings.queue import QueueCreateSettings, visibility_timeout
+
+from conftest import FIXTURES
 
 Config = dict[str, Any]
 FILE = "Pulumi.queues.yaml"
@@ -105,7 +106,7 @@ BAD = [
         [
             "logEncryption: tier production encrypts log groups and exec sessions with its key",
             "services.worker.queue.create.encryption: kms uses the stack's key, which"
-            " logEncryption: false turns off; use sqs-managed"
+            " logEncryption: false turns off; use sqs-managed",
         ],
     ),
     (
