@@ -7,7 +7,7 @@ Usage-based charges are left out and listed in `EXCLUDED`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -333,7 +333,23 @@ def _plain(resources: Sequence[RecordedResource]) -> list[RecordedResource]:
     return [RecordedResource(**{**r.__dict__, "inputs": as_document(r.inputs)}) for r in resources]
 
 
-def estimate(resources: Sequence[RecordedResource], table: PriceTable) -> Estimate:
+def _queue_requests(
+    pricer: _Pricer, resources: Sequence[RecordedResource], usage: Mapping[str, Any]
+) -> None:
+    """SQS requests from the usage file (`sqsRequestsPerMonth`, all queues together), priced
+    per million at `sqsRequestsMillion`; left out when the stack has no queue or no figure."""
+    queues = [r for r in resources if r.type == "aws:sqs/queue:Queue"]
+    requests = float(usage.get("sqsRequestsPerMonth") or 0)
+    if queues and requests > 0:
+        what = f"SQS requests ({requests:g}/month, usage file; free tier not deducted)"
+        pricer.add(queues[0], what, requests / 1_000_000, "sqsRequestsMillion")
+
+
+def estimate(
+    resources: Sequence[RecordedResource],
+    table: PriceTable,
+    usage: Mapping[str, Any] | None = None,
+) -> Estimate:
     resources = _plain(resources)
     pricer = _Pricer(table, component_namer(resources))
     context = _context(resources)
@@ -341,6 +357,8 @@ def estimate(resources: Sequence[RecordedResource], table: PriceTable) -> Estima
         price = PRICERS.get(resource.type)
         if price is not None and (resource.custom or resource.remote):
             price(pricer, resource, context)
+    if usage:
+        _queue_requests(pricer, resources, usage)
     return Estimate(table, pricer.items)
 
 
