@@ -21,6 +21,7 @@ from components.notifications import Notifications, NotificationsArgs
 from components.peering import ServicePeering, ServicePeeringArgs
 from components.registry import Registry, RegistryArgs
 from components.service import Service, ServiceArgs
+from components.service.queue import plan_queues, stack_key_statements
 from settings.loader import load_settings
 
 settings = load_settings()
@@ -35,6 +36,7 @@ log_key_arn = (
             region=settings.region,
             account_id=account_id,
             protect=settings.is_production,
+            extra_statements=stack_key_statements(settings.services),
         ),
     ).key_arn
     if settings.log_encryption
@@ -127,6 +129,15 @@ environment_alarms = EnvironmentAlarms(
     ),
 )
 
+queues = plan_queues(
+    settings.services,
+    naming=naming,
+    region=settings.region,
+    account_id=account_id,
+    stack_key_arn=log_key_arn,
+    protect=settings.is_production,
+)
+
 services = {
     name: Service(
         name,
@@ -152,6 +163,7 @@ services = {
             kms_key_id=log_key_arn,
             protect=settings.is_production,
             custom_alarms=environment_alarms.custom_alarms,
+            queues=queues[name],
         ),
     )
     for name, service in settings.services.items()
@@ -169,7 +181,8 @@ environment_alarms.add_dashboards(
         DashboardService(
             name=name,
             target_group_suffix=services[name].target_group_arn_suffix,
-            queue_name=service.queue_name,
+            queue_name=services[name].queue_name,
+            dead_letter_queue_name=services[name].queues.dead_letter_name,
             running_tasks=settings.cluster.container_insights != "disabled",
         )
         for name, service in settings.services.items()

@@ -157,6 +157,10 @@ class AwsMocks(Mocks):
             return arn, {"arn": arn}
         if module == "s3" and token == "Bucket":
             return name, {"arn": f"arn:aws:s3:::{name}", "bucket": name}
+        if module == "sqs" and token == "Queue":
+            # The provider's id is the queue URL (queue.go: d.SetId(QueueUrl)).
+            url = f"https://sqs.{self.region}.amazonaws.com/{self.account_id}/{name}"
+            return url, {"arn": self._arn("sqs", name), "url": url}
         if module == "sns" and token == "Topic":
             arn = self._arn("sns", name)
             return arn, {"arn": arn}

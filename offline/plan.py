@@ -23,6 +23,7 @@ from offline.base import BaseError
 from offline.cost import PRICES_DIR
 from offline.harness import PROJECT_DIR, ConfigFileError, Synthesis, SynthesisError, run_program
 from offline.plan_diff import Timing, against_nothing, against_revision, against_stack, plan_cost
+from offline.queue_access import queue_access, render_queues
 from offline.records import masked_outputs
 from offline.render import cost_lines, render_diff_text, render_markdown
 from offline.summaries import summarize
@@ -50,6 +51,7 @@ def build_plan(synthesis: Synthesis) -> dict[str, Any]:
         "counts": synthesis.count_by_type(),
         "total": len(synthesis.resources),
         "outputs": masked_outputs(synthesis),
+        "queues": queue_access(synthesis),
     }
 
 
@@ -66,6 +68,7 @@ def render_text(plan: dict[str, Any]) -> str:
                 shown = ", ".join(map(str, value)) if isinstance(value, list) else value
                 lines.append(f"      {key}: {shown}")
         lines.append("")
+    lines += render_queues(plan.get("queues") or [])
     lines.append("Resources by type:")
     width = max((len(t) for t in plan["counts"]), default=0)
     for type_, count in plan["counts"].items():

@@ -167,10 +167,24 @@ def _ecs_service(inputs: dict[str, Any]) -> Summary:
     }
 
 
+def _custom(tracking: dict[str, Any]) -> list[dict[str, Any]]:
+    specification = tracking.get("customizedMetricSpecification") or {}
+    return [{"returnData": False, **m} for m in specification.get("metrics") or []]
+
+
 def _scaling_policy(inputs: dict[str, Any]) -> Summary:
     tracking = inputs.get("targetTrackingScalingPolicyConfiguration")
     if tracking:
-        metric = tracking["predefinedMetricSpecification"]["predefinedMetricType"]
+        predefined = tracking.get("predefinedMetricSpecification")
+        # a customized metric (metric math, like backlog per task) shows its returned expression
+        metric = (
+            predefined["predefinedMetricType"]
+            if predefined
+            else next(
+                (m.get("expression") or m.get("id") for m in _custom(tracking) if m["returnData"]),
+                "custom metric",
+            )
+        )
         return {"track": f"{metric} = {tracking['targetValue']}"}
     steps = (inputs.get("stepScalingPolicyConfiguration") or {}).get("stepAdjustments", [])
     return {
@@ -367,6 +381,16 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
             a.get("type") + (f" to {a['redirect'].get('protocol')}" if a.get("redirect") else "")
             for a in i.get("defaultActions") or []
         ],
+    },
+    "aws:sqs/queue:Queue": lambda i: {
+        "name": i.get("name"),
+        "fifo": i.get("fifoQueue"),
+        "encryption": "kms"
+        if i.get("kmsMasterKeyId")
+        else ("sqs-managed" if i.get("sqsManagedSseEnabled") else "none"),
+        "visibilityTimeoutSeconds": i.get("visibilityTimeoutSeconds"),
+        "retentionSeconds": i.get("messageRetentionSeconds"),
+        "redrive": i.get("redrivePolicy"),
     },
     "aws:iam/rolePolicy:RolePolicy": lambda i: {
         "actions": sorted(

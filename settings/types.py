@@ -67,6 +67,11 @@ ALB_PATH_PATTERN = r"^/[A-Za-z0-9_.$/~\"'@:+&*?-]{0,127}$"
 ALB_HOST_PATTERN = r"^[A-Za-z0-9.*?-]{1,128}$"
 # SQS: 1-80 characters of A-Za-z0-9_-, FIFO queues end in .fifo (counted in the 80).
 QUEUE_NAME_PATTERN = r"^([A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)$"
+# A queue by name or ARN (arn:<partition>:sqs:<region>:<account>:<queue name>); an SNS topic ARN.
+QUEUE_REFERENCE_PATTERN = (
+    r"^(arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:)?([A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)$"
+)
+TOPIC_ARN_PATTERN = r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$"
 # CloudWatch namespaces, metric and dimension names: 1-255 printable ASCII, not starting with a
 # colon or a space (the API's pattern is [^:].*; a name must hold a non-blank character).
 METRIC_NAME_PATTERN = r"^[!-9;-~][ -~]{0,254}$"
@@ -121,6 +126,8 @@ PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
     QUEUE_NAME_PATTERN: (
         "an SQS queue name (1-80 of A-Z a-z 0-9 _ -; a FIFO queue ends in .fifo within the 80)"
     ),
+    QUEUE_REFERENCE_PATTERN: "an SQS queue name or ARN (arn:aws:sqs:<region>:<account>:<name>)",
+    TOPIC_ARN_PATTERN: "an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic name>)",
     METRIC_NAME_PATTERN: (
         "a CloudWatch name (1-255 printable ASCII characters, not starting with : or a space)"
     ),

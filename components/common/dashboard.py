@@ -1,7 +1,8 @@
 """The environment's CloudWatch dashboard body, built from the services and pools it has.
 
-A service gets ALB widgets only when it has a route, and a queue widget only when it scales on
-a queue: the dashboard references no metric the service cannot have."""
+A service gets ALB widgets only when it has a route, a queue widget only when it has a queue,
+and a dead-letter widget only when the platform created that queue (with its dead-letter queue):
+the dashboard references no metric the service cannot have."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class DashboardService:
     name: str
     target_group_suffix: pulumi.Input[str] | None = None
     queue_name: str | None = None
+    dead_letter_queue_name: str | None = None  # a created queue's DLQ
     running_tasks: bool = True  # Container Insights publishes RunningTaskCount
 
     def resolved(self, target_group_suffix: str | None) -> DashboardService:
@@ -114,6 +116,16 @@ def _service_widgets(
                 "Maximum",
             )
         )
+    if service.dead_letter_queue_name is not None:
+        dead_letter = ["QueueName", service.dead_letter_queue_name]
+        widgets.append(
+            _widget(
+                f"{service.name}: dead-letter queue",
+                region,
+                [["AWS/SQS", "ApproximateNumberOfMessagesVisible", *dead_letter]],
+                "Maximum",
+            )
+        )
     return widgets
 
 
@@ -159,7 +171,8 @@ def _managed_pool_widgets(
 def service_widget_count(service: DashboardService) -> int:
     """How many widgets a service gets, known before any output resolves."""
     routed = 2 if service.target_group_suffix is not None else 0
-    return 2 + int(service.running_tasks) + routed + int(service.queue_name is not None)
+    queues = int(service.queue_name is not None) + int(service.dead_letter_queue_name is not None)
+    return 2 + int(service.running_tasks) + routed + queues
 
 
 def pack(sizes: list[int], limit: int) -> list[list[int]]:

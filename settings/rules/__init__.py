@@ -21,6 +21,7 @@ from settings.rules import (
     managed_instances,
     names,
     network,
+    queues,
     quotas,
     registry,
     service,
@@ -43,6 +44,7 @@ RULES: tuple[Rule, ...] = (
     *service.RULES,
     *ignored.RULES,
     *deployment.RULES,
+    *queues.RULES,
     *ci_access.RULES,
     *quotas.RULES,
 )
