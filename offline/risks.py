@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from offline.diff import Change, as_document
+from offline.domain_risks import DOMAIN_CHECKS
 
 STATEFUL_TYPES = frozenset(
     {
@@ -261,6 +262,13 @@ def _capacity(change: Change, tier: str) -> Iterator[Risk]:
             )
 
 
+def _domains(change: Change, tier: str) -> Iterator[Risk]:
+    """A hostname going away, a certificate replaced (offline/domain_risks.py)."""
+    for check in DOMAIN_CHECKS:
+        for code, urn, message in check(change, tier):
+            yield Risk(code, urn, message)
+
+
 CHECKS: tuple[Callable[[Change, str], Iterable[Risk]], ...] = (
     _stateful,
     _protect,
@@ -268,6 +276,7 @@ CHECKS: tuple[Callable[[Change, str], Iterable[Risk]], ...] = (
     _iam,
     _exposure,
     _capacity,
+    _domains,
 )
 
 

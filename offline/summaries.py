@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from offline.domain_summaries import DOMAIN_SUMMARIES
 from offline.mocks import RecordedResource
 from offline.records import mask_secrets
 
@@ -328,6 +329,7 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
             }
         ),
     },
+    **DOMAIN_SUMMARIES,
 }
 
 
