@@ -8,6 +8,7 @@ from components.cluster import Cluster, ClusterArgs
 from components.common.alarms import AlarmTarget
 from components.common.dashboard import DashboardService
 from components.common.naming import Naming
+from components.domain import Certificates, CertificatesArgs, Hostnames, HostnamesArgs
 from components.environment_alarms import (
     EnvironmentAlarms,
     EnvironmentAlarmsArgs,
@@ -22,6 +23,7 @@ from components.peering import ServicePeering, ServicePeeringArgs
 from components.registry import Registry, RegistryArgs
 from components.service import Service, ServiceArgs
 from components.service.queue import plan_queues, stack_key_statements
+from settings.domain import plan_zones, service_urls
 from settings.loader import load_settings
 
 settings = load_settings()
@@ -73,6 +75,21 @@ cluster = Cluster(
         protect=settings.is_production,
     ),
 )
+domain = settings.load_balancer.domain
+routes = {
+    name: (service.routing.host_headers, service.routing.path_patterns)
+    for name, service in settings.services.items()
+    if service.routing is not None
+}
+zones = plan_zones(domain, {name: hosts for name, (hosts, _) in routes.items()}) if domain else []
+certificates = (
+    Certificates(
+        "certificates",
+        CertificatesArgs(zones=zones, naming=naming, protect=settings.is_production),
+    )
+    if domain
+    else None
+)
 load_balancer = LoadBalancer(
     "alb",
     LoadBalancerArgs(
@@ -86,8 +103,23 @@ load_balancer = LoadBalancer(
         protect=settings.is_production,
         kms_key_id=log_key_arn,
         region=settings.region,
+        certificate_arn=certificates.certificate_arn if certificates else None,
     ),
 )
+if certificates is not None:
+    Hostnames(
+        "hostnames",
+        HostnamesArgs(
+            zones=zones,
+            zone_ids=certificates.zone_ids,
+            alias_dns_name=load_balancer.dns_name,
+            alias_zone_id=load_balancer.zone_id,
+            listener_arn=load_balancer.listener_arn,
+            protect=settings.is_production,
+            dual_stack=load_balancer.dual_stack,
+            additional_certificate_arns=certificates.additional_certificate_arns,
+        ),
+    )
 notifications = Notifications(
     "notifications",
     NotificationsArgs(
@@ -217,6 +249,7 @@ pulumi.export("clusterArn", cluster.cluster_arn)
 pulumi.export("capacityProviderNames", cluster.capacity_provider_names)
 pulumi.export("poolAsgNames", cluster.pool_asg_names)
 pulumi.export("loadBalancerDnsName", load_balancer.dns_name)
+pulumi.export("serviceUrls", service_urls(domain, routes) if domain else {})
 pulumi.export("serviceNames", {name: s.service_name for name, s in services.items()})
 pulumi.export("taskDefinitionArns", {name: s.task_definition.arn for name, s in services.items()})
 pulumi.export("alarmTopicArn", notifications.topic_arn)

@@ -94,6 +94,9 @@ class LoadBalancerArgs:
     protect: bool
     kms_key_id: pulumi.Input[str] | None = None  # the WAF log group's key (None: AWS's)
     region: str = ""  # in the access-log bucket's name (bucket names are global)
+    # An issued certificate from `loadBalancer.domain` (components.domain.Certificates): the
+    # validation's ARN, so the HTTPS listener is created only once ACM has issued it.
+    certificate_arn: pulumi.Input[str] | None = None
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -103,6 +106,10 @@ class LoadBalancer(pulumi.ComponentResource):
     dns_name: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
     listener_arn: pulumi.Output[str]
+    zone_id: pulumi.Output[str]
+    # The ALB is IPv4 only (no ipAddressType setting; the VPC has no IPv6): alias records
+    # follow this, A only, AAAA as well once it is dual-stack.
+    dual_stack = False
 
     def __init__(
         self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None
@@ -118,6 +125,7 @@ class LoadBalancer(pulumi.ComponentResource):
         self.arn = self.load_balancer.arn
         self.arn_suffix = self.load_balancer.arn_suffix
         self.dns_name = self.load_balancer.dns_name
+        self.zone_id = self.load_balancer.zone_id
         self.security_group_id = self.security_group.id
         self.listener_arn = self.listener.arn
         self.route_target = RouteTarget(
@@ -135,7 +143,7 @@ class LoadBalancer(pulumi.ComponentResource):
         )
 
     def _listener_ports(self) -> list[int]:
-        return [HTTP, HTTPS] if self._args.settings.certificate_arn is not None else [HTTP]
+        return [HTTP, HTTPS] if self._args.settings.serves_https else [HTTP]
 
     def _security_group(self) -> aws.ec2.SecurityGroup:
         name, args = self._name, self._args
@@ -203,7 +211,7 @@ class LoadBalancer(pulumi.ComponentResource):
         """HTTPS with the certificate and HTTP that only redirects; or plain HTTP (development).
         Unrouted requests get a 404; services add their own rules."""
         settings = self._args.settings
-        if settings.certificate_arn is None:
+        if not settings.serves_https:
             return self._listener("http", HTTP, [NOT_FOUND])
         redirect = {
             "type": "redirect",
@@ -215,7 +223,11 @@ class LoadBalancer(pulumi.ComponentResource):
             HTTPS,
             [NOT_FOUND],
             ssl_policy=settings.ssl_policy,
-            certificate_arn=settings.certificate_arn,
+            certificate_arn=(
+                self._args.certificate_arn
+                if self._args.certificate_arn is not None
+                else settings.certificate_arn
+            ),
         )
 
     def _listener(

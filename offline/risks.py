@@ -11,6 +11,7 @@ from typing import Any
 
 from offline.deployments import SERVICE, strategy_of
 from offline.diff import Change, as_document
+from offline.domain_risks import DOMAIN_CHECKS
 from offline.mocks import RecordedResource
 
 STATEFUL_TYPES = frozenset(
@@ -325,6 +326,13 @@ def _deployment_strategy(change: Change, tier: str) -> Iterator[Risk]:
         )
 
 
+def _domains(change: Change, tier: str) -> Iterator[Risk]:
+    """A hostname going away, a certificate replaced (offline/domain_risks.py)."""
+    for check in DOMAIN_CHECKS:
+        for code, urn, message in check(change, tier):
+            yield Risk(code, urn, message)
+
+
 CHECKS: tuple[Callable[[Change, str], Iterable[Risk]], ...] = (
     _stateful,
     _protect,
@@ -333,6 +341,7 @@ CHECKS: tuple[Callable[[Change, str], Iterable[Risk]], ...] = (
     _exposure,
     _capacity,
     _deployment_strategy,
+    _domains,
 )
 
 

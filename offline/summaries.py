@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from offline.deployments import deployment_summary
+from offline.domain_summaries import DOMAIN_SUMMARIES
 from offline.mocks import RecordedResource
 from offline.records import mask_secrets
 
@@ -401,6 +402,7 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
             }
         ),
     },
+    **DOMAIN_SUMMARIES,
 }
 
 

@@ -61,6 +61,11 @@ GITHUB_ENVIRONMENT_PATTERN = r"^[A-Za-z0-9_.-]{1,255}$"
 GITHUB_BRANCH_PATTERN = r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$"
 S3_BUCKET_ARN_PATTERN = r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 PREFIX_LIST_ID_PATTERN = r"^pl-[a-f0-9]{8,17}$"
+# A DNS name in lower case: labels of 1-63 letters, digits and - (not first or last), at least
+# two labels (253 characters at most is a separate constraint).
+DNS_NAME_PATTERN = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
+# Route 53 hosted zone ids are Z and up to 31 upper-case letters and digits (no /hostedzone/).
+HOSTED_ZONE_ID_PATTERN = r"^Z[A-Z0-9]{1,31}$"
 # ALB listener rule conditions: up to 128 characters each, from these sets only (ALB guide,
 # "Path conditions" and "Host conditions"; * and ? are the wildcards).
 ALB_PATH_PATTERN = r"^/[A-Za-z0-9_.$/~\"'@:+&*?-]{0,127}$"
@@ -119,6 +124,8 @@ PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
     GITHUB_BRANCH_PATTERN: "a branch name without wildcards (letters, digits, _ . - and /)",
     S3_BUCKET_ARN_PATTERN: "an S3 bucket ARN (arn:aws:s3:::<bucket>)",
     PREFIX_LIST_ID_PATTERN: "a managed prefix list id (pl-<hex digits>)",
+    DNS_NAME_PATTERN: "a DNS name in lower case (like example.com)",
+    HOSTED_ZONE_ID_PATTERN: "a Route 53 hosted zone id (like Z0123456789ABCDEFGHIJ)",
     ALB_PATH_PATTERN: (
         "an ALB path pattern (/ then up to 127 of A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ?)"
     ),

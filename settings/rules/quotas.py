@@ -29,7 +29,7 @@ def load_balancer(settings: PlatformSettings) -> Iterable[Problem]:
         "services", "listener rules", len(routed), quotas.listener_rules, "listenerRules"
     )
     yield from _over("services", "target groups", len(routed), quotas.target_groups, "targetGroups")
-    ports = 2 if config.load_balancer.certificate_arn is not None else 1
+    ports = 2 if config.load_balancer.serves_https else 1
     inbound = len(config.load_balancer.ingress_cidrs) * ports
     yield from _over(
         "loadBalancer.ingressCidrs",

@@ -144,8 +144,8 @@ BAD_ALB_CONFIG: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
         "dev",
         alb(lambda b: b.update(allowPlainHttp=False)),
         [
-            "loadBalancer.certificateArn: required: HTTPS needs a certificate (or set"
-            " allowPlainHttp: true in development)"
+            "loadBalancer.certificateArn: required: HTTPS needs a certificate (or a domain; or"
+            " set allowPlainHttp: true in development)"
         ],
     ),
     (

@@ -4,6 +4,7 @@ program invokes), what the provider calls to read it and to change it. See base.
 from __future__ import annotations
 
 from components.common.ci_catalogue.base import (
+    HOSTED_ZONES,
     NO_RESOURCE_LEVEL,
     PUBLIC_PARAMETERS,
     Entry,
@@ -40,6 +41,15 @@ INVOKES: dict[str, Entry] = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": Entry(
         "internal/service/ec2/ec2_availability_zones_data_source.go",
         (Grant(svc("ec2", "DescribeAvailabilityZones")),),
+    ),
+    # loadBalancer.domain.zoneName: a lookup by name pages ListHostedZones (no resource-level
+    # permission), then reads the zone and its tags (GetHostedZone, ListTagsForResource on it).
+    "aws:route53/getZone:getZone": Entry(
+        "internal/service/route53/zone_data_source.go",
+        (
+            Grant(svc("route53", "ListHostedZones"), (NO_RESOURCE_LEVEL,)),
+            Grant(svc("route53", "GetHostedZone", "ListTagsForResource"), (HOSTED_ZONES,)),
+        ),
     ),
     # A static table of ELB account ids per region in the provider: no API call.
     "aws:elb/getServiceAccount:getServiceAccount": Entry(
