@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from offline.compute_summaries import COMPUTE_SUMMARIES
+from offline.cost import nat_gateways
 from offline.domain_summaries import DOMAIN_SUMMARIES
 from offline.mocks import RecordedResource
 from offline.records import mask_secrets
@@ -38,7 +39,7 @@ def _waf_rule(rule: dict[str, Any]) -> str:
 def _vpc(inputs: dict[str, Any]) -> Summary:
     zones = inputs.get("availabilityZoneNames") or []
     strategy = (inputs.get("natGateways") or {}).get("strategy", "OnePerAz")
-    nat_count = {"None": 0, "Single": 1}.get(strategy, len(zones))
+    nat_count = nat_gateways(inputs)
     return {
         "cidr": inputs.get("cidrBlock"),
         "availabilityZones": zones,
