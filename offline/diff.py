@@ -84,6 +84,11 @@ def as_document(value: Any) -> Any:
     return value
 
 
+def inputs_document(resource: RecordedResource | None) -> dict[str, Any]:
+    """A resource's inputs as a document (see `as_document`); {} for a side that does not exist."""
+    return as_document(resource.inputs) if resource is not None else {}
+
+
 def _join(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from offline.diff import Change, as_document
+from offline.diff import Change, inputs_document
 
 CERTIFICATE = "aws:acm/certificate:Certificate"
 RECORD = "aws:route53/record:Record"
@@ -19,13 +19,9 @@ def certificate_names(inputs: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(str(name) for name in names if name))
 
 
-def _inputs(resource: Any) -> dict[str, Any]:
-    return as_document(resource.inputs) if resource is not None else {}
-
-
 def hostname_removed(change: Change, tier: str) -> Iterator[Flag]:
     """An alias record deleted: the hostname stops resolving, its URL goes away."""
-    old = _inputs(change.old)
+    old = inputs_document(change.old)
     if change.type != RECORD or change.action != "delete" or not old.get("aliases"):
         return
     host = old.get("name")
@@ -43,7 +39,10 @@ def certificate_replaced(change: Change, tier: str) -> Iterator[Flag]:
     before the listener switches to it."""
     if change.type != CERTIFICATE or change.old is None or change.new is None:
         return
-    before, after = certificate_names(_inputs(change.old)), certificate_names(_inputs(change.new))
+    before, after = (
+        certificate_names(inputs_document(change.old)),
+        certificate_names(inputs_document(change.new)),
+    )
     if before == after and change.action != "replace":
         return
     yield (

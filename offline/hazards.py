@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from offline.diff import Change, as_document
+from offline.diff import Change, inputs_document
 from offline.mocks import RecordedResource
 from offline.records import stack_free_urn
 from offline.risks import Risk
@@ -42,12 +42,8 @@ IN_USE_BY: dict[str, frozenset[str]] = {
 }
 
 
-def _inputs(resource: RecordedResource | None) -> dict[str, Any]:
-    return as_document(resource.inputs) if resource is not None else {}
-
-
 def _providers(service: RecordedResource | None) -> set[str]:
-    strategy = _inputs(service).get("capacityProviderStrategies") or []
+    strategy = inputs_document(service).get("capacityProviderStrategies") or []
     return {str(item.get("capacityProvider")) for item in strategy}
 
 
@@ -58,7 +54,9 @@ def pool_labels(resources: Iterable[RecordedResource]) -> dict[str, str]:
     for resource in resources:
         if resource.type == CAPACITY_PROVIDER:
             cluster = resource.parent.rsplit("::", 1)[-1]
-            labels[str(_inputs(resource).get("name"))] = resource.name.removeprefix(f"{cluster}-")
+            labels[str(inputs_document(resource).get("name"))] = resource.name.removeprefix(
+                f"{cluster}-"
+            )
     return labels
 
 
@@ -66,8 +64,8 @@ def _removed_providers(changes: Sequence[Change]) -> set[str]:
     removed: set[str] = set()
     for change in changes:
         if change.type == ASSOCIATION and change.old is not None:
-            before = set(_inputs(change.old).get("capacityProviders") or [])
-            after = set(_inputs(change.new).get("capacityProviders") or [])
+            before = set(inputs_document(change.old).get("capacityProviders") or [])
+            after = set(inputs_document(change.new).get("capacityProviders") or [])
             removed |= before - after
     return removed
 
@@ -125,7 +123,7 @@ def capacity_family_move(changes: Sequence[Change], labels: dict[str, str]) -> I
     joins, the pool's steps race the service's deployment."""
     removed = _removed_providers(changes)
     pools_changed = {
-        str(_inputs(c.old or c.new).get("name"))
+        str(inputs_document(c.old or c.new).get("name"))
         for c in changes
         if c.type == CAPACITY_PROVIDER and c.action in ("update", "replace")
     }  # a deleted pool is provider_removed_in_use's case
@@ -162,7 +160,7 @@ def capacity_family_move(changes: Sequence[Change], labels: dict[str, str]) -> I
 
 def _unique_keys(resource: RecordedResource) -> Iterator[tuple[str, tuple[Any, ...]]]:
     """(what, key) for each value AWS keeps unique among resources of this kind."""
-    inputs = _inputs(resource)
+    inputs = inputs_document(resource)
     if resource.type == "aws:lb/listenerRule:ListenerRule" and inputs.get("priority"):
         yield "listener rule priority", (inputs.get("listenerArn"), inputs["priority"])
     if resource.type == "aws:lb/listener:Listener" and inputs.get("port"):
@@ -225,7 +223,7 @@ def replaced_while_referenced(
         for change in changes
         if change.action == "replace"
         and change.type in IN_USE_BY
-        and isinstance(_inputs(change.new).get("name"), str)
+        and isinstance(inputs_document(change.new).get("name"), str)
     }
     also_replaced = {stack_free_urn(c.urn) for c in changes if c.action == "replace"}
     holders: dict[str, list[str]] = {}
@@ -255,7 +253,7 @@ def image_from_new_repository(changes: Sequence[Change], labels: dict[str, str])
     when the service first deploys, so its tasks cannot pull, the circuit breaker rolls back
     and the alarms page. Not blocking: the bootstrap order avoids it (docs/bootstrap.md)."""
     created = {
-        str(_inputs(c.new).get("name")): c.name
+        str(inputs_document(c.new).get("name")): c.name
         for c in changes
         if c.type == "aws:ecr/repository:Repository" and c.action in ("add", "replace")
     }
@@ -264,7 +262,7 @@ def image_from_new_repository(changes: Sequence[Change], labels: dict[str, str])
     for change in changes:
         if change.type != "aws:ecs/taskDefinition:TaskDefinition" or change.new is None:
             continue
-        for container in _inputs(change.new).get("containerDefinitions") or []:
+        for container in inputs_document(change.new).get("containerDefinitions") or []:
             image = str(container.get("image", ""))
             repository = image.split("/", 1)[-1].split("@")[0].rsplit(":", 1)[0]
             if repository in created:

@@ -13,7 +13,7 @@ from typing import Any
 
 from offline import base as base_revision
 from offline.cost import PRICES_DIR, Estimate, NoPricesError, estimate, load_prices
-from offline.cost_usage import usage_pricer
+from offline.cost.usage import usage_pricer
 from offline.diff import diff_resources
 from offline.harness import Synthesis, read_stack_config, read_yaml, run_program
 from offline.hazards import hazards

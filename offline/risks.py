@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from offline.deployments import SERVICE, strategy_of
-from offline.diff import Change, as_document
+from offline.diff import Change, inputs_document
 from offline.domain_risks import DOMAIN_CHECKS
 from offline.mocks import RecordedResource
 
@@ -56,8 +56,7 @@ class Risk:
 
 
 def _inputs(change: Change, side: str) -> dict[str, Any]:
-    resource = change.old if side == "old" else change.new
-    return as_document(resource.inputs) if resource is not None else {}
+    return inputs_document(change.old if side == "old" else change.new)
 
 
 def _stateful(change: Change, tier: str) -> Iterator[Risk]:

@@ -30,6 +30,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common import policies
+from components.common.instances import https_out_egress
 from components.common.naming import Naming
 from settings.managed_instances import ManagedInstancePoolSettings
 from settings.names import fit
@@ -186,15 +187,7 @@ class ManagedInstancePool(pulumi.ComponentResource):
             description=f"ECS managed instances of pool {pool.name}: no ingress, HTTPS out",
             vpc_id=self._args.vpc_id,
             ingress=[],
-            egress=[
-                {
-                    "description": "HTTPS to AWS APIs and registries",
-                    "protocol": "tcp",
-                    "from_port": 443,
-                    "to_port": 443,
-                    "cidr_blocks": ["0.0.0.0/0"],
-                }
-            ],
+            egress=https_out_egress(),
             tags=naming.tags(pool.name, "instances"),
             opts=pulumi.ResourceOptions(parent=self),
         )

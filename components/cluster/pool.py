@@ -17,7 +17,12 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common import policies
-from components.common.instances import IMDS_V2_ONLY, SSM_CORE_POLICY, encrypted_root_volume
+from components.common.instances import (
+    IMDS_V2_ONLY,
+    SSM_CORE_POLICY,
+    encrypted_root_volume,
+    https_out_egress,
+)
 from components.common.naming import Naming
 from settings.cluster import Ec2PoolSettings
 
@@ -142,15 +147,7 @@ class PoolBuilder:
             description=f"ECS container instances of pool {pool.name}: no ingress, HTTPS out",
             vpc_id=self.vpc_id,
             ingress=[],
-            egress=[
-                {
-                    "description": "HTTPS to AWS APIs and registries",
-                    "protocol": "tcp",
-                    "from_port": 443,
-                    "to_port": 443,
-                    "cidr_blocks": ["0.0.0.0/0"],
-                }
-            ],
+            egress=https_out_egress(),
             tags=naming.tags(pool.name, "instances"),
             opts=child,
         )

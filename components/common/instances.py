@@ -1,5 +1,6 @@
 """What every EC2 launch template of the platform shares: IMDSv2 only, an encrypted gp3 root
-volume, and the managed policy that lets Session Manager in when a setting asks for it."""
+volume, the managed policy that lets Session Manager in when a setting asks for it, and the
+instances' security group egress (HTTPS out only)."""
 
 from __future__ import annotations
 
@@ -27,5 +28,19 @@ def encrypted_root_volume(size_gib: int) -> list[dict[str, Any]]:
                 "encrypted": "true",
                 "delete_on_termination": "true",
             },
+        }
+    ]
+
+
+def https_out_egress() -> list[dict[str, Any]]:
+    """Container instances' only egress: HTTPS to AWS APIs and registries. Tasks use awsvpc and
+    their own security groups; DNS and time sync are not filtered by security groups."""
+    return [
+        {
+            "description": "HTTPS to AWS APIs and registries",
+            "protocol": "tcp",
+            "from_port": 443,
+            "to_port": 443,
+            "cidr_blocks": ["0.0.0.0/0"],
         }
     ]

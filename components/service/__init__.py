@@ -33,7 +33,6 @@ from settings.service import ServiceSettings
 
 RUNTIME_OS = {"linux": "LINUX", "windows": "WINDOWS_SERVER_2022_CORE"}
 RUNTIME_CPU = {"x86_64": "X86_64", "arm64": "ARM64"}
-HTTPS = 443
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,22 @@
-"""Load balancer (ELB.*), EC2 / security group (EC2.*) and Auto Scaling controls."""
+"""Load balancer (ELB.*), EC2 / security group (EC2.*) and Auto Scaling controls; the instance
+and Auto Scaling checks are in instance_checks.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .instance_checks import (
+    INSTANCE,
+    SUBNET,
+    asg_elb_health_checks,
+    asg_instance_types,
+    asg_launch_template,
+    asg_several_azs,
+    encrypted_volumes,
+    imdsv2,
+    no_public_ip,
+)
 from .model import Context, Resource, Rule, as_list, number, truthy
 
 LOAD_BALANCER = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
@@ -15,8 +27,6 @@ INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
-INSTANCE = "aws:ec2/instance:Instance"
-SUBNET = "aws:ec2/subnet:Subnet"
 ASG = "aws:autoscaling/group:Group"
 SERVICE_COMPONENT = "ecs-platform:service:Service"
 WORLD = {"0.0.0.0/0", "::/0"}
@@ -202,58 +212,6 @@ def default_sg_closed(resource: Resource, _: Context) -> Iterator[str]:
     for direction in ("ingress", "egress"):
         if as_list(resource.get(direction)):
             yield f"the default security group has {direction} rules"
-
-
-# -- instances, launch templates, subnets, Auto Scaling -----------------------------------------
-def imdsv2(template: Resource, _: Context) -> Iterator[str]:
-    options = template.get("metadataOptions") or {}
-    if str(options.get("httpTokens", "")).lower() != "required":
-        yield "metadataOptions.httpTokens is not required (IMDSv2)"
-
-
-def no_public_ip(resource: Resource, _: Context) -> Iterator[str]:
-    if resource.type == SUBNET and truthy(resource.get("mapPublicIpOnLaunch")):
-        yield "subnet maps public IPs on launch"
-    if resource.type == INSTANCE and truthy(resource.get("associatePublicIpAddress")):
-        yield "instance gets a public IP"
-    for interface in as_list(resource.get("networkInterfaces")):
-        if isinstance(interface, Mapping) and truthy(interface.get("associatePublicIpAddress")):
-            yield "launch template network interface associates a public IP"
-
-
-def encrypted_volumes(resource: Resource, _: Context) -> Iterator[str]:
-    for mapping in as_list(resource.get("blockDeviceMappings")):
-        ebs = mapping.get("ebs") if isinstance(mapping, Mapping) else None
-        if ebs and not truthy(ebs.get("encrypted")):
-            yield f"EBS volume {mapping.get('deviceName')} is not encrypted"
-    root = resource.get("rootBlockDevice")
-    if resource.type == INSTANCE and not (root and truthy(root.get("encrypted"))):
-        yield "instance root volume is not encrypted"
-
-
-def asg_elb_health_checks(group: Resource, _: Context) -> Iterator[str]:
-    behind_lb = as_list(group.get("targetGroupArns")) or as_list(group.get("loadBalancers"))
-    if behind_lb and str(group.get("healthCheckType", default="EC2")).upper() != "ELB":
-        yield "group behind a load balancer uses EC2 health checks"
-
-
-def asg_several_azs(group: Resource, _: Context) -> Iterator[str]:
-    zones = as_list(group.get("vpcZoneIdentifiers")) or as_list(group.get("availabilityZones"))
-    if len(zones) < 2:
-        yield f"group spans {len(zones)} subnet(s)/AZ(s)"
-
-
-def asg_instance_types(group: Resource, _: Context) -> Iterator[str]:
-    overrides = as_list(group.get("mixedInstancesPolicy", "launchTemplate", "overrides"))
-    if len(overrides) < 2:
-        yield f"group uses {len(overrides) or 1} instance type(s)"
-
-
-def asg_launch_template(group: Resource, _: Context) -> Iterator[str]:
-    if group.get("launchConfiguration") or not (
-        group.get("launchTemplate") or group.get("mixedInstancesPolicy", "launchTemplate")
-    ):
-        yield "group does not launch from a launch template"
 
 
 INGRESS_TYPES = (SECURITY_GROUP, INGRESS_RULE, SG_RULE)

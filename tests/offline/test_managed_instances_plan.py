@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from offline.cost import PRICES_DIR, estimate, load_prices
+from offline.cost.managed import INSTANCE_SPECS, Fit, cheapest_fit, fits, instances_needed
 from offline.harness import Synthesis, read_stack_config, run_program
-from offline.managed_cost import INSTANCE_SPECS, Fit, cheapest_fit, fits, instances_needed
 from offline.plan import build_plan, render_text
 
 from conftest import FIXTURES

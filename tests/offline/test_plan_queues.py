@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from offline.cost import estimate, load_prices
-from offline.cost_usage import usage_pricer
+from offline.cost.usage import usage_pricer
 from offline.harness import Synthesis, read_stack_config, run_program
 from offline.plan import build_plan, render_text
 from offline.usage import Usage

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from offline.cost import PRICES_DIR, estimate, load_prices
-from offline.cost_usage import usage_pricer
+from offline.cost.usage import usage_pricer
 from offline.harness import read_stack_config, run_program
 from offline.usage import TIER_DEFAULTS, Usage
 

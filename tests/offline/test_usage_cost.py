@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from offline.cost import estimate, load_prices
-from offline.cost_usage import usage_pricer
+from offline.cost.usage import usage_pricer
 from offline.harness import PROJECT_DIR, read_stack_config
 from offline.plan import main
 from offline.plan_diff import against_nothing

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from policy_cases import drop, edit, protect, remover, setter
-from test_policy_rules import Case
+from policy_cases import Case, drop, edit, protect, remover, setter
 
 QUEUE = "aws:sqs/queue:Queue"
 WORKER = (QUEUE, "worker-queue")

@@ -2,81 +2,44 @@
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any, NamedTuple
+from typing import Any
 
 import pytest
 from ecs_platform_policies.catalog import RULES_BY_NAME, context_for
 from ecs_platform_policies.model import Resource
 from managed_cases import PROVIDER, TASK, with_managed_pool
-from policy_cases import Edit, containers, drop, edit, protect, remover, setter
+from policy_cases import (
+    ASG,
+    BUCKET,
+    KEY,
+    KEY_ARN,
+    LB,
+    LIFECYCLE,
+    LISTENER,
+    LOGS,
+    LT,
+    REPO,
+    ROLE_POLICY,
+    RULE,
+    SG,
+    SSE,
+    SSH,
+    SVC,
+    TD,
+    WORLD_HTTPS,
+    WORLD_UDP,
+    Case,
+    abort_uploads,
+    drop,
+    edit,
+    protect,
+    remover,
+    setter,
+    shifting,
+    td,
+    with_policy,
+)
 from policy_offline import policy_resources
-
-TD, SVC, LT, ASG = (
-    "aws:ecs/taskDefinition:TaskDefinition",
-    "aws:ecs/service:Service",
-    "aws:ec2/launchTemplate:LaunchTemplate",
-    "aws:autoscaling/group:Group",
-)
-LB, LISTENER, SG, LOGS = (
-    "aws:lb/loadBalancer:LoadBalancer",
-    "aws:lb/listener:Listener",
-    "aws:ec2/securityGroup:SecurityGroup",
-    "aws:cloudwatch/logGroup:LogGroup",
-)
-REPO, KEY, BUCKET = ("aws:ecr/repository:Repository", "aws:kms/key:Key", "aws:s3/bucket:Bucket")
-LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
-SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-WORLD_UDP = [{"cidrBlocks": ["0.0.0.0/0"], "fromPort": 53, "toPort": 53, "protocol": "udp"}]
-WORLD_HTTPS = [{"cidrBlocks": ["0.0.0.0/0"], "fromPort": 443, "toPort": 443, "protocol": "tcp"}]
-SSH = {"cidrBlocks": ["0.0.0.0/0"], "fromPort": 22, "toPort": 22, "protocol": "tcp"}
-KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-
-
-RULE = "aws:lb/listenerRule:ListenerRule"
-
-
-def shifting(service: str) -> Edit:
-    """The service on canary with its advancedConfiguration naming its rule (as the component
-    builds it: the rule's URN among the loadBalancers' property dependencies)."""
-
-    def apply(resources: list[Resource]) -> list[Resource]:
-        canary = edit(SVC, service, setter("deploymentConfiguration", "strategy", value="CANARY"))
-        rule = next(r.urn for r in resources if (r.type, r.name) == (RULE, f"{service}-route"))
-        return [
-            dataclasses.replace(
-                r,
-                property_dependencies={
-                    **r.property_dependencies,
-                    "loadBalancers": [*r.property_dependencies.get("loadBalancers", []), rule],
-                },
-            )
-            if (r.type, r.name) == (SVC, service)
-            else r
-            for r in canary(resources)
-        ]
-
-    return apply
-
-
-class Case(NamedTuple):
-    flagged: tuple[str, str]  # the resource the finding names
-    breaks: Edit
-    fixes: Edit | None = None  # for findings prod has today (known gaps, waivers)
-
-
-def td(change: Any) -> Edit:
-    return edit(TD, "api-task", containers(change))
-
-
-def abort_uploads(props: dict[str, Any]) -> None:
-    props["rules"][0]["abortIncompleteMultipartUpload"] = {"daysAfterInitiation": 7}
-
-
-def with_policy(document: dict[str, Any]) -> Any:
-    return setter("policy", value=__import__("json").dumps(document))
-
 
 STAR = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 CASES: dict[str, Case] = {

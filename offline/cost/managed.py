@@ -1,4 +1,4 @@
-"""What an ECS Managed Instances pool costs at its minimum: pure helpers for offline/cost.py.
+"""What an ECS Managed Instances pool costs at its minimum: pure helpers for cost/compute.py.
 
 ECS picks the instance types itself, so the estimate takes the cheapest type in the price file
 that meets the pool's requirements (vCPUs, memory, CPU makers, allow-list) and counts the

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from offline.cost import _nat_gateways, _Pricer
+from offline.cost import nat_gateways
+from offline.cost.model import Pricer
 from offline.mocks import RecordedResource
 from offline.usage import Usage
 
@@ -43,10 +44,10 @@ def _albs(resources: Sequence[RecordedResource]) -> list[RecordedResource]:
     ]
 
 
-def price_usage(pricer: _Pricer, resources: Sequence[RecordedResource], usage: Usage) -> None:
+def price_usage(pricer: Pricer, resources: Sequence[RecordedResource], usage: Usage) -> None:
     """Adds one usage item per usage input the stack's resources make billable."""
     vpc = _first(resources, VPC)
-    if vpc is not None and _nat_gateways(vpc.inputs) > 0:
+    if vpc is not None and nat_gateways(vpc.inputs) > 0:
         pricer.add(
             vpc,
             f"NAT gateway data processed, {usage.nat_gateway_gb_per_month:g} GB",
@@ -72,9 +73,7 @@ def price_usage(pricer: _Pricer, resources: Sequence[RecordedResource], usage: U
     _logs_and_requests(pricer, resources, usage)
 
 
-def _logs_and_requests(
-    pricer: _Pricer, resources: Sequence[RecordedResource], usage: Usage
-) -> None:
+def _logs_and_requests(pricer: Pricer, resources: Sequence[RecordedResource], usage: Usage) -> None:
     log_group = _first(resources, LOG_GROUP)
     if log_group is not None:
         ingest, stored = usage.log_ingestion_gb_per_month, usage.log_storage_gb
@@ -102,6 +101,6 @@ def _logs_and_requests(
         )
 
 
-def usage_pricer(usage: Usage) -> Callable[[_Pricer, Sequence[RecordedResource]], None]:
+def usage_pricer(usage: Usage) -> Callable[[Pricer, Sequence[RecordedResource]], None]:
     """The `usage` argument of `cost.estimate` for these inputs."""
     return lambda pricer, resources: price_usage(pricer, resources, usage)
