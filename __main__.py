@@ -8,7 +8,13 @@ from components.cluster import Cluster, ClusterArgs
 from components.common.alarms import AlarmTarget
 from components.common.dashboard import DashboardService
 from components.common.naming import Naming
-from components.environment_alarms import EnvironmentAlarms, EnvironmentAlarmsArgs, PoolAlarmArgs
+from components.domain import Certificates, CertificatesArgs, Hostnames, HostnamesArgs
+from components.environment_alarms import (
+    EnvironmentAlarms,
+    EnvironmentAlarmsArgs,
+    ManagedPoolAlarmArgs,
+    PoolAlarmArgs,
+)
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.log_encryption import LogKey, LogKeyArgs
 from components.network import Network, NetworkArgs
@@ -16,6 +22,8 @@ from components.notifications import Notifications, NotificationsArgs
 from components.peering import ServicePeering, ServicePeeringArgs
 from components.registry import Registry, RegistryArgs
 from components.service import Service, ServiceArgs
+from components.service.queue import plan_queues, stack_key_statements
+from settings.domain import plan_zones, service_urls
 from settings.loader import load_settings
 
 settings = load_settings()
@@ -30,6 +38,7 @@ log_key_arn = (
             region=settings.region,
             account_id=account_id,
             protect=settings.is_production,
+            extra_statements=stack_key_statements(settings.services),
         ),
     ).key_arn
     if settings.log_encryption
@@ -66,6 +75,21 @@ cluster = Cluster(
         protect=settings.is_production,
     ),
 )
+domain = settings.load_balancer.domain
+routes = {
+    name: (service.routing.host_headers, service.routing.path_patterns)
+    for name, service in settings.services.items()
+    if service.routing is not None
+}
+zones = plan_zones(domain, {name: hosts for name, (hosts, _) in routes.items()}) if domain else []
+certificates = (
+    Certificates(
+        "certificates",
+        CertificatesArgs(zones=zones, naming=naming, protect=settings.is_production),
+    )
+    if domain
+    else None
+)
 load_balancer = LoadBalancer(
     "alb",
     LoadBalancerArgs(
@@ -78,8 +102,24 @@ load_balancer = LoadBalancer(
         account_id=account_id,
         protect=settings.is_production,
         kms_key_id=log_key_arn,
+        region=settings.region,
+        certificate_arn=certificates.certificate_arn if certificates else None,
     ),
 )
+if certificates is not None:
+    Hostnames(
+        "hostnames",
+        HostnamesArgs(
+            zones=zones,
+            zone_ids=certificates.zone_ids,
+            alias_dns_name=load_balancer.dns_name,
+            alias_zone_id=load_balancer.zone_id,
+            listener_arn=load_balancer.listener_arn,
+            protect=settings.is_production,
+            dual_stack=load_balancer.dual_stack,
+            additional_certificate_arns=certificates.additional_certificate_arns,
+        ),
+    )
 notifications = Notifications(
     "notifications",
     NotificationsArgs(
@@ -94,6 +134,40 @@ alarm_target = AlarmTarget(
     naming=naming,
     topic_arn=notifications.topic_arn,
     page_topic_arn=notifications.page_topic_arn,
+)
+
+# Before the services: a service depends on the alarms that roll its deployments back.
+environment_alarms = EnvironmentAlarms(
+    "alarms",
+    EnvironmentAlarmsArgs(
+        target=alarm_target,
+        region=settings.region,
+        cluster_name=cluster.cluster_name,
+        load_balancer_suffix=load_balancer.arn_suffix,
+        pools=[
+            PoolAlarmArgs(
+                name=pool.name,
+                capacity_provider_name=cluster.capacity_provider_names[pool.name],
+                auto_scaling_group_name=cluster.pool_asg_names[pool.name],
+                min_size=pool.min_size,
+            )
+            for pool in settings.cluster.ec2_pools
+        ],
+        managed_pools=[
+            ManagedPoolAlarmArgs(pool.name, cluster.capacity_provider_names[pool.name])
+            for pool in settings.cluster.managed_instance_pools
+            if settings.cluster.container_insights != "disabled"
+        ],
+    ),
+)
+
+queues = plan_queues(
+    settings.services,
+    naming=naming,
+    region=settings.region,
+    account_id=account_id,
+    stack_key_arn=log_key_arn,
+    protect=settings.is_production,
 )
 
 services = {
@@ -120,6 +194,8 @@ services = {
             container_insights=settings.cluster.container_insights != "disabled",
             kms_key_id=log_key_arn,
             protect=settings.is_production,
+            custom_alarms=environment_alarms.custom_alarms,
+            queues=queues[name],
         ),
     )
     for name, service in settings.services.items()
@@ -132,32 +208,17 @@ ServicePeering(
         naming=naming,
     ),
 )
-EnvironmentAlarms(
-    "alarms",
-    EnvironmentAlarmsArgs(
-        target=alarm_target,
-        region=settings.region,
-        cluster_name=cluster.cluster_name,
-        load_balancer_suffix=load_balancer.arn_suffix,
-        pools=[
-            PoolAlarmArgs(
-                name=pool.name,
-                capacity_provider_name=cluster.capacity_provider_names[pool.name],
-                auto_scaling_group_name=cluster.pool_asg_names[pool.name],
-                min_size=pool.min_size,
-            )
-            for pool in settings.cluster.ec2_pools
-        ],
-        dashboard_services=[
-            DashboardService(
-                name=name,
-                target_group_suffix=services[name].target_group_arn_suffix,
-                queue_name=service.queue_name,
-                running_tasks=settings.cluster.container_insights != "disabled",
-            )
-            for name, service in settings.services.items()
-        ],
-    ),
+environment_alarms.add_dashboards(
+    [
+        DashboardService(
+            name=name,
+            target_group_suffix=services[name].target_group_arn_suffix,
+            queue_name=services[name].queue_name,
+            dead_letter_queue_name=services[name].queues.dead_letter_name,
+            running_tasks=settings.cluster.container_insights != "disabled",
+        )
+        for name, service in settings.services.items()
+    ]
 )
 
 ci_access = (
@@ -168,6 +229,7 @@ ci_access = (
             naming=naming,
             region=settings.region,
             account_id=account_id,
+            managed_policies_per_role=settings.config.quotas.managed_policies_per_role,
         ),
     )
     if settings.ci_access is not None
@@ -187,8 +249,10 @@ pulumi.export("clusterArn", cluster.cluster_arn)
 pulumi.export("capacityProviderNames", cluster.capacity_provider_names)
 pulumi.export("poolAsgNames", cluster.pool_asg_names)
 pulumi.export("loadBalancerDnsName", load_balancer.dns_name)
+pulumi.export("serviceUrls", service_urls(domain, routes) if domain else {})
 pulumi.export("serviceNames", {name: s.service_name for name, s in services.items()})
 pulumi.export("taskDefinitionArns", {name: s.task_definition.arn for name, s in services.items()})
 pulumi.export("alarmTopicArn", notifications.topic_arn)
 pulumi.export("ciPreviewRoleArn", ci_access.preview_role_arn if ci_access else None)
 pulumi.export("ciDeployRoleArn", ci_access.deploy_role_arn if ci_access else None)
+pulumi.export("ciDriftRoleArn", ci_access.drift_role_arn if ci_access else None)

@@ -1,10 +1,11 @@
-"""IAM roles for GitHub Actions: a preview role for pull requests (read only) and a deploy role
-for one GitHub environment, both trusted through GitHub's OIDC provider."""
+"""IAM roles for GitHub Actions, trusted through GitHub's OIDC provider: a preview role for pull
+requests and a drift role for the scheduled drift check on the default branch (both read only,
+sharing the same read policies), and a deploy role for one GitHub environment."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -14,6 +15,8 @@ from components.common.ci_policies import CI_NAME, CiScope
 from components.common.naming import Naming
 from settings.ci_access import CiAccessSettings
 
+DEFAULT_MANAGED_POLICIES_PER_ROLE = 10  # IAM quota "Managed policies per role" (raisable)
+
 
 @dataclass(frozen=True)
 class CiAccessArgs:
@@ -21,25 +24,25 @@ class CiAccessArgs:
     naming: Naming
     region: str
     account_id: pulumi.Input[str]
+    managed_policies_per_role: int = DEFAULT_MANAGED_POLICIES_PER_ROLE
 
 
 @dataclass(frozen=True)
 class RolePlan:
-    """One CI role: its name part, the OIDC subject it trusts, its policies by name part."""
+    """One CI role: its name part, the OIDC subject it trusts, its own policies by name part,
+    and the role whose policies it attaches too (`shares`)."""
 
     part: str
     subject: str
     policies: dict[str, list[policies.Statement]]
+    shares: str | None = None
+    attached: list[str] = field(default_factory=list)
 
 
 def role_plans(settings: CiAccessSettings, scope: CiScope) -> list[RolePlan]:
-    reads = ci_policies.read_statements(scope)
-    preview: dict[str, list[policies.Statement]] = {"read": reads}
-    deploy: dict[str, list[policies.Statement]] = {
-        "read": reads,
-        "services": ci_policies.deploy_statements(scope),
-        "iam": ci_policies.iam_statements(scope),
-    }
+    reads = ci_policies.read_policies(scope)
+    preview: dict[str, list[policies.Statement]] = dict(reads)
+    deploy: dict[str, list[policies.Statement]] = {**reads, **ci_policies.write_policies(scope)}
     if settings.state_bucket_arn is not None:
         bucket = settings.state_bucket_arn
         preview["state"] = ci_policies.state_statements(bucket, write=False)
@@ -47,7 +50,20 @@ def role_plans(settings: CiAccessSettings, scope: CiScope) -> list[RolePlan]:
     return [
         RolePlan("preview", settings.preview_subject, preview),
         RolePlan("deploy", settings.deploy_subject, deploy),
+        # The drift job reads like a preview: the same policies, attached to its own role.
+        RolePlan("drift", settings.drift_subject, {}, shares="preview", attached=list(preview)),
     ]
+
+
+def check_policy_count(plans: Sequence[RolePlan], quota: int) -> None:
+    for plan in plans:
+        count = len(plan.policies) + len(plan.attached)
+        if count > quota:
+            raise ValueError(
+                f"ciAccess: the {plan.part} role would have {count} managed policies, above the"
+                f" account's quota of {quota}: raise it in IAM and set"
+                " quotas.managedPoliciesPerRole"
+            )
 
 
 class CiAccess(pulumi.ComponentResource):
@@ -55,6 +71,7 @@ class CiAccess(pulumi.ComponentResource):
     provider_arn: pulumi.Output[str]
     preview_role_arn: pulumi.Output[str]
     deploy_role_arn: pulumi.Output[str]
+    drift_role_arn: pulumi.Output[str]
 
     def __init__(
         self, name: str, args: CiAccessArgs, opts: pulumi.ResourceOptions | None = None
@@ -62,22 +79,28 @@ class CiAccess(pulumi.ComponentResource):
         super().__init__(self.TYPE, name, None, opts)
         self._name = name
         self._ci_args = args
+        self._policies: dict[str, dict[str, aws.iam.Policy]] = {}
         self.provider_arn = self._oidc_provider()
         scope = CiScope(account_id=args.account_id, region=args.region, naming=args.naming)
-        roles = {plan.part: self._role(plan) for plan in role_plans(args.settings, scope)}
+        plans = role_plans(args.settings, scope)
+        check_policy_count(plans, args.managed_policies_per_role)
+        roles = {plan.part: self._role(plan) for plan in plans}
         self.preview_role_arn = roles["preview"].arn
         self.deploy_role_arn = roles["deploy"].arn
+        self.drift_role_arn = roles["drift"].arn
         self.register_outputs(
             {
                 "providerArn": self.provider_arn,
                 "previewRoleArn": self.preview_role_arn,
                 "deployRoleArn": self.deploy_role_arn,
+                "driftRoleArn": self.drift_role_arn,
             }
         )
 
     def _oidc_provider(self) -> pulumi.Output[str]:
-        """The account's GitHub OIDC provider: the given one, or a new one. IAM no longer
-        checks thumbprints for GitHub, and pulumi-aws 7 makes the list optional."""
+        """The account's one GitHub OIDC provider: created by this stack
+        (`createOidcProvider: true`) or the one another stack created (`oidcProviderArn`).
+        IAM no longer checks thumbprints for GitHub, and pulumi-aws 7 makes the list optional."""
         if self._ci_args.settings.oidc_provider_arn is not None:
             return pulumi.Output.from_input(self._ci_args.settings.oidc_provider_arn)
         provider = aws.iam.OpenIdConnectProvider(
@@ -102,29 +125,28 @@ class CiAccess(pulumi.ComponentResource):
             tags=naming.tags(CI_NAME, plan.part),
             opts=child,
         )
+        own = self._policies.setdefault(plan.part, {})
         for key, statements in plan.policies.items():
-            self._attach(role, plan.part, key, statements)
+            own[key] = self._policy(plan.part, key, statements)
+        shared = self._policies.get(plan.shares or "", {})
+        for key in [*plan.policies, *plan.attached]:
+            policy = own.get(key) or shared[key]
+            aws.iam.RolePolicyAttachment(
+                f"{self._name}-{plan.part}-{key}",
+                role=role.name,
+                policy_arn=policy.arn,
+                opts=child,
+            )
         return role
 
-    def _attach(
-        self,
-        role: aws.iam.Role,
-        role_part: str,
-        key: str,
-        statements: Sequence[policies.Statement],
-    ) -> None:
+    def _policy(
+        self, role_part: str, key: str, statements: Sequence[policies.Statement]
+    ) -> aws.iam.Policy:
         naming = self._ci_args.naming
-        child = pulumi.ResourceOptions(parent=self)
-        policy = aws.iam.Policy(
+        return aws.iam.Policy(
             f"{self._name}-{role_part}-{key}",
             name=naming.physical("iam-policy", CI_NAME, role_part, key),
             policy=policies.document(statements),
             tags=naming.tags(CI_NAME, role_part, key),
-            opts=child,
-        )
-        aws.iam.RolePolicyAttachment(
-            f"{self._name}-{role_part}-{key}",
-            role=role.name,
-            policy_arn=policy.arn,
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )

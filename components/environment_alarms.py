@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
 from components.common.alarms import AlarmSpec, AlarmTarget, Metric, metric_alarm
 from components.common.dashboard import (
+    CONTAINER_INSIGHTS,
     DashboardService,
+    ManagedPoolMetrics,
     PoolMetrics,
     dashboard_bodies,
     dashboard_count,
@@ -26,13 +29,23 @@ class PoolAlarmArgs:
 
 
 @dataclass(frozen=True)
+class ManagedPoolAlarmArgs:
+    name: str
+    capacity_provider_name: str
+
+
+@dataclass(frozen=True)
 class EnvironmentAlarmsArgs:
     target: AlarmTarget
     region: str
     cluster_name: pulumi.Input[str]
     load_balancer_suffix: pulumi.Input[str]
     pools: list[PoolAlarmArgs]
-    dashboard_services: list[DashboardService]
+    # None: the services do not exist yet; `add_dashboards` builds the dashboard once they do
+    # (the custom alarms come first, so services can depend on their deployment alarms).
+    dashboard_services: list[DashboardService] | None = None
+    # ECS Managed Instances pools (their metrics come from Container Insights: empty without it)
+    managed_pools: list[ManagedPoolAlarmArgs] = field(default_factory=list)
 
 
 def load_balancer_specs(
@@ -108,6 +121,35 @@ def pool_specs(
     return specs
 
 
+DATA_VOLUME_FULL_PERCENT = 85
+
+
+def managed_pool_specs(
+    pool: ManagedPoolAlarmArgs, cluster_name: pulumi.Input[str], thresholds: ThresholdSettings
+) -> dict[str, AlarmSpec]:
+    """ECS picks, patches and replaces these instances itself; what the platform can still get
+    wrong is the size of their task volume (`storageGib`): images and task storage fill it."""
+    return {
+        f"{pool.name}-data-volume": AlarmSpec(
+            name=f"{pool.name}-data-volume-full",
+            description=f"Pool {pool.name}: an instance's task volume is over"
+            f" {DATA_VOLUME_FULL_PERCENT}% used; new tasks may fail to pull images. Raise"
+            " storageGib or look at what the tasks write.",
+            comparison="GreaterThanThreshold",
+            threshold=DATA_VOLUME_FULL_PERCENT,
+            treat_missing_data="notBreaching",  # no instance running: nothing to fill
+            datapoints_to_alarm=thresholds.evaluation_periods,
+            metric=Metric(
+                CONTAINER_INSIGHTS,
+                "InstanceDataFilesystemUtilization",
+                {"ClusterName": cluster_name, "CapacityProviderName": pool.capacity_provider_name},
+                thresholds.period_seconds,
+                "Maximum",
+            ),
+        )
+    }
+
+
 def custom_spec(custom: CustomAlarmSettings) -> AlarmSpec:
     return AlarmSpec(
         name=custom.name,
@@ -142,21 +184,41 @@ class EnvironmentAlarms(pulumi.ComponentResource):
         specs = load_balancer_specs(args.load_balancer_suffix, thresholds)
         for pool in args.pools:
             specs.update(pool_specs(pool, args.cluster_name, thresholds))
+        for managed in args.managed_pools:
+            specs.update(managed_pool_specs(managed, args.cluster_name, thresholds))
         specs.update({f"custom-{c.name}": custom_spec(c) for c in target.settings.custom})
         self.alarms = {
             key: metric_alarm(self, f"{name}-{key}", target, spec) for key, spec in specs.items()
         }
-        self.dashboards = self._dashboards(name, args)
+        self._name, self._args = name, args
+        if args.dashboard_services is not None:
+            self.add_dashboards(args.dashboard_services)
+
+    @property
+    def custom_alarms(self) -> dict[str, aws.cloudwatch.MetricAlarm]:
+        """alarms.custom by name (what a service may name in deploymentAlarms)."""
+        return {
+            key.removeprefix("custom-"): alarm
+            for key, alarm in self.alarms.items()
+            if key.startswith("custom-")
+        }
+
+    def add_dashboards(self, services: list[DashboardService]) -> None:
+        """The dashboard(s), once the services exist; completes the component."""
+        args = dataclasses.replace(self._args, dashboard_services=services)
+        self.dashboards = self._dashboards(self._name, args)
         self.dashboard = self.dashboards[0]
         self.register_outputs({"dashboardName": self.dashboard.dashboard_name})
 
     def _dashboards(self, name: str, args: EnvironmentAlarmsArgs) -> list[aws.cloudwatch.Dashboard]:
         """One dashboard, or more when one would pass CloudWatch's widget limit: the first keeps
         its name (`<prefix>`), the next are `<prefix>-2`, `<prefix>-3`..."""
+        assert args.dashboard_services is not None
+        services = args.dashboard_services
         bodies = pulumi.Output.all(
             args.cluster_name,
             args.load_balancer_suffix,
-            [s.target_group_suffix for s in args.dashboard_services],
+            [s.target_group_suffix for s in services],
             [p.auto_scaling_group_name for p in args.pools],
         ).apply(
             lambda values: dashboard_bodies(
@@ -165,15 +227,20 @@ class EnvironmentAlarms(pulumi.ComponentResource):
                 load_balancer_suffix=values[1],
                 services=[
                     service.resolved(suffix)
-                    for service, suffix in zip(args.dashboard_services, values[2], strict=True)
+                    for service, suffix in zip(services, values[2], strict=True)
                 ],
                 pools=[
                     PoolMetrics(pool.name, pool.capacity_provider_name, group)
                     for pool, group in zip(args.pools, values[3], strict=True)
                 ],
+                managed_pools=[
+                    ManagedPoolMetrics(p.name, p.capacity_provider_name) for p in args.managed_pools
+                ],
             )
         )
-        count = dashboard_count(args.dashboard_services, len(args.pools))
+        count = dashboard_count(
+            services, len(args.pools), managed_pool_count=len(args.managed_pools)
+        )
         return [
             aws.cloudwatch.Dashboard(
                 f"{name}-dashboard" + (f"-{page}" if page > 1 else ""),

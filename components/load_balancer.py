@@ -93,6 +93,10 @@ class LoadBalancerArgs:
     account_id: pulumi.Input[str]
     protect: bool
     kms_key_id: pulumi.Input[str] | None = None  # the WAF log group's key (None: AWS's)
+    region: str = ""  # in the access-log bucket's name (bucket names are global)
+    # An issued certificate from `loadBalancer.domain` (components.domain.Certificates): the
+    # validation's ARN, so the HTTPS listener is created only once ACM has issued it.
+    certificate_arn: pulumi.Input[str] | None = None
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -102,6 +106,10 @@ class LoadBalancer(pulumi.ComponentResource):
     dns_name: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
     listener_arn: pulumi.Output[str]
+    zone_id: pulumi.Output[str]
+    # The ALB is IPv4 only (no ipAddressType setting; the VPC has no IPv6): alias records
+    # follow this, A only, AAAA as well once it is dual-stack.
+    dual_stack = False
 
     def __init__(
         self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None
@@ -117,6 +125,7 @@ class LoadBalancer(pulumi.ComponentResource):
         self.arn = self.load_balancer.arn
         self.arn_suffix = self.load_balancer.arn_suffix
         self.dns_name = self.load_balancer.dns_name
+        self.zone_id = self.load_balancer.zone_id
         self.security_group_id = self.security_group.id
         self.listener_arn = self.listener.arn
         self.route_target = RouteTarget(
@@ -134,7 +143,7 @@ class LoadBalancer(pulumi.ComponentResource):
         )
 
     def _listener_ports(self) -> list[int]:
-        return [HTTP, HTTPS] if self._args.settings.certificate_arn is not None else [HTTP]
+        return [HTTP, HTTPS] if self._args.settings.serves_https else [HTTP]
 
     def _security_group(self) -> aws.ec2.SecurityGroup:
         name, args = self._name, self._args
@@ -202,7 +211,7 @@ class LoadBalancer(pulumi.ComponentResource):
         """HTTPS with the certificate and HTTP that only redirects; or plain HTTP (development).
         Unrouted requests get a 404; services add their own rules."""
         settings = self._args.settings
-        if settings.certificate_arn is None:
+        if not settings.serves_https:
             return self._listener("http", HTTP, [NOT_FOUND])
         redirect = {
             "type": "redirect",
@@ -214,7 +223,11 @@ class LoadBalancer(pulumi.ComponentResource):
             HTTPS,
             [NOT_FOUND],
             ssl_policy=settings.ssl_policy,
-            certificate_arn=settings.certificate_arn,
+            certificate_arn=(
+                self._args.certificate_arn
+                if self._args.certificate_arn is not None
+                else settings.certificate_arn
+            ),
         )
 
     def _listener(
@@ -231,17 +244,31 @@ class LoadBalancer(pulumi.ComponentResource):
             **tls,
         )
 
+    def _log_bucket(self, name: str, args: LoadBalancerArgs) -> aws.s3.Bucket:
+        return aws.s3.Bucket(
+            f"{name}-access-logs",
+            # Unique per account and region: a bare `<prefix>-alb-logs` fails the first `up`
+            # with BucketAlreadyExists when any account on AWS owns that name.
+            bucket=pulumi.Output.from_input(args.account_id).apply(
+                lambda account: args.naming.bucket("alb-logs", account, args.region)
+            ),
+            force_destroy=not args.protect,
+            tags=args.naming.tags("alb-logs"),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=args.protect,
+                # A bucket cannot be renamed (the provider's `bucket` is ForceNew: internal/
+                # service/s3/bucket.go): a stack deployed with the old name keeps its bucket and
+                # logs; only new stacks get the account-and-region name.
+                ignore_changes=["bucket"],
+            ),
+        )
+
     def _access_log_bucket(
         self, name: str, args: LoadBalancerArgs
     ) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
         child = pulumi.ResourceOptions(parent=self)
-        bucket = aws.s3.Bucket(
-            f"{name}-access-logs",
-            bucket=args.naming.physical("s3-bucket", "alb-logs"),
-            force_destroy=not args.protect,
-            tags=args.naming.tags("alb-logs"),
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
-        )
+        bucket = self._log_bucket(name, args)
         # Versioning keeps an overwritten or deleted log object for NONCURRENT_VERSION_DAYS.
         aws.s3.BucketVersioning(
             f"{name}-access-logs",

@@ -54,6 +54,9 @@ class LogKeyArgs:
     region: str
     account_id: pulumi.Input[str]
     protect: bool
+    # Statements more services need in the key policy (SNS topics delivering into SQS queues
+    # encrypted with this key: components/service/queue.py sns_key_statement).
+    extra_statements: tuple[Statement, ...] = ()
 
 
 class LogKey(pulumi.ComponentResource):
@@ -75,6 +78,7 @@ class LogKey(pulumi.ComponentResource):
                 [
                     policies.account_administers_key(args.account_id),
                     logs_service_statement(args.region, args.account_id),
+                    *args.extra_statements,
                 ]
             ),
             tags=args.naming.tags("logs"),

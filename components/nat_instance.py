@@ -10,7 +10,6 @@ reach the EC2 API to attach the fixed interface; egress then leaves through the 
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ import pulumi_aws as aws
 from components.common import policies
 from components.common.instances import IMDS_V2_ONLY, SSM_CORE_POLICY, encrypted_root_volume
 from components.common.naming import Naming
+from components.nat_boot import nat_user_data
 from settings.network import NatInstanceSettings
 
 NAT_AMI_PARAMETERS = {
@@ -27,58 +27,24 @@ NAT_AMI_PARAMETERS = {
     "arm64": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
 }
 ROOT_VOLUME_GIB = 8  # the AL2023 AMI's own root size
-FIXED_DEVICE_INDEX = 1
-IMDS = "http://169.254.169.254/latest"
-
-
-def nat_user_data(region: str, interface_id: str, vpc_cidr: str) -> str:
-    """Base64 boot script: attach the fixed interface, send the default route through it and
-    masquerade what the VPC forwards. Runs on every new instance (instances are disposable)."""
-    script = f"""#!/bin/bash
-set -euo pipefail
-imds() {{
-  token=$(curl -sf -X PUT {IMDS}/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')
-  curl -sf -H "X-aws-ec2-metadata-token: $token" "{IMDS}/meta-data/$1"
-}}
-instance_id=$(imds instance-id)
-# the previous instance may still hold the interface while it terminates: retry
-for attempt in $(seq 1 60); do
-  aws ec2 attach-network-interface --region {region} --network-interface-id {interface_id} \\
-    --instance-id "$instance_id" --device-index {FIXED_DEVICE_INDEX} && break
-  sleep 5
-done
-for attempt in $(seq 1 60); do
-  mac=""
-  for m in $(imds network/interfaces/macs/ | tr -d /); do
-    if [ "$(imds "network/interfaces/macs/$m/interface-id")" = "{interface_id}" ]; then
-      mac="$m"
-    fi
-  done
-  device=$(ip -o link | awk -v m="$mac" 'm != "" && $0 ~ m {{print $2}}' | tr -d :)
-  [ -n "$device" ] && break
-  sleep 2
-done
-subnet=$(imds network/interfaces/macs/$mac/subnet-ipv4-cidr-block)
-gateway=$(python3 -c "import ipaddress,sys; print(ipaddress.ip_network(sys.argv[1])[1])" "$subnet")
-echo 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/90-nat.conf
-sysctl -p /etc/sysctl.d/90-nat.conf
-dnf install -y iptables-services
-systemctl enable --now iptables
-ip route replace default via "$gateway" dev "$device" metric 1
-iptables -t nat -A POSTROUTING -o "$device" -s {vpc_cidr} -j MASQUERADE
-iptables -F FORWARD  # the packaged rules reject forwarding
-iptables -A FORWARD -s {vpc_cidr} -j ACCEPT
-iptables -A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT
-service iptables save
-"""
-    return base64.b64encode(script.encode()).decode()
 
 
 def attach_policy(
-    interface_arn: pulumi.Input[str], region: str, account_id: pulumi.Input[str], name_tag: str
+    interface_arn: pulumi.Input[str],
+    region: str,
+    account_id: pulumi.Input[str],
+    name_tag: str,
+    group_name: str,
 ) -> pulumi.Output[str]:
-    """The instance may attach that one interface, and only to an instance tagged as the NAT."""
+    """The instance may attach that one interface, only to an instance tagged as the NAT, and
+    mark itself unhealthy in its own group (the egress check of components/nat_boot.py).
+    SetInstanceHealth takes the group ARN as resource (Service Authorization Reference, Amazon EC2
+    Auto Scaling: autoScalingGroup:${GroupId}:autoScalingGroupName/${GroupFriendlyName})."""
     instances = pulumi.Output.concat("arn:aws:ec2:", region, ":", account_id, ":instance/*")
+    group = pulumi.Output.concat(
+        "arn:aws:autoscaling:", region, ":", account_id,
+        ":autoScalingGroup:*:autoScalingGroupName/", group_name,
+    )  # fmt: skip
     return policies.document(
         [
             policies.statement(["ec2:AttachNetworkInterface"], [interface_arn]),
@@ -87,6 +53,7 @@ def attach_policy(
                 [instances],
                 conditions={"StringEquals": {"aws:ResourceTag/Name": name_tag}},
             ),
+            policies.statement(["autoscaling:SetInstanceHealth"], [group]),
         ]
     )
 
@@ -184,7 +151,13 @@ class NatInstanceBuilder:
         aws.iam.RolePolicy(
             logical,
             role=role.id,
-            policy=attach_policy(interface.arn, self.region, self.account_id, naming.name("nat")),
+            policy=attach_policy(
+                interface.arn,
+                self.region,
+                self.account_id,
+                naming.name("nat"),
+                naming.physical("autoscaling-group", "nat"),
+            ),
             opts=child,
         )
         if self.settings.ssm_access:

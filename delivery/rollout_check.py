@@ -9,6 +9,15 @@ definition than the one deployed (exit 1: the circuit breaker rolled it back), o
 passes (exit 1). The second form judges one saved response (`-` reads stdin): 0 done, 1 failed,
 3 still rolling out. `names.json` maps service keys to ECS service names (the `serviceNames`
 stack output); `--expect-file` maps the same keys, or ECS names, to task definition ARNs.
+
+    python -m delivery.rollout_check --cluster C --services-file names.json --follow-deployments
+
+follows each service's newest service deployment instead (ListServiceDeployments and
+DescribeServiceDeployments through boto3, delivery/service_deployments.py): through canary or
+linear steps and the bake time of blue/green, canary and linear deployments, and rolling ones
+alike. Exit 0 when all are SUCCESSFUL; 1 on any rollback (printing the lifecycle stage it reached
+and the alarms that fired) or when one is still shifting or baking at the timeout; 4 when one
+still waits for its approval at the timeout (`make approve` / `make rollback`).
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from typing import Any, Literal
 DESCRIBE_BATCH = 10  # DescribeServices accepts at most 10 services per call
 State = Literal["done", "rolling", "failed"]
 EXIT_CODES: dict[State, int] = {"done": 0, "failed": 1, "rolling": 3}
+DEPLOYMENT_EXIT_CODES = {"done": 0, "failed": 1, "rolling": 1, "waiting": 4}
 
 
 @dataclass
@@ -129,15 +139,45 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--region", help="AWS region of the cluster")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds (default 1200)")
     parser.add_argument("--interval", type=float, default=15, help="seconds between polls")
+    parser.add_argument(
+        "--follow-deployments",
+        action="store_true",
+        help="follow service deployments (bake time, hooks) with boto3 (with --cluster)",
+    )
     args = parser.parse_args(argv)
     if args.cluster and not args.services_file:
         parser.error("--cluster needs --services-file")
+    if args.follow_deployments and not args.cluster:
+        parser.error("--follow-deployments needs --cluster")
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
+def follow_deployments(args: argparse.Namespace, names: dict[str, str], client: Any = None) -> int:
+    from delivery.service_deployments import follow  # boto3 only where it is used
+
+    if client is None:
+        import boto3  # requirements-dev.txt: installed where deploys run
+
+        client = boto3.client("ecs", region_name=args.region)
+    verdict = follow(
+        client,
+        args.cluster,
+        names,
+        timeout_seconds=args.timeout,
+        interval_seconds=args.interval,
+        report=lambda line: print(f"rollout check: {line}"),
+    )
+    for line in verdict.lines:
+        print(f"rollout check: {line}", file=sys.stderr)
+    print(f"rollout check: {verdict.state}")
+    return DEPLOYMENT_EXIT_CODES[verdict.state]
+
+
+def main(argv: list[str] | None = None, client: Any = None) -> int:
     args = _arguments(argv)
     names: dict[str, str] = _read_json(args.services_file) if args.services_file else {}
+    if args.follow_deployments:
+        return follow_deployments(args, names, client)
     expected = expected_by_service_name(
         _read_json(args.expect_file) if args.expect_file else {}, names
     )

@@ -89,7 +89,9 @@ class BaseRun:
         try:
             _, stderr = self.process.communicate()
             if self.process.returncode != 0:
-                reason = stderr.strip().splitlines()[-1] if stderr.strip() else "failed"
+                # The last problem line; a closing "(... checks not run ...)" note is not one.
+                lines = [line for line in stderr.strip().splitlines() if not line.startswith("(")]
+                reason = lines[-1] if lines else "failed"
                 raise BaseError(f"{self.ref} ({self.commit[:7]}): {reason}")
             return synthesis_from_json(json.loads((self.folder / "base.json").read_text()))
         finally:

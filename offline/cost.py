@@ -1,86 +1,37 @@
-"""Fixed monthly cost of a stack from its recorded resources and a per-region price file.
+"""Monthly cost of a stack from its recorded resources and a per-region price file.
 
-Pure: `estimate(resources, prices)`. Prices come from `offline/prices/<region>.yaml` (each figure
-with its unit and source); a figure that is `null` there is reported as unpriced, never guessed.
-Usage-based charges are left out and listed in `EXCLUDED`.
+Pure: `estimate(resources, prices, usage)`. Prices come from `offline/prices/<region>.yaml` (each
+figure with its unit and source); a figure that is `null` there is reported as unpriced, never
+guessed. Fixed costs follow from the resources; usage-based costs (traffic, LCUs, log volume)
+from the usage inputs (offline/usage.py, priced in offline/cost_usage.py), kept apart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import yaml
-
+from offline.deployments import doubled_task_notes
 from offline.diff import as_document, component_namer
+from offline.managed_cost import cheapest_fit, instances_needed
 from offline.mocks import RecordedResource
+from offline.price_table import PRICES_DIR as PRICES_DIR
+from offline.price_table import NoPricesError as NoPricesError
+from offline.price_table import PriceTable as PriceTable
+from offline.price_table import load_prices as load_prices
+from offline.price_table import price_file as price_file
 
-PRICES_DIR = Path(__file__).resolve().parent / "prices"
 FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 EXCLUDED = (
-    "data processed by NAT gateways, the load balancer and interface endpoints",
-    "data transfer out of AWS and between AZs",
-    "load balancer capacity units (LCUs) beyond the assumed number",
-    "log ingestion and storage, Container Insights and custom metrics",
+    "data transfer between AZs and beyond the first internet tier",
+    "Container Insights and custom metrics",
     "tasks and instances above their desired or minimum count (autoscaling)",
-    "EBS volumes, ECR and S3 storage, KMS and Secrets Manager requests",
+    "S3 storage and requests, SNS, KMS and Secrets Manager requests",
     "free tiers (not deducted)",
 )
-
-
-class NoPricesError(Exception):
-    """No price file for the stack's region: no estimate is given."""
-
-
-@dataclass
-class PriceTable:
-    region: str
-    currency: str
-    as_of: str
-    hours: float
-    prices: dict[str, Any]
-    assumptions: dict[str, Any]
-    free_tier: Any = None
-
-    def price(self, key: str, variant: str | None = None) -> float | None:
-        entry = self.prices.get(key)
-        if variant is not None:
-            entry = entry.get(variant) if isinstance(entry, dict) else None
-        if isinstance(entry, dict):
-            entry = entry.get("price")
-        return float(entry) if isinstance(entry, int | float) else None
-
-    def assumption(self, key: str) -> tuple[float, str]:
-        entry = self.assumptions.get(key) or {}
-        return float(entry.get("value") or 0), str(entry.get("note") or "")
-
-    def discount(self, key: str) -> float:
-        value = self.assumption(key)[0]
-        return value / 100 if value > 1 else value  # a file may say 70 or 0.7
-
-
-def price_file(region: str, directory: Path = PRICES_DIR) -> Path:
-    return directory / f"{region}.yaml"
-
-
-def load_prices(region: str, directory: Path = PRICES_DIR) -> PriceTable:
-    path = price_file(region, directory)
-    if not path.is_file():
-        raise NoPricesError(
-            f"no price file for region {region} ({path.name} in {directory}): no cost estimate"
-        )
-    data = yaml.safe_load(path.read_text()) or {}
-    return PriceTable(
-        region=str(data.get("region", region)),
-        currency=str(data.get("currency", "USD")),
-        as_of=str(data.get("pricesAsOf", "unknown")),
-        hours=float(data.get("hoursPerMonth", 730)),
-        prices=data.get("prices") or {},
-        assumptions=data.get("assumptions") or {},
-        free_tier=data.get("freeTier"),
-    )
+# `python -m offline.prices` adds EC2 instance types a price file lacks.
+ADD_INSTANCE_TYPE = "python -m offline.prices {region} --instance-type {instance_type}"
 
 
 @dataclass
@@ -91,21 +42,48 @@ class CostItem:
     price_key: str
     unit_price: float | None
     monthly: float | None
+    usage: bool = False  # usage-based (from the usage inputs), not fixed
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    """One ECS service's monthly compute: tasks x size x capacity mix."""
+
+    component: str
+    tasks: float
+    vcpu: float
+    gib: float
+    architecture: str
+    placed: dict[str, float]
+    monthly: float | None
 
 
 @dataclass
 class Estimate:
     table: PriceTable
     items: list[CostItem] = field(default_factory=list)
+    services: dict[str, ServiceLine] = field(default_factory=dict)
+    usage_source: str | None = None
+    notes: list[str] = field(default_factory=list)  # e.g. tasks doubled during deployments
 
     @property
     def monthly(self) -> float:
         return sum(item.monthly or 0.0 for item in self.items)
 
-    def by_component(self) -> dict[str, float]:
+    @property
+    def fixed(self) -> float:
+        return sum(item.monthly or 0.0 for item in self.items if not item.usage)
+
+    @property
+    def usage(self) -> float:
+        return sum(item.monthly or 0.0 for item in self.items if item.usage)
+
+    def by_component(self, usage: bool | None = None) -> dict[str, float]:
+        """Monthly total per component: all items, or only usage (True) or fixed (False) ones."""
         totals: dict[str, float] = {}
         for item in self.items:
-            totals[item.component] = totals.get(item.component, 0.0) + (item.monthly or 0.0)
+            if usage is None or item.usage == usage:
+                totals[item.component] = totals.get(item.component, 0.0) + (item.monthly or 0.0)
         return dict(sorted(totals.items()))
 
     @property
@@ -114,15 +92,14 @@ class Estimate:
 
     def assumptions(self) -> list[str]:
         """Short statements of what the estimate assumes (the reasons are in the price file)."""
-        lcus = self.table.assumption("albLcus")[0]
         fargate = self.table.discount("fargateSpotDiscount") * 100
         ec2 = self.table.discount("ec2SpotDiscount") * 100
         return [
             f"{self.table.hours:g} hours a month",
-            f"{lcus:g} ALB LCU",
             f"Fargate Spot {fargate:g}% below on-demand",
             f"EC2 Spot {ec2:g}% below on-demand",
             "tasks at their desired count, EC2 pools at their minimum size",
+            *self.notes,
         ]
 
     def assumption_notes(self) -> dict[str, str]:
@@ -136,6 +113,7 @@ class _Pricer:
         self.table = table
         self.component = component
         self.items: list[CostItem] = []
+        self.services: dict[str, ServiceLine] = {}
 
     def add(
         self,
@@ -145,14 +123,17 @@ class _Pricer:
         key: str,
         variant: str | None = None,
         factor: float = 1.0,
-    ) -> None:
+        usage: bool = False,
+    ) -> CostItem | None:
         if quantity <= 0:
-            return
+            return None
         unit = self.table.price(key, variant)
         hours = self.table.hours if key.endswith("Hour") else 1.0
         monthly = None if unit is None else quantity * unit * hours * factor
         label = f"{key}[{variant}]" if variant else key
-        self.items.append(CostItem(self.component(resource), what, quantity, label, unit, monthly))
+        item = CostItem(self.component(resource), what, quantity, label, unit, monthly, usage)
+        self.items.append(item)
+        return item
 
 
 def split_by_strategy(count: float, strategy: Sequence[dict[str, Any]]) -> dict[str, float]:
@@ -186,9 +167,7 @@ def _load_balancer(pricer: _Pricer, resource: RecordedResource, _: dict[str, Any
     inputs = resource.inputs
     if (inputs.get("loadBalancerType") or "application") != "application":
         return
-    pricer.add(resource, f"ALB {resource.name}", 1, "albHour")
-    lcus = pricer.table.assumption("albLcus")[0]
-    pricer.add(resource, f"ALB {resource.name}: {lcus:g} LCU (assumed)", lcus, "albLcuHour")
+    pricer.add(resource, f"ALB {resource.name}", 1, "albHour")  # LCUs: usage (cost_usage.py)
     if not inputs.get("internal"):
         zones = len(inputs.get("subnets") or inputs.get("subnetMappings") or [])
         pricer.add(resource, f"ALB {resource.name}: public IPv4 per AZ", zones, "publicIpv4Hour")
@@ -226,13 +205,23 @@ def _service(pricer: _Pricer, resource: RecordedResource, context: dict[str, Any
         float(task.inputs.get("memory") or 0) / 1024,
     )
     spot = 1 - pricer.table.discount("fargateSpotDiscount")
+    added: list[CostItem | None] = []
     for provider, factor in (("FARGATE", 1.0), ("FARGATE_SPOT", spot)):
         tasks = placed.get(provider, 0.0)
         label = f"{resource.name}: {tasks:g} {provider} task(s) {arch}"
-        pricer.add(
-            resource, f"{label}, {vcpu:g} vCPU", tasks * vcpu, "fargateVcpuHour", arch, factor
+        added.append(
+            pricer.add(
+                resource, f"{label}, {vcpu:g} vCPU", tasks * vcpu, "fargateVcpuHour", arch, factor
+            )
         )
-        pricer.add(resource, f"{label}, {gib:g} GB", tasks * gib, "fargateGbHour", arch, factor)
+        added.append(
+            pricer.add(resource, f"{label}, {gib:g} GB", tasks * gib, "fargateGbHour", arch, factor)
+        )
+    items = [item for item in added if item is not None]
+    monthly = None if any(i.monthly is None for i in items) else sum(i.monthly or 0 for i in items)
+    pricer.services[resource.name] = ServiceLine(
+        pricer.component(resource), count, vcpu, gib, arch, placed, monthly
+    )
     if (inputs.get("networkConfiguration") or {}).get("assignPublicIp"):
         fargate = sum(placed.get(p, 0.0) for p in FARGATE_PROVIDERS)
         pricer.add(resource, f"{resource.name}: task public IPv4", fargate, "publicIpv4Hour")
@@ -243,7 +232,11 @@ def _pool(pricer: _Pricer, resource: RecordedResource, context: dict[str, Any]) 
     policy = inputs.get("mixedInstancesPolicy") or {}
     overrides = (policy.get("launchTemplate") or {}).get("overrides") or []
     # A group without a mixed-instances policy (the NAT instance) takes its type from its template.
-    template = context["launchTemplates"].get((inputs.get("launchTemplate") or {}).get("id"), {})
+    specification = (policy.get("launchTemplate") or {}).get("launchTemplateSpecification") or {}
+    template_id = (inputs.get("launchTemplate") or {}).get("id") or specification.get(
+        "launchTemplateId"
+    )
+    template = context["launchTemplates"].get(template_id, {})
     instance_type = (
         overrides[0].get("instanceType")
         if overrides
@@ -263,6 +256,12 @@ def _pool(pricer: _Pricer, resource: RecordedResource, context: dict[str, Any]) 
     label = f"{resource.name}: {instance_type} at minSize"
     pricer.add(resource, f"{label}, on demand", on_demand, "ec2InstanceHour", instance_type)
     pricer.add(resource, f"{label}, Spot", size - on_demand, "ec2InstanceHour", instance_type, spot)
+    volume_gb = sum(
+        float((mapping.get("ebs") or {}).get("volumeSize") or 0)
+        for mapping in template.get("blockDeviceMappings") or []
+        if (mapping.get("ebs") or {}).get("volumeType", "gp3") == "gp3"
+    )
+    pricer.add(resource, f"{resource.name}: gp3 root volumes", size * volume_gb, "ebsGp3GbMonth")
 
 
 def _instance(pricer: _Pricer, resource: RecordedResource, _: dict[str, Any]) -> None:
@@ -270,6 +269,40 @@ def _instance(pricer: _Pricer, resource: RecordedResource, _: dict[str, Any]) ->
     pricer.add(resource, f"{resource.name}: {instance_type}", 1, "ec2InstanceHour", instance_type)
     if resource.inputs.get("associatePublicIpAddress"):
         pricer.add(resource, f"{resource.name}: public IPv4", 1, "publicIpv4Hour")
+
+
+def _managed_pool(pricer: _Pricer, resource: RecordedResource, context: dict[str, Any]) -> None:
+    """An ECS Managed Instances pool: the cheapest fitting type for its tasks, plus the fee."""
+    provider = resource.inputs.get("managedInstancesProvider")
+    if not provider:
+        return  # an ASG provider: its group is priced
+    name = resource.inputs.get("name")
+    template = provider.get("instanceLaunchTemplate") or {}
+    tasks = []
+    for service in context["services"]:
+        task = context["taskDefinitions"].get(service.inputs.get("taskDefinition"))
+        count = float(service.inputs.get("desiredCount") or 0)
+        placed = split_by_strategy(count, _service_strategy(service.inputs, context)).get(name, 0)
+        if task is not None:
+            tasks.append(
+                (
+                    placed,
+                    float(task.inputs.get("cpu") or 0) / 1024,
+                    float(task.inputs.get("memory") or 0),
+                )
+            )
+    fit = cheapest_fit(
+        template.get("instanceRequirements") or {}, pricer.table.prices.get("ec2InstanceHour") or {}
+    )
+    count = float(instances_needed(fit, tasks)) if fit else float(sum(t[0] for t in tasks) > 0)
+    instance_type = fit.instance_type if fit else "no priced type fits"
+    spot = template.get("capacityOptionType") == "SPOT"
+    factor = 1 - pricer.table.discount("ec2SpotDiscount") if spot else 1.0
+    label = f"{resource.name}: {count:g} managed {instance_type}" + (" (Spot)" if spot else "")
+    pricer.add(resource, label, count, "ec2InstanceHour", instance_type, factor)
+    pricer.add(
+        resource, f"{label}, management fee", count, "managedInstancesFeeHour", instance_type
+    )
 
 
 def alarm_metrics(inputs: dict[str, Any]) -> tuple[int, bool]:
@@ -298,6 +331,7 @@ PRICERS: dict[str, Callable[[_Pricer, RecordedResource, dict[str, Any]], None]] 
     "aws:ecs/service:Service": _service,
     "aws:autoscaling/group:Group": _pool,
     "aws:ec2/instance:Instance": _instance,
+    "aws:ecs/capacityProvider:CapacityProvider": _managed_pool,
     "aws:cloudwatch/metricAlarm:MetricAlarm": _alarm,
     "aws:cloudwatch/dashboard:Dashboard": lambda p, r, _: p.add(
         r, "dashboards", 1, "dashboardMonth"
@@ -325,7 +359,13 @@ def _context(resources: Sequence[RecordedResource]) -> dict[str, Any]:
     templates = {
         r.id: r.inputs for r in resources if r.type == "aws:ec2/launchTemplate:LaunchTemplate"
     }
-    return {"taskDefinitions": tasks, "defaultStrategy": default, "launchTemplates": templates}
+    services = [r for r in resources if r.type == "aws:ecs/service:Service"]
+    return {
+        "taskDefinitions": tasks,
+        "defaultStrategy": default,
+        "launchTemplates": templates,
+        "services": services,
+    }
 
 
 def _plain(resources: Sequence[RecordedResource]) -> list[RecordedResource]:
@@ -333,7 +373,13 @@ def _plain(resources: Sequence[RecordedResource]) -> list[RecordedResource]:
     return [RecordedResource(**{**r.__dict__, "inputs": as_document(r.inputs)}) for r in resources]
 
 
-def estimate(resources: Sequence[RecordedResource], table: PriceTable) -> Estimate:
+def estimate(
+    resources: Sequence[RecordedResource],
+    table: PriceTable,
+    usage: Callable[[_Pricer, Sequence[RecordedResource]], None] | None = None,
+    usage_source: str | None = None,
+) -> Estimate:
+    """Fixed costs of `resources`; then `usage` (cost_usage.usage_pricer) adds usage items."""
     resources = _plain(resources)
     pricer = _Pricer(table, component_namer(resources))
     context = _context(resources)
@@ -341,9 +387,20 @@ def estimate(resources: Sequence[RecordedResource], table: PriceTable) -> Estima
         price = PRICERS.get(resource.type)
         if price is not None and (resource.custom or resource.remote):
             price(pricer, resource, context)
-    return Estimate(table, pricer.items)
+    if usage is not None:
+        usage(pricer, resources)
+    return Estimate(
+        table, pricer.items, pricer.services, usage_source, doubled_task_notes(resources)
+    )
 
 
 def iter_unpriced(estimate_: Estimate) -> Iterator[str]:
     for item in estimate_.unpriced:
-        yield f"{item.what} ({item.price_key})"
+        line = f"{item.what} ({item.price_key})"
+        if item.price_key.startswith("ec2InstanceHour["):
+            instance_type = item.price_key[len("ec2InstanceHour[") : -1]
+            command = ADD_INSTANCE_TYPE.format(
+                region=estimate_.table.region, instance_type=instance_type
+            )
+            line += f": {instance_type} is not in the price file; add it with `{command}`"
+        yield line

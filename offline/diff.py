@@ -60,6 +60,7 @@ class Change:
 class Diff:
     changes: list[Change]
     same: int
+    new_components: list[str] = field(default_factory=list)  # all of it added in this change
 
     def count(self, action: str) -> int:
         return sum(1 for change in self.changes if change.action == action)
@@ -101,6 +102,15 @@ def compare(old: Any, new: Any, path: str = "") -> Iterator[tuple[str, Any, Any]
         for key in sorted(set(old) | set(new)):
             yield from compare(old.get(key), new.get(key), _join(path, key))
     elif (
+        isinstance(old, list)
+        and isinstance(new, list)
+        and (keyed := _by_title(path, old, new)) is not None
+    ):  # dashboard widgets: by title, so one inserted widget is not a change to all that follow
+        for title in sorted(set(keyed[0]) | set(keyed[1])):
+            yield from compare(
+                keyed[0].get(title), keyed[1].get(title), f"{path}[{json.dumps(title)}]"
+            )
+    elif (
         isinstance(old, list) and isinstance(new, list) and _holds_objects([*old, *new])
     ):  # lists of objects: item by item, so a path says which rule or container changed
         for index in range(max(len(old), len(new))):
@@ -109,6 +119,23 @@ def compare(old: Any, new: Any, path: str = "") -> Iterator[tuple[str, Any, Any]
             yield from compare(before, after, _join(path, index))
     else:
         yield path, old, new
+
+
+def _titles(items: list[Any]) -> dict[str, Any] | None:
+    titled = {
+        str((item.get("properties") or {}).get("title")): item
+        for item in items
+        if isinstance(item, dict) and (item.get("properties") or {}).get("title")
+    }
+    return titled if len(titled) == len(items) else None
+
+
+def _by_title(path: str, old: list[Any], new: list[Any]) -> tuple[dict, dict] | None:
+    """A dashboard's widgets keyed by their titles, when every widget has its own title."""
+    if not path.endswith("widgets"):
+        return None
+    before, after = _titles(old), _titles(new)
+    return None if before is None or after is None else (before, after)
 
 
 def _top_key(path: str) -> str:
@@ -187,4 +214,6 @@ def diff_resources(old: Sequence[RecordedResource], new: Sequence[RecordedResour
             replaced = any(p.replaces for p in change.properties)
             change.action = "replace" if replaced else "update"
         changes.append(change)
-    return Diff(changes, same)
+    existing = {old_component(resource) for resource in before.values()}
+    added = {c.component for c in changes if c.action == "add"} - existing
+    return Diff(changes, same, sorted(added - {"(stack)"}))

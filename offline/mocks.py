@@ -16,6 +16,8 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mo
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from offline import domain_mocks
+
 MOCK_ACCOUNT_ID = "123456789012"  # the documentation example account, never a real one
 MOCK_AMI_ID = "ami-0123456789abcdef0"
 MOCK_ELB_ACCOUNT_ARN = "arn:aws:iam::000000000000:root"  # the real one is per region
@@ -81,7 +83,15 @@ class AwsMocks(Mocks):
         resource_id, extra = self._identity(args.typ, args.name, str(name))
         state.setdefault("name", name)
         state.update(extra)
+        state.update(self._domain_state(args.typ, state, resource_id))
         return resource_id, state
+
+    def _domain_state(self, typ: str, state: dict[str, Any], resource_id: str) -> dict[str, Any]:
+        if typ == "aws:acm/certificate:Certificate":
+            return domain_mocks.certificate_state(state, resource_id, self.account_id)
+        if typ == "aws:route53/record:Record":
+            return domain_mocks.record_state(state)
+        return {}
 
     def _arn(self, service: str, resource: str, *, regional: bool = True) -> str:
         region = self.region if regional else ""
@@ -157,12 +167,19 @@ class AwsMocks(Mocks):
             return arn, {"arn": arn}
         if module == "s3" and token == "Bucket":
             return name, {"arn": f"arn:aws:s3:::{name}", "bucket": name}
+        if module == "sqs" and token == "Queue":
+            # The provider's id is the queue URL (queue.go: d.SetId(QueueUrl)).
+            url = f"https://sqs.{self.region}.amazonaws.com/{self.account_id}/{name}"
+            return url, {"arn": self._arn("sqs", name), "url": url}
         if module == "sns" and token == "Topic":
             arn = self._arn("sns", name)
             return arn, {"arn": arn}
         if module == "kms" and token == "Key":
             key_id = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[:4]}-{hexid[4:16]}"
             return key_id, {"arn": self._arn("kms", f"key/{key_id}"), "keyId": key_id}
+        if module == "acm" and token == "Certificate":
+            uuid = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[:4]}-{hexid[4:16]}"
+            return self._arn("acm", f"certificate/{uuid}"), {}
         if module == "autoscaling" and token == "Group":
             uuid = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[:4]}-{hexid[4:16]}"
             arn = self._arn("autoscaling", f"autoScalingGroup:{uuid}:autoScalingGroupName/{name}")
@@ -226,6 +243,8 @@ class AwsMocks(Mocks):
             }
         if token == "aws:elb/getServiceAccount:getServiceAccount":
             return {"arn": MOCK_ELB_ACCOUNT_ARN, "id": "000000000000"}
+        if token == "aws:route53/getZone:getZone":
+            return domain_mocks.zone_result(dict(args.args))
         if token == "aws:ssm/getParameter:getParameter":
             return {
                 "name": args.args.get("name"),

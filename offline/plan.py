@@ -5,7 +5,9 @@
 No AWS account and no Pulumi CLI needed. `--base REF` diffs the stack against the same stack at
 git revision REF, `--against OTHER` against another stack; every output has the monthly cost
 estimate. Exit status: 0 success (changes or not), 2 bad stack config (the same error the program
-raises under `pulumi up`), 3 the base revision could not be synthesized.
+raises under `pulumi up`), 3 the base revision could not be synthesized, 4 (with --base or
+--against) the diff has a blocking risk: a step AWS would refuse in the order the engine applies
+the change (offline/hazards.py); the output says the safe sequence of deploys.
 """
 
 from __future__ import annotations
@@ -21,11 +23,21 @@ from offline.base import BaseError
 from offline.cost import PRICES_DIR
 from offline.harness import PROJECT_DIR, ConfigFileError, Synthesis, SynthesisError, run_program
 from offline.plan_diff import Timing, against_nothing, against_revision, against_stack, plan_cost
+from offline.queue_access import queue_access, render_queues
 from offline.records import masked_outputs
 from offline.render import cost_lines, render_diff_text, render_markdown
 from offline.summaries import summarize
 
 FORMATS = ("text", "json", "markdown")
+CONFIG_ERROR, BASE_FAILED, BLOCKED = 2, 3, 4
+# Exit statuses of `python -m offline.plan` (docs/reference/exit-codes.md is generated from it).
+EXIT_STATUS = {
+    0: "plan or diff printed (changes or not)",
+    CONFIG_ERROR: "bad stack config or usage file: the error `pulumi up` would raise",
+    BASE_FAILED: "the base revision (`--base`) could not be synthesized",
+    BLOCKED: "the diff has a blocking risk: a step AWS would refuse in the order the engine"
+    " applies the change; the output gives the safe sequence of deploys",
+}
 
 
 def build_plan(synthesis: Synthesis) -> dict[str, Any]:
@@ -47,6 +59,7 @@ def build_plan(synthesis: Synthesis) -> dict[str, Any]:
         "counts": synthesis.count_by_type(),
         "total": len(synthesis.resources),
         "outputs": masked_outputs(synthesis),
+        "queues": queue_access(synthesis),
     }
 
 
@@ -63,6 +76,7 @@ def render_text(plan: dict[str, Any]) -> str:
                 shown = ", ".join(map(str, value)) if isinstance(value, list) else value
                 lines.append(f"      {key}: {shown}")
         lines.append("")
+    lines += render_queues(plan.get("queues") or [])
     lines.append("Resources by type:")
     width = max((len(t) for t in plan["counts"]), default=0)
     for type_, count in plan["counts"].items():
@@ -76,7 +90,12 @@ def render_text(plan: dict[str, Any]) -> str:
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="exit status: 0 success, 2 bad stack config, 3 the base could not be synthesized,"
+        " 4 the diff has a blocking risk (a step AWS would refuse; the output gives the safe"
+        " sequence of deploys)",
+    )
     parser.add_argument("stack", nargs="?", default="dev", help="stack name (default: dev)")
     compare = parser.add_mutually_exclusive_group()
     compare.add_argument("--base", metavar="REF", help="diff against this stack at git REF")
@@ -90,6 +109,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--prices-dir", type=Path, default=PRICES_DIR, help="folder of <region>.yaml price files"
     )
+    parser.add_argument(
+        "--usage",
+        type=Path,
+        metavar="FILE",
+        help="usage file (default: usage.<stack>.yaml beside the stack file, else tier defaults)",
+    )
     options = parser.parse_args(argv)
     if options.json:
         options.format = "json"
@@ -102,51 +127,66 @@ def _plan_output(options: argparse.Namespace, timing: Timing) -> str:
     synthesis = run_program(options.stack, project_dir=options.project_dir)
     timing.mark("synthesis", started)
     if options.format == "markdown":
-        report = against_nothing(options.stack, synthesis, options.project_dir, options.prices_dir)
+        report = against_nothing(
+            options.stack, synthesis, options.project_dir, options.prices_dir, options.usage
+        )
         return render_markdown(report)
     plan = build_plan(synthesis)
-    plan["cost"] = plan_cost(synthesis, options.project_dir, options.prices_dir)
+    plan["cost"] = plan_cost(synthesis, options.project_dir, options.prices_dir, options.usage)
     if options.format == "json":
         return json.dumps(plan, indent=2, sort_keys=False)
     return render_text(plan) + "\n\n" + "\n".join(cost_lines(plan["cost"]))
 
 
-def _diff_output(options: argparse.Namespace, timing: Timing) -> str:
+def _diff_output(options: argparse.Namespace, timing: Timing) -> tuple[str, int]:
     if options.base:
         report = against_revision(
-            options.stack, options.base, options.project_dir, options.prices_dir, timing
+            options.stack,
+            options.base,
+            options.project_dir,
+            options.prices_dir,
+            timing,
+            usage_path=options.usage,
         )
     else:
         report = against_stack(
-            options.stack, options.against, options.project_dir, options.prices_dir
+            options.stack,
+            options.against,
+            options.project_dir,
+            options.prices_dir,
+            usage_path=options.usage,
         )
+    status = BLOCKED if report["blocking"] else 0
     if options.format == "json":
-        return json.dumps(report, indent=2, default=str)
-    return (render_markdown if options.format == "markdown" else render_diff_text)(report)
+        return json.dumps(report, indent=2, default=str), status
+    render = render_markdown if options.format == "markdown" else render_diff_text
+    return render(report), status
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Exit 0 on success (changes or not), 2 on bad stack config, 3 if the base failed."""
+    """Exit 0 on success (changes or not), 2 on bad stack config, 3 if the base failed, 4 if the
+    diff has a blocking risk (printed with the safe sequence of deploys)."""
     options = _arguments(argv)
     timing = Timing()
+    status = 0
     try:
         if options.base or options.against:
-            output = _diff_output(options, timing)
+            output, status = _diff_output(options, timing)
         else:
             output = _plan_output(options, timing)
     except ConfigFileError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return CONFIG_ERROR
     except SynthesisError as failure:
         print(f"error: {failure.cause}", file=sys.stderr)
-        return 2
+        return CONFIG_ERROR
     except BaseError as error:
         print(f"error: the base revision could not be synthesized: {error}", file=sys.stderr)
-        return 3
+        return BASE_FAILED
     print(output)
     if options.timing:
         print(timing.line(), file=sys.stderr)
-    return 0
+    return status
 
 
 if __name__ == "__main__":

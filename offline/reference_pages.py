@@ -16,8 +16,11 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from offline import config_reference
+from delivery import rollout_check
+from offline import config_reference, reference_figures
 from offline.harness import load_config, read_stack_config
+from offline.plan import EXIT_STATUS
+from offline.risk_codes import RISK_CODES
 from settings.cluster import StrategyItem
 from settings.loader import parse_settings
 from settings.platform import PlatformSettings
@@ -174,7 +177,67 @@ def dev_and_prod_page(stacks: tuple[str, str] = ("dev", "prod")) -> str:
     )
 
 
+def risks_page() -> str:
+    rows = [
+        f"| `{code}` | {'**blocking** (exit 4)' if risk.blocking else 'flag'} | {risk.fires_when} |"
+        for code, risk in sorted(
+            RISK_CODES.items(), key=lambda item: (not item[1].blocking, item[0])
+        )
+    ]
+    return "\n".join(
+        [
+            "# Risk codes",
+            "",
+            GENERATED,
+            "",
+            "Every risk the plan diff can raise (`offline/risk_codes.py`; a risk with a code not",
+            "listed there is refused). Blocking risks come first in every format, carry",
+            '`"blocking": true` in JSON, give the safe sequence of deploys in their message and',
+            "make `offline.plan --base/--against` exit 4.",
+            "",
+            "| code | kind | fires when |",
+            "|---|---|---|",
+            *rows,
+            "",
+        ]
+    )
+
+
+def exit_codes_page() -> str:
+    plan_rows = [
+        f"| `python -m offline.plan` | {code} | {text} |" for code, text in EXIT_STATUS.items()
+    ]
+    check_rows = [
+        f"| `python -m delivery.rollout_check` | {code} | {state} |"
+        for state, code in rollout_check.EXIT_CODES.items()
+    ] + [
+        f"| `python -m delivery.rollout_check --follow-deployments` | {code} | {state} |"
+        for state, code in rollout_check.DEPLOYMENT_EXIT_CODES.items()
+    ]
+    return "\n".join(
+        [
+            "# Exit codes",
+            "",
+            GENERATED,
+            "",
+            "From the commands' own tables (`offline/plan.py` `EXIT_STATUS`,",
+            "`delivery/rollout_check.py` `EXIT_CODES` and `DEPLOYMENT_EXIT_CODES`). `make plan`",
+            "passes the plan's status through.",
+            "",
+            "| command | exit | meaning |",
+            "|---|---:|---|",
+            *plan_rows,
+            *check_rows,
+            "",
+        ]
+    )
+
+
 PAGES: dict[str, Callable[[], str]] = {
+    "risks.md": risks_page,
+    "exit-codes.md": exit_codes_page,
+    "figures.md": lambda: reference_figures.figures_page(GENERATED),
+    "example-pr-comment.md": lambda: reference_figures.example_comment_page(GENERATED),
     "dev-and-prod.md": dev_and_prod_page,
     "configuration.md": configuration_page,
     "policies.md": policies_page,

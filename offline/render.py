@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from offline.overview import new_component_lines
+
 MARKDOWN_LIMIT = 60_000
 MAX_RISK_LINES = 60
 SYMBOLS = {"add": "+", "update": "~", "replace": "±", "delete": "-"}
@@ -34,6 +36,11 @@ def cost_headline(cost: dict[str, Any]) -> str:
         return f"no cost estimate: {cost.get('error')}"
     currency = cost["currency"]
     line = f"{money(cost['monthly'], currency)}/month"
+    if cost.get("usageMonthly") is not None:
+        line += (
+            f" (fixed {money(cost['fixedMonthly'], currency)}"
+            f" + usage {money(cost['usageMonthly'], currency)})"
+        )
     if cost.get("delta") is not None:
         line += f" ({money(cost['delta'], currency, signed=True)} vs base)"
     if cost.get("unpriced"):
@@ -47,14 +54,26 @@ def cost_lines(cost: dict[str, Any]) -> list[str]:
     if cost.get("monthly") is None:
         return [*lines, "  leaves out: " + "; ".join(cost["excluded"])]
     lines.append(f"  region {cost['region']}, prices as of {cost['pricesAsOf']}")
+    currency = cost["currency"]
     for name, part in cost["byComponent"].items():
         delta = part["delta"]
-        change = f" ({money(delta, cost['currency'], signed=True)})" if delta else ""
-        lines.append(f"  {name}: {money(part['monthly'], cost['currency'])}{change}")
-    largest = sorted(cost["items"], key=lambda i: -(i["monthly"] or 0))[:5]
+        change = f" ({money(delta, currency, signed=True)})" if delta else ""
+        usage = f", of which usage {money(part['usage'], currency)}" if part.get("usage") else ""
+        lines.append(f"  {name}: {money(part['monthly'], currency)}{usage}{change}")
+    fixed = [i for i in cost["items"] if not i.get("usage")]
+    largest = sorted(fixed, key=lambda i: -(i["monthly"] or 0))[:5]
     lines.append(
-        "  largest items: " + "; ".join(f"{i['what']} {money(i['monthly'])}" for i in largest)
+        "  largest fixed items: " + "; ".join(f"{i['what']} {money(i['monthly'])}" for i in largest)
     )
+    usage_items = [i for i in cost["items"] if i.get("usage")]
+    if usage_items:
+        lines.append(f"  usage ({cost.get('usageSource')}):")
+        lines += [f"    {i['what']}: {money(i['monthly'], currency)}" for i in usage_items]
+    for service in cost.get("newServices") or []:
+        lines.append(
+            f"  new service {service['service']}: {service['text']} = "
+            f"{money(service['monthly'], currency)}/month"
+        )
     lines += [f"  assumes {line}" for line in cost["assumptions"]]
     if cost["unpriced"]:
         lines.append(f"  unpriced (no figure in the {cost['region']} price file):")
@@ -71,6 +90,8 @@ def _grouped(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 def _property_line(prop: dict[str, Any], width: int) -> str:
+    if "widgets[" in prop["path"] and (prop["old"] is None or prop["new"] is None):
+        return f"{prop['path']}: {'added' if prop['old'] is None else 'removed'}"  # by title
     forces = " (forces replacement)" if prop["replaces"] else ""
     return f"{prop['path']}: {show(prop['old'], width)} → {show(prop['new'], width)}{forces}"
 
@@ -82,16 +103,27 @@ def render_diff_text(report: dict[str, Any]) -> str:
         f"commit {report['commit']}; {MOCK_NOTE}",
         "",
     ]
+    new_components = set(report.get("newComponents") or ())
     for component, changes in _grouped(report).items():
+        if component in new_components:
+            headline, overview = new_component_lines(component, changes)
+            lines += [f"+ {headline}", *[f"      {line}" for line in overview]]
+            lines += [f"      ! {r['code']}: {r['message']}" for c in changes for r in c["risks"]]
+            lines.append("")
+            continue
         lines.append(f"{component}:")
         for change in changes:
             lines.append(f"  {SYMBOLS[change['action']]} {change['type']}  {change['name']}")
             lines += [f"      {_property_line(p, 120)}" for p in change["properties"]]
+            lines += [f"      {line}" for line in _summary_lines(change)]
             lines += [f"      ! {r['code']}: {r['message']}" for r in change["risks"]]
         lines.append("")
     if report["risks"]:
         lines.append(f"Risks ({len(report['risks'])}):")
-        lines += [f"  {r['code']}: {r['message']}" for r in report["risks"]]
+        lines += [
+            f"  {'BLOCKING ' if r.get('blocking') else ''}{r['code']}: {r['message']}"
+            for r in report["risks"]
+        ]
         lines.append("")
     return "\n".join([*lines, *cost_lines(report["cost"])])
 
@@ -100,14 +132,32 @@ def _code(value: str) -> str:
     return "`" + value.replace("`", "'") + "`"
 
 
+def _summary_lines(change: dict[str, Any]) -> list[str]:
+    """A new resource's key properties (offline/summaries.py), one `key: value` each."""
+    return [
+        f"{key}: {show(', '.join(map(str, value)) if isinstance(value, list) else value, 100)}"
+        for key, value in (change.get("summary") or {}).items()
+    ]
+
+
 def _markdown_sections(report: dict[str, Any]) -> list[tuple[str, list[str]]]:
     sections = []
+    new_components = set(report.get("newComponents") or ())
     for component, changes in _grouped(report).items():
+        if component in new_components:
+            headline, lines = new_component_lines(component, changes)
+            body = [f"- {_code('+')} **{headline}**", *[f"  - {_code(line)}" for line in lines]]
+            body += [
+                f"  - ! {_code(r['code'])} {r['message']}" for c in changes for r in c["risks"]
+            ]
+            sections.append((f"#### {component} (new)", body))
+            continue
         body = []
         for change in changes:
             symbol = SYMBOLS[change["action"]]
             body.append(f"- {_code(symbol)} {_code(change['type'])} **{change['name']}**")
             body += [f"  - {_code(_property_line(p, 80))}" for p in change["properties"]]
+            body += [f"  - {_code(line)}" for line in _summary_lines(change)]
         sections.append((f"#### {component}", body))
     return sections
 
@@ -144,11 +194,32 @@ def _halved(body: list[str]) -> list[str]:
 def _cost_markdown(cost: dict[str, Any]) -> list[str]:
     if cost.get("monthly") is None:
         return [f"No cost estimate: {cost.get('error')}"]
-    rows = ["| component | monthly | change |", "|---|---:|---:|"]
+    currency = cost["currency"]
+    rows = ["| component | fixed | usage | monthly | change |", "|---|---:|---:|---:|---:|"]
     for name, part in cost["byComponent"].items():
-        delta = money(part["delta"], cost["currency"], signed=True) if part["delta"] else ""
-        rows.append(f"| {name} | {money(part['monthly'], cost['currency'])} | {delta} |")
+        delta = money(part["delta"], currency, signed=True) if part["delta"] else ""
+        fixed, usage = money(part.get("fixed"), currency), money(part.get("usage"), currency)
+        rows.append(
+            f"| {name} | {fixed} | {usage} | {money(part['monthly'], currency)} | {delta} |"
+        )
+    rows.append(
+        f"| **total** | {money(cost.get('fixedMonthly'), currency)}"
+        f" | {money(cost.get('usageMonthly'), currency)} | {money(cost['monthly'], currency)}"
+        f" | {money(cost['delta'], currency, signed=True) if cost.get('delta') else ''} |"
+    )
     rows.append("")
+    if cost.get("newServices"):
+        rows.append("New services:")
+        rows += [
+            f"- **{s['service']}**: {s['text']} = {money(s['monthly'], currency)}/month"
+            for s in cost["newServices"]
+        ]
+        rows.append("")
+    usage_items = [i for i in cost["items"] if i.get("usage")]
+    if usage_items:
+        rows.append(f"Usage-based ({cost.get('usageSource')}):")
+        rows += [f"- {i['what']}: {money(i['monthly'], currency)}" for i in usage_items]
+        rows.append("")
     rows.append(
         f"Prices: {cost['region']}, as of {cost['pricesAsOf']}. Assumes "
         + "; ".join(cost["assumptions"])
@@ -163,6 +234,19 @@ def _cost_markdown(cost: dict[str, Any]) -> list[str]:
     return rows
 
 
+def _blocking_markdown(report: dict[str, Any]) -> list[str]:
+    """Blocking risks first, whole: each message is the safe sequence of deploys."""
+    blocking = [r for r in report["risks"] if r.get("blocking")]
+    if not blocking:
+        return []
+    lines = [
+        f"> [!CAUTION]\n> **{len(blocking)} blocking risk(s): AWS would refuse a step of this"
+        " change in the order it is applied. Split it into the deploys below.**"
+    ]
+    lines += [f"> - {_code(r['code'])} {r['message']}" for r in blocking]
+    return [*lines, ""]
+
+
 def render_markdown(report: dict[str, Any], limit: int = MARKDOWN_LIMIT) -> str:
     stack, cost = report["stack"], report["cost"]
     head = [
@@ -172,12 +256,14 @@ def render_markdown(report: dict[str, Any], limit: int = MARKDOWN_LIMIT) -> str:
         f"**Monthly estimate:** {cost_headline(cost)}",
         "",
     ]
-    if report["risks"]:
-        head.append(f"> [!WARNING]\n> **{len(report['risks'])} risk flag(s)**")
-        shown = report["risks"][:MAX_RISK_LINES]
+    head += _blocking_markdown(report)
+    others = [r for r in report["risks"] if not r.get("blocking")]
+    if others:
+        head.append(f"> [!WARNING]\n> **{len(others)} risk flag(s)**")
+        shown = others[:MAX_RISK_LINES]
         head += [f"> - {_code(r['code'])} {show(r['message'], 200)}" for r in shown]
-        if len(report["risks"]) > len(shown):
-            head.append(f"> - … and {len(report['risks']) - len(shown)} more (see the plan)")
+        if len(others) > len(shown):
+            head.append(f"> - … and {len(others) - len(shown)} more (see the plan)")
         head.append("")
     tail = [
         "<details><summary>Cost by component</summary>",

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from offline.deployments import SERVICE, strategy_of
 from offline.diff import Change, as_document
+from offline.domain_risks import DOMAIN_CHECKS
+from offline.mocks import RecordedResource
+from offline.risk_codes import RISK_CODES
 
 STATEFUL_TYPES = frozenset(
     {
@@ -25,6 +31,7 @@ STATEFUL_TYPES = frozenset(
         "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace",
     }
 )
+GENERATED_ID = re.compile(r"^[a-z]+(-[a-z]+)*-[0-9a-f]{8,}$")  # sg-0a1b..., subnet-..., vpc-...
 OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
 IAM_DOCUMENTS = {
     "aws:iam/role:Role": "assumeRolePolicy",
@@ -46,6 +53,15 @@ class Risk:
     code: str
     urn: str | None
     message: str
+    blocking: bool = False  # AWS refuses a step of the change: the plan exits 4
+
+    def __post_init__(self) -> None:
+        known = RISK_CODES.get(self.code)
+        if known is None or known.blocking != self.blocking:
+            raise ValueError(
+                f"risk code {self.code!r} (blocking={self.blocking}) is not in"
+                " offline/risk_codes.py as such: list it there with its meaning"
+            )
 
 
 def _inputs(change: Change, side: str) -> dict[str, Any]:
@@ -191,6 +207,9 @@ def _iam(change: Change, tier: str) -> Iterator[Risk]:
     if change.type not in IAM_DOCUMENTS or change.new is None:
         return
     old, new = _grants(change, "old"), _grants(change, "new")
+    if change.type == "aws:iam/role:Role":
+        yield from _trust(change, old["principals"], new["principals"])
+        return
     added_actions = sorted(new["actions"] - old["actions"])
     if added_actions:
         shown = ", ".join(added_actions[:5]) + (" ..." if len(added_actions) > 5 else "")
@@ -210,6 +229,46 @@ def _iam(change: Change, tier: str) -> Iterator[Risk]:
                 change.urn,
                 f"{change.name} lets new accounts pull images: {trusted}.",
             )
+
+
+def _trust(change: Change, old: set[str], new: set[str]) -> Iterator[Risk]:
+    """A trust policy's actions (sts:AssumeRole, sts:TagSession) grant nothing: who may assume
+    the role is what matters. A new role trusted by an AWS service (ecs-tasks.amazonaws.com) is
+    how every task gets its role; a new account, role or federated principal, or any change of
+    an existing role's trust, is flagged."""
+    added = sorted(new - old)
+    if change.action == "add":
+        added = [p for p in added if not _aws_service(p)]
+    if added:
+        trusted = ", ".join(p.split(":", 1)[1] for p in added)
+        yield Risk("iam-widened", change.urn, f"{change.name} trusts new principals: {trusted}.")
+
+
+def _aws_service(principal: str) -> bool:
+    kind, _, value = principal.partition(":")
+    return kind == "Service" and value.endswith(".amazonaws.com")
+
+
+def logical_namer(resources: Iterable[RecordedResource]) -> Callable[[str], str]:
+    """A function that replaces each mock (or real) id and ARN of a recorded resource in a text
+    by the resource's logical name in backticks (`alb-sg`): what a reviewer knows it by."""
+    names: dict[str, str] = {}
+    for resource in resources:
+        if not resource.custom:
+            continue
+        for value in (resource.id, resource.outputs.get("arn")):
+            if isinstance(value, str) and (value.startswith("arn:") or GENERATED_ID.match(value)):
+                names.setdefault(value, resource.name)  # ids and ARNs, not physical names
+    if not names:
+        return lambda text: text
+    pattern = re.compile("|".join(re.escape(v) for v in sorted(names, key=len, reverse=True)))
+    return lambda text: pattern.sub(lambda m: f"`{names[m.group(0)]}`", text)
+
+
+def with_logical_names(risks: Iterable[Risk], resources: Iterable[RecordedResource]) -> list[Risk]:
+    """The risks with ids and ARNs in their messages named by logical name."""
+    name = logical_namer(resources)
+    return [dataclasses.replace(risk, message=name(risk.message)) for risk in risks]
 
 
 def _public_ip(inputs: dict[str, Any], type_: str) -> bool:
@@ -261,6 +320,28 @@ def _capacity(change: Change, tier: str) -> Iterator[Risk]:
             )
 
 
+def _deployment_strategy(change: Change, tier: str) -> Iterator[Risk]:
+    """A service moving between rolling, blue/green, canary and linear: the next deployment runs
+    differently (twice the tasks, alarms instead of the circuit breaker, a second target group)."""
+    if change.type != SERVICE or change.action != "update":
+        return
+    before, after = strategy_of(_inputs(change, "old")), strategy_of(_inputs(change, "new"))
+    if before != after:
+        yield Risk(
+            "deployment-strategy",
+            change.urn,
+            f"{change.name}: deployment strategy {before} -> {after}; the next deployment runs"
+            " the new way (docs/deployments.md).",
+        )
+
+
+def _domains(change: Change, tier: str) -> Iterator[Risk]:
+    """A hostname going away, a certificate replaced (offline/domain_risks.py)."""
+    for check in DOMAIN_CHECKS:
+        for code, urn, message in check(change, tier):
+            yield Risk(code, urn, message)
+
+
 CHECKS: tuple[Callable[[Change, str], Iterable[Risk]], ...] = (
     _stateful,
     _protect,
@@ -268,6 +349,8 @@ CHECKS: tuple[Callable[[Change, str], Iterable[Risk]], ...] = (
     _iam,
     _exposure,
     _capacity,
+    _deployment_strategy,
+    _domains,
 )
 
 

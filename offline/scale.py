@@ -10,9 +10,10 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from offline.harness import Synthesis, read_stack_config
+from offline.harness import PROJECT_DIR, Synthesis, read_stack_config
 from settings.names import name_problem
 from settings.quotas import CAPACITY_PROVIDERS_PER_CLUSTER, QuotaSettings
 
@@ -54,10 +55,15 @@ class Check:
         return not self.problems
 
 
-def stack_with_services(count: int, stack: str = "dev") -> dict[str, Any]:
-    """`stack`'s config with `count` routed services cloned from its `api`, replacing the rest."""
-    config = read_stack_config(stack)
-    template = config["ecs-platform:services"]["api"]
+def stack_with_services(
+    count: int, stack: str = "dev", stacks_dir: Path = PROJECT_DIR
+) -> dict[str, Any]:
+    """`stack`'s config (from `stacks_dir`) with `count` routed services cloned from its `api`
+    (or its first routed service), replacing the rest."""
+    config = read_stack_config(stack, stacks_dir)
+    declared = config["ecs-platform:services"]
+    routed = [name for name, service in declared.items() if service.get("routing")]
+    template = declared["api" if "api" in declared else routed[0]]
     services = {}
     for index in range(count):
         service = copy.deepcopy(template)

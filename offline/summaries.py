@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from offline.deployments import deployment_summary
+from offline.domain_summaries import DOMAIN_SUMMARIES
 from offline.mocks import RecordedResource
 from offline.records import mask_secrets
 
@@ -47,7 +49,37 @@ def _vpc(inputs: dict[str, Any]) -> Summary:
     }
 
 
+def _span(value: dict[str, Any] | None, unit: str = "") -> str | None:
+    if not value:
+        return None
+    return f"{value.get('min')}-{value.get('max', 'any')}{unit}"
+
+
+def _managed_instances_provider(inputs: dict[str, Any]) -> Summary:
+    """An ECS Managed Instances pool: what AWS may launch, and where."""
+    provider = inputs.get("managedInstancesProvider") or {}
+    template = provider.get("instanceLaunchTemplate") or {}
+    requirements = template.get("instanceRequirements") or {}
+    optimization = provider.get("infrastructureOptimization") or {}
+    return {
+        "name": inputs.get("name"),
+        "cluster": inputs.get("cluster"),
+        "managedInstances": template.get("capacityOptionType", "ON_DEMAND"),
+        "vcpus": _span(requirements.get("vcpuCount")),
+        "memory": _span(requirements.get("memoryMib"), " MiB"),
+        "cpuManufacturers": requirements.get("cpuManufacturers"),
+        "instanceTypes": requirements.get("allowedInstanceTypes"),
+        "gpus": _span(requirements.get("acceleratorCount")),
+        "storageGib": (template.get("storageConfiguration") or {}).get("storageSizeGib"),
+        "subnets": len((template.get("networkConfiguration") or {}).get("subnets") or []),
+        "scaleInAfterSeconds": optimization.get("scaleInAfter"),
+        "lifetime": "drained 14 days after launch, replaced by day 21 (AWS)",
+    }
+
+
 def _capacity_provider(inputs: dict[str, Any]) -> Summary:
+    if inputs.get("managedInstancesProvider"):
+        return _managed_instances_provider(inputs)
     provider = inputs.get("autoScalingGroupProvider") or {}
     scaling = provider.get("managedScaling") or {}
     return {
@@ -132,13 +164,28 @@ def _ecs_service(inputs: dict[str, Any]) -> Summary:
         ),
         "exec": inputs.get("enableExecuteCommand"),
         "serviceConnect": bool((inputs.get("serviceConnectConfiguration") or {}).get("enabled")),
+        **deployment_summary(inputs),
     }
+
+
+def _custom(tracking: dict[str, Any]) -> list[dict[str, Any]]:
+    specification = tracking.get("customizedMetricSpecification") or {}
+    return [{"returnData": False, **m} for m in specification.get("metrics") or []]
 
 
 def _scaling_policy(inputs: dict[str, Any]) -> Summary:
     tracking = inputs.get("targetTrackingScalingPolicyConfiguration")
     if tracking:
-        metric = tracking["predefinedMetricSpecification"]["predefinedMetricType"]
+        predefined = tracking.get("predefinedMetricSpecification")
+        # a customized metric (metric math, like backlog per task) shows its returned expression
+        metric = (
+            predefined["predefinedMetricType"]
+            if predefined
+            else next(
+                (m.get("expression") or m.get("id") for m in _custom(tracking) if m["returnData"]),
+                "custom metric",
+            )
+        )
         return {"track": f"{metric} = {tracking['targetValue']}"}
     steps = (inputs.get("stepScalingPolicyConfiguration") or {}).get("stepAdjustments", [])
     return {
@@ -162,6 +209,17 @@ def _metric_alarm(inputs: dict[str, Any]) -> Summary:
         f" x {inputs.get('period') or 60}s, missing={inputs.get('treatMissingData')}",
         "actions": len(inputs.get("alarmActions") or []),
     }
+
+
+def _oidc_subjects(document: str | None) -> Summary:
+    """Who may assume a role through an OIDC provider: the exact `sub` values it trusts."""
+    subjects = sorted(
+        str(value)
+        for s in json.loads(document or "{}").get("Statement", [])
+        for key, value in s.get("Condition", {}).get("StringEquals", {}).items()
+        if key.endswith(":sub")
+    )
+    return {"subjects": subjects} if subjects else {}
 
 
 SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
@@ -205,6 +263,12 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
                 for s in json.loads(i.get("assumeRolePolicy") or "{}").get("Statement", [])
             }
         ),
+        **_oidc_subjects(i.get("assumeRolePolicy")),
+    },
+    "aws:iam/policy:Policy": lambda i: {
+        "name": i.get("name"),
+        # IAM counts a managed policy's characters without whitespace, at most 6,144.
+        "size": f"{len(''.join(str(i.get('policy') or '').split()))}/6144 characters",
     },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": lambda i: {
         "policy": str(i.get("policyArn", "")).rsplit("/", 1)[-1],
@@ -319,6 +383,16 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
             for a in i.get("defaultActions") or []
         ],
     },
+    "aws:sqs/queue:Queue": lambda i: {
+        "name": i.get("name"),
+        "fifo": i.get("fifoQueue"),
+        "encryption": "kms"
+        if i.get("kmsMasterKeyId")
+        else ("sqs-managed" if i.get("sqsManagedSseEnabled") else "none"),
+        "visibilityTimeoutSeconds": i.get("visibilityTimeoutSeconds"),
+        "retentionSeconds": i.get("messageRetentionSeconds"),
+        "redrive": i.get("redrivePolicy"),
+    },
     "aws:iam/rolePolicy:RolePolicy": lambda i: {
         "actions": sorted(
             {
@@ -328,6 +402,7 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
             }
         ),
     },
+    **DOMAIN_SUMMARIES,
 }
 
 

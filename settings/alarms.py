@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, field_validator
 
 from settings.types import (
     EMAIL_PATTERN,
@@ -71,8 +72,29 @@ class CustomAlarmSettings(Settings):
 class AlarmSettings(Settings):
     actions_enabled: bool = Field(True, description="false mutes every alarm's actions.")
     kms_key_arn: KmsKeyArn | None = Field(
-        None, description="Customer key for the topics; default: a key this stack creates."
+        None,
+        description="Customer key for the topics; default: a key this stack creates. Its key"
+        " policy must allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*,"
+        " or CloudWatch cannot publish alarms to the topics and notifications fail silently."
+        " The AWS-managed aws/sns key cannot allow that (its policy is fixed): not accepted.",
     )
+
+    @field_validator("kms_key_arn", mode="before")
+    @classmethod
+    def _not_aws_managed(cls, value: object) -> object:
+        """CloudWatch publishes to an encrypted topic only with kms:Decrypt and
+        kms:GenerateDataKey* on its key (https://docs.aws.amazon.com/sns/latest/dg/
+        sns-key-management.html#compatibility-with-aws-services); an AWS-managed key's policy
+        cannot be changed to grant that."""
+        if isinstance(value, str) and re.search(r"(^|:)alias/aws/", value):
+            raise ValueError(
+                f"{value} is the AWS-managed key: its key policy cannot let CloudWatch publish"
+                " alarms to the topics (notifications would fail silently); give a customer key"
+                " whose policy allows cloudwatch.amazonaws.com kms:Decrypt and"
+                " kms:GenerateDataKey*, or leave kmsKeyArn out for a key this stack creates"
+            )
+        return value
+
     notify: SubscriberSettings = Field(
         default_factory=SubscriberSettings, description="Subscribers of the alarm topic."
     )

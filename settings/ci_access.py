@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from settings.types import (
+    GITHUB_BRANCH_PATTERN,
     GITHUB_ENVIRONMENT_PATTERN,
     GITHUB_ID_PATTERN,
     GITHUB_OIDC_PROVIDER_ARN_PATTERN,
@@ -19,6 +20,7 @@ GitHubRepository = matching(GITHUB_REPOSITORY_PATTERN)
 GitHubId = matching(GITHUB_ID_PATTERN)
 GitHubEnvironment = matching(GITHUB_ENVIRONMENT_PATTERN)
 OidcProviderArn = matching(GITHUB_OIDC_PROVIDER_ARN_PATTERN)
+GitHubBranch = matching(GITHUB_BRANCH_PATTERN)
 S3BucketArn = matching(S3_BUCKET_ARN_PATTERN)
 
 
@@ -39,11 +41,25 @@ class CiAccessSettings(Settings):
     deploy_environment: GitHubEnvironment = Field(
         description="The GitHub environment the deploy job names; only it may use the deploy role."
     )
+    create_oidc_provider: bool | None = Field(
+        None,
+        description=(
+            "`true`: this stack creates the account's GitHub OIDC provider (an account holds"
+            " one). Set this or `oidcProviderArn`, not both."
+        ),
+    )
     oidc_provider_arn: OidcProviderArn | None = Field(
         None,
         description=(
-            "GitHub's OIDC provider if the account already has one (one per account);"
-            " default: the stack creates it."
+            "The account's GitHub OIDC provider that another stack (the one with"
+            " `createOidcProvider: true`) or tool created. Set this or `createOidcProvider`."
+        ),
+    )
+    drift_branch: GitHubBranch = Field(
+        "main",
+        description=(
+            "The branch the scheduled drift job runs on (the repository's default branch):"
+            " the drift role trusts `repo:OWNER/REPO:ref:refs/heads/<driftBranch>` only."
         ),
     )
     state_bucket_arn: S3BucketArn | None = Field(
@@ -69,3 +85,7 @@ class CiAccessSettings(Settings):
     @property
     def deploy_subject(self) -> str:
         return f"repo:{self.subject_repository}:environment:{self.deploy_environment}"
+
+    @property
+    def drift_subject(self) -> str:
+        return f"repo:{self.subject_repository}:ref:refs/heads/{self.drift_branch}"

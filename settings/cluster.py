@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
+from settings.managed_instances import ManagedInstancePoolSettings
 from settings.types import (
     AMI_RELEASE_PATTERN,
     INSTANCE_TYPE_PATTERN,
@@ -18,7 +19,9 @@ from settings.types import (
 
 
 class StrategyItem(Settings):
-    provider: str = Field(description="FARGATE, FARGATE_SPOT or the name of an EC2 pool.")
+    provider: str = Field(
+        description="FARGATE, FARGATE_SPOT, or the name of an EC2 pool or a managed instance pool."
+    )
     weight: int = Field(1, ge=0, le=1000, description="Relative share of tasks.")
     base: int = Field(0, ge=0, le=100000, description="Tasks placed here first.")
 
@@ -104,3 +107,13 @@ class ClusterSettings(Settings):
     ec2_pools: list[Ec2PoolSettings] = Field(
         default_factory=list, description="EC2 Auto Scaling group capacity providers."
     )
+    managed_instance_pools: list[ManagedInstancePoolSettings] = Field(
+        default_factory=list,
+        description="ECS Managed Instances capacity providers: EC2 capacity AWS picks from"
+        " attribute requirements, patches and replaces (docs/capacity.md).",
+    )
+
+    @property
+    def pool_names(self) -> list[str]:
+        """Every EC2 and managed instance pool, in declaration order."""
+        return [p.name for p in self.ec2_pools] + [p.name for p in self.managed_instance_pools]

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
+from settings.domain import DomainSettings
 from settings.types import CERTIFICATE_ARN_PATTERN, Cidr, RetentionDays, Settings, unique
 
 TLS_POLICIES = (
@@ -59,3 +60,13 @@ class LoadBalancerSettings(Settings):
         default_factory=AccessLogSettings, description="Access logs to S3."
     )
     waf: WafSettings = Field(default_factory=WafSettings, description="Web application firewall.")
+    domain: DomainSettings | None = Field(
+        None,
+        description="Route 53 zone and ACM certificate (exclusive with certificateArn): routed"
+        " services' hostHeaders in the zone get alias records and a DNS-validated certificate.",
+    )
+
+    @property
+    def serves_https(self) -> bool:
+        """HTTPS on 443 (and HTTP only redirects): a certificate brought or one to create."""
+        return self.certificate_arn is not None or self.domain is not None

@@ -17,24 +17,34 @@ from pulumi.runtime import config as runtime_config
 from pydantic import BaseModel, ValidationError
 
 from settings import rules
+from settings.namespaces import did_you_mean, namespace_problems
+from settings.partial import check_partially, clean_location
 from settings.platform import PlatformConfig, PlatformSettings, stack_file_name
 from settings.rules.problem import Problem, join_path
+from settings.tier_defaults import with_tier_defaults
 from settings.types import PATTERN_MEANINGS, REGION_PATTERN, is_mapping_field, model_in
 
 AWS_REGION_KEY = "aws:region"
 
 
 class SettingsError(pulumi.RunError):
-    """Bad stack configuration. The message lists every problem, one per line."""
+    """Bad stack configuration. The message lists every problem, one per line, then (when some
+    cross-key rules could not run on the keys that failed) a closing note saying so."""
 
-    def __init__(self, stack_file: str, problems: list[Problem]) -> None:
+    def __init__(self, stack_file: str, problems: list[Problem], note: str | None = None) -> None:
         self.stack_file = stack_file
         self.problems = problems
-        lines = [f"{stack_file}: {p.path}: {p.message}" for p in problems]
+        self.note = note
         noun = "problem" if len(problems) == 1 else "problems"
         super().__init__(
-            f"invalid stack configuration ({len(problems)} {noun}):\n" + "\n".join(lines)
+            f"invalid stack configuration ({len(problems)} {noun}):\n"
+            + "\n".join([*self.lines, *([f"({note})"] if note else [])])
         )
+
+    @property
+    def lines(self) -> list[str]:
+        """One `<stack file>: <key path>: <message>` line per problem."""
+        return [f"{self.stack_file}: {p.path}: {p.message}" for p in self.problems]
 
 
 def load_settings() -> PlatformSettings:
@@ -53,11 +63,13 @@ def _current_config() -> dict[str, Any]:
 def parse_settings(config: Mapping[str, Any], *, project: str, stack: str) -> PlatformSettings:
     """Validate a flat Pulumi config map (`namespace:key` -> string or JSON string)."""
     prefix = f"{project}:"
-    raw = {
-        key[len(prefix) :]: _decode(value)
-        for key, value in config.items()
-        if key.startswith(prefix)
-    }
+    raw = with_tier_defaults(
+        {
+            key[len(prefix) :]: _decode(value)
+            for key, value in config.items()
+            if key.startswith(prefix)
+        }
+    )
     problems: list[Problem] = []
 
     region = config.get(AWS_REGION_KEY)
@@ -65,19 +77,37 @@ def parse_settings(config: Mapping[str, Any], *, project: str, stack: str) -> Pl
         problems.append(Problem(AWS_REGION_KEY, "required key is missing (e.g. eu-west-1)"))
     elif not REGION_PATTERN.match(str(region)):
         problems.append(Problem(AWS_REGION_KEY, f"{region!r} is not an AWS region name"))
+    region_valid = not problems
+    problems.extend(namespace_problems(config, project))
 
     try:
         platform = PlatformConfig.model_validate(raw)
     except ValidationError as error:
         problems.extend(_problems_from(error))
-        raise SettingsError(stack_file_name(stack), problems) from None
+        errors = error.errors()
+    else:
+        errors = []
+        if region_valid:
+            settings = PlatformSettings(project, stack, str(region), platform)
+            problems.extend(rules.check(settings))
+            if problems:
+                raise SettingsError(stack_file_name(stack), problems)
+            return settings
+    # Every rule whose inputs did validate still runs: all problems in one run.
+    partial = check_partially(
+        raw,
+        errors,
+        project=project,
+        stack=stack,
+        region=str(region) if region_valid else None,
+        rules=rules.RULES,
+    )
+    problems.extend(partial.problems)
+    raise SettingsError(stack_file_name(stack), problems, partial.note())
 
-    settings = PlatformSettings(project=project, stack=stack, region=str(region), config=platform)
-    if not problems:
-        problems.extend(rules.check(settings))
-    if problems:
-        raise SettingsError(stack_file_name(stack), problems)
-    return settings
+
+def problems_at(problems: list[Problem], path: str) -> bool:
+    return any(problem.path == path for problem in problems)
 
 
 def _decode(value: Any) -> Any:
@@ -93,12 +123,14 @@ def _decode(value: Any) -> Any:
 def _problems_from(error: ValidationError) -> list[Problem]:
     problems = []
     for item in error.errors():
-        location = [part for part in item["loc"] if not _is_validator_tag(part)]
+        location = clean_location(item["loc"])
         path = join_path(location)
         kind = item["type"]
         if kind == "extra_forbidden":
             allowed = _allowed_keys(location[:-1])
-            message = f"unknown key (allowed: {', '.join(allowed)})"
+            guess = did_you_mean(str(location[-1]), allowed)
+            hint = f"did you mean {guess!r}? " if guess else ""
+            message = f"unknown key ({hint}allowed: {', '.join(allowed)})"
         elif kind == "missing":
             message = "required key is missing"
         elif kind == "string_pattern_mismatch" and item["ctx"]["pattern"] in PATTERN_MEANINGS:
@@ -111,11 +143,6 @@ def _problems_from(error: ValidationError) -> list[Problem]:
                 message += f" (got {item['input']!r})"
         problems.append(Problem(path, message))
     return problems
-
-
-def _is_validator_tag(part: Any) -> bool:
-    # pydantic inserts the failing type's tag (e.g. "function-after[...]") into union locations.
-    return isinstance(part, str) and ("[" in part or part.startswith("literal"))
 
 
 def _allowed_keys(location: list[Any]) -> list[str]:

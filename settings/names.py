@@ -37,6 +37,10 @@ NAME_RULES: Final[dict[str, NameRule]] = {
     "ecs-service": NameRule(255, _ECS, "A-Z a-z 0-9 _ -"),
     "task-family": NameRule(255, _ECS, "A-Z a-z 0-9 _ -"),
     "capacity-provider": NameRule(255, _ECS, "A-Z a-z 0-9 _ -"),
+    # SQS: 1-80 of A-Za-z0-9_-; a FIFO queue's name ends in .fifo within the 80
+    # (terraform-provider-aws internal/service/sqs/queue.go, resourceQueueCustomizeDiff).
+    "sqs-queue": NameRule(80, r"[A-Za-z0-9_-]+", "A-Z a-z 0-9 _ -"),
+    "sqs-fifo-queue": NameRule(75, r"[A-Za-z0-9_-]+", "A-Z a-z 0-9 _ - (then .fifo)"),
     "sns-topic": NameRule(256, r"[A-Za-z0-9_-]+", "A-Z a-z 0-9 _ -"),
     "dashboard": NameRule(255, r"[A-Za-z0-9_-]+", "A-Z a-z 0-9 _ -"),
     "log-group": NameRule(512, r"[A-Za-z0-9_./#-]+", "A-Z a-z 0-9 _ . / # -"),

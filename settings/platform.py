@@ -11,6 +11,7 @@ from settings.alarms import AlarmSettings
 from settings.ci_access import CiAccessSettings
 from settings.cluster import ClusterSettings, Ec2PoolSettings, StrategyItem
 from settings.load_balancer import LoadBalancerSettings
+from settings.managed_instances import ManagedInstancePoolSettings
 from settings.network import NetworkSettings
 from settings.quotas import QuotaSettings
 from settings.registry import RegistrySettings
@@ -63,12 +64,13 @@ CAPACITY_PROVIDERS = {"fargate": "FARGATE", "fargate-spot": "FARGATE_SPOT"}
 @dataclass(frozen=True)
 class Placement:
     """Where a service's tasks run: the launch compatibility and the strategy (None: the
-    cluster default), with the EC2 pools the strategy can place on."""
+    cluster default), with the EC2 pools and managed instance pools the strategy can place on."""
 
-    compatibility: Literal["FARGATE", "EC2"]
+    compatibility: Literal["FARGATE", "EC2", "MANAGED_INSTANCES"]
     strategy: tuple[StrategyItem, ...] | None
     effective_strategy: tuple[StrategyItem, ...]
     pools: tuple[Ec2PoolSettings, ...]
+    managed_pools: tuple[ManagedInstancePoolSettings, ...] = ()
 
     @property
     def providers(self) -> tuple[str, ...]:
@@ -176,12 +178,17 @@ class PlatformSettings:
             explicit = None
         elif service.capacity in CAPACITY_PROVIDERS:
             strategy = explicit = (StrategyItem(provider=CAPACITY_PROVIDERS[service.capacity]),)
-        elif any(pool.name == service.capacity for pool in self.cluster.ec2_pools):
+        elif service.capacity in self.cluster.pool_names:
             strategy = explicit = (StrategyItem(provider=service.capacity),)
         else:
             return None
-        pools = tuple(p for p in self.cluster.ec2_pools if p.name in {i.provider for i in strategy})
-        return Placement("EC2" if pools else "FARGATE", explicit, strategy, pools)
+        providers = {item.provider for item in strategy}
+        pools = tuple(p for p in self.cluster.ec2_pools if p.name in providers)
+        managed = tuple(p for p in self.cluster.managed_instance_pools if p.name in providers)
+        # A strategy holds one kind of provider (the rules refuse mixes): managed instance
+        # pools first, so a mixed strategy never reaches a task definition unchecked.
+        compatibility = "MANAGED_INSTANCES" if managed else "EC2" if pools else "FARGATE"
+        return Placement(compatibility, explicit, strategy, pools, managed)
 
     @property
     def tags(self) -> dict[str, str]:

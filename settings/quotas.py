@@ -13,6 +13,14 @@ class QuotaSettings(Settings):
     security_group_rules: int = Field(
         60, ge=1, description="Inbound (and, apart, outbound) rules per security group (60)."
     )
+    managed_policies_per_role: int = Field(
+        10, ge=1, description="IAM managed policies attached per role (AWS default 10)."
+    )
+    # ACM "Domain names per ACM certificate": 10 by default, adjustable, at most 100
+    # (https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html).
+    certificate_domain_names: int = Field(
+        10, ge=1, le=100, description="Names per ACM certificate (AWS default 10, at most 100)."
+    )
 
 
 # Not adjustable: Application Auto Scaling, scheduled actions per scalable target.

@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from settings.deployment import DeploymentSettings
+from settings.queue import QueueSettings
 from settings.types import (
     ALB_HOST_PATTERN,
     ALB_PATH_PATTERN,
@@ -165,6 +167,13 @@ class ScalingSettings(Settings):
     scale_in_cooldown_seconds: int = Field(300, ge=0, le=3600, description="Target tracking.")
     scale_out_cooldown_seconds: int = Field(60, ge=0, le=3600, description="Target tracking.")
     custom_metric: CustomMetricSettings | None = Field(None, description="Step scaling.")
+    backlog_per_task: float | None = Field(
+        None,
+        gt=0,
+        le=1000000,
+        description="Target tracking on the queue's visible messages per running task (metric"
+        " math): the backlog one task clears within the latency you accept.",
+    )
     schedules: list[ScheduleSettings] = Field(default_factory=list, description="Schedules.")
 
 
@@ -257,6 +266,13 @@ class ServiceSettings(Settings):
     min_healthy_percent: int = Field(100, ge=0, le=100, description="During deployments.")
     max_percent: int = Field(200, ge=100, le=400, description="During deployments.")
     scaling: ScalingSettings | None = Field(None, description="Application Auto Scaling.")
+    deployment: DeploymentSettings = Field(
+        default_factory=DeploymentSettings,
+        description="Deployment strategy (rolling, blueGreen, canary, linear), bake time, hooks.",
+    )
+    queue: QueueSettings | None = Field(
+        None, description="The SQS queue this worker consumes (docs/queue-workers.md)."
+    )
     deployment_alarms: Annotated[list[str], AfterValidator(unique)] | None = Field(
         None,
         description="Alarms that roll a deployment back: its own alarm kinds (cpu-high,"
@@ -278,11 +294,14 @@ class ServiceSettings(Settings):
             kinds.append("tasks-below-minimum")
         if self.routing is not None:
             kinds += ["5xx-rate", "latency-p99", "unhealthy"]
-        if self.queue_name is not None:
+        if self.queue_name is not None or self.queue is not None:
             kinds.append("queue-age")
+        if self.queue is not None and self.queue.create is not None:
+            kinds.append("dead-letter-messages")
         return kinds
 
     @property
     def queue_name(self) -> str | None:
+        """The queue named by scaling.customMetric.queueName (the older way to name it)."""
         metric = self.scaling.custom_metric if self.scaling else None
         return metric.queue_name if metric else None

@@ -57,14 +57,26 @@ GITHUB_OIDC_PROVIDER_ARN_PATTERN = (
 )
 # Ends up in the role's trust condition: no wildcard or ':' may widen or shift the subject.
 GITHUB_ENVIRONMENT_PATTERN = r"^[A-Za-z0-9_.-]{1,255}$"
+# A branch name without wildcards: it becomes part of an exact OIDC `sub`.
+GITHUB_BRANCH_PATTERN = r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$"
 S3_BUCKET_ARN_PATTERN = r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 PREFIX_LIST_ID_PATTERN = r"^pl-[a-f0-9]{8,17}$"
+# A DNS name in lower case: labels of 1-63 letters, digits and - (not first or last), at least
+# two labels (253 characters at most is a separate constraint).
+DNS_NAME_PATTERN = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
+# Route 53 hosted zone ids are Z and up to 31 upper-case letters and digits (no /hostedzone/).
+HOSTED_ZONE_ID_PATTERN = r"^Z[A-Z0-9]{1,31}$"
 # ALB listener rule conditions: up to 128 characters each, from these sets only (ALB guide,
 # "Path conditions" and "Host conditions"; * and ? are the wildcards).
 ALB_PATH_PATTERN = r"^/[A-Za-z0-9_.$/~\"'@:+&*?-]{0,127}$"
 ALB_HOST_PATTERN = r"^[A-Za-z0-9.*?-]{1,128}$"
 # SQS: 1-80 characters of A-Za-z0-9_-, FIFO queues end in .fifo (counted in the 80).
 QUEUE_NAME_PATTERN = r"^([A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)$"
+# A queue by name or ARN (arn:<partition>:sqs:<region>:<account>:<queue name>); an SNS topic ARN.
+QUEUE_REFERENCE_PATTERN = (
+    r"^(arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:)?([A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)$"
+)
+TOPIC_ARN_PATTERN = r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$"
 # CloudWatch namespaces, metric and dimension names: 1-255 printable ASCII, not starting with a
 # colon or a space (the API's pattern is [^:].*; a name must hold a non-blank character).
 METRIC_NAME_PATTERN = r"^[!-9;-~][ -~]{0,254}$"
@@ -109,8 +121,11 @@ PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
         " (arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com)"
     ),
     GITHUB_ENVIRONMENT_PATTERN: "a GitHub environment name (letters, digits, _ . -)",
+    GITHUB_BRANCH_PATTERN: "a branch name without wildcards (letters, digits, _ . - and /)",
     S3_BUCKET_ARN_PATTERN: "an S3 bucket ARN (arn:aws:s3:::<bucket>)",
     PREFIX_LIST_ID_PATTERN: "a managed prefix list id (pl-<hex digits>)",
+    DNS_NAME_PATTERN: "a DNS name in lower case (like example.com)",
+    HOSTED_ZONE_ID_PATTERN: "a Route 53 hosted zone id (like Z0123456789ABCDEFGHIJ)",
     ALB_PATH_PATTERN: (
         "an ALB path pattern (/ then up to 127 of A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ?)"
     ),
@@ -118,6 +133,8 @@ PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
     QUEUE_NAME_PATTERN: (
         "an SQS queue name (1-80 of A-Z a-z 0-9 _ -; a FIFO queue ends in .fifo within the 80)"
     ),
+    QUEUE_REFERENCE_PATTERN: "an SQS queue name or ARN (arn:aws:sqs:<region>:<account>:<name>)",
+    TOPIC_ARN_PATTERN: "an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic name>)",
     METRIC_NAME_PATTERN: (
         "a CloudWatch name (1-255 printable ASCII characters, not starting with : or a space)"
     ),

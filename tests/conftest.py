@@ -1,18 +1,69 @@
-"""Shared fixtures: the real program for each stack, run once under the mock harness."""
+"""Shared fixtures: the real program for each fixture stack, run once under the mock harness.
+
+Platform tests read the stack files under tests/fixtures/ (never the root Pulumi.<stack>.yaml,
+which belong to the team using the platform): `read_stack_config(name, FIXTURES)`, or
+`fixture_config(name)`, and `run_program(name, stack_config=...)`.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from offline.harness import Synthesis, SynthesisError, read_stack_config, run_program
+from offline.harness import (
+    PROJECT_DIR,
+    Synthesis,
+    SynthesisError,
+    read_stack_config,
+    run_program,
+)
+from settings.loader import SettingsError
 
 STACKS = ("dev", "prod")
 # Stack files the platform is proven on. The root Pulumi.<stack>.yaml belong to the user.
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Every fixture stack: dev, prod (the shipped examples as they were), maximal, minimal, ...
+FIXTURE_STACKS = tuple(
+    sorted(
+        p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in FIXTURES.glob("Pulumi.*.yaml")
+    )
+)
+
+
+def fixture_config(name: str) -> dict[str, Any]:
+    """The `config:` mapping of tests/fixtures/Pulumi.<name>.yaml, freshly parsed."""
+    return read_stack_config(name, FIXTURES)
+
+
+def synthesize_fixture(name: str, config: dict[str, Any] | None = None) -> Synthesis:
+    """Run the program for fixture stack `name` (or `config`, a changed copy of it)."""
+    return run_program(name, stack_config=fixture_config(name) if config is None else config)
+
+
+def project_copy(destination: Path, stacks_from: Path = FIXTURES) -> Path:
+    """A project folder for the CLI tests: this project's files (linked), with the stack files
+    of `stacks_from` in place of the root Pulumi.<stack>.yaml."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for source in PROJECT_DIR.iterdir():
+        if source.name.startswith((".", "Pulumi.")) and source.name != "Pulumi.yaml":
+            continue
+        if source.name in {"node_modules", "tests", "__pycache__"}:
+            continue
+        os.symlink(source, destination / source.name)
+    for stack_file in stacks_from.glob("Pulumi.*.yaml"):
+        shutil.copy(stack_file, destination / stack_file.name)
+    return destination
+
+
+@pytest.fixture(scope="session")
+def fixture_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project folder whose stack files are the fixtures (for `--project-dir`)."""
+    return project_copy(tmp_path_factory.mktemp("fixture-project"))
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +72,7 @@ def synthesized() -> Callable[[str], Synthesis]:
 
     def get(stack: str) -> Synthesis:
         if stack not in cache:
-            cache[stack] = run_program(stack)
+            cache[stack] = synthesize_fixture(stack)
         return cache[stack]
 
     return get
@@ -38,8 +89,8 @@ def synthesis(stack: str, synthesized: Callable[[str], Synthesis]) -> Synthesis:
 
 
 def refused(stack: str, change: Callable[[dict[str, Any]], Any]) -> SynthesisError:
-    """Run the stack with `change` applied to its stack file; the program must refuse it."""
-    config = read_stack_config(stack)
+    """Run the fixture stack with `change` applied to its stack file; the program must refuse it."""
+    config = fixture_config(stack)
     change(config)
     with pytest.raises(SynthesisError) as failure:
         run_program(stack, stack_config=config)
@@ -50,4 +101,6 @@ def problems(stack: str, change: Callable[[dict[str, Any]], Any]) -> list[str]:
     """The problem lines of a refused change, after asserting nothing was registered."""
     failure = refused(stack, change)
     assert failure.resources == []
+    if isinstance(failure.cause, SettingsError):
+        return failure.cause.lines  # without the closing note on checks not run yet
     return str(failure.cause).splitlines()[1:]

@@ -7,8 +7,10 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from offline.harness import load_config, read_stack_config
+from offline.harness import load_config
 from settings.loader import SettingsError, parse_settings
+
+from conftest import fixture_config
 
 
 def settings_problems(
@@ -18,14 +20,15 @@ def settings_problems(
     stack_name: str | None = None,
     base: Mapping[str, Any] | None = None,
 ) -> list[str]:
-    """The problem lines for `change` applied to Pulumi.<stack>.yaml ([] when it is accepted).
+    """The problem lines for `change` applied to tests/fixtures/Pulumi.<stack>.yaml ([] when
+    it is accepted).
     `base`: the file's config already read (a copy is changed; reading YAML is the slow part)."""
-    config = read_stack_config(stack) if base is None else copy.deepcopy(dict(base))
+    config = fixture_config(stack) if base is None else copy.deepcopy(dict(base))
     change(config)
     name = stack_name or stack
     project, flat = load_config(name, stack_config=config)
     try:
         parse_settings(flat, project=project, stack=name)
     except SettingsError as error:
-        return str(error).splitlines()[1:]
+        return error.lines
     return []

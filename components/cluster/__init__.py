@@ -1,5 +1,6 @@
-"""The ECS cluster: Fargate, Fargate Spot and EC2 Auto Scaling group capacity providers, the
-ECS Exec log group and the Service Connect namespace. EC2 pools are built in `pool.py`."""
+"""The ECS cluster: Fargate, Fargate Spot, EC2 Auto Scaling group and ECS Managed Instances
+capacity providers, the ECS Exec log group and the Service Connect namespace. EC2 pools are
+built in `pool.py`, managed instance pools in `managed_pool.py`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.cluster.managed_pool import ManagedInstancePool, ManagedInstancePoolArgs
 from components.cluster.pool import PoolBuilder, capacity_provider_name
 from components.common.capacity import strategy_entries
 from components.common.naming import Naming
@@ -64,7 +66,8 @@ class Cluster(pulumi.ComponentResource):
         self.cluster_name = self.cluster.name
         self.cluster_arn = self.cluster.arn
         pool_providers = self._pools()
-        self.capacity_providers = self._capacity_providers(pool_providers)
+        managed_providers = self._managed_pools()
+        self.capacity_providers = self._capacity_providers(pool_providers, managed_providers)
         self.pool_asg_names = {pool: group.name for pool, group in self.pool_groups.items()}
         # Services take the cluster name from the provider association, so they are created
         # after their capacity providers are attached (and deleted before they are detached).
@@ -136,21 +139,47 @@ class Cluster(pulumi.ComponentResource):
 
         return pool_providers
 
+    def _managed_pools(self) -> dict[str, aws.ecs.CapacityProvider]:
+        """One ManagedInstancePool component per `managedInstancePools` entry."""
+        name, args, settings = self._name, self._args, self._args.settings
+        return {
+            pool.name: ManagedInstancePool(
+                f"{name}-{pool.name}",
+                ManagedInstancePoolArgs(
+                    pool=pool,
+                    naming=args.naming,
+                    provider_name=capacity_provider_name(args.naming, pool.name),
+                    cluster_name=self.cluster.name,
+                    vpc_id=args.vpc_id,
+                    subnet_ids=args.private_subnet_ids,
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            ).capacity_provider
+            for pool in settings.managed_instance_pools
+        }
+
     def _capacity_providers(
-        self, pool_providers: dict[str, aws.ecs.CapacityProvider]
+        self,
+        pool_providers: dict[str, aws.ecs.CapacityProvider],
+        managed_providers: dict[str, aws.ecs.CapacityProvider] | None = None,
     ) -> aws.ecs.ClusterCapacityProviders:
         name, args, settings = self._name, self._args, self._args.settings
         child = pulumi.ResourceOptions(parent=self)
+        managed = managed_providers or {}
         self.capacity_provider_names = {
             "FARGATE": "FARGATE",
             "FARGATE_SPOT": "FARGATE_SPOT",
             **{pool: capacity_provider_name(args.naming, pool) for pool in pool_providers},
+            **{pool: capacity_provider_name(args.naming, pool) for pool in managed},
         }
         return aws.ecs.ClusterCapacityProviders(
             name,
             cluster_name=self.cluster.name,
+            # Managed instance providers are listed too (terraform-aws-modules/ecs associates
+            # them the same way); with none declared the list is what it always was.
             capacity_providers=[p.name for p in pool_providers.values()]
-            + ["FARGATE", "FARGATE_SPOT"],
+            + ["FARGATE", "FARGATE_SPOT"]
+            + [p.name for p in managed.values()],
             default_capacity_provider_strategies=strategy_entries(
                 settings.default_strategy, self.capacity_provider_names
             ),

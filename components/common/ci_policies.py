@@ -1,166 +1,61 @@
-"""The policy statements of the CI roles: what a preview may read, what a deploy may change.
+"""The policy documents of the CI roles, built from the permission catalogue
+(components/common/ci_catalogue): what a preview may read, what a deploy may change.
 
-Every write is bound to this stack where AWS supports resource-level permissions (names start
-with the stack prefix `<project>-<stack>`); IAM writes reach only roles, policies and instance
-profiles with that prefix, and never the CI roles themselves.
+Reads go to every role, writes to the deploy role only. Writes are bound to this stack where the
+resources carry its prefix `<project>-<stack>` (the catalogue's ARN templates); IAM writes reach
+only roles, policies and instance profiles with that prefix, and never the CI roles themselves.
+Documents are split by service family so each stays under the managed-policy size limit.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pulumi
 
+from components.cluster.managed_pool import (
+    INFRASTRUCTURE_POLICY,
+    INSTANCE_POLICY,
+)
 from components.cluster.pool import ECS_INSTANCE_POLICY, SSM_CORE_POLICY
+from components.common.ci_catalogue import CATALOGUE, INVOKES, Entry, Grant
 from components.common.naming import Naming
 from components.common.policies import Statement, statement
 from components.service.iam import VOLUMES_POLICY
+from components.service.progressive import LOAD_BALANCERS_POLICY
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com"
 CI_NAME = "ci"  # the CI roles and policies are `<prefix>-ci-*`: the deploy role may not touch them
+# IAM quotas (IAM user guide, "IAM and AWS STS quotas"): managed policy documents hold at most
+# 6,144 characters (whitespace not counted); a role has at most 10 managed policies attached
+# by default (raisable: `quotas.managedPoliciesPerRole`).
+MANAGED_POLICY_MAX_CHARS = 6144
 
-# Describe/List calls have no resource-level permissions: these are granted on "*".
-READ_ACTIONS = (
-    "application-autoscaling:DescribeScalableTargets",
-    "application-autoscaling:DescribeScalingPolicies",
-    "application-autoscaling:DescribeScheduledActions",
-    "application-autoscaling:ListTagsForResource",
-    "autoscaling:DescribeAutoScalingGroups",
-    "autoscaling:DescribeScalingActivities",
-    "autoscaling:DescribeTags",
-    "cloudwatch:DescribeAlarms",
-    "cloudwatch:GetDashboard",
-    "cloudwatch:ListDashboards",
-    "cloudwatch:ListTagsForResource",
-    "ec2:Describe*",
-    "ecr:DescribeRepositories",
-    "ecr:GetLifecyclePolicy",
-    "ecr:GetRepositoryPolicy",
-    "ecr:ListTagsForResource",
-    "ecs:Describe*",
-    "ecs:List*",
-    "elasticloadbalancing:Describe*",
-    "kms:DescribeKey",
-    "kms:GetKeyPolicy",
-    "kms:GetKeyRotationStatus",
-    "kms:ListResourceTags",
-    "logs:DescribeLogGroups",
-    "logs:ListTagsForResource",
-    "logs:ListTagsLogGroup",
-    "servicediscovery:GetNamespace",
-    "servicediscovery:GetOperation",
-    "servicediscovery:ListNamespaces",
-    "servicediscovery:ListTagsForResource",
-    "sns:GetSubscriptionAttributes",
-    "sns:GetTopicAttributes",
-    "sns:ListSubscriptionsByTopic",
-    "sns:ListTagsForResource",
-    "sts:GetCallerIdentity",
-)
-IAM_READ_ACTIONS = (
-    "iam:GetInstanceProfile",
-    "iam:GetPolicy",
-    "iam:GetPolicyVersion",
-    "iam:GetRole",
-    "iam:GetRolePolicy",
-    "iam:ListAttachedRolePolicies",
-    "iam:ListInstanceProfilesForRole",
-    "iam:ListPolicyVersions",
-    "iam:ListRolePolicies",
-)
-BUCKET_READ_ACTIONS = (
-    "s3:GetAccelerateConfiguration",
-    "s3:GetBucket*",
-    "s3:GetEncryptionConfiguration",
-    "s3:GetLifecycleConfiguration",
-    "s3:GetReplicationConfiguration",
-)
-# The public parameters the cluster reads (ECS-optimised AMIs, Amazon Linux 2023).
-PUBLIC_PARAMETER_PATHS = ("/aws/service/ecs/*", "/aws/service/ami-amazon-linux-latest/*")
-
-ANY_RESOURCE_WRITES = (
-    # EC2: the VPC (awsx), security groups, endpoints, flow logs, launch templates.
-    *(f"ec2:{verb}" for verb in (
-        "AllocateAddress", "AssociateAddress", "AssociateRouteTable", "AttachInternetGateway",
-        "AuthorizeSecurityGroupEgress", "AuthorizeSecurityGroupIngress", "CreateFlowLogs",
-        "CreateInternetGateway", "CreateLaunchTemplate", "CreateLaunchTemplateVersion",
-        "CreateNatGateway", "CreateRoute", "CreateRouteTable", "CreateSecurityGroup",
-        "CreateSubnet", "CreateTags", "CreateVpc", "CreateVpcEndpoint", "DeleteFlowLogs",
-        "DeleteInternetGateway", "DeleteLaunchTemplate", "DeleteLaunchTemplateVersions",
-        "DeleteNatGateway", "DeleteRoute", "DeleteRouteTable", "DeleteSecurityGroup",
-        "DeleteSubnet", "DeleteTags", "DeleteVpc", "DeleteVpcEndpoints", "DetachInternetGateway",
-        "DisassociateAddress", "DisassociateRouteTable", "ModifyLaunchTemplate",
-        "ModifySecurityGroupRules", "ModifySubnetAttribute", "ModifyVpcAttribute",
-        "ModifyVpcEndpoint", "ReleaseAddress", "ReplaceRoute", "RevokeSecurityGroupEgress",
-        "RevokeSecurityGroupIngress", "RunInstances",
-        "UpdateSecurityGroupRuleDescriptionsEgress", "UpdateSecurityGroupRuleDescriptionsIngress",
-    )),
-    *(f"ecs:{verb}" for verb in (
-        "CreateCapacityProvider", "CreateCluster", "CreateService", "DeleteCapacityProvider",
-        "DeleteCluster", "DeleteService", "DeleteTaskDefinitions", "DeregisterTaskDefinition",
-        "PutClusterCapacityProviders", "RegisterTaskDefinition", "TagResource", "UntagResource",
-        "UpdateCapacityProvider", "UpdateCluster", "UpdateClusterSettings", "UpdateService",
-    )),
-    *(f"elasticloadbalancing:{verb}" for verb in (
-        "AddListenerCertificates", "AddTags", "CreateListener", "CreateLoadBalancer",
-        "CreateRule", "CreateTargetGroup", "DeleteListener", "DeleteLoadBalancer", "DeleteRule",
-        "DeleteTargetGroup", "ModifyListener", "ModifyListenerAttributes",
-        "ModifyLoadBalancerAttributes", "ModifyRule", "ModifyTargetGroup",
-        "ModifyTargetGroupAttributes", "RemoveListenerCertificates", "RemoveTags",
-        "SetRulePriorities", "SetSecurityGroups", "SetSubnets",
-    )),
-    *(f"servicediscovery:{verb}" for verb in (
-        "CreateHttpNamespace", "DeleteNamespace", "TagResource", "UntagResource",
-        "UpdateHttpNamespace",
-    )),
-    *(f"application-autoscaling:{verb}" for verb in (
-        "DeleteScalingPolicy", "DeleteScheduledAction", "DeregisterScalableTarget",
-        "PutScalingPolicy", "PutScheduledAction", "RegisterScalableTarget", "TagResource",
-        "UntagResource",
-    )),
-    *(f"autoscaling:{verb}" for verb in (
-        "CreateAutoScalingGroup", "CreateOrUpdateTags", "DeleteAutoScalingGroup", "DeleteTags",
-        "SetInstanceProtection", "UpdateAutoScalingGroup",
-    )),
-    *(f"kms:{verb}" for verb in (
-        "CreateKey", "EnableKeyRotation", "PutKeyPolicy", "ScheduleKeyDeletion", "TagResource",
-        "UntagResource", "UpdateKeyDescription",
-    )),
-)  # fmt: skip
-ECR_WRITES = tuple(f"ecr:{verb}" for verb in (
-    "CreateRepository", "DeleteLifecyclePolicy", "DeleteRepository", "DeleteRepositoryPolicy",
-    "PutImageScanningConfiguration", "PutImageTagMutability", "PutLifecyclePolicy",
-    "SetRepositoryPolicy", "TagResource", "UntagResource",
-))  # fmt: skip
-LOGS_WRITES = tuple(f"logs:{verb}" for verb in (
-    "AssociateKmsKey", "CreateLogGroup", "DeleteLogGroup", "DeleteRetentionPolicy",
-    "DisassociateKmsKey", "PutRetentionPolicy", "TagLogGroup", "TagResource", "UntagLogGroup",
-    "UntagResource",
-))  # fmt: skip
-CLOUDWATCH_WRITES = (
-    "cloudwatch:DeleteAlarms", "cloudwatch:DeleteDashboards", "cloudwatch:PutDashboard",
-    "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource",
-)  # fmt: skip
-SNS_WRITES = tuple(f"sns:{verb}" for verb in (
-    "CreateTopic", "DeleteTopic", "SetSubscriptionAttributes", "SetTopicAttributes",
-    "Subscribe", "TagResource", "Unsubscribe", "UntagResource",
-))  # fmt: skip
-BUCKET_WRITES = tuple(f"s3:{verb}" for verb in (
-    "CreateBucket", "DeleteBucket", "DeleteBucketPolicy", "PutBucketOwnershipControls",
-    "PutBucketPolicy", "PutBucketPublicAccessBlock", "PutBucketTagging", "PutBucketVersioning",
-    "PutEncryptionConfiguration", "PutLifecycleConfiguration",
-))  # fmt: skip
-IAM_WRITES = tuple(f"iam:{verb}" for verb in (
-    "AddRoleToInstanceProfile", "CreateInstanceProfile", "CreatePolicy", "CreatePolicyVersion",
-    "CreateRole", "DeleteInstanceProfile", "DeletePolicy", "DeletePolicyVersion", "DeleteRole",
-    "DeleteRolePolicy", "PutRolePolicy", "RemoveRoleFromInstanceProfile", "TagInstanceProfile",
-    "TagPolicy", "TagRole", "UntagInstanceProfile", "UntagPolicy", "UntagRole",
-    "UpdateAssumeRolePolicy", "UpdateRole", "UpdateRoleDescription",
-))  # fmt: skip
-ATTACH_ACTIONS = ("iam:AttachRolePolicy", "iam:DetachRolePolicy")
+# Policy documents by service family: (policy name part, services). Names are URN parts of the
+# attached policies: `read`, `services`, `iam` and `state` predate the split; keep them.
+READ_FAMILIES: dict[str, tuple[str, ...]] = {
+    "read": ("sts", "ssm", "ec2", "ecs", "elasticloadbalancing", "autoscaling",
+             "application-autoscaling", "servicediscovery", "wafv2", "acm", "route53"),
+    "read-data": ("iam", "kms", "logs", "cloudwatch", "ecr", "s3", "sns", "sqs"),
+}  # fmt: skip
+WRITE_FAMILIES: dict[str, tuple[str, ...]] = {
+    "services": ("ec2", "ecs", "elasticloadbalancing", "autoscaling", "application-autoscaling",
+                 "servicediscovery", "wafv2", "acm", "route53"),
+    "data": ("kms", "logs", "cloudwatch", "ecr", "s3", "sns", "sqs"),
+    "iam": ("iam",),
+}  # fmt: skip
 # The AWS-managed policies the platform attaches to its own roles.
-AWS_MANAGED_POLICIES = (ECS_INSTANCE_POLICY, SSM_CORE_POLICY, VOLUMES_POLICY)
+AWS_MANAGED_POLICIES = (
+    ECS_INSTANCE_POLICY,
+    SSM_CORE_POLICY,
+    VOLUMES_POLICY,
+    INFRASTRUCTURE_POLICY,  # managed instance pools: the infrastructure role
+    INSTANCE_POLICY,  # managed instance pools: the instance role
+    LOAD_BALANCERS_POLICY,  # blue/green, canary, linear: the ECS load balancer role
+)
 # The services the platform's roles are handed to (task, instance, flow-log, volume roles).
 PASSED_TO_SERVICES = (
     "ec2.amazonaws.com",
@@ -196,9 +91,19 @@ class CiScope:
         """`role`, `policy` or `instance-profile` named `<prefix>-<name>`."""
         return self.arn("iam", f"{kind}/{self.prefix}-{name}", regional=False)
 
-    @property
-    def bucket(self) -> str:
-        return f"arn:aws:s3:::{self.prefix}-*"
+    def render(self, template: str) -> pulumi.Input[str]:
+        if "{account}" not in template:
+            return render(template, "", self.region, self.naming)
+        return pulumi.Output.from_input(self.account_id).apply(
+            lambda account: render(template, account, self.region, self.naming)
+        )
+
+
+def render(template: str, account: str, region: str, naming: Naming) -> str:
+    """A catalogue ARN template for one stack."""
+    return template.format(
+        account=account, region=region, prefix=naming.prefix, log_groups=naming.log_group("*")
+    )
 
 
 def github_trust(provider_arn: pulumi.Input[str], subject: str) -> Statement:
@@ -215,82 +120,84 @@ def github_trust(provider_arn: pulumi.Input[str], subject: str) -> Statement:
     )
 
 
-def read_statements(scope: CiScope) -> list[Statement]:
-    kinds = ("role", "policy", "instance-profile")
-    return [
-        statement(READ_ACTIONS, ["*"], sid="DescribePlatform"),
-        statement(IAM_READ_ACTIONS, [scope.iam(kind) for kind in kinds], sid="ReadStackIam"),
-        statement(
-            ["iam:GetOpenIDConnectProvider"],
-            [scope.arn("iam", f"oidc-provider/{GITHUB_OIDC_HOST}", regional=False)],
-            sid="ReadGitHubProvider",
-        ),
-        statement(BUCKET_READ_ACTIONS, [scope.bucket], sid="ReadStackBuckets"),
-        statement(
-            ["ssm:GetParameter", "ssm:GetParameters"],
-            [f"arn:aws:ssm:{scope.region}::parameter{path}" for path in PUBLIC_PARAMETER_PATHS],
-            sid="ReadPublicParameters",
-        ),
-    ]
+def entries() -> list[Entry]:
+    return [*CATALOGUE.values(), *INVOKES.values()]
 
 
-def deploy_statements(scope: CiScope) -> list[Statement]:
-    """The writes a `pulumi up` of this platform makes, each bound to the stack where AWS can."""
-    prefix = scope.prefix
-    log_groups = scope.naming.log_group("*")
-    return [
-        statement(ANY_RESOURCE_WRITES, ["*"], sid="ManagePlatformServices"),
-        statement(ECR_WRITES, [scope.arn("ecr", f"repository/{prefix}/*")], sid="ManageStackEcr"),
-        statement(
-            LOGS_WRITES, [scope.arn("logs", f"log-group:{log_groups}")], sid="ManageStackLogs"
-        ),
-        statement(
-            CLOUDWATCH_WRITES,
-            [
-                scope.arn("cloudwatch", f"alarm:{prefix}-*"),
-                scope.arn("cloudwatch", f"dashboard/{prefix}", regional=False),
-                scope.arn("cloudwatch", f"dashboard/{prefix}-*", regional=False),
-            ],
-            sid="ManageStackAlarms",
-        ),
-        statement(SNS_WRITES, [scope.arn("sns", f"{prefix}-*")], sid="ManageStackTopics"),
-        statement(BUCKET_WRITES, [scope.bucket], sid="ManageStackBuckets"),
-    ]
+def grants(kind: str, catalogue: Iterable[Entry]) -> list[Grant]:
+    """`read` (every entry's reads) or `write` (every entry's writes)."""
+    return [g for entry in catalogue for g in (entry.read if kind == "read" else entry.write)]
 
 
-def iam_statements(scope: CiScope) -> list[Statement]:
-    """IAM only for the stack's own roles, policies and instance profiles; the CI roles and
-    their policies stay out of reach, so a deploy cannot widen its own rights."""
-    own = [scope.iam("role"), scope.iam("policy"), scope.iam("instance-profile")]
-    managed = [*AWS_MANAGED_POLICIES, scope.iam("policy")]
+def conditions(scope: CiScope, action: str) -> dict[str, dict[str, object]] | None:
+    """The guard rails of the IAM actions that hand out rights."""
+    if action == "iam:PassRole":
+        return {"StringEquals": {"iam:PassedToService": list(PASSED_TO_SERVICES)}}
+    if action in ("iam:AttachRolePolicy", "iam:DetachRolePolicy"):
+        return {"ArnLike": {"iam:PolicyARN": [*AWS_MANAGED_POLICIES, scope.iam("policy")]}}
+    if action == "iam:CreateServiceLinkedRole":
+        return {"StringEquals": {"iam:AWSServiceName": list(SERVICE_LINKED_ROLES)}}
+    return None
+
+
+def family_statements(
+    scope: CiScope, all_grants: Iterable[Grant], services: tuple[str, ...], kind: str
+) -> list[Statement]:
+    """One statement per (service, resources, guard rail) for the family's services."""
+    grouped: dict[tuple[str, tuple[str, ...], str], set[str]] = {}
+    for grant in all_grants:
+        for action in grant.actions:
+            service = action.split(":", 1)[0]
+            if service in services:
+                guarded = action if conditions(scope, action) else ""
+                key = (service, tuple(sorted(grant.resources)), guarded)
+                grouped.setdefault(key, set()).add(action)
+    result = []
+    for number, ((service, resources, guarded), actions) in enumerate(sorted(grouped.items())):
+        name = re.sub(r"[^A-Za-z0-9]", "", service.title())
+        result.append(
+            statement(
+                sorted(actions),
+                [scope.render(template) for template in resources],
+                conditions=conditions(scope, guarded) if guarded else None,
+                sid=f"{kind.title()}{name}{number}",
+            )
+        )
+    return result
+
+
+def read_policies(scope: CiScope) -> dict[str, list[Statement]]:
+    reads = grants("read", entries())
+    return {
+        key: family_statements(scope, reads, services, "read")
+        for key, services in READ_FAMILIES.items()
+    }
+
+
+def write_policies(scope: CiScope) -> dict[str, list[Statement]]:
+    writes = grants("write", entries())
+    policies = {
+        key: family_statements(scope, writes, services, "write")
+        for key, services in WRITE_FAMILIES.items()
+    }
+    policies["iam"].append(keep_ci_roles_out_of_reach(scope, writes))
+    return policies
+
+
+def keep_ci_roles_out_of_reach(scope: CiScope, writes: Iterable[Grant]) -> Statement:
+    """The CI roles and their policies stay out of the deploy role's reach, so a deploy cannot
+    widen its own rights."""
+    iam_writes = {
+        action
+        for grant in writes
+        for action in grant.actions
+        # Instance-profile actions authorize on the profile; adding a CI role to one needs
+        # iam:PassRole on it, denied here.
+        if action.startswith("iam:") and "InstanceProfile" not in action
+    }
+    iam_writes -= {"iam:CreateServiceLinkedRole"}
     ci = [scope.iam(kind, f"{CI_NAME}-*") for kind in ("role", "policy")]
-    return [
-        statement(IAM_WRITES, own, sid="ManageStackIam"),
-        statement(
-            ATTACH_ACTIONS,
-            [scope.iam("role")],
-            conditions={"ArnLike": {"iam:PolicyARN": managed}},
-            sid="AttachKnownPolicies",
-        ),
-        statement(
-            ["iam:PassRole"],
-            [scope.iam("role")],
-            conditions={"StringEquals": {"iam:PassedToService": list(PASSED_TO_SERVICES)}},
-            sid="PassStackRoles",
-        ),
-        statement(
-            ["iam:CreateServiceLinkedRole"],
-            [scope.arn("iam", "role/aws-service-role/*", regional=False)],
-            conditions={"StringEquals": {"iam:AWSServiceName": list(SERVICE_LINKED_ROLES)}},
-            sid="CreateServiceLinkedRoles",
-        ),
-        statement(
-            [*IAM_WRITES, *ATTACH_ACTIONS, "iam:PassRole"],
-            ci,
-            effect="Deny",
-            sid="KeepCiRolesOutOfReach",
-        ),
-    ]
+    return statement(sorted(iam_writes), ci, effect="Deny", sid="KeepCiRolesOutOfReach")
 
 
 def state_statements(bucket_arn: str, *, write: bool) -> list[Statement]:

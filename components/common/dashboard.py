@@ -1,13 +1,15 @@
 """The environment's CloudWatch dashboard body, built from the services and pools it has.
 
-A service gets ALB widgets only when it has a route, and a queue widget only when it scales on
-a queue: the dashboard references no metric the service cannot have."""
+A service gets ALB widgets only when it has a route, a queue widget only when it has a queue,
+and a dead-letter widget only when the platform created that queue (with its dead-letter queue):
+the dashboard references no metric the service cannot have."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +18,10 @@ import pulumi
 WIDTH, HEIGHT = 8, 6
 MAX_WIDGETS = 500  # CloudWatch service quotas: "up to 500 widgets per dashboard"
 POOL_WIDGETS = 2
+MANAGED_POOL_WIDGETS = 2
+# Container Insights metrics of ECS Managed Instances, per capacity provider
+# (docs.aws.amazon.com/AmazonECS/latest/developerguide/additional-metrics-managed-instances.html).
+CONTAINER_INSIGHTS = "ECS/ContainerInsights"
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,7 @@ class DashboardService:
     name: str
     target_group_suffix: pulumi.Input[str] | None = None
     queue_name: str | None = None
+    dead_letter_queue_name: str | None = None  # a created queue's DLQ
     running_tasks: bool = True  # Container Insights publishes RunningTaskCount
 
     def resolved(self, target_group_suffix: str | None) -> DashboardService:
@@ -34,6 +41,12 @@ class PoolMetrics:
     name: str
     capacity_provider_name: str
     auto_scaling_group_name: str
+
+
+@dataclass(frozen=True)
+class ManagedPoolMetrics:
+    name: str
+    capacity_provider_name: str
 
 
 def _widget(title: str, region: str, metrics: list[list[Any]], stat: str) -> dict[str, Any]:
@@ -103,6 +116,16 @@ def _service_widgets(
                 "Maximum",
             )
         )
+    if service.dead_letter_queue_name is not None:
+        dead_letter = ["QueueName", service.dead_letter_queue_name]
+        widgets.append(
+            _widget(
+                f"{service.name}: dead-letter queue",
+                region,
+                [["AWS/SQS", "ApproximateNumberOfMessagesVisible", *dead_letter]],
+                "Maximum",
+            )
+        )
     return widgets
 
 
@@ -127,10 +150,29 @@ def _pool_widgets(pool: PoolMetrics, region: str, cluster_name: str) -> list[dic
     ]
 
 
+def _managed_pool_widgets(
+    pool: ManagedPoolMetrics, region: str, cluster_name: str
+) -> list[dict[str, Any]]:
+    dimensions = ["ClusterName", cluster_name, "CapacityProviderName", pool.capacity_provider_name]
+    return [
+        _widget(
+            f"pool {pool.name}: {label} volume used %",
+            region,
+            [[CONTAINER_INSIGHTS, metric, *dimensions]],
+            "Maximum",
+        )
+        for label, metric in (
+            ("data", "InstanceDataFilesystemUtilization"),
+            ("OS", "InstanceOSFilesystemUtilization"),
+        )
+    ]
+
+
 def service_widget_count(service: DashboardService) -> int:
     """How many widgets a service gets, known before any output resolves."""
     routed = 2 if service.target_group_suffix is not None else 0
-    return 2 + int(service.running_tasks) + routed + int(service.queue_name is not None)
+    queues = int(service.queue_name is not None) + int(service.dead_letter_queue_name is not None)
+    return 2 + int(service.running_tasks) + routed + queues
 
 
 def pack(sizes: list[int], limit: int) -> list[list[int]]:
@@ -150,10 +192,15 @@ def pack(sizes: list[int], limit: int) -> list[list[int]]:
 
 
 def dashboard_count(
-    services: list[DashboardService], pool_count: int, limit: int = MAX_WIDGETS
+    services: list[DashboardService],
+    pool_count: int,
+    limit: int = MAX_WIDGETS,
+    *,
+    managed_pool_count: int = 0,
 ) -> int:
     """How many dashboards `dashboard_bodies` returns for these services and pools."""
     sizes = [service_widget_count(s) for s in services] + [POOL_WIDGETS] * pool_count
+    sizes += [MANAGED_POOL_WIDGETS] * managed_pool_count
     return len(pack(sizes, limit))
 
 
@@ -165,10 +212,12 @@ def dashboard_bodies(
     services: list[DashboardService],
     pools: list[PoolMetrics],
     limit: int = MAX_WIDGETS,
+    managed_pools: Sequence[ManagedPoolMetrics] = (),
 ) -> list[str]:
     """One dashboard body per page of at most `limit` widgets: services first, then pools."""
     groups = [_service_widgets(s, region, cluster_name, load_balancer_suffix) for s in services]
     groups += [_pool_widgets(pool, region, cluster_name) for pool in pools]
+    groups += [_managed_pool_widgets(pool, region, cluster_name) for pool in managed_pools]
     pages = pack([len(group) for group in groups], limit)
     return [
         json.dumps({"widgets": [w for index in page for w in groups[index]]}, indent=1)

@@ -27,6 +27,11 @@ class Naming:
         """`name(*parts)` fitted to the AWS name rule of `kind` (settings.names.NAME_RULES)."""
         return fit(kind, self.prefix, *parts)
 
+    def bucket(self, part: str, account_id: str, region: str) -> str:
+        """An S3 bucket name: bucket names are global across all AWS accounts, so the account
+        and region go in (`<prefix>-<part>-<account>-<region>`, at most 63 characters)."""
+        return fit("s3-bucket", self.prefix, part, account_id, region)
+
     def repository(self, name: str) -> str:
         """An ECR repository of this stack: `<prefix>/<name>`."""
         return fit("ecr-repository", self.prefix, name, separator="/")

@@ -3,9 +3,8 @@ security group, optional ALB route, the ECS service itself and its autoscaling."
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -18,7 +17,15 @@ from components.common.naming import Naming
 from components.load_balancer import RouteTarget
 from components.service import iam as task_iam
 from components.service.alarms import ServiceAlarmArgs, ServiceAlarms, service_alarms
-from components.service.containers import DATA_VOLUME, PORT_NAME, container_definitions
+from components.service.containers import DATA_VOLUME, PORT_NAME, definitions_json
+from components.service.egress import task_egress
+from components.service.progressive import (
+    attach_progressive_route,
+    circuit_breaker,
+    deployment_configuration,
+    hook_role,
+)
+from components.service.queue import ServiceQueues, wire_queues
 from components.service.routing import RouteArgs, attach_route
 from components.service.scaling import ScalingArgs, attach_scaling
 from settings.platform import Placement
@@ -51,40 +58,10 @@ class ServiceArgs:
     container_insights: bool
     kms_key_id: pulumi.Input[str] | None = None  # the log and exec key (None: AWS's)
     protect: bool = False
-
-
-def task_egress(service: ServiceSettings, vpc_cidr: str) -> list[dict[str, Any]]:
-    """HTTPS anywhere (AWS APIs, registries) and anything inside the VPC; the rest only as the
-    service declares it under `egress`."""
-    rules: list[dict[str, Any]] = [
-        {
-            "description": "HTTPS anywhere",
-            "protocol": "tcp",
-            "from_port": HTTPS,
-            "to_port": HTTPS,
-            "cidr_blocks": ["0.0.0.0/0"],
-        },
-        {
-            "description": "anything inside the VPC",
-            "protocol": "-1",
-            "from_port": 0,
-            "to_port": 0,
-            "cidr_blocks": [vpc_cidr],
-        },
-    ]
-    for extra in service.egress:
-        rule: dict[str, Any] = {
-            "description": extra.description,
-            "protocol": extra.protocol,
-            "from_port": extra.from_port,
-            "to_port": extra.last_port,
-        }
-        if extra.cidrs:
-            rule["cidr_blocks"] = list(extra.cidrs)
-        if extra.prefix_list_ids:
-            rule["prefix_list_ids"] = list(extra.prefix_list_ids)
-        rules.append(rule)
-    return rules
+    # alarms.custom by name: a service depends on those that roll its deployments back
+    custom_alarms: Mapping[str, aws.cloudwatch.MetricAlarm] = field(default_factory=dict)
+    # its SQS queue (created or existing) and the queues it may send to
+    queues: ServiceQueues = field(default_factory=ServiceQueues)
 
 
 class Service(pulumi.ComponentResource):
@@ -112,6 +89,11 @@ class Service(pulumi.ComponentResource):
             # a production tier keeps its history through renames and refactors
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
+        queues = args.queues
+        self.queues = wire_queues(
+            self, name, queues.create, existing=queues.existing, sends_to=queues.sends_to
+        )
+        self.queue_name = queues.ref.name if queues.ref else service.queue_name
         execution_role, task_role = self._roles()
         self.security_group = self._security_group()
         self.task_definition = self._task_definition(execution_role, task_role)
@@ -167,12 +149,8 @@ class Service(pulumi.ComponentResource):
             },
             execution_role_arn=execution_role.arn,
             task_role_arn=task_role.arn,
-            container_definitions=pulumi.Output.all(args.image, self.log_group.name).apply(
-                lambda values: json.dumps(
-                    container_definitions(
-                        name, service, image=values[0], log_group=values[1], region=args.region
-                    )
-                )
+            container_definitions=definitions_json(
+                name, service, args.region, args.image, self.log_group.name, self.queues.environment
             ),
             volumes=[{"name": f"scratch-{i}"} for i in range(len(service.writable_paths))]
             + ([{"name": DATA_VOLUME, "configure_at_launch": True}] if service.ebs_volume else []),
@@ -192,7 +170,8 @@ class Service(pulumi.ComponentResource):
                 running_task_metric=args.container_insights,
                 load_balancer_suffix=args.route.arn_suffix if self.target_group else None,
                 target_group_suffix=self.target_group.arn_suffix if self.target_group else None,
-                queue_name=service.queue_name,
+                queue_name=self.queue_name,
+                dead_letter_queue_name=self.queues.dead_letter_name,
             ),
             args.alarm_target,
         )
@@ -205,11 +184,18 @@ class Service(pulumi.ComponentResource):
         deployment_alarms = self.alarms.deployment_alarm_names(
             service.deployment_alarms, naming.name
         )
+        # Every deployment alarm exists before the service: the first deployment is watched.
+        watched = [
+            alarm
+            for kind, alarm in {**args.custom_alarms, **self.alarms.by_kind}.items()
+            if kind in (service.deployment_alarms or ())
+        ]
         # The effective strategy, also for capacity "default": what was planned is what runs.
         strategy = args.placement.effective_strategy
+        hooks = hook_role(self, name, service.deployment, naming)
         ecs_service_opts = pulumi.ResourceOptions(
             parent=self,
-            depends_on=route_dependencies,
+            depends_on=[*route_dependencies, *watched],
             # With autoscaling on, the scaler owns the task count; `pulumi up` must not reset it.
             ignore_changes=["desiredCount"] if service.scaling else None,
         )
@@ -231,7 +217,11 @@ class Service(pulumi.ComponentResource):
             health_check_grace_period_seconds=(
                 service.health_check_grace_period_seconds if load_balancers else None
             ),
-            deployment_circuit_breaker={"enable": True, "rollback": True},
+            # Rolling only; blue/green, canary and linear roll back on the alarms below instead.
+            deployment_circuit_breaker=circuit_breaker(service.deployment),
+            deployment_configuration=deployment_configuration(
+                service.deployment, hooks.arn if hooks else None
+            ),
             # A deploy that sets off a deployment alarm (default for routed services: 5xx rate
             # or target health) is rolled back by ECS too.
             alarms=(
@@ -272,6 +262,7 @@ class Service(pulumi.ComponentResource):
                     cluster_name=args.cluster_name,
                     service_name=self.ecs_service.name,
                     alarm_target=args.alarm_target,
+                    queue_name=self.queue_name,
                     request_label=(
                         pulumi.Output.concat(
                             args.route.arn_suffix, "/", self.target_group.arn_suffix
@@ -301,7 +292,8 @@ class Service(pulumi.ComponentResource):
                     args.settings,
                     exec_log_group_arn=args.exec_log_group_arn,
                     exec_kms_key_arn=args.kms_key_id,
-                ),
+                )
+                + list(self.queues.statements),
             ),
         ):
             role = aws.iam.Role(
@@ -326,7 +318,8 @@ class Service(pulumi.ComponentResource):
         self.target_group: aws.lb.TargetGroup | None = None
         if args.route is None or args.settings.routing is None or args.settings.port is None:
             return None, []
-        routed = attach_route(
+        attach = attach_progressive_route if args.settings.deployment.progressive else attach_route
+        routed = attach(
             self,
             self._name,
             args.settings,
@@ -336,7 +329,7 @@ class Service(pulumi.ComponentResource):
             ),
         )
         self.target_group = routed.target_group
-        return routed.load_balancers, [routed.rule]
+        return routed.load_balancers, [routed.rule, *routed.dependencies]
 
     def _service_connect(self) -> dict[str, Any] | None:
         service = self._args.settings

@@ -1,5 +1,6 @@
 """A service's own alarms: CPU and memory, running tasks, and for routed services the 5xx
-rate, p99 latency and target health; for queue workers the age of the oldest message."""
+rate, p99 latency and target health; for queue workers the age of the oldest message and any
+message in the dead-letter queue."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class ServiceAlarmArgs:
     load_balancer_suffix: pulumi.Input[str] | None = None
     target_group_suffix: pulumi.Input[str] | None = None
     queue_name: str | None = None
+    dead_letter_queue_name: str | None = None
 
 
 @dataclass
@@ -37,7 +39,7 @@ class ServiceAlarms:
     ) -> list[pulumi.Input[str]]:
         """The alarms that roll a deployment back: the service's own kinds by their alarm, the
         others (alarms.custom, validated by the settings rules) by their deterministic physical
-        name, as the environment's alarms are created after the services.
+        name; the service depends on those alarms too (ServiceArgs.custom_alarms).
         Default: the 5xx rate and unhealthy targets of a routed service."""
         if selected is None:
             return [self.by_kind[k].name for k in ROUTED_DEPLOYMENT_ALARMS if k in self.by_kind]
@@ -142,7 +144,7 @@ def routed_specs(args: ServiceAlarmArgs, thresholds: ThresholdSettings) -> list[
 def queue_specs(args: ServiceAlarmArgs, thresholds: ThresholdSettings) -> list[AlarmSpec]:
     if args.queue_name is None:
         return []
-    return [
+    specs = [
         AlarmSpec(
             name=f"{args.name}-queue-age",
             description=f"Service {args.name}: the oldest message of {args.queue_name} is older"
@@ -159,6 +161,28 @@ def queue_specs(args: ServiceAlarmArgs, thresholds: ThresholdSettings) -> list[A
             ),
         )
     ]
+    if args.dead_letter_queue_name is not None:
+        # Any message in the dead-letter queue is a message the worker gave up on (SQS guide,
+        # "Creating alarms for dead-letter queues using Amazon CloudWatch").
+        specs.append(
+            AlarmSpec(
+                name=f"{args.name}-dead-letter-messages",
+                description=f"Service {args.name}: messages in the dead-letter queue"
+                f" {args.dead_letter_queue_name} (received too often without being deleted)."
+                " Look at the worker's errors; redrive the messages once fixed.",
+                comparison="GreaterThanThreshold",
+                threshold=0,
+                treat_missing_data="notBreaching",  # an idle empty queue publishes nothing
+                metric=Metric(
+                    "AWS/SQS",
+                    "ApproximateNumberOfMessagesVisible",
+                    {"QueueName": args.dead_letter_queue_name},
+                    thresholds.period_seconds,
+                    statistic="Maximum",
+                ),
+            )
+        )
+    return specs
 
 
 def service_alarms(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any
+
+import pulumi
 
 from settings.service import ServiceSettings, SidecarSettings
 
@@ -17,15 +21,41 @@ def container_definitions(
     image: str,
     log_group: str,
     region: str,
+    derived_environment: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """The task's containers as ECS wants them (camelCase JSON); every one logs to the
-    service's own group."""
+    service's own group. `derived_environment` (queue URLs, ...) joins the main container's."""
     main = main_container(name, service, image=image, logging=logging(log_group, region, name))
+    if derived_environment:
+        main["environment"] = variables({**service.environment, **derived_environment})
     sidecars = [
         sidecar_container(sidecar, service, logging(log_group, region, sidecar.name))
         for sidecar in service.sidecars
     ]
     return [main, *sidecars]
+
+
+def definitions_json(
+    name: str,
+    service: ServiceSettings,
+    region: str,
+    image: pulumi.Input[str],
+    log_group: pulumi.Input[str],
+    derived_environment: Mapping[str, pulumi.Input[str]],
+) -> pulumi.Output[str]:
+    """`container_definitions` as the JSON document the task definition takes."""
+    return pulumi.Output.all(image, log_group, pulumi.Output.all(**derived_environment)).apply(
+        lambda values: json.dumps(
+            container_definitions(
+                name,
+                service,
+                image=values[0],
+                log_group=values[1],
+                region=region,
+                derived_environment=dict(values[2] or {}),
+            )
+        )
+    )
 
 
 def logging(log_group: str, region: str, stream_prefix: str) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -25,6 +25,7 @@ class RoutedService:
     target_group: aws.lb.TargetGroup
     rule: aws.lb.ListenerRule
     load_balancers: list[dict[str, Any]]
+    dependencies: list[pulumi.Resource] = field(default_factory=list)
 
 
 def attach_route(
@@ -34,10 +35,30 @@ def attach_route(
     route: RouteTarget,
     args: RouteArgs,
 ) -> RoutedService:
-    naming = args.naming
-    child = pulumi.ResourceOptions(parent=parent)
-    assert service.routing is not None and service.port is not None  # routed services only
-    aws.vpc.SecurityGroupIngressRule(
+    """A rolling service's way in: one target group, one rule forwarding to it."""
+    allow_from_load_balancer(parent, name, service, route, args)
+    group = target_group(parent, f"{name}-tg", [name], service, args)
+    rule = aws.lb.ListenerRule(
+        f"{name}-route",
+        listener_arn=route.listener_arn,
+        priority=route_priority(service),
+        conditions=route_conditions(service),
+        actions=[{"type": "forward", "target_group_arn": group.arn}],
+        tags=args.naming.tags(name),
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    return RoutedService(group, rule, [load_balancer_entry(name, service, group)])
+
+
+def allow_from_load_balancer(
+    parent: pulumi.Resource,
+    name: str,
+    service: ServiceSettings,
+    route: RouteTarget,
+    args: RouteArgs,
+) -> aws.vpc.SecurityGroupIngressRule:
+    assert service.port is not None  # routed services only
+    return aws.vpc.SecurityGroupIngressRule(
         f"{name}-from-alb",
         security_group_id=args.security_group_id,
         referenced_security_group_id=route.security_group_id,
@@ -45,13 +66,24 @@ def attach_route(
         from_port=service.port,
         to_port=service.port,
         description="container port from the load balancer",
-        tags=naming.tags(name, "from-alb"),
-        opts=child,
+        tags=args.naming.tags(name, "from-alb"),
+        opts=pulumi.ResourceOptions(parent=parent),
     )
+
+
+def target_group(
+    parent: pulumi.Resource,
+    logical_name: str,
+    name_parts: list[str],
+    service: ServiceSettings,
+    args: RouteArgs,
+) -> aws.lb.TargetGroup:
+    """An ip target group (awsvpc tasks) on the container port with the service's health check."""
+    assert service.port is not None  # routed services only
     health = service.health_check
-    target_group = aws.lb.TargetGroup(
-        f"{name}-tg",
-        name=naming.physical("target-group", name, str(service.port)),
+    return aws.lb.TargetGroup(
+        logical_name,
+        name=args.naming.physical("target-group", *name_parts, str(service.port)),
         target_type="ip",
         protocol="HTTP",
         port=service.port,
@@ -66,28 +98,27 @@ def attach_route(
             "healthy_threshold": health.healthy_threshold,
             "unhealthy_threshold": health.unhealthy_threshold,
         },
-        tags=naming.tags(name),
-        opts=child,
+        tags=args.naming.tags(*name_parts),
+        opts=pulumi.ResourceOptions(parent=parent),
     )
+
+
+def route_priority(service: ServiceSettings) -> int:
+    assert service.routing is not None  # routed services only
+    return service.routing.priority
+
+
+def route_conditions(service: ServiceSettings) -> list[dict[str, Any]]:
+    assert service.routing is not None  # routed services only
     conditions: list[dict[str, Any]] = []
     if service.routing.path_patterns:
         conditions.append({"path_pattern": {"values": service.routing.path_patterns}})
     if service.routing.host_headers:
         conditions.append({"host_header": {"values": service.routing.host_headers}})
-    rule = aws.lb.ListenerRule(
-        f"{name}-route",
-        listener_arn=route.listener_arn,
-        priority=service.routing.priority,
-        conditions=conditions,
-        actions=[{"type": "forward", "target_group_arn": target_group.arn}],
-        tags=naming.tags(name),
-        opts=child,
-    )
-    load_balancers = [
-        {
-            "target_group_arn": target_group.arn,
-            "container_name": name,
-            "container_port": service.port,
-        }
-    ]
-    return RoutedService(target_group, rule, load_balancers)
+    return conditions
+
+
+def load_balancer_entry(
+    name: str, service: ServiceSettings, group: aws.lb.TargetGroup
+) -> dict[str, Any]:
+    return {"target_group_arn": group.arn, "container_name": name, "container_port": service.port}

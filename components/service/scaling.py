@@ -11,6 +11,7 @@ import pulumi_aws as aws
 
 from components.common.alarms import AlarmSpec, AlarmTarget, Metric, metric_alarm
 from components.common.naming import Naming
+from components.service.backlog import BacklogArgs, track_backlog
 from settings.service import CustomMetricSettings, ScalingSettings, ThresholdSteps
 
 SQS_NAMESPACE = "AWS/SQS"
@@ -27,14 +28,19 @@ class ScalingArgs:
     service_name: pulumi.Input[str]
     request_label: pulumi.Input[str] | None
     alarm_target: AlarmTarget
+    queue_name: str | None = None  # the service's queue (declared, or customMetric.queueName)
 
 
-def metric_identity(metric: CustomMetricSettings) -> tuple[str, str, dict[str, str]]:
-    """(namespace, metric name, dimensions), the SQS shortcut expanded."""
-    if metric.queue_name is not None:
-        return SQS_NAMESPACE, SQS_VISIBLE, {"QueueName": metric.queue_name}
-    assert metric.namespace is not None and metric.metric_name is not None  # validated
-    return metric.namespace, metric.metric_name, dict(metric.dimensions)
+def metric_identity(
+    metric: CustomMetricSettings, queue_name: str | None = None
+) -> tuple[str, str, dict[str, str]]:
+    """(namespace, metric name, dimensions), the SQS shortcut expanded: queueName, or the
+    declared queue when the metric names nothing (the rules make the two agree)."""
+    if metric.namespace is not None and metric.metric_name is not None:
+        return metric.namespace, metric.metric_name, dict(metric.dimensions)
+    queue = metric.queue_name or queue_name
+    assert queue is not None  # validated
+    return SQS_NAMESPACE, SQS_VISIBLE, {"QueueName": queue}
 
 
 def _bound(value: float | None) -> str | None:
@@ -55,7 +61,15 @@ def attach_scaling(parent: pulumi.Resource, name: str, args: ScalingArgs) -> Non
         min_capacity=settings.min_count,
         max_capacity=settings.max_count,
         tags=args.naming.tags(name, "scaling"),
-        opts=child,
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            # Schedules set the target's min/max. The provider reads them back on refresh and
+            # sends both with every update (RegisterScalableTarget in resourceTargetUpdate,
+            # terraform-provider-aws internal/service/appautoscaling/target.go), so re-declaring
+            # ours would show drift every day and undo the schedule at a night-time `up`. With
+            # schedules, minCount/maxCount apply at creation; the schedules own them after.
+            ignore_changes=["minCapacity", "maxCapacity"] if settings.schedules else None,
+        ),
     )
     scope = {
         "service_namespace": target.service_namespace,
@@ -98,6 +112,16 @@ def attach_scaling(parent: pulumi.Resource, name: str, args: ScalingArgs) -> Non
 
     if settings.custom_metric is not None:
         _step_scaling(parent, name, args, settings.custom_metric, scope, child)
+    if settings.backlog_per_task is not None and args.queue_name is not None:
+        backlog = BacklogArgs(
+            settings,
+            args.naming,
+            args.queue_name,
+            args.cluster_name,
+            args.service_name,
+            args.alarm_target,
+        )
+        track_backlog(parent, name, backlog, scope)
 
     for schedule in settings.schedules:
         aws.appautoscaling.ScheduledAction(
@@ -122,7 +146,7 @@ def _step_scaling(
     scope: dict[str, Any],
     child: pulumi.ResourceOptions,
 ) -> None:
-    namespace, metric_name, dimensions = metric_identity(metric)
+    namespace, metric_name, dimensions = metric_identity(metric, args.queue_name)
     directions: list[tuple[str, ThresholdSteps, str]] = [
         ("out", metric.scale_out, "GreaterThanOrEqualToThreshold")
     ]

@@ -11,13 +11,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from .data_rules import DATA_RULES
+from .deployment_rules import DEPLOYMENT_RULES
 from .ecs_rules import ECS_RULES
+from .managed_instance_rules import MANAGED_INSTANCE_RULES
 from .model import Context, Resource, Rule, Tier
 from .network_rules import NETWORK_RULES
+from .queue_rules import QUEUE_RULES
 from .stack_rules import STACK_RULES
 from .waivers import Waiver, waiver_for
 
-RULES: tuple[Rule, ...] = ECS_RULES + NETWORK_RULES + DATA_RULES + STACK_RULES
+RULES: tuple[Rule, ...] = (
+    ECS_RULES
+    + NETWORK_RULES
+    + DATA_RULES
+    + STACK_RULES
+    + DEPLOYMENT_RULES
+    + MANAGED_INSTANCE_RULES
+    + QUEUE_RULES
+)
 RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
 DEFAULT_TIER: Tier = "production"
 

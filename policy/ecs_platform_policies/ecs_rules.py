@@ -101,6 +101,8 @@ def efs_transit_encryption(task: Resource, _: Context) -> Iterator[str]:
 
 
 def managed_termination_protection(provider: Resource, _: Context) -> Iterator[str]:
+    if provider.get("managedInstancesProvider"):
+        return  # ECS drains and replaces managed instances itself: there is no ASG to protect
     asg = provider.get("autoScalingGroupProvider") or {}
     if str(asg.get("managedTerminationProtection", "")).upper() != "ENABLED":
         yield "managedTerminationProtection is not ENABLED"
@@ -134,6 +136,11 @@ def exec_sessions_encrypted(cluster: Resource, _: Context) -> Iterator[str]:
 def circuit_breaker(service: Resource, _: Context) -> Iterator[str]:
     breaker = service.get("deploymentCircuitBreaker") or {}
     if str(service.get("deploymentController", "type", default="ECS")).upper() != "ECS":
+        return
+    # The circuit breaker is for rolling deployments; blue/green, canary and linear roll back on
+    # their deployment alarms (deployment_rules.py requires those).
+    strategy = service.get("deploymentConfiguration", "strategy", default="ROLLING")
+    if str(strategy).upper() != "ROLLING":
         return
     if not (truthy(breaker.get("enable")) and truthy(breaker.get("rollback"))):
         yield "deployment circuit breaker with rollback is not on"
@@ -249,7 +256,7 @@ ECS_RULES: tuple[Rule, ...] = (
     Rule(
         "ecs-circuit-breaker-rollback",
         "platform (reliability)",
-        "Every ECS service deploys with the circuit breaker and rollback.",
+        "Every rolling ECS service deploys with the circuit breaker and rollback.",
         "Set deploymentCircuitBreaker {enable: true, rollback: true}.",
         (SERVICE,),
         circuit_breaker,

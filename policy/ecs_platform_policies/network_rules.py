@@ -262,7 +262,7 @@ NETWORK_RULES: tuple[Rule, ...] = (
         "elb-1-http-redirects-to-https",
         "ELB.1",
         "HTTP listeners only redirect to HTTPS.",
-        "Set loadBalancer.certificateArn: port 80 then only redirects.",
+        "Set loadBalancer.certificateArn or loadBalancer.domain: port 80 then only redirects.",
         LISTENER,
         http_redirects,
     ),

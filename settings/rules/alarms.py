@@ -44,7 +44,7 @@ def alarm_windows(settings: PlatformSettings) -> Iterable[Problem]:
     reserved = (
         "alb-",
         *(f"{s}-" for s in settings.services),
-        *(f"{p.name}-" for p in settings.cluster.ec2_pools),
+        *(f"{p}-" for p in settings.cluster.pool_names),
     )
     for index, name in enumerate(names):
         if names.count(name) > 1:

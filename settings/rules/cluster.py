@@ -10,6 +10,7 @@ from settings.rules.problem import Problem, join_path, production_retention
 
 if TYPE_CHECKING:
     from settings.cluster import Ec2PoolSettings, StrategyItem
+    from settings.managed_instances import ManagedInstancePoolSettings
     from settings.platform import PlatformSettings
 
 FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
@@ -34,10 +35,12 @@ def strategy_problems(
     *,
     architecture: str,
     pools: Sequence[Ec2PoolSettings],
+    managed_pools: Sequence[ManagedInstancePoolSettings] = (),
 ) -> Iterable[Problem]:
     """ECS's capacity provider strategy rules, for the cluster default and for services."""
     pool_names = {pool.name for pool in pools}
-    known = set(FARGATE_PROVIDERS) | pool_names
+    managed_names = {pool.name for pool in managed_pools}
+    known = set(FARGATE_PROVIDERS) | pool_names | managed_names
     for index, item in enumerate(strategy):
         if item.provider not in known:
             yield Problem(
@@ -61,6 +64,14 @@ def strategy_problems(
             f"mixes Fargate ({', '.join(fargate)}) and EC2 pool ({', '.join(ec2)}) providers;"
             " a strategy uses one kind only",
         )
+    managed = [p for p in providers if p in managed_names]
+    if managed and (fargate or ec2):
+        others = ", ".join(fargate + ec2)
+        yield Problem(
+            join_path(path),
+            f"mixes managed instance pool ({', '.join(managed)}) and Fargate or EC2 pool"
+            f" ({others}) providers; a strategy uses one kind only",
+        )
     with_base = [item.provider for item in strategy if item.base > 0]
     if len(with_base) > 1:
         yield Problem(
@@ -78,6 +89,7 @@ def cluster_strategy(settings: PlatformSettings) -> Iterable[Problem]:
         cluster.default_strategy,
         architecture=cluster.default_task_architecture,
         pools=cluster.ec2_pools,
+        managed_pools=cluster.managed_instance_pools,
     )
 
 

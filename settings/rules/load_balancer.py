@@ -15,10 +15,11 @@ ALB_MIN_AZS = 2
 
 def load_balancer_listeners(settings: PlatformSettings) -> Iterable[Problem]:
     balancer = settings.load_balancer
-    if balancer.certificate_arn is None and not balancer.allow_plain_http:
+    if not balancer.serves_https and not balancer.allow_plain_http:
         yield Problem(
             "loadBalancer.certificateArn",
-            "required: HTTPS needs a certificate (or set allowPlainHttp: true in development)",
+            "required: HTTPS needs a certificate (or a domain; or set allowPlainHttp: true in"
+            " development)",
         )
     if balancer.certificate_arn and balancer.certificate_arn.split(":")[3] != settings.region:
         yield Problem(

@@ -29,7 +29,7 @@ def load_balancer(settings: PlatformSettings) -> Iterable[Problem]:
         "services", "listener rules", len(routed), quotas.listener_rules, "listenerRules"
     )
     yield from _over("services", "target groups", len(routed), quotas.target_groups, "targetGroups")
-    ports = 2 if config.load_balancer.certificate_arn is not None else 1
+    ports = 2 if config.load_balancer.serves_https else 1
     inbound = len(config.load_balancer.ingress_cidrs) * ports
     yield from _over(
         "loadBalancer.ingressCidrs",
@@ -74,7 +74,7 @@ def services(settings: PlatformSettings) -> Iterable[Problem]:
 
 
 def cluster(settings: PlatformSettings) -> Iterable[Problem]:
-    providers = 2 + len(settings.config.cluster.ec2_pools)  # FARGATE, FARGATE_SPOT, the pools
+    providers = 2 + len(settings.config.cluster.pool_names)  # FARGATE, FARGATE_SPOT, the pools
     yield from _over(
         "cluster.ec2Pools",
         "capacity providers on the cluster (FARGATE, FARGATE_SPOT and each pool)",

@@ -99,7 +99,7 @@ def image_reference(settings: PlatformSettings) -> Iterable[Problem]:
 
 
 def placement(settings: PlatformSettings) -> Iterable[Problem]:
-    pools = [pool.name for pool in settings.cluster.ec2_pools]
+    pools = settings.cluster.pool_names
     for name, service in settings.services.items():
         found = settings.placement(service)
         if found is None:
@@ -151,7 +151,8 @@ def _windows(
 ) -> Iterable[Problem]:
     if compatibility != "FARGATE" or "FARGATE_SPOT" in providers:
         yield Problem(
-            _path(name, "capacity"), "Windows tasks run on Fargate only, not Fargate Spot or EC2"
+            _path(name, "capacity"),
+            "Windows tasks run on Fargate only, not Fargate Spot, EC2 or managed instance pools",
         )
     if service.cpu < 1024:
         yield Problem(_path(name, "cpu"), "Windows tasks on Fargate need at least 1024 (1 vCPU)")
@@ -273,7 +274,7 @@ def scaling(settings: PlatformSettings) -> Iterable[Problem]:
                 _path(name, "scaling", "requestsPerTarget"), "needs routing (an ALB target group)"
             )
         if rule.custom_metric is not None:
-            yield from _custom_metric(name, rule.custom_metric)
+            yield from _custom_metric(name, rule.custom_metric, service.queue is not None)
         for index, schedule in enumerate(rule.schedules):
             path = ["scaling", "schedules", index]
             problem = schedule_problem(schedule.schedule)
@@ -293,9 +294,14 @@ def scaling(settings: PlatformSettings) -> Iterable[Problem]:
                 )
 
 
-def _custom_metric(name: str, metric: CustomMetricSettings) -> Iterable[Problem]:
+def _custom_metric(name: str, metric: CustomMetricSettings, has_queue: bool) -> Iterable[Problem]:
     base = ["scaling", "customMetric"]
-    if (metric.queue_name is None) == (metric.namespace is None or metric.metric_name is None):
+    named = metric.namespace is not None and metric.metric_name is not None
+    partial = not named and bool(metric.namespace or metric.metric_name)
+    if metric.queue_name is not None and named:
+        yield Problem(_path(name, *base), "give queueName, or namespace and metricName (not both)")
+    elif metric.queue_name is None and not named and (partial or not has_queue):
+        # With `queue` declared, neither is needed: the step scaling reads that queue.
         yield Problem(_path(name, *base), "give queueName, or namespace and metricName (not both)")
     yield from _steps(name, [*base, "scaleOut"], metric.scale_out, sign=1)
     if metric.scale_in is not None:

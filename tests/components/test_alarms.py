@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from offline.harness import Synthesis, run_program
-from offline.harness import read_stack_config as stack_config
 
+from conftest import fixture_config as stack_config
 from conftest import problems
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"

@@ -7,8 +7,13 @@ import json
 import re
 from typing import Any
 
+import pytest
+
+from components.ci_access import RolePlan, check_policy_count
 from offline.harness import Synthesis, run_program
-from offline.harness import read_stack_config as stack_config
+
+from conftest import fixture_config as stack_config
+from conftest import problems
 
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/policy:Policy"
@@ -25,8 +30,12 @@ def ci_config(stack: str) -> dict[str, Any]:
 
 
 def with_ci(stack: str, **changes: Any) -> Synthesis:
+    """The stack with `ciAccess` keys changed (a None value removes the key)."""
     config = stack_config(stack)
-    config["ecs-platform:ciAccess"].update(changes)
+    ci = config["ecs-platform:ciAccess"]
+    ci.update(changes)
+    for key in [key for key, value in changes.items() if value is None]:
+        del ci[key]
     return run_program(stack, stack_config=config)
 
 
@@ -96,16 +105,47 @@ def test_a_new_provider_trusts_github_for_sts_and_an_existing_one_is_reused(stac
     assert provider.inputs["clientIdLists"] == ["sts.amazonaws.com"]
     assert "thumbprintLists" not in provider.inputs
     existing = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{GITHUB}"
-    reused = with_ci(stack, oidcProviderArn=existing)
+    reused = with_ci(stack, oidcProviderArn=existing, createOidcProvider=None)
     assert reused.of_type(PROVIDER) == []
     assert trust(reused, "deploy")["Principal"] == {"Federated": existing}
 
 
-def test_preview_role_can_only_read(synthesis: Synthesis) -> None:
-    for action, _, _ in allowed(role_statements(synthesis, "preview")):
-        verb = action.split(":", 1)[1]
-        assert verb.startswith(READ_VERBS), action
-    assert all(s["Effect"] == "Allow" for s in role_statements(synthesis, "preview"))
+def test_preview_and_drift_roles_can_only_read(synthesis: Synthesis) -> None:
+    for part in ("preview", "drift"):
+        for action, _, _ in allowed(role_statements(synthesis, part)):
+            verb = action.split(":", 1)[1]
+            assert verb.startswith(READ_VERBS), (part, action)
+        assert all(s["Effect"] == "Allow" for s in role_statements(synthesis, part))
+
+
+def test_the_drift_role_trusts_the_drift_branch_and_shares_the_preview_policies(stack, synthesis):
+    repository = ci_config(stack)["repository"]
+    statement = trust(synthesis, "drift")
+    assert statement["Condition"] == expected_condition(f"repo:{repository}:ref:refs/heads/main")
+    assert role_statements(synthesis, "drift") == role_statements(synthesis, "preview")
+    drift_policies = [p for p in synthesis.of_type(POLICY) if p.name.startswith("ci-drift")]
+    assert drift_policies == []  # the same managed policies, attached, not copies
+    other = with_ci(stack, driftBranch="trunk")
+    assert trust(other, "drift")["Condition"]["StringEquals"][f"{GITHUB}:sub"].endswith(
+        ":ref:refs/heads/trunk"
+    )
+
+
+def test_the_oidc_provider_owner_is_an_explicit_choice(stack):
+    neither = problems(stack, lambda c: c["ecs-platform:ciAccess"].pop("createOidcProvider"))
+    assert len(neither) == 1
+    assert f"Pulumi.{stack}.yaml: ciAccess.createOidcProvider:" in neither[0]
+    assert "oidcProviderArn" in neither[0]
+    arn = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{GITHUB}"
+    both = problems(stack, lambda c: c["ecs-platform:ciAccess"].update(oidcProviderArn=arn))
+    assert len(both) == 1 and "not both" in both[0]
+
+
+def test_more_managed_policies_than_the_quota_are_refused_with_the_setting_to_raise() -> None:
+    plans = [RolePlan("deploy", "sub", {str(n): [] for n in range(8)}, attached=["x", "y"])]
+    check_policy_count(plans, 10)
+    with pytest.raises(ValueError, match=r"quotas\.managedPoliciesPerRole"):
+        check_policy_count(plans, 9)
 
 
 def test_no_role_has_a_whole_service_action_or_iam_on_everything(synthesis: Synthesis) -> None:
@@ -118,7 +158,8 @@ def test_no_role_has_a_whole_service_action_or_iam_on_everything(synthesis: Synt
 
 def test_deploy_role_iam_reach_is_bound_to_the_stack_prefix(stack, synthesis):
     own = re.compile(
-        rf"^arn:aws:iam::{ACCOUNT}:(role|policy|instance-profile)/ecs-platform-{stack}-\*$"
+        rf"^arn:aws:iam::{ACCOUNT}:(role|policy|instance-profile)/"
+        rf"(ecsInstanceRole-)?ecs-platform-{stack}-\*$"
     )
     for action, resources, condition in allowed(role_statements(synthesis, "deploy")):
         if not action.startswith("iam:") or action == "iam:GetOpenIDConnectProvider":
@@ -150,6 +191,7 @@ def test_deploy_role_cannot_change_the_ci_roles(stack, synthesis):
         if action.startswith("iam:")
         and not action.startswith(("iam:Get", "iam:List"))
         and action != "iam:CreateServiceLinkedRole"
+        and "InstanceProfile" not in action  # authorized on the profile; PassRole is denied
     }
     assert iam_writes <= set(deny["Action"])
     role_names = [r.inputs["name"] for r in synthesis.of_type(ROLE) if r.name.startswith("ci-")]
@@ -178,6 +220,7 @@ def test_state_bucket_is_read_by_preview_and_written_by_deploy() -> None:
 def test_role_arns_are_outputs_and_absent_without_ci_access(stack, synthesis):
     assert synthesis.outputs["ciPreviewRoleArn"] == synthesis.one(ROLE, "ci-preview").outputs["arn"]
     assert synthesis.outputs["ciDeployRoleArn"] == synthesis.one(ROLE, "ci-deploy").outputs["arn"]
+    assert synthesis.outputs["ciDriftRoleArn"] == synthesis.one(ROLE, "ci-drift").outputs["arn"]
     config = stack_config(stack)
     del config["ecs-platform:ciAccess"]
     without = run_program(stack, stack_config=config)

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from offline.harness import Synthesis, run_program
-from offline.harness import read_stack_config as stack_config
 from offline.mocks import MOCK_AMI_ID
 from settings.rules.cluster import instance_architecture
 
+from conftest import fixture_config as stack_config
 from conftest import problems
 
 CLUSTER = "aws:ecs/cluster:Cluster"
@@ -359,7 +359,8 @@ BAD_CLUSTER_CONFIG: list[tuple[str, str, Callable[[Config], Any], list[str]]] = 
         "dev",
         pool(lambda p: p.update(spotPercent=50)),
         [
-            "cluster.ec2Pools[0].spotPercent: unknown key (allowed: amiRelease, architecture,"
+            "cluster.ec2Pools[0].spotPercent: unknown key (did you mean 'spotPercentage'?"
+            " allowed: amiRelease, architecture,"
             " containerStopTimeoutSeconds, detailedMonitoring, forceDelete, instanceRefresh,"
             " instanceTypes, instanceWarmupSeconds, maxSize, maximumScalingStepSize, minSize,"
             " minimumScalingStepSize, name, onDemandBaseCapacity, rootVolumeGib, spotPercentage,"

@@ -7,9 +7,9 @@ import copy
 import pytest
 
 from offline.harness import Synthesis, run_program
-from offline.harness import read_stack_config as stack_config
 from settings.loader import parse_settings
 
+from conftest import fixture_config as stack_config
 from conftest import problems
 
 SERVICE = "aws:ecs/service:Service"

@@ -9,7 +9,7 @@ from typing import Any
 from offline.harness import Synthesis, read_stack_config, run_program
 from offline.plan import build_plan, render_text
 
-from conftest import problems
+from conftest import FIXTURES, problems
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 KEY = "aws:kms/key:Key"
@@ -19,7 +19,7 @@ HTTPS = 443
 
 
 def stack_config(stack: str, key: str) -> Any:
-    return read_stack_config(stack)[f"ecs-platform:{key}"]
+    return read_stack_config(stack, FIXTURES)[f"ecs-platform:{key}"]
 
 
 def log_key(synthesis: Synthesis) -> Any:
@@ -43,7 +43,7 @@ def test_every_log_group_uses_the_environments_rotating_key(synthesis: Synthesis
 def test_only_this_accounts_logs_service_in_this_region_may_use_the_key(
     synthesis: Synthesis,
 ) -> None:
-    region = read_stack_config(synthesis.stack)["aws:region"]
+    region = read_stack_config(synthesis.stack, FIXTURES)["aws:region"]
     account = synthesis.outputs["clusterArn"].split(":")[4]
     policy = statements(log_key(synthesis).inputs["policy"])
     logs = policy["CloudWatchLogsOfThisAccount"]
@@ -59,7 +59,7 @@ def test_only_this_accounts_logs_service_in_this_region_may_use_the_key(
 
 
 def test_log_encryption_false_turns_the_key_off_outside_production() -> None:
-    config = read_stack_config("dev")
+    config = read_stack_config("dev", FIXTURES)
     config["ecs-platform:logEncryption"] = False
     synthesis = run_program("dev", stack_config=config)
     assert [k.name for k in synthesis.of_type(KEY)] == ["notifications-key"]
@@ -191,7 +191,7 @@ def test_tasks_reach_https_anywhere_and_only_the_vpc_otherwise(synthesis: Synthe
 
 
 def test_a_service_widens_egress_explicitly_and_the_plan_shows_it() -> None:
-    config = read_stack_config("dev")
+    config = read_stack_config("dev", FIXTURES)
     config["ecs-platform:services"]["worker"]["egress"] = [
         {"description": "PostgreSQL at the partner", "fromPort": 5432, "cidrs": ["203.0.113.0/24"]},
         {

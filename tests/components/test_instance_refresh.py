@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 
 from offline.harness import Synthesis, run_program
-from offline.harness import read_stack_config as stack_config
 
+from conftest import fixture_config as stack_config
 from conftest import problems
 
 GROUP = "aws:autoscaling/group:Group"

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from offline.harness import Synthesis, run_program
-from offline.harness import read_stack_config as stack_config
 from offline.mocks import MOCK_ELB_ACCOUNT_ARN
 
+from conftest import fixture_config as stack_config
 from conftest import problems
 
 ALB = "aws:lb/loadBalancer:LoadBalancer"
@@ -144,8 +144,8 @@ BAD_ALB_CONFIG: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
         "dev",
         alb(lambda b: b.update(allowPlainHttp=False)),
         [
-            "loadBalancer.certificateArn: required: HTTPS needs a certificate (or set"
-            " allowPlainHttp: true in development)"
+            "loadBalancer.certificateArn: required: HTTPS needs a certificate (or a domain; or"
+            " set allowPlainHttp: true in development)"
         ],
     ),
     (

@@ -13,6 +13,8 @@ from offline.harness import SynthesisError, read_stack_config, run_program
 from settings.loader import SettingsError
 from settings.names import NAME_RULES, fit, name_problem, short_hash
 
+from conftest import FIXTURES
+
 
 @pytest.mark.parametrize("kind", sorted(NAME_RULES))
 def test_a_name_that_fits_is_unchanged(kind: str) -> None:
@@ -61,7 +63,7 @@ def test_a_stack_name_no_physical_name_can_hold_is_refused(stack: str) -> None:
 
 def test_a_refused_stack_name_registers_nothing() -> None:
     with pytest.raises(SynthesisError) as failure:
-        run_program("Prod", stack_config=read_stack_config("prod"))
+        run_program("Prod", stack_config=read_stack_config("prod", FIXTURES))
     assert isinstance(failure.value.cause, SettingsError)
     assert failure.value.resources == []
 
@@ -70,7 +72,7 @@ LONG_STACK = "prod-customer-portal-eu-west-1"
 
 
 def test_a_long_stack_gives_valid_physical_names_keeping_service_and_pool() -> None:
-    synthesis = run_program(LONG_STACK, stack_config=read_stack_config("prod"))
+    synthesis = run_program(LONG_STACK, stack_config=read_stack_config("prod", FIXTURES))
     kinds = {
         "aws:lb/loadBalancer:LoadBalancer": "alb",
         "aws:lb/targetGroup:TargetGroup": "target-group",

@@ -6,13 +6,15 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import re
+import subprocess
 
 from pulumi.runtime.mocks import MockCallArgs
 
 from offline.harness import Synthesis, run_program
-from offline.harness import read_stack_config as stack_config
 from offline.mocks import AwsMocks
 
+from conftest import fixture_config as stack_config
 from conftest import problems
 
 ROUTE = "aws:ec2/route:Route"
@@ -110,7 +112,15 @@ def test_the_role_can_attach_only_that_interface_to_the_nat_instance(synthesized
     interface = synthesis.one(INTERFACE, NAT)
     policy = json.loads(synthesis.one(ROLE_POLICY, NAT).inputs["policy"])
     statements = policy["Statement"]
-    assert {a for s in statements for a in s["Action"]} == {"ec2:AttachNetworkInterface"}
+    assert {a for s in statements for a in s["Action"]} == {
+        "ec2:AttachNetworkInterface",
+        "autoscaling:SetInstanceHealth",  # the egress check replaces a broken NAT
+    }
+    (health,) = [s for s in statements if s["Action"] == ["autoscaling:SetInstanceHealth"]]
+    group_name = synthesis.one(GROUP, NAT).inputs["name"]
+    (group_arn,) = health["Resource"]
+    assert group_arn.startswith("arn:aws:autoscaling:eu-west-1:")
+    assert group_arn.endswith(f":autoScalingGroup:*:autoScalingGroupName/{group_name}")
     resources = [r for s in statements for r in s["Resource"]]
     assert "*" not in resources
     assert interface.outputs["arn"] in resources
@@ -147,3 +157,32 @@ def test_instance_type_must_match_the_architecture() -> None:
         "Pulumi.dev.yaml: network.natInstance.instanceType: t3.nano is x86_64 but"
         " natInstance.architecture is arm64"
     ]
+
+
+def _heredocs(script: str) -> dict[str, str]:
+    """The files the user data writes: path -> content."""
+    found = re.findall(r"cat > (\S+) <<'NAT_EOF'\n(.*?)\nNAT_EOF", script, re.S)
+    return dict(found)
+
+
+def test_the_nat_is_configured_on_every_boot_by_a_systemd_unit(synthesized) -> None:
+    synthesis: Synthesis = synthesized("dev")
+    script = base64.b64decode(synthesis.one(TEMPLATE, NAT).inputs["userData"]).decode()
+    files = _heredocs(script)
+    unit = files["/etc/systemd/system/nat-configure.service"]
+    assert "WantedBy=multi-user.target" in unit and "After=network-online.target" in unit
+    assert "systemctl enable --now nat-configure.service nat-check.timer" in script
+    configure = files["/usr/local/sbin/nat-configure"]
+    interface_id = synthesis.one(INTERFACE, NAT).id
+    assert f'= "{interface_id}"' in configure
+    assert 'ip -4 -o addr show dev "$device" | grep -q inet' in configure  # waits for its address
+    assert 'ip route replace default via "$gateway" dev "$device"' in configure
+    assert "ip route" not in script.split("cat > ")[0]  # nothing boot-time left to cloud-init
+    timer = files["/etc/systemd/system/nat-check.timer"]
+    assert "OnUnitActiveSec=1min" in timer
+    check = files["/usr/local/sbin/nat-check"]
+    assert "--health-status Unhealthy" in check and "-ge 3 ]" in check
+    for path, content in [("user-data", script), *files.items()]:
+        if content.startswith("#!/bin/bash"):
+            result = subprocess.run(["bash", "-n"], input=content, text=True, capture_output=True)
+            assert result.returncode == 0, (path, result.stderr)

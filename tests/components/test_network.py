@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from offline.harness import Synthesis
-from offline.harness import read_stack_config as stack_config
+
+from conftest import fixture_config as stack_config
 
 VPC = "awsx:ec2:Vpc"
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
@@ -176,16 +177,17 @@ def test_without_nat_the_needed_endpoints_are_required() -> None:
     try:
         run_program("dev", stack_config=config)
     except SynthesisError as failure:
-        assert str(failure.cause).splitlines()[1:] == [
+        assert str(failure.cause).splitlines()[1] == (
             "Pulumi.dev.yaml: network.endpoints: natGateways is none, so private subnets need"
             " endpoints for ecr.api, ecr.dkr, logs, ecs, ecs-agent, ecs-telemetry (image pulls,"
             " logs, ECS agent)"
-        ]
+        )  # then what the services declare (tests/settings/test_endpoint_needs.py)
         assert failure.resources == []
     else:
         raise AssertionError("a NAT-less network without endpoints was accepted")
 
     needed = ["s3", "ecr.api", "ecr.dkr", "logs", "ecs", "ecs-agent", "ecs-telemetry"]
+    needed += ["secretsmanager", "ssm", "ssmmessages", "kms", "sqs"]  # dev's services declare
     config["ecs-platform:network"]["endpoints"] = needed
     synthesis = run_program("dev", stack_config=config)
     assert synthesis.one(VPC).inputs["natGateways"] == {"strategy": "None"}

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from offline.harness import Synthesis, run_program
-from offline.harness import read_stack_config as stack_config
 
+from conftest import fixture_config as stack_config
 from conftest import problems
 
 REPOSITORY = "aws:ecr/repository:Repository"

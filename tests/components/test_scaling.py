@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from offline.harness import Synthesis, run_program
-from offline.harness import read_stack_config as stack_config
+
+from conftest import fixture_config as stack_config
 
 TARGET = "aws:appautoscaling/target:Target"
 POLICY = "aws:appautoscaling/policy:Policy"

@@ -9,7 +9,8 @@ import pytest
 
 from components.common.ecr import ecr_repository_arn
 from offline.harness import RecordedResource, Synthesis, run_program
-from offline.harness import read_stack_config as stack_config
+
+from conftest import fixture_config as stack_config
 
 SERVICE = "aws:ecs/service:Service"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"

@@ -12,7 +12,9 @@ import pytest
 import yaml
 
 from delivery.release import ReleaseError, main, promote, release, set_digest
-from offline.harness import PROJECT_DIR, read_yaml, run_program
+from offline.harness import read_yaml, run_program
+
+from conftest import FIXTURES
 
 DIGEST = "sha256:" + hashlib.sha256(b"api image").hexdigest()
 OTHER_DIGEST = "sha256:" + hashlib.sha256(b"another image").hexdigest()
@@ -20,7 +22,7 @@ OTHER_DIGEST = "sha256:" + hashlib.sha256(b"another image").hexdigest()
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    for stack_file in PROJECT_DIR.glob("Pulumi.*.yaml"):
+    for stack_file in FIXTURES.glob("Pulumi.*.yaml"):
         shutil.copy(stack_file, tmp_path / stack_file.name)
     return tmp_path
 
@@ -113,7 +115,7 @@ def test_unknown_services_and_stacks_are_refused(project):
 
 
 def test_an_image_from_another_registry_is_refused():
-    text = (PROJECT_DIR / "Pulumi.dev.yaml").read_text()
+    text = (FIXTURES / "Pulumi.dev.yaml").read_text()
     foreign = text.replace(
         "image: {repository: api, tag: latest}",
         "image: {uri: public.ecr.aws/nginx/nginx:1.27}",

@@ -181,3 +181,12 @@ def test_the_pulumi_cli_version_is_the_sdk_version():
 def test_dependabot_watches_pip_and_actions():
     updates = load(GITHUB / "dependabot.yml")["updates"]
     assert {"pip", "github-actions"} <= {update["package-ecosystem"] for update in updates}
+    # Every pinned manifest: both requirements.txt files (directories, the GA multi-directory key:
+    # docs.github.com .../dependabot-options-reference "directories or directory") and package.json.
+    watched = {
+        (update["package-ecosystem"], directory)
+        for update in updates
+        for directory in update.get("directories") or [update["directory"]]
+    }
+    assert {("pip", "/"), ("pip", "/policy"), ("npm", "/")} <= watched
+    assert (PROJECT_DIR / "policy" / "requirements.txt").is_file()

@@ -11,17 +11,21 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from conftest import FIXTURES
 from offline import reference_pages
 from offline.harness import PROJECT_DIR, read_stack_config, run_program
+from offline.usage import Usage, parse_usage
 from settings.platform import PlatformConfig
 from settings.types import is_mapping_field, model_in
+
+from conftest import FIXTURES
 
 DOCS = PROJECT_DIR / "docs"
 PAGES = sorted([PROJECT_DIR / "README.md", PROJECT_DIR / "CONTRIBUTING.md", *DOCS.rglob("*.md")])
 HAND_WRITTEN = [p for p in PAGES if "reference" not in p.relative_to(PROJECT_DIR).parts]
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
-FENCE = re.compile(r"(?:<!-- example: (?P<fixture>[\w-]+) -->\n)?```(?P<lang>\w*)\n(?P<body>.*?)```", re.S)
+FENCE = re.compile(
+    r"(?:<!-- example: (?P<fixture>[\w-]+) -->\n[ \t]*)?```(?P<lang>\w*)\n(?P<body>.*?)```", re.S
+)
 
 
 def _name(path: Path) -> str:
@@ -92,6 +96,7 @@ def test_the_path_check_catches_a_missing_path() -> None:
     assert not list(PROJECT_DIR.glob("components/settings.py"))
 
 
+FILE = re.compile(r"\.(py|go|ya?ml|json|md|txt|toml|mjs)$")
 SECTIONS = {f.alias or n for n, f in PlatformConfig.model_fields.items()}
 CONFIG_PATH = re.compile(r"^(?:ecs-platform:)?([a-z][A-Za-z0-9]*)((?:\.[^\s.]+)+)$")
 
@@ -119,7 +124,7 @@ def config_keys_in(text: str) -> set[str]:
     keys = set()
     for span in CODE_SPAN.findall(text):
         match = CONFIG_PATH.match(span.strip())
-        if match and match.group(1) in SECTIONS and "/" not in span:
+        if match and match.group(1) in SECTIONS and "/" not in span and not FILE.search(span):
             keys.add(span.strip())
     return keys
 
@@ -136,9 +141,9 @@ def test_every_config_key_named_exists(page: Path) -> None:
 
 def test_the_key_check_catches_a_stale_key() -> None:
     keys = config_keys_in("`alarms.thresholds.loadBalancer5xxCount` and `services.<name>.port`")
-    assert not _resolves("alarms.thresholds.loadBalancer5xxCount".split("."))
-    assert _resolves("alarms.thresholds.loadBalancer5XxCount".split("."))
-    assert _resolves("services.<name>.port".split("."))
+    assert not _resolves(["alarms", "thresholds", "loadBalancer5xxCount"])
+    assert _resolves(["alarms", "thresholds", "loadBalancer5XxCount"])
+    assert _resolves(["services", "<name>", "port"])
     assert keys == {"alarms.thresholds.loadBalancer5xxCount", "services.<name>.port"}
 
 
@@ -149,8 +154,10 @@ def _examples() -> list[tuple[str, str, dict[str, Any]]]:
             if match["lang"] != "yaml":
                 continue
             body = yaml.safe_load(match["body"]) or {}
-            config = body.get("config") if isinstance(body, dict) else None
-            if isinstance(config, dict):
+            if not isinstance(body, dict):
+                continue
+            config = body.get("config", body)
+            if isinstance(config, dict) and any(str(k).startswith("ecs-platform:") for k in config):
                 found.append((f"{_name(page)}#{index}", match["fixture"] or "", config))
     return found
 
@@ -159,6 +166,7 @@ EXAMPLES = _examples()
 
 
 def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """The example merged into the fixture, mapping by mapping (lists are replaced)."""
     merged = dict(base)
     for key, value in change.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
@@ -210,3 +218,23 @@ def test_pinned_action_shas_in_docs_are_the_workflows() -> None:
     for page in PAGES:
         for sha in SHA.findall(page.read_text()):
             assert sha in workflows, f"{_name(page)}: {sha}"
+
+
+USAGE_KEYS = {f.alias or n for n, f in Usage.model_fields.items()}
+
+
+def _usage_examples() -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for page in PAGES:
+        for index, match in enumerate(FENCE.finditer(page.read_text())):
+            body = yaml.safe_load(match["body"]) if match["lang"] == "yaml" else None
+            if isinstance(body, dict) and body and set(body) <= USAGE_KEYS:
+                found.append((f"{_name(page)}#{index}", body))
+    return found
+
+
+def test_every_usage_file_example_is_valid() -> None:
+    examples = _usage_examples()
+    assert examples, "docs/cost.md shows a usage file"
+    for where, body in examples:
+        parse_usage(body, Path(f"usage.{where}.yaml"), "production")

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
-from offline.config_reference import README, render
+from offline.config_reference import PAGE, render
 from offline.harness import PROJECT_DIR, Synthesis
 from offline.plan import build_plan, main, render_text
 
+from conftest import FIXTURES
 
-def test_plan_json_lists_every_registered_resource(synthesized, capsys) -> None:
+
+def test_plan_json_lists_every_registered_resource(synthesized, capsys, fixture_project) -> None:
     synthesis: Synthesis = synthesized("dev")
-    assert main(["dev", "--json"]) == 0
+    assert main(["dev", "--json", "--project-dir", str(fixture_project)]) == 0
     plan = json.loads(capsys.readouterr().out)
     planned = sorted((r["type"], r["name"]) for group in plan["components"].values() for r in group)
     registered = sorted((r.type, r.name) for r in synthesis.resources if r.custom or r.remote)
@@ -49,7 +52,7 @@ def test_plan_command_fails_cleanly_on_bad_config(tmp_path) -> None:
     for name in ("Pulumi.yaml", "__main__.py"):
         (tmp_path / name).write_text((PROJECT_DIR / name).read_text())
     (tmp_path / "components").symlink_to(PROJECT_DIR / "components")
-    dev = (PROJECT_DIR / "Pulumi.dev.yaml").read_text()
+    dev = (FIXTURES / "Pulumi.dev.yaml").read_text()
     (tmp_path / "Pulumi.dev.yaml").write_text(
         dev.replace("natGateways: instance", "natGateways: 2")
     )
@@ -61,14 +64,18 @@ def test_plan_command_fails_cleanly_on_bad_config(tmp_path) -> None:
     )
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.strip().splitlines() == [
+    *lines, note = result.stderr.strip().splitlines()
+    assert lines == [
         "error: invalid stack configuration (1 problem):",
         "Pulumi.dev.yaml: network.natGateways: Input should be 'none', 'single', 'one-per-az'"
         " or 'instance'"
         " (got 2)",
     ]
+    assert re.fullmatch(
+        r"\(\d+ cross-key checks not run until the problems above are fixed\)", note
+    )
     assert "Traceback" not in result.stderr
 
 
-def test_readme_config_reference_is_generated_from_the_models() -> None:
-    assert render() in README.read_text()
+def test_the_config_reference_page_is_generated_from_the_models() -> None:
+    assert render() in PAGE.read_text()

@@ -14,6 +14,8 @@ from offline.harness import PROJECT_DIR, read_stack_config
 from offline.plan import main
 from offline.render import render_diff_text, render_markdown
 
+from conftest import FIXTURES
+
 SECRET_CIPHERTEXT = "v1:ZmFrZS1jaXBoZXJ0ZXh0LWZvci10ZXN0cw=="  # what a stack file holds
 
 
@@ -34,6 +36,11 @@ def repo(tmp_path: Path) -> Path:
         if source.is_file():
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, copy / name)
+    for stack_file in copy.glob("Pulumi.*.yaml"):  # the team's stacks; the fixtures instead
+        if stack_file.name != "Pulumi.yaml":
+            stack_file.unlink()
+    for stack_file in FIXTURES.glob("Pulumi.*.yaml"):
+        shutil.copy2(stack_file, copy / stack_file.name)
     git(copy, "init", "-q")
     git(copy, "-c", "user.name=t", "-c", "user.email=t@example.com", "add", "-A")
     git(copy, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "base")
@@ -124,8 +131,8 @@ def test_secrets_never_appear_in_any_format(repo: Path, capsys) -> None:
     assert tags and all((p["old"], p["new"]) == (None, "[secret]") for p in tags)
 
 
-def test_against_lists_the_documented_dev_prod_differences(capsys) -> None:
-    report = run_json(capsys, "prod", "--against", "dev")
+def test_against_lists_the_documented_dev_prod_differences(capsys, fixture_project) -> None:
+    report = run_json(capsys, "prod", "--against", "dev", "--project-dir", str(fixture_project))
     assert report["base"] == "stack dev"
     changes = {(c["type"].rsplit(":", 1)[-1], c["name"]): c for c in report["changes"]}
 
@@ -133,7 +140,7 @@ def test_against_lists_the_documented_dev_prod_differences(capsys) -> None:
         properties = changes[(type_, name)]["properties"]
         return next(p for p in properties if p["path"] == path)
 
-    dev, prod = read_stack_config("dev"), read_stack_config("prod")
+    dev, prod = read_stack_config("dev", FIXTURES), read_stack_config("prod", FIXTURES)
     net = "ecs-platform:network"
     assert prop("Vpc", "network-vpc", "natGateways.strategy") == {
         "path": "natGateways.strategy", "old": "None", "new": "OnePerAz", "replaces": False

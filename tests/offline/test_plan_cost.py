@@ -14,7 +14,10 @@ from offline.cost import PRICES_DIR, NoPricesError, estimate, load_prices
 from offline.harness import Synthesis, read_stack_config
 from offline.plan import main
 
+from conftest import FIXTURES
+
 HOURLY_OFF = {"none": 0, "single": 1}
+NAT_ROOT_VOLUME_GIB = 8  # components/nat_instance.py ROOT_VOLUME_GIB
 
 
 def raw_prices(region: str = "eu-west-1", directory: Path = PRICES_DIR) -> dict[str, Any]:
@@ -43,7 +46,7 @@ def tasks_by_provider(count: int, strategy: list[dict[str, Any]]) -> dict[str, f
 
 def expected(stack: str, raw: dict[str, Any], synthesis: Synthesis) -> dict[str, float]:
     """Priced monthly cost per component from the stack file (unpriced figures count as 0)."""
-    config = read_stack_config(stack)
+    config = read_stack_config(stack, FIXTURES)
     network, cluster = config["ecs-platform:network"], config["ecs-platform:cluster"]
     zones = len(network["availabilityZones"])
     hours = raw["hoursPerMonth"]
@@ -57,13 +60,12 @@ def expected(stack: str, raw: dict[str, Any], synthesis: Synthesis) -> dict[str,
         # one instance: its type's hours, its Elastic IP and the public IPv4 it boots with
         nat_type = network.get("natInstance", {}).get("instanceType", "t4g.nano")
         egress = hourly("ec2InstanceHour", nat_type) + 2 * hourly("publicIpv4Hour")
+        egress += NAT_ROOT_VOLUME_GIB * (figure(raw, "ebsGp3GbMonth") or 0.0)
     else:
         egress = nat * (hourly("natGatewayHour") + hourly("publicIpv4Hour"))
     costs = {
         "network": egress + len(interface) * zones * hourly("interfaceEndpointAzHour"),
-        "alb": hourly("albHour")
-        + raw["assumptions"]["albLcus"]["value"] * hourly("albLcuHour")
-        + zones * hourly("publicIpv4Hour"),
+        "alb": hourly("albHour") + zones * hourly("publicIpv4Hour"),  # LCUs are usage
     }
     for acl in synthesis.of_type("aws:wafv2/webAcl:WebAcl"):
         costs["alb"] += (figure(raw, "wafWebAclMonth") or 0.0) + len(acl.inputs["rules"]) * (
@@ -92,7 +94,13 @@ def expected(stack: str, raw: dict[str, Any], synthesis: Synthesis) -> dict[str,
 
 
 def component_totals(stack_estimate: Any) -> dict[str, float]:
-    return {name.split(" ")[0]: total for name, total in stack_estimate.by_component().items()}
+    """Per component, without alarms and dashboards (priced per metric in their own test)."""
+    totals: dict[str, float] = {}
+    for item in stack_estimate.items:
+        if not item.price_key.startswith(("alarm", "dashboard")):
+            name = item.component.split(" ")[0]
+            totals[name] = totals.get(name, 0.0) + (item.monthly or 0.0)
+    return totals
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -103,15 +111,19 @@ def test_estimate_follows_from_the_price_file(stack: str, synthesized) -> None:
     want = expected(stack, raw, synthesis)
     got = component_totals(result)
     for component, total in want.items():
-        assert got[component] == pytest.approx(total, abs=0.005), component
-    pools = [p for p in read_stack_config(stack)["ecs-platform:cluster"]["ec2Pools"]]
+        assert got.get(component, 0.0) == pytest.approx(total, abs=0.005), component
+    pools = [p for p in read_stack_config(stack, FIXTURES)["ecs-platform:cluster"]["ec2Pools"]]
     pool_cost = sum(
         (figure(raw, "ec2InstanceHour", p["instanceTypes"][0]) or 0.0)
         * raw["hoursPerMonth"]
         * p.get("minSize", 0)
+        + p.get("rootVolumeGib", 30) * p.get("minSize", 0) * (figure(raw, "ebsGp3GbMonth") or 0.0)
         for p in pools
         if p.get("onDemandBaseCapacity", 0) >= p.get("minSize", 0)  # all on demand at minSize
     )
+    pool_cost += sum(
+        item.monthly or 0.0 for item in result.items if item.price_key.startswith("alarm")
+    ) + sum(item.monthly or 0.0 for item in result.items if item.price_key == "dashboardMonth")
     assert result.monthly == pytest.approx(sum(want.values()) + pool_cost, abs=0.01)
 
 
@@ -127,7 +139,7 @@ def test_unpriced_items_are_reported_not_guessed(synthesized) -> None:
     assert unpriced <= null_keys | {"ec2InstanceHour"}
     assert all(item.monthly is None for item in result.unpriced)
     if figure(raw, "interfaceEndpointAzHour") is None:
-        endpoints = read_stack_config("prod")["ecs-platform:network"]["endpoints"]
+        endpoints = read_stack_config("prod", FIXTURES)["ecs-platform:network"]["endpoints"]
         interface = [e for e in endpoints if e not in ("s3", "dynamodb")]
         assert sum(1 for i in result.unpriced if i.price_key == "interfaceEndpointAzHour") == len(
             interface
@@ -153,7 +165,7 @@ def test_alarms_dashboards_and_spot_pools_with_a_complete_price_file(tmp_path, s
     assert sum(i.monthly for i in dashboards) == pytest.approx(
         0.25 * len(synthesis.of_type("aws:cloudwatch/dashboard:Dashboard"))
     )
-    pool = read_stack_config("prod")["ecs-platform:cluster"]["ec2Pools"][0]
+    pool = read_stack_config("prod", FIXTURES)["ecs-platform:cluster"]["ec2Pools"][0]
     base = min(pool["onDemandBaseCapacity"], pool["minSize"])
     on_demand = base + (pool["minSize"] - base) * (100 - pool["spotPercentage"]) / 100
     spot = pool["minSize"] - on_demand
@@ -164,14 +176,17 @@ def test_alarms_dashboards_and_spot_pools_with_a_complete_price_file(tmp_path, s
     assert result.unpriced == [] or all("Endpoint" in i.price_key for i in result.unpriced)
 
 
-def test_a_region_without_prices_gives_a_message_and_no_number(tmp_path, capsys) -> None:
+def test_a_region_without_prices_gives_a_message_and_no_number(
+    tmp_path, capsys, fixture_project
+) -> None:
+    project = ["--project-dir", str(fixture_project)]
     with pytest.raises(NoPricesError, match="no price file for region xx-nowhere-1"):
         load_prices("xx-nowhere-1")
-    assert main(["dev", "--json", "--prices-dir", str(tmp_path)]) == 0
+    assert main(["dev", "--json", "--prices-dir", str(tmp_path), *project]) == 0
     cost = json.loads(capsys.readouterr().out)["cost"]
     assert cost["monthly"] is None and "no price file for region eu-west-1" in cost["error"]
     assert cost["excluded"]
-    assert main(["dev", "--prices-dir", str(tmp_path)]) == 0
+    assert main(["dev", "--prices-dir", str(tmp_path), *project]) == 0
     text = capsys.readouterr().out
     assert "no cost estimate: no price file for region eu-west-1" in text
     assert "$" not in text.split("Monthly cost estimate:")[1]

@@ -16,11 +16,13 @@ from offline.mocks import RecordedResource
 from offline.records import SECRET_SIG, SECRET_SIG_KEY
 from offline.risks import Risk, assess, cost_risk
 
+from conftest import FIXTURES
+
 Edit = Callable[[dict[str, Any]], Any]
 
 
 def changed(stack: str, edit: Edit) -> Synthesis:
-    config = copy.deepcopy(read_stack_config(stack))
+    config = copy.deepcopy(read_stack_config(stack, FIXTURES))
     edit(config)
     return run_program(stack, stack_config=config)
 
@@ -50,7 +52,10 @@ def resource(type_: str, name: str, inputs: dict[str, Any]) -> RecordedResource:
 
 def test_same_stack_twice_is_no_change(synthesized) -> None:
     first = synthesized("dev")
-    diff = diff_resources(first.resources, run_program("dev").resources)
+    diff = diff_resources(
+        first.resources,
+        run_program("dev", stack_config=read_stack_config("dev", FIXTURES)).resources,
+    )
     assert diff.changes == []
     assert diff.same == sum(1 for r in first.resources if r.custom or r.remote)
 
@@ -235,7 +240,9 @@ def _lower_api_minimum(config: dict[str, Any]) -> None:
 
 def test_capacity_reduced_only_in_production(synthesized) -> None:
     prod = risks_of(diff_of(synthesized, "prod", _lower_api_minimum), "production")
-    minimum = read_stack_config("prod")["ecs-platform:services"]["api"]["scaling"]["minCount"]
+    minimum = read_stack_config("prod", FIXTURES)["ecs-platform:services"]["api"]["scaling"][
+        "minCount"
+    ]
     assert [r.message for r in prod if r.code == "capacity-reduced"] == [
         f"api-scaling: minCapacity lowered from {minimum} to {minimum - 1} in a production stack."
     ]

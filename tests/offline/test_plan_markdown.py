@@ -10,11 +10,13 @@ from pathlib import Path
 from offline.bench import stack_with_services
 from offline.cost import PRICES_DIR
 from offline.diff import diff_resources
-from offline.harness import PROJECT_DIR, run_program
+from offline.harness import run_program
 from offline.plan import build_plan, main
 from offline.plan_diff import against_nothing
 from offline.records import SECRET_SIG, SECRET_SIG_KEY
 from offline.render import MARKDOWN_LIMIT, render_markdown
+
+from conftest import FIXTURES
 
 SECRET_PROGRAM = """
 import pulumi
@@ -33,10 +35,11 @@ def heading_counts(markdown: str) -> str:
     return match.group(1)
 
 
-def test_markdown_has_marker_counts_estimate_and_details(capsys) -> None:
-    assert main(["dev", "--format", "json"]) == 0
+def test_markdown_has_marker_counts_estimate_and_details(capsys, fixture_project) -> None:
+    project = ["--project-dir", str(fixture_project)]
+    assert main(["dev", "--format", "json", *project]) == 0
     plan = json.loads(capsys.readouterr().out)
-    assert main(["dev", "--format", "markdown"]) == 0
+    assert main(["dev", "--format", "markdown", *project]) == 0
     markdown = capsys.readouterr().out
     lines = markdown.splitlines()
     assert lines[0] == "<!-- ecs-platform-plan:dev -->"
@@ -53,10 +56,10 @@ def test_markdown_has_marker_counts_estimate_and_details(capsys) -> None:
 def test_markdown_for_100_services_stays_under_the_limit() -> None:
     gc.disable()  # synthesis of ~2,000 resources; see offline/bench.py on the collector
     try:
-        synthesis = run_program("dev", stack_config=stack_with_services(100))
+        synthesis = run_program("dev", stack_config=stack_with_services(100, "dev", FIXTURES))
     finally:
         gc.enable()
-    report = against_nothing("dev", synthesis, PROJECT_DIR, PRICES_DIR)
+    report = against_nothing("dev", synthesis, FIXTURES, PRICES_DIR)
     markdown = render_markdown(report)
     assert len(markdown) < MARKDOWN_LIMIT
     assert markdown.startswith("<!-- ecs-platform-plan:dev -->\n")
@@ -67,7 +70,7 @@ def test_markdown_for_100_services_stays_under_the_limit() -> None:
 
 
 def test_small_markdown_is_not_trimmed(synthesized) -> None:
-    report = against_nothing("dev", synthesized("dev"), PROJECT_DIR, PRICES_DIR)
+    report = against_nothing("dev", synthesized("dev"), FIXTURES, PRICES_DIR)
     assert "Trimmed" not in render_markdown(report)
     assert "Trimmed" in render_markdown(report, limit=10_000)
     assert len(render_markdown(report, limit=10_000)) < 10_000
@@ -92,7 +95,7 @@ def test_secret_outputs_and_inputs_are_masked(tmp_path: Path) -> None:
 
 
 def test_trimming_stops_when_nothing_more_can_be_cut(synthesized) -> None:
-    report = against_nothing("dev", synthesized("dev"), PROJECT_DIR, PRICES_DIR)
+    report = against_nothing("dev", synthesized("dev"), FIXTURES, PRICES_DIR)
     markdown = render_markdown(report, limit=100)  # below the fixed part: must still return
     assert markdown.startswith("<!-- ecs-platform-plan:dev -->")
     assert "Trimmed" in markdown

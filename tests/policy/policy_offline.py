@@ -20,6 +20,8 @@ from ecs_platform_policies.waivers import load_waivers
 from offline.harness import Synthesis, read_stack_config
 from offline.mocks import RecordedResource
 
+from conftest import FIXTURES
+
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policy"  # pytest puts it on sys.path
 
 IDENTITY_OUTPUTS = ("arn", "name", "vpcId", "bucket")
@@ -36,6 +38,9 @@ def _strings(value: Any) -> Iterator[str]:
         yield value
     elif isinstance(value, list):
         for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):  # nested blocks (loadBalancers[].advancedConfiguration)
+        for item in value.values():
             yield from _strings(item)
 
 
@@ -77,7 +82,7 @@ def policy_config(stack: str) -> dict[str, dict[str, Any]]:
 
 
 def stack_tier(stack: str) -> str:
-    return str(read_stack_config(stack)["ecs-platform:tier"])
+    return str(read_stack_config(stack, FIXTURES)["ecs-platform:tier"])
 
 
 def findings_of(synthesis: Synthesis, stack: str) -> list[Finding]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, NamedTuple
 
 import pytest
 from ecs_platform_policies.catalog import RULES_BY_NAME, context_for
 from ecs_platform_policies.model import Resource
+from managed_cases import PROVIDER, TASK, with_managed_pool
 from policy_cases import Edit, containers, drop, edit, protect, remover, setter
 from policy_offline import policy_resources
 
@@ -30,6 +32,32 @@ WORLD_UDP = [{"cidrBlocks": ["0.0.0.0/0"], "fromPort": 53, "toPort": 53, "protoc
 WORLD_HTTPS = [{"cidrBlocks": ["0.0.0.0/0"], "fromPort": 443, "toPort": 443, "protocol": "tcp"}]
 SSH = {"cidrBlocks": ["0.0.0.0/0"], "fromPort": 22, "toPort": 22, "protocol": "tcp"}
 KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+RULE = "aws:lb/listenerRule:ListenerRule"
+
+
+def shifting(service: str) -> Edit:
+    """The service on canary with its advancedConfiguration naming its rule (as the component
+    builds it: the rule's URN among the loadBalancers' property dependencies)."""
+
+    def apply(resources: list[Resource]) -> list[Resource]:
+        canary = edit(SVC, service, setter("deploymentConfiguration", "strategy", value="CANARY"))
+        rule = next(r.urn for r in resources if (r.type, r.name) == (RULE, f"{service}-route"))
+        return [
+            dataclasses.replace(
+                r,
+                property_dependencies={
+                    **r.property_dependencies,
+                    "loadBalancers": [*r.property_dependencies.get("loadBalancers", []), rule],
+                },
+            )
+            if (r.type, r.name) == (SVC, service)
+            else r
+            for r in canary(resources)
+        ]
+
+    return apply
 
 
 class Case(NamedTuple):
@@ -124,6 +152,20 @@ CASES: dict[str, Case] = {
     ),
     "ecs-circuit-breaker-rollback": Case(
         (SVC, "api"), edit(SVC, "api", setter("deploymentCircuitBreaker", "rollback", value=False))
+    ),
+    # api switched to canary (circuit breaker off, as the component does): its default alarms
+    # keep it compliant; without them it is reported.
+    "ecs-progressive-deployment-alarms": Case(
+        (SVC, "api"),
+        edit(SVC, "api", setter("alarms", "alarmNames", value=[])),
+        edit(SVC, "api", setter("deploymentConfiguration", "strategy", value="CANARY")),
+    ),
+    "ecs-progressive-rule-forward-only": Case(
+        (RULE, "api-route"),
+        edit(
+            RULE, "api-route", setter("actions", value=[{"type": "forward"}, {"type": "redirect"}])
+        ),
+        shifting("api"),
     ),
     "ecr-1-scan-on-push": Case(
         (REPO, "registry-api"),
@@ -329,6 +371,23 @@ CASES: dict[str, Case] = {
     "ec2-6-vpc-flow-logs": Case(
         ("awsx:ec2:Vpc", "network-vpc"), drop("aws:ec2/flowLog:FlowLog", "network-flow-log")
     ),
+    "managed-instances-private-subnets": Case(
+        PROVIDER,
+        lambda rs: edit(
+            *PROVIDER,
+            setter(
+                "managedInstancesProvider",
+                "instanceLaunchTemplate",
+                "networkConfiguration",
+                "subnets",
+                value=next(r for r in rs if r.type == LB).props["subnets"],
+            ),
+        )(rs),
+        with_managed_pool,
+    ),
+    "managed-instances-awsvpc": Case(
+        TASK, edit(*TASK, setter("networkMode", value="host")), with_managed_pool
+    ),
 }
 
 
@@ -343,7 +402,9 @@ def prod_resources(synthesized: Any) -> list[Resource]:
 
 
 def test_every_policy_has_a_case() -> None:
-    assert set(CASES) == set(RULES_BY_NAME)
+    from queue_cases import QUEUE_CASES  # on the queues fixture: test_queue_policy_rules.py
+
+    assert set(CASES) | set(QUEUE_CASES) == set(RULES_BY_NAME)
 
 
 @pytest.mark.parametrize("policy", sorted(CASES))

@@ -13,6 +13,10 @@ from ecs_platform_policies.pack import WAIVED_FINDINGS
 from ecs_platform_policies.waivers import load_waivers
 from policy_offline import POLICY_DIR, findings_of, policy_config, stack_tier
 
+from offline.harness import read_stack_config, run_program
+
+from conftest import FIXTURES
+
 # Findings today that components will fix (hardening in progress): (stack, policy, resource).
 # Empty an entry when its fix lands; the test fails while a listed finding no longer fires.
 KNOWN_GAPS_TO_CLOSE: set[tuple[str, str, str]] = set()  # all closed by the hardened defaults
@@ -88,3 +92,10 @@ def test_pack_is_mandatory_by_default() -> None:
         ast.unparse(k.value) for c in calls for k in c.keywords if k.arg == "enforcement_level"
     ]
     assert levels == ["EnforcementLevel.MANDATORY"]
+
+
+def test_domain_fixture_passes_the_production_pack() -> None:
+    """The domain fixture is prod with a created certificate and alias records: the pack at
+    the production tier finds nothing in what the domain adds (or anywhere else)."""
+    synthesis = run_program("domain", stack_config=read_stack_config("domain", FIXTURES))
+    assert open_findings("domain", findings_of(synthesis, "prod")) == set()

@@ -12,8 +12,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("settings", "components", "offline", "policy", "delivery")
-FORBIDDEN_TO_COMPONENTS = ("settings.rules", "settings.loader")
-SETTINGS_LAYERS = {"settings.types": 0, "settings.platform": 2, "settings.loader": 4}
+FORBIDDEN_TO_COMPONENTS = (
+    "settings.rules",
+    "settings.loader",
+    "settings.namespaces",
+    "settings.partial",
+    "settings.tier_defaults",
+)
+SETTINGS_LAYERS = {
+    "settings.types": 0,
+    "settings.platform": 2,
+    # the loader and what only it uses (namespaces, tier defaults, rules on partial settings)
+    "settings.loader": 4,
+    "settings.namespaces": 4,
+    "settings.partial": 4,
+    "settings.tier_defaults": 4,
+}
 
 
 def module_name(path: Path) -> str:
@@ -59,9 +73,7 @@ def settings_layer(module: str) -> int:
 def wrong_way(importer: str, imported: str) -> str | None:
     if imported.startswith("offline") and not importer.startswith("offline"):
         return "only tests import offline"
-    if importer.startswith("components") and imported.startswith(
-        ("settings.rules", "settings.loader")
-    ):
+    if importer.startswith("components") and imported.startswith(FORBIDDEN_TO_COMPONENTS):
         return "components receive settings models, never the rules or the loader"
     if importer.startswith("settings") and not imported.startswith("settings"):
         return "settings create no resources and import nothing of the program"

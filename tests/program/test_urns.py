@@ -1,9 +1,10 @@
-"""URNs are public API: every resource the program registers, for every shipped stack, is pinned.
+"""URNs are public API: every resource the program registers, for every fixture stack, is pinned.
 
 A deployed stack that sees a new URN (type chain, parent or logical name) deletes the old resource
 and creates a new one: an ALB with its DNS name, a repository full of images, a log group with its
 history. This test compares the sorted URNs (without the stack and project part) with the
-committed snapshot in tests/program/snapshots/. Adding resources is fine: regenerate with
+committed snapshot in tests/program/snapshots/, one per fixture stack (tests/fixtures/; the
+team's own stack files are not pinned). Adding resources is fine: regenerate with
 `make urn-snapshot` and review the diff. Removing or renaming one needs a `pulumi.Alias` (and a
 test showing it) or a stated reason in the commit.
 """
@@ -17,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from offline.harness import Synthesis
+
+from conftest import FIXTURE_STACKS
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 # Inputs that become a resource's physical name in AWS: a changed one replaces the resource too.
@@ -52,7 +55,7 @@ def compare_with_snapshot(path: Path, current: list[str], what: str) -> None:
     )
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", FIXTURE_STACKS)
 def test_urns_match_the_committed_snapshot(
     stack: str, synthesized: Callable[[str], Synthesis]
 ) -> None:
@@ -61,7 +64,7 @@ def test_urns_match_the_committed_snapshot(
     compare_with_snapshot(SNAPSHOTS / f"urns.{stack}.txt", current, "URNs")
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", FIXTURE_STACKS)
 def test_physical_names_match_the_committed_snapshot(
     stack: str, synthesized: Callable[[str], Synthesis]
 ) -> None:

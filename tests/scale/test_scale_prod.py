@@ -12,6 +12,8 @@ from offline.mocks import RecordedResource
 from offline.scale import all_checks, name_check, stack_with_services
 from settings.quotas import QuotaSettings
 
+from conftest import FIXTURES
+
 SERVICES = 101
 RAISED = {"listenerRules": SERVICES, "targetGroups": SERVICES}
 
@@ -19,7 +21,7 @@ RAISED = {"listenerRules": SERVICES, "targetGroups": SERVICES}
 def test_101_services_need_the_listener_and_target_group_quotas_raised() -> None:
     def change(config: dict) -> None:
         config.clear()
-        config.update(stack_with_services(SERVICES, "prod"))
+        config.update(stack_with_services(SERVICES, "prod", FIXTURES))
 
     lines = settings_problems("prod", change)
     assert [line.split(": ")[2].split(",")[0] for line in lines] == [
@@ -29,7 +31,7 @@ def test_101_services_need_the_listener_and_target_group_quotas_raised() -> None
 
 
 def test_101_services_in_prod_pass_every_check_and_split_the_dashboard() -> None:
-    config = stack_with_services(SERVICES, "prod")
+    config = stack_with_services(SERVICES, "prod", FIXTURES)
     config["ecs-platform:quotas"] = RAISED
     gc.disable()  # ~2,300 resources; see offline/bench.py on the collector
     try:

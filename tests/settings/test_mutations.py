@@ -24,7 +24,7 @@ from settings_check import settings_problems
 from offline.harness import ConfigFileError, SynthesisError, read_stack_config, run_program
 from settings.loader import SettingsError
 
-from conftest import STACKS
+from conftest import FIXTURES, STACKS
 
 DEFAULTED = "an optional key: its documented default applies"
 FEWER = "one element fewer in a list that may be shorter or empty"
@@ -63,6 +63,7 @@ ACCEPTED: dict[str, str] = {
             "cluster.ec2Pools[*].onDemandBaseCapacity",
             "cluster.ec2Pools[*].spotPercentage",
             "cluster.ec2Pools[*].targetCapacity",
+            "loadBalancer.accessLogs.enabled",  # production: on (settings/tier_defaults.py)
             "loadBalancer.accessLogs.expiryDays",
             "loadBalancer.deletionProtection",
             "loadBalancer.desyncMitigationMode",
@@ -70,6 +71,7 @@ ACCEPTED: dict[str, str] = {
             "loadBalancer.sslPolicy",
             "loadBalancer.waf.enabled",
             "loadBalancer.waf.rateLimit",
+            "loadBalancer.waf.logRetentionDays",  # production: 365 (tier_defaults.py)
             "services.*.capacity",
             "services.*.cpu",
             "services.*.memory",
@@ -219,7 +221,7 @@ def _engine_refusal_problem(stack: str, mutant: Mutant, error: ConfigFileError) 
 
 @functools.cache
 def outcomes(stack: str) -> Outcomes:
-    base = read_stack_config(stack)
+    base = read_stack_config(stack, FIXTURES)
     found = Outcomes()
     for mutant in mutants(base):
         found.total += 1
@@ -266,7 +268,7 @@ def program_sample(accepted: Mapping[str, list[Mutant]]) -> list[Mutant]:
 
 def program_failure(stack: str, mutant: Mutant) -> str | None:
     """None when the whole program synthesizes the mutant or refuses it cleanly."""
-    config = read_stack_config(stack)
+    config = read_stack_config(stack, FIXTURES)
     mutant.apply(config)
     try:
         run_program(stack, stack_config=config)

@@ -49,7 +49,8 @@ BAD_SERVICES: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
      ["services.worker.architecture: x86_64 tasks cannot run on pool general (arm64)"]),
     ("windows on spot", "dev", api(lambda s: s.update(operatingSystem="windows", cpu=1024,
                                                        memory=2048)),
-     ["services.api.capacity: Windows tasks run on Fargate only, not Fargate Spot or EC2"]),
+     ["services.api.capacity: Windows tasks run on Fargate only, not Fargate Spot, EC2 or"
+      " managed instance pools"]),
     ("windows too small", "dev", api(lambda s: s.update(operatingSystem="windows",
                                                          capacity="fargate")),
      ["services.api.cpu: Windows tasks on Fargate need at least 1024 (1 vCPU)"]),

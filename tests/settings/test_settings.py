@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -9,9 +10,9 @@ import pulumi
 import pytest
 
 from offline.harness import ConfigFileError, load_config, run_program
-from offline.harness import read_stack_config as stack_config
 from settings.loader import SettingsError, parse_settings
 
+from conftest import fixture_config as stack_config
 from conftest import problems, refused
 
 Config = dict[str, Any]
@@ -31,13 +32,15 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
     (
         "unknown key (typo)",
         network(lambda n: n.update(cidrr="10.0.0.0/16")),
-        "network.cidrr: unknown key (allowed: availabilityZones, cidr, endpoints, flowLogs,"
+        "network.cidrr: unknown key (did you mean 'cidr'? allowed: availabilityZones, cidr,"
+        " endpoints, flowLogs,"
         " natGateways, natInstance, privateSubnetMask, publicSubnetMask)",
     ),
     (
         "unknown top-level key",
         lambda c: c.update({"ecs-platform:netwrok": {}}),
-        "netwrok: unknown key (allowed: alarms, ciAccess, cluster, loadBalancer, logEncryption,"
+        "netwrok: unknown key (did you mean 'network'? allowed: alarms, ciAccess, cluster,"
+        " loadBalancer, logEncryption,"
         " network, quotas, registry, services, tags, tier)",
     ),
     (
@@ -151,7 +154,8 @@ def test_bad_config_gets_one_clear_line_and_registers_nothing(change, expected) 
     failure = refused("dev", change)
     assert isinstance(failure.cause, SettingsError)
     assert isinstance(failure.cause, pulumi.RunError)  # printed by the engine without traceback
-    assert str(failure.cause) == (
+    assert failure.cause.lines == [f"Pulumi.dev.yaml: {expected}"]
+    assert str(failure.cause).startswith(
         f"invalid stack configuration (1 problem):\nPulumi.dev.yaml: {expected}"
     )
     assert failure.resources == []
@@ -166,11 +170,15 @@ def test_every_problem_is_listed_at_once() -> None:
     failure = refused("dev", break_three_rules)
     lines = str(failure.cause).splitlines()
     assert lines[0] == "invalid stack configuration (3 problems):"
-    assert sorted(line.split(": ")[1] for line in lines[1:]) == [
+    assert sorted(line.split(": ")[1] for line in failure.cause.lines) == [
         "colour",
         "network.flowLogs.retentionDays",
         "network.natGateways",
     ]
+    # The network failed, so the rules that read it wait; the note says how many.
+    assert re.fullmatch(
+        r"\(\d+ cross-key checks not run until the problems above are fixed\)", lines[-1]
+    )
     assert failure.resources == []
 
 

@@ -1,0 +1,202 @@
+"""ECS, load balancing, Auto Scaling, Application Auto Scaling, Cloud Map, WAF, ACM, Route 53.
+Provider files are in hashicorp/terraform-provider-aws (pulumi-aws 7.51.1 bridges v6)."""
+
+from __future__ import annotations
+
+from components.common.ci_catalogue.base import (
+    AUTO_SCALING_GROUPS,
+    GENERATED_IDS,
+    HOSTED_ZONES,
+    NO_RESOURCE_LEVEL,
+    ROLES,
+    ROUTE53_CHANGES,
+    SERVICE_LINKED_ROLES,
+    Entry,
+    Grant,
+    svc,
+)
+
+
+def _simple(source: str, read: tuple[str, ...], write: tuple[str, ...]) -> Entry:
+    return Entry(source, (Grant(read),), (Grant(write, (GENERATED_IDS,)),))
+
+
+# ECS: capacity providers are named `<pool>-<prefix>` and RegisterTaskDefinition has no
+# resource-level permission, so ECS writes stay on `*` (GENERATED_IDS / NO_RESOURCE_LEVEL).
+_ECS_TAGS = svc("ecs", "TagResource", "UntagResource")
+_ECS_READ_TAGS = svc("ecs", "ListTagsForResource")
+# Creating ECS resources makes ECS create its service-linked role on first use.
+_ECS_SERVICE_LINKED = Grant(("iam:CreateServiceLinkedRole",), (SERVICE_LINKED_ROLES,))
+# ELBv2: every resource's read also calls DescribeTags (internal/service/elbv2/tags_gen.go).
+_ELB_TAGS = svc("elasticloadbalancing", "AddTags", "RemoveTags")
+
+COMPUTE: dict[str, Entry] = {
+    "aws:ecs/cluster:Cluster": Entry(
+        "internal/service/ecs/cluster.go",
+        (Grant(svc("ecs", "DescribeClusters") + _ECS_READ_TAGS),),
+        (Grant(svc("ecs", "CreateCluster", "UpdateCluster", "UpdateClusterSettings",
+                   "PutClusterCapacityProviders", "DeleteCluster") + _ECS_TAGS, (GENERATED_IDS,)),
+         _ECS_SERVICE_LINKED),
+    ),
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": _simple(
+        "internal/service/ecs/cluster_capacity_providers.go",
+        svc("ecs", "DescribeClusters"),
+        svc("ecs", "PutClusterCapacityProviders"),
+    ),
+    "aws:ecs/capacityProvider:CapacityProvider": Entry(
+        "internal/service/ecs/capacity_provider.go",
+        (Grant(svc("ecs", "DescribeCapacityProviders") + _ECS_READ_TAGS),),
+        (Grant(svc("ecs", "CreateCapacityProvider", "UpdateCapacityProvider",
+                   "DeleteCapacityProvider") + _ECS_TAGS, (GENERATED_IDS,)),
+         # ECS Managed Instances: the capacity provider is given the infrastructure role and
+         # the instance profile's role (pass to ecs.amazonaws.com / ec2.amazonaws.com).
+         Grant(("iam:PassRole",), (ROLES,))),
+    ),
+    "aws:ecs/service:Service": Entry(
+        "internal/service/ecs/service.go",
+        (Grant(svc("ecs", "DescribeServices", "ListServiceDeployments",
+                   "DescribeServiceDeployments") + _ECS_READ_TAGS),),
+        (Grant(svc("ecs", "CreateService", "UpdateService", "DeleteService") + _ECS_TAGS,
+               (GENERATED_IDS,)),
+         # Blue/green: the service's infrastructure role for ELB target group shifts.
+         Grant(("iam:PassRole",), (ROLES,)),
+         _ECS_SERVICE_LINKED),
+    ),
+    "aws:ecs/taskDefinition:TaskDefinition": Entry(
+        "internal/service/ecs/task_definition.go",
+        (Grant(svc("ecs", "DescribeTaskDefinition") + _ECS_READ_TAGS),),
+        (Grant(svc("ecs", "RegisterTaskDefinition", "DeregisterTaskDefinition",
+                   "DeleteTaskDefinitions") + _ECS_TAGS, (NO_RESOURCE_LEVEL,)),
+         # task_role_arn / execution_role_arn: passed to ecs-tasks.amazonaws.com.
+         Grant(("iam:PassRole",), (ROLES,))),
+    ),
+    "aws:lb/loadBalancer:LoadBalancer": Entry(
+        "internal/service/elbv2/load_balancer.go",
+        (Grant(svc("elasticloadbalancing", "DescribeLoadBalancers",
+                   "DescribeLoadBalancerAttributes", "DescribeTags")
+               + svc("ec2", "DescribeNetworkInterfaces")),),  # delete waits for its ENIs
+        (Grant(svc("elasticloadbalancing", "CreateLoadBalancer", "DeleteLoadBalancer",
+                   "ModifyLoadBalancerAttributes", "SetSecurityGroups", "SetSubnets",
+                   "SetIpAddressType") + _ELB_TAGS, (GENERATED_IDS,)),
+         Grant(("iam:CreateServiceLinkedRole",), (SERVICE_LINKED_ROLES,))),
+    ),
+    "aws:lb/targetGroup:TargetGroup": _simple(
+        "internal/service/elbv2/target_group.go",
+        svc("elasticloadbalancing", "DescribeTargetGroups", "DescribeTargetGroupAttributes",
+            "DescribeTags"),
+        svc("elasticloadbalancing", "CreateTargetGroup", "ModifyTargetGroup",
+            "ModifyTargetGroupAttributes", "DeleteTargetGroup") + _ELB_TAGS,
+    ),
+    "aws:lb/listener:Listener": _simple(
+        "internal/service/elbv2/listener.go",
+        svc("elasticloadbalancing", "DescribeListeners", "DescribeListenerAttributes",
+            "DescribeTags"),
+        svc("elasticloadbalancing", "CreateListener", "ModifyListener",
+            "ModifyListenerAttributes", "DeleteListener") + _ELB_TAGS,
+    ),
+    "aws:lb/listenerRule:ListenerRule": _simple(
+        "internal/service/elbv2/listener_rule.go",
+        svc("elasticloadbalancing", "DescribeRules", "DescribeTags"),
+        svc("elasticloadbalancing", "CreateRule", "ModifyRule", "SetRulePriorities",
+            "DeleteRule") + _ELB_TAGS,
+    ),
+    "aws:lb/listenerCertificate:ListenerCertificate": _simple(
+        "internal/service/elbv2/listener_certificate.go",
+        svc("elasticloadbalancing", "DescribeListenerCertificates"),
+        svc("elasticloadbalancing", "AddListenerCertificates", "RemoveListenerCertificates"),
+    ),
+    "aws:autoscaling/group:Group": Entry(
+        "internal/service/autoscaling/group.go",
+        (Grant(svc("autoscaling", "DescribeAutoScalingGroups", "DescribeInstanceRefreshes",
+                   "DescribeLoadBalancers", "DescribeLoadBalancerTargetGroups",
+                   "DescribeTrafficSources", "DescribeWarmPool", "DescribeLifecycleHooks",
+                   "DescribeScalingActivities")
+               + svc("elasticloadbalancing", "DescribeTargetHealth")),),  # capacity waiter
+        (
+            # A new launch template version starts an instance refresh (after cancelling a
+            # running one): resourceGroupUpdate -> startInstanceRefresh/cancelInstanceRefresh.
+            Grant(svc("autoscaling", "CreateAutoScalingGroup", "UpdateAutoScalingGroup",
+                      "DeleteAutoScalingGroup", "SetInstanceProtection", "StartInstanceRefresh",
+                      "CancelInstanceRefresh", "EnableMetricsCollection",
+                      "DisableMetricsCollection", "SuspendProcesses", "ResumeProcesses",
+                      "PutWarmPool", "DeleteWarmPool", "PutLifecycleHook",
+                      "AttachTrafficSources", "DetachTrafficSources", "CreateOrUpdateTags",
+                      "DeleteTags"),
+                  (AUTO_SCALING_GROUPS,)),
+            # A group with a launch template: the caller must be allowed to launch from it
+            # and pass its instance profile's role (AWS Auto Scaling user guide, "Permissions
+            # to use launch templates").
+            Grant(svc("ec2", "RunInstances", "CreateTags"), (GENERATED_IDS,)),
+            Grant(("iam:PassRole",), (ROLES,)),
+            Grant(("iam:CreateServiceLinkedRole",), (SERVICE_LINKED_ROLES,)),
+        ),
+    ),
+    "aws:appautoscaling/target:Target": Entry(
+        "internal/service/appautoscaling/target.go",
+        (Grant(svc("application-autoscaling", "DescribeScalableTargets",
+                   "ListTagsForResource")),),
+        (Grant(svc("application-autoscaling", "RegisterScalableTarget",
+                   "DeregisterScalableTarget", "TagResource", "UntagResource"),
+               (GENERATED_IDS,)),
+         Grant(("iam:CreateServiceLinkedRole",), (SERVICE_LINKED_ROLES,))),
+    ),
+    "aws:appautoscaling/policy:Policy": _simple(
+        "internal/service/appautoscaling/policy.go",
+        svc("application-autoscaling", "DescribeScalingPolicies"),
+        svc("application-autoscaling", "PutScalingPolicy", "DeleteScalingPolicy"),
+    ),
+    "aws:appautoscaling/scheduledAction:ScheduledAction": _simple(
+        "internal/service/appautoscaling/scheduled_action.go",
+        svc("application-autoscaling", "DescribeScheduledActions"),
+        svc("application-autoscaling", "PutScheduledAction", "DeleteScheduledAction"),
+    ),
+    "aws:servicediscovery/httpNamespace:HttpNamespace": _simple(
+        "internal/service/servicediscovery/http_namespace.go",
+        svc("servicediscovery", "GetNamespace", "ListNamespaces", "GetOperation",
+            "ListTagsForResource"),
+        svc("servicediscovery", "CreateHttpNamespace", "UpdateHttpNamespace", "DeleteNamespace",
+            "TagResource", "UntagResource"),
+    ),
+    # WAF: Create/UpdateWebACL also authorize on the AWS-managed rule groups the ACL names,
+    # whose ARNs the program does not hold: `*`.
+    "aws:wafv2/webAcl:WebAcl": _simple(
+        "internal/service/wafv2/web_acl.go",
+        svc("wafv2", "GetWebACL", "ListTagsForResource"),
+        svc("wafv2", "CreateWebACL", "UpdateWebACL", "DeleteWebACL", "TagResource",
+            "UntagResource"),
+    ),
+    "aws:wafv2/webAclAssociation:WebAclAssociation": _simple(
+        "internal/service/wafv2/web_acl_association.go",
+        svc("wafv2", "GetWebACLForResource"),
+        # Associating with an ALB also needs elasticloadbalancing:SetWebACL (AWS WAF developer
+        # guide, "AssociateWebACL").
+        svc("wafv2", "AssociateWebACL", "DisassociateWebACL")
+        + svc("elasticloadbalancing", "SetWebACL"),
+    ),
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": _simple(
+        "internal/service/wafv2/web_acl_logging_configuration.go",
+        svc("wafv2", "GetLoggingConfiguration"),
+        # Logging to CloudWatch Logs: WAF writes the log group's resource policy for the
+        # caller (AWS WAF developer guide, "Permissions required to publish logs").
+        svc("wafv2", "PutLoggingConfiguration", "DeleteLoggingConfiguration")
+        + svc("logs", "CreateLogDelivery", "DeleteLogDelivery", "PutResourcePolicy",
+              "DescribeResourcePolicies", "DescribeLogGroups"),
+    ),
+    "aws:acm/certificate:Certificate": _simple(
+        "internal/service/acm/certificate.go",
+        svc("acm", "DescribeCertificate", "ListTagsForCertificate"),
+        svc("acm", "RequestCertificate", "DeleteCertificate", "AddTagsToCertificate",
+            "RemoveTagsFromCertificate", "UpdateCertificateOptions"),
+    ),
+    # Only waits for the certificate to be issued: reads on create, nothing to delete.
+    "aws:acm/certificateValidation:CertificateValidation": Entry(
+        "internal/service/acm/certificate_validation.go",
+        (Grant(svc("acm", "DescribeCertificate")),),
+    ),
+    "aws:route53/record:Record": Entry(
+        "internal/service/route53/record.go",
+        (Grant(svc("route53", "ListResourceRecordSets", "GetHostedZone"), (HOSTED_ZONES,)),
+         Grant(svc("route53", "GetChange"), (ROUTE53_CHANGES,))),
+        (Grant(svc("route53", "ChangeResourceRecordSets"), (HOSTED_ZONES,)),),
+    ),
+}  # fmt: skip

@@ -1,0 +1,199 @@
+"""IAM, KMS, CloudWatch (logs, alarms, dashboards), ECR, S3, SNS, SQS: the resources named
+with the stack prefix, so their grants are bound to it. Provider files are in
+hashicorp/terraform-provider-aws (pulumi-aws 7.51.1 bridges v6)."""
+
+from __future__ import annotations
+
+from components.common.ci_catalogue.base import (
+    ALARMS,
+    BUCKETS,
+    DASHBOARD,
+    DASHBOARDS,
+    ECR_REPOSITORIES,
+    KMS_ALIASES,
+    KMS_KEYS,
+    LOG_GROUPS,
+    NO_RESOURCE_LEVEL,
+    OIDC_PROVIDER,
+    POLICIES,
+    QUEUES,
+    ROLES,
+    STACK_INSTANCE_PROFILES,
+    STACK_ROLES,
+    TOPICS,
+    Entry,
+    Grant,
+    svc,
+)
+
+
+def _scoped(
+    source: str, scope: tuple[str, ...], read: tuple[str, ...], write: tuple[str, ...]
+) -> Entry:
+    return Entry(source, (Grant(read, scope),), (Grant(write, scope),) if write else ())
+
+
+_QUEUE_READ = svc("sqs", "GetQueueAttributes", "GetQueueUrl", "ListQueueTags")
+_BUCKET = (BUCKETS,)
+
+DATA: dict[str, Entry] = {
+    "aws:iam/role:Role": Entry(
+        "internal/service/iam/role.go",
+        (Grant(svc("iam", "GetRole", "ListRolePolicies", "GetRolePolicy",
+                   "ListAttachedRolePolicies", "ListInstanceProfilesForRole", "ListRoleTags"),
+               STACK_ROLES),),
+        # Delete detaches policies, deletes inline ones and leaves its instance profiles first
+        # (RemoveRoleFromInstanceProfile authorizes on the instance profile).
+        (Grant(svc("iam", "CreateRole", "DeleteRole", "UpdateRole", "UpdateRoleDescription",
+                   "UpdateAssumeRolePolicy", "TagRole", "UntagRole", "DeleteRolePolicy",
+                   "DetachRolePolicy"), STACK_ROLES),
+         Grant(svc("iam", "RemoveRoleFromInstanceProfile"), STACK_INSTANCE_PROFILES)),
+    ),
+    "aws:iam/rolePolicy:RolePolicy": _scoped(
+        "internal/service/iam/role_policy.go", STACK_ROLES,
+        svc("iam", "GetRolePolicy"), svc("iam", "PutRolePolicy", "DeleteRolePolicy"),
+    ),
+    "aws:iam/policy:Policy": _scoped(
+        "internal/service/iam/policy.go", (POLICIES,),
+        svc("iam", "GetPolicy", "GetPolicyVersion", "ListPolicyVersions", "ListPolicyTags"),
+        svc("iam", "CreatePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "DeletePolicy",
+            "TagPolicy", "UntagPolicy"),
+    ),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": _scoped(
+        "internal/service/iam/role_policy_attachment.go", STACK_ROLES,
+        svc("iam", "ListAttachedRolePolicies"),
+        svc("iam", "AttachRolePolicy", "DetachRolePolicy"),
+    ),
+    "aws:iam/instanceProfile:InstanceProfile": Entry(
+        "internal/service/iam/instance_profile.go",
+        (Grant(svc("iam", "GetInstanceProfile"), STACK_INSTANCE_PROFILES),),
+        (Grant(svc("iam", "CreateInstanceProfile", "DeleteInstanceProfile",
+                   "AddRoleToInstanceProfile", "RemoveRoleFromInstanceProfile",
+                   "TagInstanceProfile", "UntagInstanceProfile"), STACK_INSTANCE_PROFILES),
+         # AddRoleToInstanceProfile passes the role (IAM user guide, "Using instance profiles").
+         Grant(("iam:PassRole",), (ROLES,))),
+    ),
+    # Created and changed by a person only (ciAccess changes are not applied by CI): the
+    # deploy role reads it on refresh and has no write here.
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": Entry(
+        "internal/service/iam/openid_connect_provider.go",
+        (Grant(svc("iam", "GetOpenIDConnectProvider"), (OIDC_PROVIDER,)),),
+    ),
+    "aws:kms/key:Key": Entry(
+        "internal/service/kms/key.go",
+        (Grant(svc("kms", "DescribeKey", "GetKeyPolicy", "GetKeyRotationStatus",
+                   "ListResourceTags"), (KMS_KEYS,)),),
+        (Grant(svc("kms", "CreateKey"), (NO_RESOURCE_LEVEL,)),
+         Grant(svc("kms", "PutKeyPolicy", "EnableKeyRotation", "DisableKeyRotation",
+                   "UpdateKeyDescription", "ScheduleKeyDeletion", "EnableKey", "DisableKey",
+                   "TagResource", "UntagResource"), (KMS_KEYS,))),
+    ),
+    # findAliasByName pages through ListAliases (internal/service/kms/alias.go), which has no
+    # resource-level permission; Create/Update/DeleteAlias authorize on the alias and the key.
+    "aws:kms/alias:Alias": Entry(
+        "internal/service/kms/alias.go",
+        (Grant(svc("kms", "ListAliases"), (NO_RESOURCE_LEVEL,)),),
+        (Grant(svc("kms", "CreateAlias", "UpdateAlias", "DeleteAlias"), (KMS_ALIASES, KMS_KEYS)),),
+    ),
+    "aws:cloudwatch/logGroup:LogGroup": Entry(
+        "internal/service/logs/group.go",
+        (Grant(svc("logs", "DescribeLogGroups"), (NO_RESOURCE_LEVEL,)),
+         Grant(svc("logs", "ListTagsForResource", "ListTagsLogGroup"), (LOG_GROUPS,))),
+        (Grant(svc("logs", "CreateLogGroup", "DeleteLogGroup", "PutRetentionPolicy",
+                   "DeleteRetentionPolicy", "AssociateKmsKey", "DisassociateKmsKey",
+                   "TagResource", "UntagResource", "TagLogGroup", "UntagLogGroup"),
+               (LOG_GROUPS,)),),
+    ),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": Entry(
+        "internal/service/cloudwatch/metric_alarm.go",
+        (Grant(svc("cloudwatch", "DescribeAlarms")),
+         Grant(svc("cloudwatch", "ListTagsForResource"), (ALARMS,))),
+        (Grant(svc("cloudwatch", "PutMetricAlarm", "DeleteAlarms", "TagResource",
+                   "UntagResource"), (ALARMS,)),),
+    ),
+    "aws:cloudwatch/dashboard:Dashboard": _scoped(
+        "internal/service/cloudwatch/dashboard.go", (DASHBOARD, DASHBOARDS),
+        svc("cloudwatch", "GetDashboard"), svc("cloudwatch", "PutDashboard", "DeleteDashboards"),
+    ),
+    "aws:ecr/repository:Repository": Entry(
+        "internal/service/ecr/repository.go",
+        (Grant(svc("ecr", "DescribeRepositories", "ListTagsForResource"), (ECR_REPOSITORIES,)),),
+        (Grant(svc("ecr", "CreateRepository", "DeleteRepository",
+                   "PutImageScanningConfiguration", "PutImageTagMutability", "TagResource",
+                   "UntagResource"), (ECR_REPOSITORIES,)),),
+    ),
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": _scoped(
+        "internal/service/ecr/lifecycle_policy.go", (ECR_REPOSITORIES,),
+        svc("ecr", "GetLifecyclePolicy"), svc("ecr", "PutLifecyclePolicy", "DeleteLifecyclePolicy"),
+    ),
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": _scoped(
+        "internal/service/ecr/repository_policy.go", (ECR_REPOSITORIES,),
+        svc("ecr", "GetRepositoryPolicy"),
+        svc("ecr", "SetRepositoryPolicy", "DeleteRepositoryPolicy"),
+    ),
+    # resourceBucketRead: HeadBucket (IAM: s3:ListBucket) and one Get per bucket sub-resource.
+    "aws:s3/bucket:Bucket": _scoped(
+        "internal/service/s3/bucket.go", _BUCKET,
+        svc("s3", "ListBucket", "GetBucketAcl", "GetBucketCORS", "GetBucketWebsite",
+            "GetBucketVersioning", "GetAccelerateConfiguration", "GetBucketRequestPayment",
+            "GetBucketLogging", "GetLifecycleConfiguration", "GetReplicationConfiguration",
+            "GetEncryptionConfiguration", "GetBucketObjectLockConfiguration",
+            "GetBucketTagging", "GetBucketPolicy", "GetBucketOwnershipControls",
+            "GetBucketPublicAccessBlock"),
+        svc("s3", "CreateBucket", "DeleteBucket", "PutBucketTagging", "PutBucketOwnershipControls"),
+    ),
+    "aws:s3/bucketPolicy:BucketPolicy": _scoped(
+        "internal/service/s3/bucket_policy.go", _BUCKET,
+        svc("s3", "GetBucketPolicy"), svc("s3", "PutBucketPolicy", "DeleteBucketPolicy"),
+    ),
+    # DeletePublicAccessBlock, DeleteBucketEncryption and DeleteBucketLifecycle are authorized
+    # by the Put* action (IAM service authorization reference, Amazon S3).
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _scoped(
+        "internal/service/s3/bucket_public_access_block.go", _BUCKET,
+        svc("s3", "GetBucketPublicAccessBlock"), svc("s3", "PutBucketPublicAccessBlock"),
+    ),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+        _scoped(
+            "internal/service/s3/bucket_server_side_encryption_configuration.go", _BUCKET,
+            svc("s3", "GetEncryptionConfiguration"), svc("s3", "PutEncryptionConfiguration"),
+        ),
+    "aws:s3/bucketVersioning:BucketVersioning": _scoped(
+        "internal/service/s3/bucket_versioning.go", _BUCKET,
+        svc("s3", "GetBucketVersioning"), svc("s3", "PutBucketVersioning"),
+    ),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": _scoped(
+        "internal/service/s3/bucket_lifecycle_configuration.go", _BUCKET,
+        svc("s3", "GetLifecycleConfiguration"), svc("s3", "PutLifecycleConfiguration"),
+    ),
+    "aws:sns/topic:Topic": _scoped(
+        "internal/service/sns/topic.go", (TOPICS,),
+        svc("sns", "GetTopicAttributes", "ListTagsForResource"),
+        svc("sns", "CreateTopic", "SetTopicAttributes", "DeleteTopic", "TagResource",
+            "UntagResource"),
+    ),
+    "aws:sns/topicPolicy:TopicPolicy": _scoped(
+        "internal/service/sns/topic_policy.go", (TOPICS,),
+        svc("sns", "GetTopicAttributes"), svc("sns", "SetTopicAttributes"),
+    ),
+    # Get/SetSubscriptionAttributes and Unsubscribe have no resource-level permission (IAM
+    # service authorization reference, Amazon SNS); Subscribe authorizes on the topic.
+    "aws:sns/topicSubscription:TopicSubscription": Entry(
+        "internal/service/sns/topic_subscription.go",
+        (Grant(svc("sns", "GetSubscriptionAttributes"), (NO_RESOURCE_LEVEL,)),
+         Grant(svc("sns", "GetTopicAttributes"), (TOPICS,))),
+        (Grant(svc("sns", "SetSubscriptionAttributes", "Unsubscribe"), (NO_RESOURCE_LEVEL,)),
+         Grant(svc("sns", "Subscribe"), (TOPICS,))),
+    ),
+    "aws:sqs/queue:Queue": _scoped(
+        "internal/service/sqs/queue.go", (QUEUES,), _QUEUE_READ,
+        svc("sqs", "CreateQueue", "SetQueueAttributes", "DeleteQueue", "TagQueue", "UntagQueue"),
+    ),
+    "aws:sqs/queuePolicy:QueuePolicy": _scoped(
+        "internal/service/sqs/queue_policy.go", (QUEUES,), _QUEUE_READ,
+        svc("sqs", "SetQueueAttributes"),
+    ),
+    "aws:sqs/redrivePolicy:RedrivePolicy": _scoped(
+        "internal/service/sqs/queue_redrive_policy.go", (QUEUES,), _QUEUE_READ,
+        svc("sqs", "SetQueueAttributes"),
+    ),
+}  # fmt: skip

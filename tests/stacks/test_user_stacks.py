@@ -1,0 +1,32 @@
+"""The generic suite: what holds for the team's own stack files, whatever they declare.
+
+Runs on every Pulumi.<stack>.yaml at the root of the project (or of the folder named by
+ECS_PLATFORM_PROJECT_DIR): it validates, synthesizes under mocks, passes the policy pack at its
+tier (only waived or advisory findings), and keeps the invariants of stack_invariants.py. Nothing
+here names a service, pool or alarm: a team edits its stack files and this stays green.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from stack_invariants import settings_problems, stacks_in, synthesis_problems
+
+from offline.harness import PROJECT_DIR, read_stack_config, run_program
+
+PROJECT = Path(os.environ.get("ECS_PLATFORM_PROJECT_DIR") or PROJECT_DIR).resolve()
+USER_STACKS = stacks_in(PROJECT)
+
+
+@pytest.mark.parametrize("stack", USER_STACKS)
+def test_the_stack_file_is_valid(stack: str) -> None:
+    assert settings_problems(stack, PROJECT) == []
+
+
+@pytest.mark.parametrize("stack", USER_STACKS)
+def test_the_stack_synthesizes_and_keeps_every_invariant(stack: str) -> None:
+    synthesis = run_program(stack, project_dir=PROJECT)
+    config = read_stack_config(stack, PROJECT)
+    assert synthesis_problems(synthesis, config, PROJECT / "policy") == []
