@@ -204,6 +204,9 @@ def test_the_readme_ci_section_states_the_subjects_the_workflows_present():
     for role, row in rows.items():
         assert f"`repo:OWNER/REPO:{generic[role]}`" in row, role
         variable = f"{role.upper()}_ROLE_ARNS"
-        assert variable in row and variable in (WORKFLOWS.parent.parent / "docs" / "delivery.md").read_text()
+        assert (
+            variable in row
+            and variable in (WORKFLOWS.parent.parent / "docs" / "delivery.md").read_text()
+        )
     for assumption in ASSUMPTIONS:
         assert assumption.where.split(":")[0] in rows[assumption.role], assumption.where
