@@ -238,3 +238,16 @@ def test_every_usage_file_example_is_valid() -> None:
     assert examples, "docs/cost.md shows a usage file"
     for where, body in examples:
         parse_usage(body, Path(f"usage.{where}.yaml"), "production")
+
+
+COMPONENT_CLASS = re.compile(r"^class (\w+)\(pulumi\.ComponentResource\)", re.M)
+
+
+def test_the_architecture_names_every_component() -> None:
+    classes = {
+        name
+        for path in (PROJECT_DIR / "components").rglob("*.py")
+        for name in COMPONENT_CLASS.findall(path.read_text())
+    }
+    diagram = (PROJECT_DIR / "CONTRIBUTING.md").read_text().split("## Architecture", 1)[1]
+    assert classes and sorted(c for c in classes if c not in diagram) == []
