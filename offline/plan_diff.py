@@ -77,7 +77,7 @@ def plan_cost(
     return cost_report(new, error=error)
 
 
-def _report(
+def report_between(
     new: Synthesis,
     old: Synthesis,
     *,
@@ -139,7 +139,7 @@ def against_revision(
     timing.mark("with base (in parallel)", started)
     region = stack_setting(stack, project_dir, "aws:region")
     label = f"{ref} ({run.commit[:7]})" + ("" if run.process else ", no stack file there")
-    return _report(
+    return report_between(
         new,
         old,
         base=label,
@@ -166,7 +166,7 @@ def against_stack(
     old = run_program(other, project_dir=project_dir, mock_seed=seed)
     renamed_new = Synthesis(stack, without_stack_name(new.resources, stack, project), {}, [])
     renamed_old = Synthesis(stack, without_stack_name(old.resources, other, project), {}, [])
-    report = _report(
+    report = report_between(
         renamed_new,
         renamed_old,
         base=f"stack {other}",
@@ -192,7 +192,7 @@ def against_nothing(
     """A plan as a diff from an empty stack (every resource an add), for Markdown."""
     empty = Synthesis(stack, [], {}, [])
     region = stack_setting(stack, project_dir, "aws:region")
-    return _report(
+    return report_between(
         synthesis,
         empty,
         base="(nothing deployed)",

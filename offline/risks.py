@@ -13,6 +13,7 @@ from offline.deployments import SERVICE, strategy_of
 from offline.diff import Change, inputs_document
 from offline.domain_risks import DOMAIN_CHECKS
 from offline.mocks import RecordedResource
+from offline.risk_codes import RISK_CODES
 
 STATEFUL_TYPES = frozenset(
     {
@@ -53,6 +54,14 @@ class Risk:
     urn: str | None
     message: str
     blocking: bool = False  # AWS refuses a step of the change: the plan exits 4
+
+    def __post_init__(self) -> None:
+        known = RISK_CODES.get(self.code)
+        if known is None or known.blocking != self.blocking:
+            raise ValueError(
+                f"risk code {self.code!r} (blocking={self.blocking}) is not in"
+                " offline/risk_codes.py as such: list it there with its meaning"
+            )
 
 
 def _inputs(change: Change, side: str) -> dict[str, Any]:

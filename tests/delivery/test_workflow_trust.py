@@ -185,7 +185,7 @@ def test_the_subject_rules_follow_githubs_claims():
 
 
 def readme_ci_section() -> str:
-    text = (PROJECT_DIR / "README.md").read_text()
+    text = (PROJECT_DIR / "docs" / "ci-roles.md").read_text()
     return text[text.index("## CI roles (`ciAccess`)") :].split("\n## ", 1)[0]
 
 
@@ -204,6 +204,9 @@ def test_the_readme_ci_section_states_the_subjects_the_workflows_present():
     for role, row in rows.items():
         assert f"`repo:OWNER/REPO:{generic[role]}`" in row, role
         variable = f"{role.upper()}_ROLE_ARNS"
-        assert variable in row and variable in (WORKFLOWS.parent.parent / "README.md").read_text()
+        assert (
+            variable in row
+            and variable in (WORKFLOWS.parent.parent / "docs" / "delivery.md").read_text()
+        )
     for assumption in ASSUMPTIONS:
         assert assumption.where.split(":")[0] in rows[assumption.role], assumption.where

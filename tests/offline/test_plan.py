@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from offline.config_reference import README, render
+from offline.config_reference import PAGE, render
 from offline.harness import PROJECT_DIR, Synthesis
 from offline.plan import build_plan, main, render_text
 
@@ -77,5 +77,5 @@ def test_plan_command_fails_cleanly_on_bad_config(tmp_path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_readme_config_reference_is_generated_from_the_models() -> None:
-    assert render() in README.read_text()
+def test_the_config_reference_page_is_generated_from_the_models() -> None:
+    assert render() in PAGE.read_text()

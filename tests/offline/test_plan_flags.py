@@ -12,7 +12,7 @@ import pytest
 from offline.diff import compare, diff_resources
 from offline.harness import Synthesis, read_stack_config, run_program
 from offline.mocks import RecordedResource
-from offline.plan_diff import _report
+from offline.plan_diff import report_between as _report
 from offline.render import render_diff_text, render_markdown
 from offline.risks import Risk, assess, with_logical_names
 
@@ -132,7 +132,8 @@ def test_ids_in_messages_become_logical_names() -> None:
         "urn:x::alb-sg", "aws:ec2/securityGroup:SecurityGroup", "alb-sg", "", True, False,
         "sg-0123456789abcdef0", {}, {"arn": arn},
     )  # fmt: skip
-    renamed = with_logical_names([Risk("x", None, "from sg-0123456789abcdef0 and api")], [group])
+    risk = Risk("ingress-widened", None, "from sg-0123456789abcdef0 and api")
+    renamed = with_logical_names([risk], [group])
     assert renamed[0].message == "from `alb-sg` and api"
 
 
@@ -140,3 +141,10 @@ def test_widgets_without_unique_titles_fall_back_to_positions() -> None:
     old = {"widgets": [{"properties": {"title": "a"}}, {"properties": {"title": "a"}}]}
     new = {"widgets": [{"properties": {"title": "a"}}, {"properties": {"title": "b"}}]}
     assert [path for path, _, _ in compare(old, new)] == ["widgets[1].properties.title"]
+
+
+def test_a_risk_code_without_its_meaning_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"offline/risk_codes\.py"):
+        Risk("no-such-code", None, "?")
+    with pytest.raises(ValueError, match="blocking=False"):
+        Risk("transition-unique-value", None, "a blocking code raised as a warning")
