@@ -92,14 +92,22 @@ COMPUTE: dict[str, Entry] = {
          # task_role_arn / execution_role_arn: passed to ecs-tasks.amazonaws.com.
          Grant(("iam:PassRole",), (ROLES,))),
     ),
+    # load_balancer.go: Read (findLoadBalancerByARN, findLoadBalancerAttributesByARN, and for
+    # ALB/NLB findCapacityReservationByARN -> DescribeCapacityReservation), Update
+    # (modifyLoadBalancerAttributes, SetSecurityGroups, SetSubnets, SetIpAddressType,
+    # modifyCapacityReservation when minimum_load_balancer_capacity changes,
+    # waitLoadBalancerActive),
+    # Delete (DeleteLoadBalancer, then waitFor{ALB,NLB}NetworkInterfacesToDetach on EC2).
     "aws:lb/loadBalancer:LoadBalancer": Entry(
         "internal/service/elbv2/load_balancer.go",
         (Grant(svc("elasticloadbalancing", "DescribeLoadBalancers",
-                   "DescribeLoadBalancerAttributes", "DescribeTags")
+                   "DescribeLoadBalancerAttributes", "DescribeCapacityReservation",
+                   "DescribeTags")
                + svc("ec2", "DescribeNetworkInterfaces")),),  # delete waits for its ENIs
         (Grant(svc("elasticloadbalancing", "CreateLoadBalancer", "DeleteLoadBalancer",
-                   "ModifyLoadBalancerAttributes", "SetSecurityGroups", "SetSubnets",
-                   "SetIpAddressType") + _ELB_TAGS, (GENERATED_IDS,)),
+                   "ModifyLoadBalancerAttributes", "ModifyCapacityReservation",
+                   "SetSecurityGroups", "SetSubnets", "SetIpAddressType") + _ELB_TAGS,
+               (GENERATED_IDS,)),
          Grant(("iam:CreateServiceLinkedRole",), (SERVICE_LINKED_ROLES,))),
     ),
     "aws:lb/targetGroup:TargetGroup": _simple(
