@@ -8,11 +8,14 @@ checks each action and ARN against the IAM service authorization reference (poli
 Sources: pulumi-aws 7.51.1 bridges hashicorp/terraform-provider-aws v6; each entry names the
 provider file (`internal/service/<svc>/<file>.go`) whose create/read/update/delete functions and
 finders/waiters make the calls. The full repository could not be mirrored here (too large), so
-files were read from a stored index of the provider's main branch (v6 line): autoscaling/group.go
-(resourceGroupUpdate -> startInstanceRefresh/cancelInstanceRefresh, Enable/DisableMetricsCollection,
-findInstanceRefreshes, findLoadBalancerTargetGroupStates) and kms/alias.go (findAliasByName pages
-ListAliases) were checked line by line; every action name and ARN is checked against the IAM
-service authorization reference by tests/components/test_iam_documents.py.
+files were read from a stored index of the provider's main branch (v6 line). Read line by line
+(create/read/update/delete, finders, waiters): autoscaling/group.go, kms/alias.go,
+ecs/cluster.go, ecs/capacity_provider.go, ecs/task_definition.go, ecs/service.go,
+ecs/cluster_capacity_providers.go (an older copy only), elbv2/load_balancer.go and
+internal/provider/sdkv2/tags_interceptor.go; each such entry says so beside it. The other
+entries name their file but their action lists are not yet checked line by line. Every action
+name and ARN is checked against the IAM service authorization reference by
+tests/components/test_iam_documents.py.
 `read` = what `pulumi refresh`/`preview --refresh` calls; `write` = create, update, tag, delete.
 
 Resources are ARN templates: `{region}`, `{account}`, `{prefix}` (`<project>-<stack>`),

@@ -23,61 +23,91 @@ def _simple(source: str, read: tuple[str, ...], write: tuple[str, ...]) -> Entry
 
 # ECS: capacity providers are named `<pool>-<prefix>` and RegisterTaskDefinition has no
 # resource-level permission, so ECS writes stay on `*` (GENERATED_IDS / NO_RESOURCE_LEVEL).
+# Tags: every ECS Read asks its Describe* call to include TAGS and hands them to setTagsOut, so
+# the transparent-tagging interceptor (internal/provider/sdkv2/tags_interceptor.go) never calls
+# ListTagsForResource; tags are written on create (or createTags -> TagResource) and changed by
+# updateTags (TagResource/UntagResource, internal/service/ecs/tags_gen.go).
 _ECS_TAGS = svc("ecs", "TagResource", "UntagResource")
-_ECS_READ_TAGS = svc("ecs", "ListTagsForResource")
 # Creating ECS resources makes ECS create its service-linked role on first use.
 _ECS_SERVICE_LINKED = Grant(("iam:CreateServiceLinkedRole",), (SERVICE_LINKED_ROLES,))
 # ELBv2: every resource's read also calls DescribeTags (internal/service/elbv2/tags_gen.go).
 _ELB_TAGS = svc("elasticloadbalancing", "AddTags", "RemoveTags")
 
 COMPUTE: dict[str, Entry] = {
+    # cluster.go: resourceClusterCreate (retryClusterCreate -> CreateCluster, waitClusterAvailable),
+    # Read (findClusterByNameOrARN -> DescribeClusters include TAGS), Update (UpdateCluster),
+    # Delete (DeleteCluster, waitClusterDeleted). v6 has no capacity_providers argument here.
     "aws:ecs/cluster:Cluster": Entry(
         "internal/service/ecs/cluster.go",
-        (Grant(svc("ecs", "DescribeClusters") + _ECS_READ_TAGS),),
-        (Grant(svc("ecs", "CreateCluster", "UpdateCluster", "UpdateClusterSettings",
-                   "PutClusterCapacityProviders", "DeleteCluster") + _ECS_TAGS, (GENERATED_IDS,)),
+        (Grant(svc("ecs", "DescribeClusters")),),
+        (Grant(svc("ecs", "CreateCluster", "UpdateCluster", "DeleteCluster") + _ECS_TAGS,
+               (GENERATED_IDS,)),
          _ECS_SERVICE_LINKED),
     ),
+    # cluster_capacity_providers.go: Put (create/update/delete) -> PutClusterCapacityProviders,
+    # waitClusterAvailable and Read -> findClusterByNameOrARN (DescribeClusters).
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": _simple(
         "internal/service/ecs/cluster_capacity_providers.go",
         svc("ecs", "DescribeClusters"),
         svc("ecs", "PutClusterCapacityProviders"),
     ),
+    # capacity_provider.go: Create (CreateCapacityProvider), Read (findCapacityProviderByARN ->
+    # DescribeCapacityProviders include TAGS), Update (UpdateCapacityProvider,
+    # waitCapacityProviderUpdated), Delete (DeleteCapacityProvider, waitCapacityProviderDeleted).
     "aws:ecs/capacityProvider:CapacityProvider": Entry(
         "internal/service/ecs/capacity_provider.go",
-        (Grant(svc("ecs", "DescribeCapacityProviders") + _ECS_READ_TAGS),),
+        (Grant(svc("ecs", "DescribeCapacityProviders")),),
         (Grant(svc("ecs", "CreateCapacityProvider", "UpdateCapacityProvider",
                    "DeleteCapacityProvider") + _ECS_TAGS, (GENERATED_IDS,)),
          # ECS Managed Instances: the capacity provider is given the infrastructure role and
          # the instance profile's role (pass to ecs.amazonaws.com / ec2.amazonaws.com).
          Grant(("iam:PassRole",), (ROLES,))),
     ),
+    # service.go: Create (retryServiceCreate -> CreateService), Read
+    # (findServiceByTwoPartKeyWaitForActive -> DescribeServices include TAGS), Update
+    # (UpdateService; waitServiceStable -> findServiceDeploymentBriefs pages
+    # ListServiceDeployments, findDeploymentStatus -> DescribeServiceDeployments; on SIGINT with
+    # sigint_rollback, rollbackDeployment -> StopServiceDeployment), Delete (UpdateService to
+    # drain, DeleteService, waitServiceInactive). The deployment calls are made by the
+    # create/update waiters only, so they are write grants.
     "aws:ecs/service:Service": Entry(
         "internal/service/ecs/service.go",
-        (Grant(svc("ecs", "DescribeServices", "ListServiceDeployments",
-                   "DescribeServiceDeployments") + _ECS_READ_TAGS),),
-        (Grant(svc("ecs", "CreateService", "UpdateService", "DeleteService") + _ECS_TAGS,
+        (Grant(svc("ecs", "DescribeServices")),),
+        (Grant(svc("ecs", "CreateService", "UpdateService", "DeleteService",
+                   "ListServiceDeployments", "DescribeServiceDeployments",
+                   "StopServiceDeployment") + _ECS_TAGS,
                (GENERATED_IDS,)),
          # Blue/green: the service's infrastructure role for ELB target group shifts.
          Grant(("iam:PassRole",), (ROLES,)),
          _ECS_SERVICE_LINKED),
     ),
+    # task_definition.go: Create (RegisterTaskDefinition with tags), Read
+    # (findTaskDefinitionByFamilyOrARN -> DescribeTaskDefinition include TAGS), Update (tags
+    # only), Delete (DeregisterTaskDefinition; DeleteTaskDefinitions is never called).
     "aws:ecs/taskDefinition:TaskDefinition": Entry(
         "internal/service/ecs/task_definition.go",
-        (Grant(svc("ecs", "DescribeTaskDefinition") + _ECS_READ_TAGS),),
-        (Grant(svc("ecs", "RegisterTaskDefinition", "DeregisterTaskDefinition",
-                   "DeleteTaskDefinitions") + _ECS_TAGS, (NO_RESOURCE_LEVEL,)),
+        (Grant(svc("ecs", "DescribeTaskDefinition")),),
+        (Grant(svc("ecs", "RegisterTaskDefinition", "DeregisterTaskDefinition") + _ECS_TAGS,
+               (NO_RESOURCE_LEVEL,)),
          # task_role_arn / execution_role_arn: passed to ecs-tasks.amazonaws.com.
          Grant(("iam:PassRole",), (ROLES,))),
     ),
+    # load_balancer.go: Read (findLoadBalancerByARN, findLoadBalancerAttributesByARN, and for
+    # ALB/NLB findCapacityReservationByARN -> DescribeCapacityReservation), Update
+    # (modifyLoadBalancerAttributes, SetSecurityGroups, SetSubnets, SetIpAddressType,
+    # modifyCapacityReservation when minimum_load_balancer_capacity changes,
+    # waitLoadBalancerActive),
+    # Delete (DeleteLoadBalancer, then waitFor{ALB,NLB}NetworkInterfacesToDetach on EC2).
     "aws:lb/loadBalancer:LoadBalancer": Entry(
         "internal/service/elbv2/load_balancer.go",
         (Grant(svc("elasticloadbalancing", "DescribeLoadBalancers",
-                   "DescribeLoadBalancerAttributes", "DescribeTags")
+                   "DescribeLoadBalancerAttributes", "DescribeCapacityReservation",
+                   "DescribeTags")
                + svc("ec2", "DescribeNetworkInterfaces")),),  # delete waits for its ENIs
         (Grant(svc("elasticloadbalancing", "CreateLoadBalancer", "DeleteLoadBalancer",
-                   "ModifyLoadBalancerAttributes", "SetSecurityGroups", "SetSubnets",
-                   "SetIpAddressType") + _ELB_TAGS, (GENERATED_IDS,)),
+                   "ModifyLoadBalancerAttributes", "ModifyCapacityReservation",
+                   "SetSecurityGroups", "SetSubnets", "SetIpAddressType") + _ELB_TAGS,
+               (GENERATED_IDS,)),
          Grant(("iam:CreateServiceLinkedRole",), (SERVICE_LINKED_ROLES,))),
     ),
     "aws:lb/targetGroup:TargetGroup": _simple(
