@@ -58,7 +58,7 @@ def ci_policy_sizes(stack: str) -> list[tuple[str, int]]:
             for policy in synthesize(stack).of_type(CI_POLICY)
             if policy.name.startswith("ci-")
         ),
-        key=lambda item: -item[1],
+        key=lambda item: (-item[1], item[0]),
     )
 
 
