@@ -59,6 +59,8 @@ lint: setup
 
 # Two workers (pytest-xdist) keep the suite near two minutes.
 unit: setup
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory node_modules/.installed; fi
 	$(BIN)/python -m pytest -n 2
 
 # The GitHub workflows: zizmor (security audit, offline) and actionlint, zero findings each.
