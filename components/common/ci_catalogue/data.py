@@ -36,45 +36,75 @@ def _scoped(
 _QUEUE_READ = svc("sqs", "GetQueueAttributes", "GetQueueUrl", "ListQueueTags")
 _BUCKET = (BUCKETS,)
 
+# IAM tags: every IAM Read below takes the tags from its Get* answer (setTagsOut), so the
+# tags interceptor never calls List*Tags; Tag*/Untag* come from create-time tagging fallbacks
+# and updateTags (internal/service/iam/tags.go).
 DATA: dict[str, Entry] = {
+    # role.go: Create (retryCreateRole -> CreateRole, roleCreateTags -> TagRole), Read
+    # (findRoleByName -> GetRole, tags from it; waitRoleARNIsNotUniqueID; readRoleInlinePolicies
+    # -> ListRolePolicies + GetRolePolicy; findRoleAttachedPolicies -> ListAttachedRolePolicies),
+    # Update (UpdateAssumeRolePolicy, UpdateRoleDescription, UpdateRole), Delete (deleteRole:
+    # deleteRoleInstanceProfiles -> ListInstanceProfilesForRole + RemoveRoleFromInstanceProfile;
+    # with force_detach_policies DetachRolePolicy/DeleteRolePolicy; DeleteRole). The program sets
+    # no inline_policy, managed_policy_arns or permissions_boundary, so PutRolePolicy,
+    # AttachRolePolicy and Put/DeleteRolePermissionsBoundary are not granted here.
     "aws:iam/role:Role": Entry(
         "internal/service/iam/role.go",
         (Grant(svc("iam", "GetRole", "ListRolePolicies", "GetRolePolicy",
-                   "ListAttachedRolePolicies", "ListInstanceProfilesForRole", "ListRoleTags"),
-               STACK_ROLES),),
-        # Delete detaches policies, deletes inline ones and leaves its instance profiles first
-        # (RemoveRoleFromInstanceProfile authorizes on the instance profile).
+                   "ListAttachedRolePolicies"), STACK_ROLES),),
+        # Delete leaves its instance profiles first (RemoveRoleFromInstanceProfile authorizes
+        # on the instance profile).
         (Grant(svc("iam", "CreateRole", "DeleteRole", "UpdateRole", "UpdateRoleDescription",
                    "UpdateAssumeRolePolicy", "TagRole", "UntagRole", "DeleteRolePolicy",
-                   "DetachRolePolicy"), STACK_ROLES),
+                   "DetachRolePolicy", "ListInstanceProfilesForRole"), STACK_ROLES),
          Grant(svc("iam", "RemoveRoleFromInstanceProfile"), STACK_INSTANCE_PROFILES)),
     ),
+    # role_policy.go: Put (create/update: PutRolePolicy, then RetryWhenNotFound
+    # findRolePolicyByTwoPartKey), Read (findRolePolicyByTwoPartKey -> GetRolePolicy), Delete
+    # (DeleteRolePolicy). No tags.
     "aws:iam/rolePolicy:RolePolicy": _scoped(
         "internal/service/iam/role_policy.go", STACK_ROLES,
         svc("iam", "GetRolePolicy"), svc("iam", "PutRolePolicy", "DeleteRolePolicy"),
     ),
+    # policy.go: Create (CreatePolicy, policyCreateTags -> TagPolicy), Read (findPolicyByARN ->
+    # GetPolicy, tags from it; findPolicyVersionByTwoPartKey -> GetPolicyVersion), Update
+    # (policyPruneVersions -> ListPolicyVersions + DeletePolicyVersion; CreatePolicyVersion;
+    # SetDefaultPolicyVersion only with delay_after_policy_creation_in_ms, which the program does
+    # not set), Delete (findPolicyVersionsByARN -> ListPolicyVersions, DeletePolicyVersion,
+    # DeletePolicy).
     "aws:iam/policy:Policy": _scoped(
         "internal/service/iam/policy.go", (POLICIES,),
-        svc("iam", "GetPolicy", "GetPolicyVersion", "ListPolicyVersions", "ListPolicyTags"),
-        svc("iam", "CreatePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "DeletePolicy",
-            "TagPolicy", "UntagPolicy"),
+        svc("iam", "GetPolicy", "GetPolicyVersion"),
+        svc("iam", "CreatePolicy", "CreatePolicyVersion", "ListPolicyVersions",
+            "DeletePolicyVersion", "DeletePolicy", "TagPolicy", "UntagPolicy"),
     ),
+    # role_policy_attachment.go: Create (attachPolicyToRole -> AttachRolePolicy), Read
+    # (findAttachedRolePolicyByTwoPartKey -> ListAttachedRolePolicies), Delete
+    # (detachPolicyFromRole -> DetachRolePolicy). Both authorize on the role.
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": _scoped(
         "internal/service/iam/role_policy_attachment.go", STACK_ROLES,
         svc("iam", "ListAttachedRolePolicies"),
         svc("iam", "AttachRolePolicy", "DetachRolePolicy"),
     ),
+    # instance_profile.go: Create (CreateInstanceProfile, RetryWhenNotFound
+    # findInstanceProfileByName, instanceProfileAddRole -> AddRoleToInstanceProfile,
+    # instanceProfileCreateTags -> TagInstanceProfile), Read (findInstanceProfileByName ->
+    # GetInstanceProfile, tags from it; findRoleByName -> GetRole on its role, and
+    # RemoveRoleFromInstanceProfile if that role is gone), Update (instanceProfileRemoveRole,
+    # instanceProfileAddRole), Delete (instanceProfileRemoveRole, DeleteInstanceProfile).
     "aws:iam/instanceProfile:InstanceProfile": Entry(
         "internal/service/iam/instance_profile.go",
-        (Grant(svc("iam", "GetInstanceProfile"), STACK_INSTANCE_PROFILES),),
+        (Grant(svc("iam", "GetInstanceProfile"), STACK_INSTANCE_PROFILES),
+         Grant(svc("iam", "GetRole"), STACK_ROLES)),
         (Grant(svc("iam", "CreateInstanceProfile", "DeleteInstanceProfile",
                    "AddRoleToInstanceProfile", "RemoveRoleFromInstanceProfile",
                    "TagInstanceProfile", "UntagInstanceProfile"), STACK_INSTANCE_PROFILES),
          # AddRoleToInstanceProfile passes the role (IAM user guide, "Using instance profiles").
          Grant(("iam:PassRole",), (ROLES,))),
     ),
-    # Created and changed by a person only (ciAccess changes are not applied by CI): the
-    # deploy role reads it on refresh and has no write here.
+    # openid_connect_provider.go: Read (findOpenIDConnectProviderByARN ->
+    # GetOpenIDConnectProvider, tags from it). Created and changed by a person only (ciAccess
+    # changes are not applied by CI): the deploy role reads it on refresh and has no write here.
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": Entry(
         "internal/service/iam/openid_connect_provider.go",
         (Grant(svc("iam", "GetOpenIDConnectProvider"), (OIDC_PROVIDER,)),),
