@@ -125,13 +125,19 @@ DATA: dict[str, Entry] = {
         (Grant(svc("kms", "ListAliases"), (NO_RESOURCE_LEVEL,)),),
         (Grant(svc("kms", "CreateAlias", "UpdateAlias", "DeleteAlias"), (KMS_ALIASES, KMS_KEYS)),),
     ),
+    # logs/group.go: Create (CreateLogGroup with tags and deletion protection,
+    # PutRetentionPolicy), Read (findLogGroupByName -> DescribeLogGroups; Read sets no tags, so
+    # the tags interceptor calls listTags -> ListTagsForResource, logs/tags_gen.go), Update
+    # (Put/DeleteRetentionPolicy, PutLogGroupDeletionProtection, Associate/DisassociateKmsKey,
+    # updateTags -> TagResource/UntagResource), Delete (DeleteLogGroup). The legacy
+    # TagLogGroup/UntagLogGroup/ListTagsLogGroup are not called.
     "aws:cloudwatch/logGroup:LogGroup": Entry(
         "internal/service/logs/group.go",
         (Grant(svc("logs", "DescribeLogGroups"), (NO_RESOURCE_LEVEL,)),
-         Grant(svc("logs", "ListTagsForResource", "ListTagsLogGroup"), (LOG_GROUPS,))),
+         Grant(svc("logs", "ListTagsForResource"), (LOG_GROUPS,))),
         (Grant(svc("logs", "CreateLogGroup", "DeleteLogGroup", "PutRetentionPolicy",
-                   "DeleteRetentionPolicy", "AssociateKmsKey", "DisassociateKmsKey",
-                   "TagResource", "UntagResource", "TagLogGroup", "UntagLogGroup"),
+                   "DeleteRetentionPolicy", "PutLogGroupDeletionProtection", "AssociateKmsKey",
+                   "DisassociateKmsKey", "TagResource", "UntagResource"),
                (LOG_GROUPS,)),),
     ),
     "aws:cloudwatch/metricAlarm:MetricAlarm": Entry(
