@@ -33,7 +33,8 @@ def _scoped(
     return Entry(source, (Grant(read, scope),), (Grant(write, scope),) if write else ())
 
 
-_QUEUE_READ = svc("sqs", "GetQueueAttributes", "GetQueueUrl", "ListQueueTags")
+# Queues are named by URL: no call resolves a name (GetQueueUrl is never made).
+_QUEUE_READ = svc("sqs", "GetQueueAttributes")
 _BUCKET = (BUCKETS,)
 
 # IAM tags: every IAM Read below takes the tags from its Get* answer (setTagsOut), so the
@@ -220,10 +221,18 @@ DATA: dict[str, Entry] = {
         (Grant(svc("sns", "SetSubscriptionAttributes", "Unsubscribe"), (NO_RESOURCE_LEVEL,)),
          Grant(svc("sns", "Subscribe"), (TOPICS,))),
     ),
+    # sqs/queue.go: Create (CreateQueue with tags, waitQueueAttributesPropagated ->
+    # GetQueueAttributes), Read (findQueueAttributesByURL -> GetQueueAttributes; Read sets no
+    # tags, so the interceptor calls listTags -> ListQueueTags, sqs/tags_gen.go), Update
+    # (SetQueueAttributes, updateTags -> TagQueue/UntagQueue), Delete (DeleteQueue,
+    # waitQueueDeleted -> GetQueueAttributes).
     "aws:sqs/queue:Queue": _scoped(
-        "internal/service/sqs/queue.go", (QUEUES,), _QUEUE_READ,
+        "internal/service/sqs/queue.go", (QUEUES,), (*_QUEUE_READ, "sqs:ListQueueTags"),
         svc("sqs", "CreateQueue", "SetQueueAttributes", "DeleteQueue", "TagQueue", "UntagQueue"),
     ),
+    # queue_policy.go and queue_redrive_policy.go use queueAttributeHandler
+    # (sqs/attribute_funcs.go): Upsert (SetQueueAttributes, waitQueueAttributesPropagated), Read
+    # (findQueueAttributeByTwoPartKey -> GetQueueAttributes), Delete (SetQueueAttributes to "").
     "aws:sqs/queuePolicy:QueuePolicy": _scoped(
         "internal/service/sqs/queue_policy.go", (QUEUES,), _QUEUE_READ,
         svc("sqs", "SetQueueAttributes"),
