@@ -202,22 +202,31 @@ DATA: dict[str, Entry] = {
         "internal/service/s3/bucket_lifecycle_configuration.go", _BUCKET,
         svc("s3", "GetLifecycleConfiguration"), svc("s3", "PutLifecycleConfiguration"),
     ),
+    # sns/topic.go: Create (CreateTopic with tags, putTopicAttributes -> SetTopicAttributes per
+    # attribute), Read (findTopicAttributesWithValidAWSPrincipalsByARN -> GetTopicAttributes;
+    # Read sets no tags, so the interceptor calls ListTagsForResource), Update
+    # (SetTopicAttributes, TagResource/UntagResource), Delete (DeleteTopic).
     "aws:sns/topic:Topic": _scoped(
         "internal/service/sns/topic.go", (TOPICS,),
         svc("sns", "GetTopicAttributes", "ListTagsForResource"),
         svc("sns", "CreateTopic", "SetTopicAttributes", "DeleteTopic", "TagResource",
             "UntagResource"),
     ),
+    # topic_policy.go: Upsert (putTopicPolicy -> SetTopicAttributes), Read (GetTopicAttributes),
+    # Delete (SetTopicAttributes back to the default policy).
     "aws:sns/topicPolicy:TopicPolicy": _scoped(
         "internal/service/sns/topic_policy.go", (TOPICS,),
         svc("sns", "GetTopicAttributes"), svc("sns", "SetTopicAttributes"),
     ),
+    # topic_subscription.go: Create (Subscribe, waitSubscriptionConfirmed ->
+    # GetSubscriptionAttributes), Read (findSubscriptionAttributesByARN ->
+    # GetSubscriptionAttributes), Update (putSubscriptionAttributes -> SetSubscriptionAttributes),
+    # Delete (Unsubscribe, waitSubscriptionDeleted). GetTopicAttributes is never called.
     # Get/SetSubscriptionAttributes and Unsubscribe have no resource-level permission (IAM
     # service authorization reference, Amazon SNS); Subscribe authorizes on the topic.
     "aws:sns/topicSubscription:TopicSubscription": Entry(
         "internal/service/sns/topic_subscription.go",
-        (Grant(svc("sns", "GetSubscriptionAttributes"), (NO_RESOURCE_LEVEL,)),
-         Grant(svc("sns", "GetTopicAttributes"), (TOPICS,))),
+        (Grant(svc("sns", "GetSubscriptionAttributes"), (NO_RESOURCE_LEVEL,)),),
         (Grant(svc("sns", "SetSubscriptionAttributes", "Unsubscribe"), (NO_RESOURCE_LEVEL,)),
          Grant(svc("sns", "Subscribe"), (TOPICS,))),
     ),
