@@ -11,8 +11,14 @@ finders/waiters make the calls. The full repository could not be mirrored here (
 files were read from a stored index of the provider's main branch (v6 line). Read line by line
 (create/read/update/delete, finders, waiters): autoscaling/group.go, kms/alias.go,
 ecs/cluster.go, ecs/capacity_provider.go, ecs/task_definition.go, ecs/service.go,
-ecs/cluster_capacity_providers.go (an older copy only), elbv2/load_balancer.go and
-internal/provider/sdkv2/tags_interceptor.go; each such entry says so beside it. The other
+ecs/cluster_capacity_providers.go (an older copy only), elbv2/load_balancer.go,
+elbv2/listener.go, elbv2/listener_rule.go, elbv2/target_group.go,
+elbv2/listener_certificate.go, iam/role.go, iam/role_policy.go,
+iam/role_policy_attachment.go, iam/instance_profile.go, iam/policy.go,
+iam/openid_connect_provider.go, logs/group.go (+ logs/tags_gen.go), sqs/queue.go,
+sqs/attribute_funcs.go (queue and redrive policies), sns/topic.go, sns/topic_policy.go,
+sns/topic_subscription.go and internal/provider/sdkv2/tags_interceptor.go; each such entry
+says so beside it (some copies are late v5 on aws-sdk-go-v2, not v6 itself). The other
 entries name their file but their action lists are not yet checked line by line. Every action
 name and ARN is checked against the IAM service authorization reference by
 tests/components/test_iam_documents.py.

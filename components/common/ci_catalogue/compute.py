@@ -110,6 +110,10 @@ COMPUTE: dict[str, Entry] = {
                (GENERATED_IDS,)),
          Grant(("iam:CreateServiceLinkedRole",), (SERVICE_LINKED_ROLES,))),
     ),
+    # target_group.go: Create (CreateTargetGroup, RetryWhenNotFound findTargetGroupByARN,
+    # ModifyTargetGroupAttributes, createTags -> AddTags where tag-on-create fails), Read
+    # (findTargetGroupByARN -> DescribeTargetGroups, findTargetGroupAttributesByARN), Update
+    # (ModifyTargetGroup, ModifyTargetGroupAttributes), Delete (DeleteTargetGroup).
     "aws:lb/targetGroup:TargetGroup": _simple(
         "internal/service/elbv2/target_group.go",
         svc("elasticloadbalancing", "DescribeTargetGroups", "DescribeTargetGroupAttributes",
@@ -117,6 +121,10 @@ COMPUTE: dict[str, Entry] = {
         svc("elasticloadbalancing", "CreateTargetGroup", "ModifyTargetGroup",
             "ModifyTargetGroupAttributes", "DeleteTargetGroup") + _ELB_TAGS,
     ),
+    # listener.go: Create (retryListenerCreate -> CreateListener, RetryWhenNotFound
+    # findListenerByARN, createTags, modifyListenerAttributes), Read (findListenerByARN ->
+    # DescribeListeners; findListenerAttributesByARN -> DescribeListenerAttributes unless TLS),
+    # Update (ModifyListener, modifyListenerAttributes), Delete (DeleteListener).
     "aws:lb/listener:Listener": _simple(
         "internal/service/elbv2/listener.go",
         svc("elasticloadbalancing", "DescribeListeners", "DescribeListenerAttributes",
@@ -124,12 +132,18 @@ COMPUTE: dict[str, Entry] = {
         svc("elasticloadbalancing", "CreateListener", "ModifyListener",
             "ModifyListenerAttributes", "DeleteListener") + _ELB_TAGS,
     ),
+    # listener_rule.go: Create (retryListenerRuleCreate -> CreateRule; without a priority,
+    # highestListenerRulePriority -> DescribeRules), Read (findListenerRuleByARN ->
+    # DescribeRules), Update (SetRulePriorities, ModifyRule), Delete (DeleteRule).
     "aws:lb/listenerRule:ListenerRule": _simple(
         "internal/service/elbv2/listener_rule.go",
         svc("elasticloadbalancing", "DescribeRules", "DescribeTags"),
         svc("elasticloadbalancing", "CreateRule", "ModifyRule", "SetRulePriorities",
             "DeleteRule") + _ELB_TAGS,
     ),
+    # listener_certificate.go: Create (AddListenerCertificates), Read
+    # (findListenerCertificateByTwoPartKey -> DescribeListenerCertificates), Delete
+    # (RemoveListenerCertificates). No tags, no update.
     "aws:lb/listenerCertificate:ListenerCertificate": _simple(
         "internal/service/elbv2/listener_certificate.go",
         svc("elasticloadbalancing", "DescribeListenerCertificates"),
