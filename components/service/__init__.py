@@ -262,13 +262,11 @@ class Service(pulumi.ComponentResource):
                     service_name=self.ecs_service.name,
                     alarm_target=args.alarm_target,
                     queue_name=self.queue_name,
-                    request_label=(
-                        pulumi.Output.concat(
-                            args.route.arn_suffix, "/", self.target_group.arn_suffix
-                        )
-                        if args.route is not None and self.target_group is not None
-                        else None
-                    ),
+                    request_groups=[
+                        (args.route.arn_suffix, group.arn_suffix)
+                        for group in (self.target_group, self.alternate_target_group)
+                        if args.route is not None and group is not None
+                    ],
                 ),
             )
 
@@ -315,6 +313,7 @@ class Service(pulumi.ComponentResource):
     def _route(self) -> tuple[list[dict[str, Any]] | None, list[pulumi.Resource]]:
         args = self._args
         self.target_group: aws.lb.TargetGroup | None = None
+        self.alternate_target_group: aws.lb.TargetGroup | None = None
         if args.route is None or args.settings.routing is None or args.settings.port is None:
             return None, []
         attach = attach_progressive_route if args.settings.deployment.progressive else attach_route
@@ -328,6 +327,7 @@ class Service(pulumi.ComponentResource):
             ),
         )
         self.target_group = routed.target_group
+        self.alternate_target_group = routed.alternate_target_group
         return routed.load_balancers, [routed.rule, *routed.dependencies]
 
     def _service_connect(self) -> dict[str, Any] | None:

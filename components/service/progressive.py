@@ -215,7 +215,9 @@ def attach_progressive_route(
         dependencies.append(test_rule)
     entry = {**load_balancer_entry(name, service, primary), "advanced_configuration": advanced}
     # ECS checks the role's permissions when the service is created or updated.
-    return RoutedService(primary, rule, [entry], dependencies=dependencies)
+    return RoutedService(
+        primary, rule, [entry], dependencies=dependencies, alternate_target_group=alternate
+    )
 
 
 def _load_balancer_role(

@@ -26,6 +26,8 @@ class RoutedService:
     rule: aws.lb.ListenerRule
     load_balancers: list[dict[str, Any]]
     dependencies: list[pulumi.Resource] = field(default_factory=list)
+    # blueGreen/canary/linear: the group green starts in; ECS alternates production between the two.
+    alternate_target_group: aws.lb.TargetGroup | None = None
 
 
 def attach_route(

@@ -26,7 +26,9 @@ class ScalingArgs:
     naming: Naming
     cluster_name: pulumi.Input[str]
     service_name: pulumi.Input[str]
-    request_label: pulumi.Input[str] | None
+    # (load balancer, target group) ARN suffixes the service's requests arrive through: one
+    # group, or the primary and the alternate of a blueGreen/canary/linear service.
+    request_groups: list[tuple[pulumi.Input[str], pulumi.Input[str]]]
     alarm_target: AlarmTarget
     queue_name: str | None = None  # the service's queue (declared, or customMetric.queueName)
 
@@ -47,6 +49,59 @@ def _bound(value: float | None) -> str | None:
     if value is None:
         return None
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def request_count_metric(
+    groups: list[tuple[pulumi.Input[str], pulumi.Input[str]]],
+) -> dict[str, Any]:
+    """The metric of `requestsPerTarget`: ALBRequestCountPerTarget of the one target group, or,
+    when ECS alternates production between two groups (blueGreen, canary, linear), the sum of
+    both groups' RequestCountPerTarget. The predefined metric names one group (its
+    resource_label): after a deployment moves production to the other group it would track an
+    idle group and scale the service in to minCount ("The ALBRequestCountPerTarget metric for
+    target tracking scaling policies is not supported for the blue/green deployment type", ECS
+    developer guide, "Use a target metric to scale Amazon ECS services";
+    aws/containers-roadmap#1681). The idle group publishes no datapoints, hence FILL(.., 0);
+    the statistic is Sum, the only one ALB defines for RequestCountPerTarget (ELB user guide,
+    "CloudWatch metrics for your Application Load Balancer"). Target tracking accepts metric
+    math (Application Auto Scaling user guide, "Create a target tracking scaling policy using
+    metric math")."""
+    if len(groups) == 1:
+        load_balancer, group = groups[0]
+        return {
+            "predefined_metric_specification": {
+                "predefined_metric_type": "ALBRequestCountPerTarget",
+                "resource_label": pulumi.Output.concat(load_balancer, "/", group),
+            }
+        }
+    metrics: list[dict[str, Any]] = [
+        {
+            "id": f"group{index}",
+            "metric_stat": {
+                "metric": {
+                    "namespace": "AWS/ApplicationELB",
+                    "metric_name": "RequestCountPerTarget",
+                    "dimensions": [
+                        {"name": "LoadBalancer", "value": load_balancer},
+                        {"name": "TargetGroup", "value": group},
+                    ],
+                },
+                "stat": "Sum",
+            },
+            "return_data": False,
+        }
+        for index, (load_balancer, group) in enumerate(groups)
+    ]
+    expression = " + ".join(f"FILL({metric['id']}, 0)" for metric in metrics)
+    metrics.append(
+        {
+            "id": "requests",
+            "expression": expression,
+            "label": "Requests per target, both target groups",
+            "return_data": True,
+        }
+    )
+    return {"customized_metric_specification": {"metrics": metrics}}
 
 
 def attach_scaling(parent: pulumi.Resource, name: str, args: ScalingArgs) -> None:
@@ -78,21 +133,29 @@ def attach_scaling(parent: pulumi.Resource, name: str, args: ScalingArgs) -> Non
     }
 
     tracked: list[tuple[str, float | int | None, dict[str, Any]]] = [
-        ("cpu", settings.cpu_target, {"predefined_metric_type": "ECSServiceAverageCPUUtilization"}),
+        (
+            "cpu",
+            settings.cpu_target,
+            {
+                "predefined_metric_specification": {
+                    "predefined_metric_type": "ECSServiceAverageCPUUtilization"
+                }
+            },
+        ),
         (
             "memory",
             settings.memory_target,
-            {"predefined_metric_type": "ECSServiceAverageMemoryUtilization"},
-        ),
-        (
-            "requests",
-            settings.requests_per_target,
             {
-                "predefined_metric_type": "ALBRequestCountPerTarget",
-                "resource_label": args.request_label,
+                "predefined_metric_specification": {
+                    "predefined_metric_type": "ECSServiceAverageMemoryUtilization"
+                }
             },
         ),
     ]
+    if args.request_groups:
+        tracked.append(
+            ("requests", settings.requests_per_target, request_count_metric(args.request_groups))
+        )
     for key, value, metric in tracked:
         if value is None:
             continue
@@ -102,7 +165,7 @@ def attach_scaling(parent: pulumi.Resource, name: str, args: ScalingArgs) -> Non
             policy_type="TargetTrackingScaling",
             target_tracking_scaling_policy_configuration={
                 "target_value": value,
-                "predefined_metric_specification": metric,
+                **metric,
                 "scale_in_cooldown": settings.scale_in_cooldown_seconds,
                 "scale_out_cooldown": settings.scale_out_cooldown_seconds,
             },

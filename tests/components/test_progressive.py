@@ -191,3 +191,36 @@ def test_switching_to_canary_keeps_the_target_group_and_rule_urns():
 def test_rolling_has_no_deployment_configuration():
     assert deployment_configuration(DeploymentSettings(strategy="rolling")) is None
     assert hook_invoke_statements(DeploymentSettings()) == []
+
+
+def test_request_scaling_follows_production_to_either_target_group() -> None:
+    """ECS moves production between api-tg and api-tg-alt at every deployment: requestsPerTarget
+    tracks both groups' RequestCountPerTarget summed (an idle group counts 0), not the predefined
+    metric of api-tg alone, which would scale api in after a deployment to the alternate."""
+    synthesis = progressive()
+    alb = synthesis.one("aws:lb/loadBalancer:LoadBalancer").outputs["arnSuffix"]
+    groups = [synthesis.one(GROUP, g).outputs["arnSuffix"] for g in ("api-tg", "api-tg-alt")]
+    policy = synthesis.one("aws:appautoscaling/policy:Policy", "api-track-requests").inputs
+    configuration = policy["targetTrackingScalingPolicyConfiguration"]
+    assert "predefinedMetricSpecification" not in configuration
+    assert (
+        configuration["targetValue"]
+        == config()["ecs-platform:services"]["api"]["scaling"]["requestsPerTarget"]
+    )
+    *queries, total = configuration["customizedMetricSpecification"]["metrics"]
+    assert [q["metricStat"]["metric"]["dimensions"] for q in queries] == [
+        [{"name": "LoadBalancer", "value": alb}, {"name": "TargetGroup", "value": group}]
+        for group in groups
+    ]
+    for query in queries:
+        assert query["metricStat"]["metric"]["metricName"] == "RequestCountPerTarget"
+        assert query["metricStat"]["stat"] == "Sum"
+        assert query["returnData"] is False
+    assert total["expression"] == " + ".join(f"FILL({q['id']}, 0)" for q in queries)
+    assert total["returnData"] is True
+    # A rolling service keeps the predefined metric on its one group.
+    rolling = prod().one("aws:appautoscaling/policy:Policy", "api-track-requests").inputs
+    predefined = rolling["targetTrackingScalingPolicyConfiguration"]
+    assert predefined["predefinedMetricSpecification"]["predefinedMetricType"] == (
+        "ALBRequestCountPerTarget"
+    )
