@@ -41,6 +41,22 @@ class Metric:
     statistic: str | None = None
     percentile: str | None = None  # extended statistic, like p99
 
+    def query(self, query_id: str) -> dict[str, Any]:
+        """This metric as one `metric_queries` entry of a metric math alarm, by `query_id`.
+        A MetricStat's stat takes any statistic or extended statistic, percentiles included
+        (CloudWatch API reference, "MetricStat")."""
+        return {
+            "id": query_id,
+            "metric": {
+                "namespace": self.namespace,
+                "metric_name": self.name,
+                "dimensions": dict(self.dimensions),
+                "stat": self.statistic or self.percentile,
+                "period": self.period,
+            },
+            "return_data": False,
+        }
+
 
 @dataclass(frozen=True)
 class AlarmSpec:
@@ -65,9 +81,19 @@ class AlarmSpec:
     low_sample_percentiles: str | None = None
 
 
+# A PutMetricAlarm call takes at most 10 MetricStat queries and 10 expressions (CloudWatch API
+# reference, "MetricDataQuery",
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html).
+MAX_ALARM_METRICS = 10
+
+
 def _metric_args(spec: AlarmSpec) -> dict[str, Any]:
     if spec.metric is None:
-        return {"metric_queries": list(spec.queries or [])}
+        queries = list(spec.queries or [])
+        metrics = sum(1 for query in queries if "metric" in query)
+        if metrics > MAX_ALARM_METRICS:
+            raise ValueError(f"alarm {spec.name}: {metrics} metrics, at most {MAX_ALARM_METRICS}")
+        return {"metric_queries": queries}
     metric = spec.metric
     return {
         "namespace": metric.namespace,

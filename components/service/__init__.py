@@ -169,6 +169,9 @@ class Service(pulumi.ComponentResource):
                 running_task_metric=args.container_insights,
                 load_balancer_suffix=args.route.arn_suffix if self.target_group else None,
                 target_group_suffix=self.target_group.arn_suffix if self.target_group else None,
+                alternate_target_group_suffix=(
+                    self.alternate_target_group.arn_suffix if self.alternate_target_group else None
+                ),
                 queue_name=self.queue_name,
                 dead_letter_queue_name=self.queues.dead_letter_name,
             ),

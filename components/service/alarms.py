@@ -5,7 +5,7 @@ message in the dead-letter queue."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pulumi
@@ -26,6 +26,8 @@ class ServiceAlarmArgs:
     running_task_metric: bool
     load_balancer_suffix: pulumi.Input[str] | None = None
     target_group_suffix: pulumi.Input[str] | None = None
+    # blueGreen/canary/linear: the alternate group; the ALB alarms then read both groups
+    alternate_target_group_suffix: pulumi.Input[str] | None = None
     queue_name: str | None = None
     dead_letter_queue_name: str | None = None
 
@@ -91,7 +93,63 @@ def routed_specs(args: ServiceAlarmArgs, thresholds: ThresholdSettings) -> list[
     if args.load_balancer_suffix is None or args.target_group_suffix is None:
         return []
     name, period = args.name, thresholds.period_seconds
-    alb = {"LoadBalancer": args.load_balancer_suffix, "TargetGroup": args.target_group_suffix}
+    # The groups production may be on: one, or for blueGreen/canary/linear the primary and the
+    # alternate, between which ECS moves production at every deployment.
+    groups = [args.target_group_suffix]
+    if args.alternate_target_group_suffix is not None:
+        groups.append(args.alternate_target_group_suffix)
+
+    def alb(metric_name: str, **aggregation: str) -> list[Metric]:
+        return [
+            Metric(
+                "AWS/ApplicationELB",
+                metric_name,
+                {"LoadBalancer": args.load_balancer_suffix, "TargetGroup": group},
+                period,
+                **aggregation,
+            )
+            for group in groups
+        ]
+
+    latency, unhealthy = (
+        AlarmSpec(
+            name=f"{name}-latency-p99",
+            description=f"Service {name}: p99 target response time above"
+            f" {thresholds.latency_p99_seconds}s. Look at slow endpoints and dependencies.",
+            comparison="GreaterThanThreshold",
+            threshold=thresholds.latency_p99_seconds,
+            treat_missing_data="notBreaching",
+            metric=alb("TargetResponseTime", percentile="p99")[0],
+            low_sample_percentiles="ignore",  # a few slow requests are not p99
+        ),
+        AlarmSpec(
+            name=f"{name}-unhealthy",
+            description=f"Service {name}: a target fails its health check. Rolls a deployment"
+            " back. Look at the health check path and the tasks' logs.",
+            comparison="GreaterThanThreshold",
+            threshold=0,
+            treat_missing_data="notBreaching",
+            metric=alb("UnHealthyHostCount", statistic="Maximum")[0],
+        ),
+    )
+    if len(groups) > 1:
+        # Metric math cannot merge two groups' percentiles into the p99 of all requests (a
+        # percentile is not additive): the alarm watches the higher of the two groups' p99,
+        # which is production's p99 whenever one group takes all the traffic, and an upper
+        # bound during a canary or linear shift.
+        latency = replace(
+            latency,
+            metric=None,
+            queries=_across("latency", alb("TargetResponseTime", percentile="p99"), "p99 (s)"),
+            low_sample_percentiles=None,  # applies to percentile alarms, not metric math
+        )
+        unhealthy = replace(
+            unhealthy,
+            metric=None,
+            queries=_across(
+                "unhealthy", alb("UnHealthyHostCount", statistic="Maximum"), "Unhealthy targets"
+            ),
+        )
     return [
         AlarmSpec(
             name=f"{name}-5xx-rate",
@@ -103,8 +161,8 @@ def routed_specs(args: ServiceAlarmArgs, thresholds: ThresholdSettings) -> list[
             treat_missing_data="notBreaching",
             urgent=True,
             queries=[
-                _alb_query("errors", "HTTPCode_Target_5XX_Count", alb, period),
-                _alb_query("requests", "RequestCount", alb, period),
+                *_summed("errors", alb("HTTPCode_Target_5XX_Count", statistic="Sum")),
+                *_summed("requests", alb("RequestCount", statistic="Sum")),
                 {
                     "id": "rate",
                     # no 5xx datapoint means 0 errors, not a gap
@@ -115,30 +173,35 @@ def routed_specs(args: ServiceAlarmArgs, thresholds: ThresholdSettings) -> list[
                 },
             ],
         ),
-        AlarmSpec(
-            name=f"{name}-latency-p99",
-            description=f"Service {name}: p99 target response time above"
-            f" {thresholds.latency_p99_seconds}s. Look at slow endpoints and dependencies.",
-            comparison="GreaterThanThreshold",
-            threshold=thresholds.latency_p99_seconds,
-            treat_missing_data="notBreaching",
-            metric=Metric(
-                "AWS/ApplicationELB", "TargetResponseTime", alb, period, percentile="p99"
-            ),
-            low_sample_percentiles="ignore",  # a few slow requests are not p99
-        ),
-        AlarmSpec(
-            name=f"{name}-unhealthy",
-            description=f"Service {name}: a target fails its health check. Rolls a deployment"
-            " back. Look at the health check path and the tasks' logs.",
-            comparison="GreaterThanThreshold",
-            threshold=0,
-            treat_missing_data="notBreaching",
-            metric=Metric(
-                "AWS/ApplicationELB", "UnHealthyHostCount", alb, period, statistic="Maximum"
-            ),
-        ),
+        latency,
+        unhealthy,
     ]
+
+
+def _summed(query_id: str, metrics: list[Metric]) -> list[dict[str, Any]]:
+    """Query `query_id`: the one group's metric, or the sum over both groups (`<id>0`, `<id>1`);
+    the idle group publishes no datapoints, which count as 0 (FILL)."""
+    if len(metrics) == 1:
+        return [metrics[0].query(query_id)]
+    parts = [metric.query(f"{query_id}{index}") for index, metric in enumerate(metrics)]
+    total = " + ".join(f"FILL({part['id']}, 0)" for part in parts)
+    return [*parts, {"id": query_id, "expression": total, "return_data": False}]
+
+
+def _across(query_id: str, metrics: list[Metric], label: str) -> list[dict[str, Any]]:
+    """The alarm's queries: the highest of the groups' values at each period, the idle group's
+    missing datapoints as 0. MAX of an array of time series is one time series, the maximum at
+    each timestamp (CloudWatch user guide, "Metric math syntax and functions",
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html)."""
+    parts = [metric.query(f"{query_id}{index}") for index, metric in enumerate(metrics)]
+    filled = ", ".join(f"FILL({part['id']}, 0)" for part in parts)
+    highest = {
+        "id": query_id,
+        "expression": f"MAX([{filled}])",
+        "label": f"{label}, highest of both target groups",
+        "return_data": True,
+    }
+    return [*parts, highest]
 
 
 def queue_specs(args: ServiceAlarmArgs, thresholds: ThresholdSettings) -> list[AlarmSpec]:
@@ -195,17 +258,3 @@ def service_alarms(
             kind = spec.name.removeprefix(f"{args.name}-")
             alarms.by_kind[kind] = metric_alarm(parent, f"{args.name}-alarm-{kind}", target, spec)
     return alarms
-
-
-def _alb_query(query_id: str, metric_name: str, dimensions: dict[str, Any], period: int) -> dict:
-    return {
-        "id": query_id,
-        "metric": {
-            "namespace": "AWS/ApplicationELB",
-            "metric_name": metric_name,
-            "dimensions": dimensions,
-            "stat": "Sum",
-            "period": period,
-        },
-        "return_data": False,
-    }
