@@ -104,7 +104,8 @@ def test_domain_resources_live_in_their_own_components(domain) -> None:
 def test_byo_certificate_arn_keeps_working_without_domain_resources(synthesized) -> None:
     prod = synthesized("prod")
     assert prod.of_type(CERTIFICATE) == prod.of_type(RECORD) == []
-    certificate_arn = read_stack_config("prod")["ecs-platform:loadBalancer"]["certificateArn"]
+    config = read_stack_config("prod", FIXTURES)
+    certificate_arn = config["ecs-platform:loadBalancer"]["certificateArn"]
     assert https_listener(prod).inputs["certificateArn"] == certificate_arn
     assert prod.outputs["serviceUrls"] == {}
 
