@@ -44,7 +44,9 @@ class Metric:
     def query(self, query_id: str) -> dict[str, Any]:
         """This metric as one `metric_queries` entry of a metric math alarm, by `query_id`.
         A MetricStat's stat takes any statistic or extended statistic, percentiles included
-        (CloudWatch API reference, "MetricStat")."""
+        (CloudWatch MetricStat.Stat: "It can include any CloudWatch statistic or extended
+        statistic", docs.aws.amazon.com/sdk-for-kotlin/api/latest/cloudwatch/
+        aws.sdk.kotlin.services.cloudwatch.model/-metric-stat/stat.html)."""
         return {
             "id": query_id,
             "metric": {

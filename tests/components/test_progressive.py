@@ -7,6 +7,8 @@ import json
 from functools import cache
 from typing import Any
 
+from progressive_helpers import config, progressive
+
 from components.service.progressive import (
     LOAD_BALANCERS_POLICY,
     SHIFTED_BY_ECS,
@@ -24,15 +26,6 @@ GROUP = "aws:lb/targetGroup:TargetGroup"
 ROLE = "aws:iam/role:Role"
 ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 HOOK = "arn:aws:lambda:eu-west-1:123456789012:function:smoke-test"
-
-
-def config() -> dict[str, Any]:
-    return read_stack_config("progressive", FIXTURES)
-
-
-@cache
-def progressive() -> Synthesis:
-    return run_program("progressive", stack_config=config())
 
 
 @cache

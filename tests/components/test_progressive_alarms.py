@@ -9,25 +9,15 @@ from functools import cache
 from typing import Any
 
 import pytest
+from progressive_helpers import config, progressive
 
 from components.common.alarms import AlarmSpec, Metric, _metric_args
-from offline.harness import Synthesis, read_stack_config, run_program
+from offline.harness import Synthesis, run_program
 from settings.alarms import ThresholdSettings
-
-from conftest import FIXTURES
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 GROUP = "aws:lb/targetGroup:TargetGroup"
 SERVICE = "aws:ecs/service:Service"
-
-
-def config() -> dict[str, Any]:
-    return read_stack_config("progressive", FIXTURES)
-
-
-@cache
-def progressive() -> Synthesis:
-    return run_program("progressive", stack_config=config())
 
 
 @cache

@@ -189,7 +189,12 @@ def test_still_shifting_at_the_timeout_fails():
     assert verdict.state == "failed"
 
 
-def test_approve_continues_the_paused_hook():
+@pytest.mark.parametrize(
+    ("answer", "action"),
+    [(approve, "CONTINUE"), (rollback, "ROLLBACK")],
+    ids=["approve", "rollback"],
+)
+def test_a_paused_hook_is_answered_with_continue_or_rollback(answer, action):
     ecs = client()
     stubber = Stubber(ecs)
     listed(stubber)
@@ -197,25 +202,10 @@ def test_approve_continues_the_paused_hook():
     stubber.add_response(
         "continue_service_deployment",
         {"serviceDeploymentArn": DEPLOYMENT},
-        {"serviceDeploymentArn": DEPLOYMENT, "hookId": HOOK_ID, "action": "CONTINUE"},
+        {"serviceDeploymentArn": DEPLOYMENT, "hookId": HOOK_ID, "action": action},
     )
     with stubber:
-        assert approve(ecs, CLUSTER, "api") == DEPLOYMENT
-        stubber.assert_no_pending_responses()
-
-
-def test_rollback_answers_a_paused_hook_with_rollback():
-    ecs = client()
-    stubber = Stubber(ecs)
-    listed(stubber)
-    described(stubber, "IN_PROGRESS", "POST_TEST_TRAFFIC_SHIFT", **PAUSED)
-    stubber.add_response(
-        "continue_service_deployment",
-        {"serviceDeploymentArn": DEPLOYMENT},
-        {"serviceDeploymentArn": DEPLOYMENT, "hookId": HOOK_ID, "action": "ROLLBACK"},
-    )
-    with stubber:
-        assert rollback(ecs, CLUSTER, "api") == DEPLOYMENT
+        assert answer(ecs, CLUSTER, "api") == DEPLOYMENT
         stubber.assert_no_pending_responses()
 
 

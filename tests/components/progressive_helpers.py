@@ -1,0 +1,20 @@
+"""The progressive fixture (canary `api`, blue/green `web`), synthesized once per test process."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from offline.harness import Synthesis, read_stack_config, run_program
+
+from conftest import FIXTURES
+
+
+def config() -> dict[str, Any]:
+    """A fresh copy of the progressive fixture's config (callers may change it)."""
+    return read_stack_config("progressive", FIXTURES)
+
+
+@cache
+def progressive() -> Synthesis:
+    return run_program("progressive", stack_config=config())
