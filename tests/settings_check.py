@@ -7,8 +7,8 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from offline.harness import load_config
 from settings.loader import SettingsError, parse_settings
+from settings.stack_files import load_config
 
 from conftest import fixture_config
 

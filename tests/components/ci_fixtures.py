@@ -6,7 +6,9 @@ import functools
 import json
 from typing import Any
 
-from offline.harness import Synthesis, read_stack_config, run_program
+from harness.engine import run_program
+from harness.records import Synthesis
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from offline.harness import Synthesis, read_stack_config, run_program
+from harness.engine import run_program
+from harness.records import Synthesis
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

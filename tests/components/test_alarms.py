@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from offline.harness import Synthesis, run_program
+from harness.engine import run_program
+from harness.records import Synthesis
 
 from conftest import fixture_config as stack_config
 from conftest import problems

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from components.ci_access import RolePlan, check_policy_count
-from offline.harness import Synthesis, run_program
+from harness.engine import run_program
+from harness.records import Synthesis
 
 from conftest import fixture_config as stack_config
 from conftest import problems

@@ -22,8 +22,9 @@ from components.common.ci_catalogue import (
 )
 from components.common.ci_policies import render
 from components.common.naming import Naming
-from offline.harness import PROJECT_DIR, Synthesis
-from offline.iam_reference import decide
+from harness.records import Synthesis
+from review.iam_reference import decide
+from settings.stack_files import PROJECT_DIR
 
 ACCOUNT = "123456789012"
 OWN_COMPONENTS = "ecs-platform:"  # the program's own components: their children are checked

@@ -6,8 +6,9 @@ import base64
 
 import pytest
 
-from offline.harness import Synthesis, run_program
-from offline.mocks import MOCK_AMI_ID
+from harness.engine import run_program
+from harness.mocks import MOCK_AMI_ID
+from harness.records import Synthesis
 from settings.rules.cluster import instance_architecture
 
 from conftest import fixture_config as stack_config

@@ -6,7 +6,8 @@ import copy
 
 import pytest
 
-from offline.harness import Synthesis, run_program
+from harness.engine import run_program
+from harness.records import Synthesis
 from settings.loader import parse_settings
 
 from conftest import fixture_config as stack_config

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 from components.domain import alias_records
-from offline.harness import Synthesis, SynthesisError, read_stack_config, run_program
+from harness.engine import SynthesisError, run_program
+from harness.records import Synthesis
 from settings.domain import ZonePlan, url_path, wildcard_covers
 from settings.loader import SettingsError
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

@@ -7,8 +7,10 @@ import copy
 
 import pytest
 
-from offline.diff import diff_resources
-from offline.harness import Synthesis, read_stack_config, run_program
+from harness.engine import run_program
+from harness.records import Synthesis
+from review.diff import diff_resources
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

@@ -6,8 +6,10 @@ import ipaddress
 import json
 from typing import Any
 
-from offline.harness import Synthesis, read_stack_config, run_program
-from offline.plan import build_plan, render_text
+from harness.engine import run_program
+from harness.records import Synthesis
+from review.plan import build_plan, render_text
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES, problems
 

@@ -10,8 +10,9 @@ import pytest
 from ci_fixtures import FIXTURE_NAMES, role_policies, synthesized
 
 from components.common.ci_policies import MANAGED_POLICY_MAX_CHARS
-from offline.harness import PROJECT_DIR, Synthesis
-from offline.iam_reference import compact_length, decide, documents_in, problems
+from harness.records import Synthesis
+from review.iam_reference import compact_length, decide, documents_in, problems
+from settings.stack_files import PROJECT_DIR
 
 DEFAULT_MANAGED_POLICIES_PER_ROLE = 10
 # The document kinds the stack must create (the check would pass vacuously without them).

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from offline.harness import Synthesis, run_program
-from offline.mocks import MOCK_ELB_ACCOUNT_ARN
+from harness.engine import run_program
+from harness.mocks import MOCK_ELB_ACCOUNT_ARN
+from harness.records import Synthesis
 
 from conftest import fixture_config as stack_config
 from conftest import problems

@@ -15,8 +15,10 @@ from components.cluster.managed_pool import (
     instance_role_name,
 )
 from components.common.naming import Naming
-from offline.harness import Synthesis, read_stack_config, run_program
+from harness.engine import run_program
+from harness.records import Synthesis
 from settings.managed_instances import ManagedInstancePoolSettings
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

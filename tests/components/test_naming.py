@@ -9,9 +9,10 @@ import pytest
 from settings_check import settings_problems
 
 from components.common.naming import Naming
-from offline.harness import SynthesisError, read_stack_config, run_program
+from harness.engine import SynthesisError, run_program
 from settings.loader import SettingsError
 from settings.names import NAME_RULES, fit, name_problem, short_hash
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

@@ -11,8 +11,9 @@ import subprocess
 
 from pulumi.runtime.mocks import MockCallArgs
 
-from offline.harness import Synthesis, run_program
-from offline.mocks import AwsMocks
+from harness.engine import run_program
+from harness.mocks import AwsMocks
+from harness.records import Synthesis
 
 from conftest import fixture_config as stack_config
 from conftest import problems

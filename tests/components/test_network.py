@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from offline.harness import Synthesis
+from harness.records import Synthesis
 
 from conftest import fixture_config as stack_config
 
@@ -170,7 +170,7 @@ def test_public_subnets_do_not_auto_assign_public_ips(synthesis: Synthesis) -> N
 
 
 def test_without_nat_the_needed_endpoints_are_required() -> None:
-    from offline.harness import SynthesisError, run_program
+    from harness.engine import SynthesisError, run_program
 
     config = stack_config("dev")
     config["ecs-platform:network"].update(natGateways="none", endpoints=["s3"])

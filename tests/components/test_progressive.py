@@ -15,8 +15,10 @@ from components.service.progressive import (
     deployment_configuration,
     hook_invoke_statements,
 )
-from offline.harness import Synthesis, read_stack_config, run_program
+from harness.engine import run_program
+from harness.records import Synthesis
 from settings.deployment import DeploymentSettings
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

@@ -12,7 +12,8 @@ import pytest
 from progressive_helpers import config, progressive
 
 from components.common.alarms import AlarmSpec, Metric, _metric_args
-from offline.harness import Synthesis, run_program
+from harness.engine import run_program
+from harness.records import Synthesis
 from settings.alarms import ThresholdSettings
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"

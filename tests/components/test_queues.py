@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from offline.harness import Synthesis, read_stack_config, run_program
+from harness.engine import run_program
+from harness.records import Synthesis
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from offline.harness import Synthesis, run_program
+from harness.engine import run_program
+from harness.records import Synthesis
 
 from conftest import fixture_config as stack_config
 from conftest import problems

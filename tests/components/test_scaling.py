@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from offline.harness import Synthesis, run_program
+from harness.engine import run_program
+from harness.records import Synthesis
 
 from conftest import fixture_config as stack_config
 

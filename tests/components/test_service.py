@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from service_helpers import INGRESS, SERVICE, TASK, containers, policy, services
 
-from offline.harness import RecordedResource, Synthesis, run_program
+from harness.engine import RecordedResource, run_program
+from harness.records import Synthesis
 
 from conftest import fixture_config as stack_config
 

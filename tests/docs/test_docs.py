@@ -11,10 +11,11 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from offline import reference_pages
-from offline.harness import PROJECT_DIR, read_stack_config, run_program
-from offline.usage import Usage, parse_usage
+from cost.usage_file import Usage, parse_usage
+from harness.engine import run_program
+from reference import pages as reference_pages
 from settings.platform import PlatformConfig
+from settings.stack_files import PROJECT_DIR, read_stack_config
 from settings.types import is_mapping_field, model_in
 
 from conftest import FIXTURES
@@ -38,7 +39,7 @@ def _prose(text: str) -> str:
 
 
 def test_generated_reference_pages_are_up_to_date() -> None:
-    assert reference_pages.stale_pages() == [], "run: python -m offline.reference_pages --write"
+    assert reference_pages.stale_pages() == [], "run: ecs-platform reference --write"
 
 
 def test_a_stale_reference_page_is_found(tmp_path: Path) -> None:
@@ -89,9 +90,9 @@ def test_every_repository_path_exists(page: Path) -> None:
 
 
 def test_the_path_check_catches_a_missing_path() -> None:
-    assert _repo_paths("see `components/settings.py` and `offline/plan.py`") == {
+    assert _repo_paths("see `components/settings.py` and `review/plan.py`") == {
         "components/settings.py",
-        "offline/plan.py",
+        "review/plan.py",
     }
     assert not list(PROJECT_DIR.glob("components/settings.py"))
 

@@ -6,7 +6,8 @@ import functools
 
 from policy_offline import Resource, policy_resources
 
-from offline.harness import read_stack_config, run_program
+from harness.engine import run_program
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

@@ -17,8 +17,8 @@ from ecs_platform_policies.catalog import Finding, evaluate
 from ecs_platform_policies.model import Resource
 from ecs_platform_policies.waivers import load_waivers
 
-from offline.harness import Synthesis, read_stack_config
-from offline.mocks import RecordedResource
+from harness.records import RecordedResource, Synthesis
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

@@ -10,7 +10,8 @@ from ecs_platform_policies.catalog import RULES_BY_NAME, evaluate
 from ecs_platform_policies.model import Resource
 from policy_offline import policy_config, policy_resources
 
-from offline.harness import read_stack_config, run_program
+from harness.engine import run_program
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

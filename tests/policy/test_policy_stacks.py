@@ -13,7 +13,8 @@ from ecs_platform_policies.pack import WAIVED_FINDINGS
 from ecs_platform_policies.waivers import load_waivers
 from policy_offline import POLICY_DIR, findings_of, policy_config, stack_tier
 
-from offline.harness import read_stack_config, run_program
+from harness.engine import run_program
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

@@ -11,7 +11,8 @@ from policy_offline import policy_resources
 from queue_cases import QUEUE, QUEUE_CASES, SQS_MANAGED, WORKER
 from test_policy_rules import flagged
 
-from offline.harness import read_stack_config, run_program
+from harness.engine import run_program
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

@@ -1,8 +1,21 @@
-"""The layout keeps one direction of imports, so it stays readable and free of cycles:
+"""The layout keeps one direction of imports, so it stays readable and free of cycles.
 
-settings.types -> settings.<section> -> settings.platform -> settings.rules -> settings.loader
--> __main__; components import only settings models (types, sections, platform) and other
-components; nothing imports `offline` except tests (and offline itself).
+Packages, lowest first (a package imports only those listed for it, and itself):
+
+    settings   what a stack file may declare; reads the stack files
+    components the ComponentResources (settings models only, never the rules or the loader)
+    __main__   the program: settings -> components -> outputs
+    harness    the mock engine: runs the program, records what it registers
+    cost       the cost estimate, from what the harness records
+    review     plan, diff, risks, hazards, the PR comment (may show cost)
+    ops        what calls AWS after `up` (names from settings, never the mock engine)
+    reference  the docs' reference-page generators
+    bench      benchmarks and scale checks
+    cli        the `ecs-platform` command: imports everything, nothing imports it
+
+Inside settings: types -> sections -> platform -> rules -> loader. Only the mock engine
+(harness.engine, harness.mocks) touches the Pulumi runtime's mocks and settings; the settings
+loader may read the runtime's config and nothing else of it.
 """
 
 from __future__ import annotations
@@ -11,7 +24,33 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("settings", "components", "offline", "policy", "delivery")
+PACKAGES = (
+    "settings",
+    "components",
+    "harness",
+    "cost",
+    "review",
+    "ops",
+    "reference",
+    "bench",
+    "cli",
+    "policy",
+)
+MAY_IMPORT: dict[str, set[str]] = {
+    "settings": set(),
+    "components": {"settings"},
+    "__main__": {"settings", "components"},
+    "harness": {"settings"},
+    "cost": {"settings", "harness"},
+    "review": {"settings", "harness", "cost"},
+    "ops": {"settings"},
+    "reference": {"settings", "components", "harness", "cost", "review"},
+    "bench": {"settings", "harness", "review"},
+    "cli": {"settings", "harness", "cost", "review", "ops", "reference", "bench"},
+    "policy": set(),
+}
+MOCK_ENGINE = {"harness.engine", "harness.mocks"}
+CONFIG_READER = "settings.loader"
 FORBIDDEN_TO_COMPONENTS = (
     "settings.rules",
     "settings.loader",
@@ -21,6 +60,7 @@ FORBIDDEN_TO_COMPONENTS = (
 )
 SETTINGS_LAYERS = {
     "settings.types": 0,
+    "settings.stack_files": 0,
     "settings.platform": 2,
     # the loader and what only it uses (namespaces, tier defaults, rules on partial settings)
     "settings.loader": 4,
@@ -45,23 +85,34 @@ def source_modules() -> dict[str, Path]:
     return modules
 
 
-def imports_of(path: Path, modules: dict[str, Path]) -> set[str]:
-    """First-party modules `path` imports (a `from package import module` names the module)."""
-    found: set[str] = set()
+def _imported_names(path: Path) -> list[str]:
+    """Every module name `path` imports (`from package import module` names the module)."""
+    names: list[str] = []
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
+            names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [
-                f"{node.module}.{alias.name}"
-                if f"{node.module}.{alias.name}" in modules
-                else node.module
-                for alias in node.names
-            ]
-        else:
-            continue
-        found.update(name for name in names if name in modules)
-    return found
+            names += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+    return names
+
+
+def imports_of(path: Path, modules: dict[str, Path]) -> set[str]:
+    """First-party modules `path` imports."""
+    found: set[str] = set()
+    for name in _imported_names(path):
+        if name in modules:
+            found.add(name)
+    # `from package import module` counts as the module only
+    return {n for n in found if not any(o.startswith(f"{n}.") for o in found)}
+
+
+def runtime_imports_of(path: Path) -> set[str]:
+    """The `pulumi.runtime` modules `path` imports."""
+    return {name for name in _imported_names(path) if name.startswith("pulumi.runtime")}
+
+
+def package_of(module: str) -> str:
+    return module.split(".", 1)[0]
 
 
 def settings_layer(module: str) -> int:
@@ -71,16 +122,23 @@ def settings_layer(module: str) -> int:
 
 
 def wrong_way(importer: str, imported: str) -> str | None:
-    if imported.startswith("offline") and not importer.startswith("offline"):
-        return "only tests import offline"
+    mine, theirs = package_of(importer), package_of(imported)
+    if mine != theirs and theirs not in MAY_IMPORT[mine]:
+        return f"{mine} may import only {sorted(MAY_IMPORT[mine]) or 'itself'}"
     if importer.startswith("components") and imported.startswith(FORBIDDEN_TO_COMPONENTS):
         return "components receive settings models, never the rules or the loader"
-    if importer.startswith("settings") and not imported.startswith("settings"):
-        return "settings create no resources and import nothing of the program"
-    both_settings = importer.startswith("settings") and imported.startswith("settings")
+    both_settings = mine == theirs == "settings"
     if both_settings and settings_layer(imported) > settings_layer(importer):
         return "settings layers go types -> sections -> platform -> rules -> loader"
     return None
+
+
+def runtime_wrong(importer: str, runtime_modules: set[str]) -> str | None:
+    if importer in MOCK_ENGINE or not runtime_modules:
+        return None
+    if importer == CONFIG_READER and runtime_modules <= {"pulumi.runtime", "pulumi.runtime.config"}:
+        return None
+    return f"imports {sorted(runtime_modules)}: only the mock engine touches the Pulumi runtime"
 
 
 def test_imports_go_one_way() -> None:
@@ -90,6 +148,15 @@ def test_imports_go_one_way() -> None:
         for importer, path in modules.items()
         for imported in sorted(imports_of(path, modules))
         if (reason := wrong_way(importer, imported)) is not None
+    ]
+    assert violations == []
+
+
+def test_only_the_mock_engine_touches_the_pulumi_runtime() -> None:
+    violations = [
+        f"{module}: {reason}"
+        for module, path in source_modules().items()
+        if (reason := runtime_wrong(module, runtime_imports_of(path))) is not None
     ]
     assert violations == []
 
@@ -122,8 +189,26 @@ def test_no_import_cycle() -> None:
 def test_the_checks_catch_a_wrong_way_import() -> None:
     assert wrong_way("components.network", "settings.loader") is not None
     assert wrong_way("settings.types", "settings.platform") is not None
-    assert wrong_way("components.cluster", "offline.harness") is not None
+    assert wrong_way("components.cluster", "harness.engine") is not None
+    assert wrong_way("review.diff", "cli.app") is not None
+    assert wrong_way("ops.release", "harness.engine") is not None
+    assert wrong_way("cost.model", "review.diff") is not None
     assert wrong_way("settings.rules.service", "settings.platform") is None
     assert wrong_way("__main__", "settings.loader") is None
+    assert wrong_way("cli.app", "review.plan") is None
+    assert runtime_wrong("review.plan", {"pulumi.runtime.mocks"}) is not None
+    assert runtime_wrong("settings.loader", {"pulumi.runtime.settings"}) is not None
+    assert runtime_wrong("settings.loader", {"pulumi.runtime", "pulumi.runtime.config"}) is None
+    assert runtime_wrong("harness.engine", {"pulumi.runtime.mocks"}) is None
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_every_folder_is_in_the_layout() -> None:
+    """A new top-level package gets a place in the order above, or the test fails."""
+    packages = {
+        path.parent.name
+        for path in ROOT.glob("*/__init__.py")
+        if path.parent.name not in {"tests", "docs"}
+    }
+    assert packages <= set(PACKAGES)

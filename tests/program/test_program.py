@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from components import COMPONENT_TYPES
-from offline.harness import Synthesis
+from harness.records import Synthesis
 
 # AWS offers no tags on these.
 UNTAGGABLE = {

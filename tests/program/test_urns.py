@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from offline.harness import Synthesis
+from harness.records import Synthesis
 
 from conftest import FIXTURE_STACKS
 

@@ -7,9 +7,9 @@ import gc
 
 from settings_check import settings_problems
 
-from offline.harness import Synthesis, run_program
-from offline.mocks import RecordedResource
-from offline.scale import all_checks, name_check, stack_with_services
+from bench.scale import all_checks, name_check, stack_with_services
+from harness.engine import run_program
+from harness.records import RecordedResource, Synthesis
 from settings.quotas import QuotaSettings
 
 from conftest import FIXTURES
@@ -33,7 +33,7 @@ def test_101_services_need_the_listener_and_target_group_quotas_raised() -> None
 def test_101_services_in_prod_pass_every_check_and_split_the_dashboard() -> None:
     config = stack_with_services(SERVICES, "prod", FIXTURES)
     config["ecs-platform:quotas"] = RAISED
-    gc.disable()  # ~2,300 resources; see offline/bench.py on the collector
+    gc.disable()  # ~2,300 resources; see bench/synthesis.py on the collector
     try:
         synthesis = run_program("prod", stack_config=config)
     finally:

@@ -6,7 +6,7 @@ from typing import Any
 
 from settings_check import settings_problems
 
-from offline.harness import read_stack_config
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from settings_check import settings_problems
 
-from offline.harness import SynthesisError, read_stack_config, run_program
+from harness.engine import SynthesisError, run_program
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

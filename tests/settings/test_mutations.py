@@ -21,8 +21,9 @@ import pytest
 from mutants import Mutant, mutants
 from settings_check import settings_problems
 
-from offline.harness import ConfigFileError, SynthesisError, read_stack_config, run_program
+from harness.engine import SynthesisError, run_program
 from settings.loader import SettingsError
+from settings.stack_files import ConfigFileError, read_stack_config
 
 from conftest import FIXTURES, STACKS
 

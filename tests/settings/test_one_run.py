@@ -6,8 +6,8 @@ from typing import Any
 
 from settings_check import settings_problems
 
-from offline.harness import load_config, read_stack_config
 from settings.loader import SettingsError, parse_settings
+from settings.stack_files import load_config, read_stack_config
 
 from conftest import FIXTURES, problems, refused
 

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from offline.harness import SynthesisError, read_stack_config, run_program
+from harness.engine import SynthesisError, run_program
 from settings.loader import SettingsError
 from settings.queue import QueueCreateSettings, visibility_timeout
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

@@ -9,8 +9,9 @@ from typing import Any
 import pulumi
 import pytest
 
-from offline.harness import ConfigFileError, load_config, run_program
+from harness.engine import run_program
 from settings.loader import SettingsError, parse_settings
+from settings.stack_files import ConfigFileError, load_config
 
 from conftest import fixture_config as stack_config
 from conftest import problems, refused

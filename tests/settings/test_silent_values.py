@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from settings_check import settings_problems
 
-from offline.harness import read_stack_config
+from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from settings_check import settings_problems
 
-from offline.harness import load_config
 from settings.loader import parse_settings
+from settings.stack_files import load_config
 from settings.tier_defaults import EACH, PRODUCTION_DEFAULTS
 
 from conftest import fixture_config, problems, synthesize_fixture

@@ -15,8 +15,9 @@ from ecs_platform_policies.catalog import evaluate
 from ecs_platform_policies.waivers import load_waivers
 from policy_offline import policy_resources
 
-from offline.harness import PROJECT_DIR, Synthesis, load_config, read_yaml
+from harness.records import Synthesis
 from settings.loader import SettingsError, parse_settings
+from settings.stack_files import PROJECT_DIR, load_config, read_yaml
 
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 SERVICE = "aws:ecs/service:Service"

@@ -25,7 +25,8 @@ from stack_invariants import (
     synthesis_problems,
 )
 
-from offline.harness import PROJECT_DIR, Synthesis
+from harness.records import Synthesis
+from settings.stack_files import PROJECT_DIR
 
 from conftest import FIXTURE_STACKS, FIXTURES, fixture_config, synthesize_fixture
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from stack_invariants import settings_problems, stacks_in, synthesis_problems
 
-from offline.harness import PROJECT_DIR, read_stack_config, run_program
+from harness.engine import run_program
+from settings.stack_files import PROJECT_DIR, read_stack_config
 
 PROJECT = Path(os.environ.get("ECS_PLATFORM_PROJECT_DIR") or PROJECT_DIR).resolve()
 USER_STACKS = stacks_in(PROJECT)

@@ -1,0 +1,76 @@
+"""What the commands share: declared exit statuses, JSON output, the project folder option and
+stack names."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from settings.stack_files import PROJECT_DIR, stack_names
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def exits(codes: Mapping[int, str]) -> Callable[[F], F]:
+    """Declare a command's exit statuses (put it under `@click.command`'s decorators, above
+    the function): `--help` lists them and docs/reference/commands.md is generated from them."""
+
+    def mark(function: F) -> F:
+        function.exit_codes = dict(codes)  # type: ignore[attr-defined]
+        return function
+
+    return mark
+
+
+def exit_epilog(codes: Mapping[int, str]) -> str:
+    return "Exit status: " + "; ".join(f"{code} {meaning}" for code, meaning in codes.items())
+
+
+def command(name: str, codes: Mapping[int, str], **settings: Any) -> Callable[[F], click.Command]:
+    """`@click.command(name)` whose help ends with the exit statuses, declared with `exits`."""
+
+    def make(function: F) -> click.Command:
+        exits(codes)(function)
+        return click.command(name, epilog=exit_epilog(codes), **settings)(function)
+
+    return make
+
+
+def emit_json(data: Any) -> None:
+    """Print `data` as JSON on stdout, and nothing else on stdout."""
+    click.echo(json.dumps(data, indent=2, default=str))
+
+
+project_dir_option = click.option(
+    "--project-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=PROJECT_DIR,
+    show_default="this checkout",
+    help="The Pulumi project folder (Pulumi.yaml and the stack files).",
+)
+
+
+def check_stack(stack: str, project_dir: Path) -> None:
+    """Refuse an unknown stack with the stacks that exist (a usage error, status 2)."""
+    known = stack_names(project_dir)
+    if stack not in known:
+        listed = ", ".join(known) or "none"
+        raise click.BadParameter(
+            f"no stack {stack!r} (no Pulumi.{stack}.yaml in {project_dir}); stacks here: {listed}",
+            param_hint="STACK",
+        )
+
+
+def walk(group: click.Group, prefix: str = "ecs-platform") -> list[tuple[str, click.Command]]:
+    """Every command under `group` with its full name, depth first in name order."""
+    found: list[tuple[str, click.Command]] = []
+    for name in sorted(group.commands):
+        sub = group.commands[name]
+        found.append((f"{prefix} {name}", sub))
+        if isinstance(sub, click.Group):
+            found.extend(walk(sub, f"{prefix} {name}"))
+    return found

@@ -1,0 +1,106 @@
+"""Commands that keep the project's own data true: price files, the docs' reference pages and
+the benchmarks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cli import describe
+from cli.common import command, emit_json, walk
+from cost.prices.files import HERE as PRICES_HERE
+from cost.prices.files import write_region_files
+from ops import aws
+from reference.pages import PAGES, stale_pages, write_pages
+
+PRICES_EXITS = {0: "the price files were written"}
+
+
+@command("prices", PRICES_EXITS)
+@click.argument("regions", nargs=-1, required=True, metavar="REGION...")
+@click.option(
+    "--instance-type", "instance_types", multiple=True, metavar="TYPE", help="Add a type."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=PRICES_HERE,
+    show_default="cost/prices",
+    help="Folder of <region>.yaml files.",
+)
+@click.option("--json", "as_json", is_flag=True, help="The files written, as JSON.")
+def prices(
+    regions: tuple[str, ...], instance_types: tuple[str, ...], out: Path, as_json: bool
+) -> int:
+    """Rebuild the price files of REGION... (cost/prices/<region>.yaml) from the AWS Price
+    List, keeping the instance types each file lists."""
+    client = aws.client("pricing", "us-east-1")  # the Price List Query API lives in us-east-1
+    written = write_region_files(list(regions), list(instance_types), out, client)
+    if as_json:
+        emit_json({"written": [str(path) for path in written]})
+    else:
+        click.echo("\n".join(f"wrote {path}" for path in written))
+    return 0
+
+
+REFERENCE_EXITS = {0: "the pages were written, or are up to date", 1: "(--check) a page is stale"}
+
+
+def _all_pages() -> dict:
+    root = click.get_current_context().find_root().command
+    assert isinstance(root, click.Group)
+    return {**PAGES, **describe.pages(walk(root))}
+
+
+@command("reference", REFERENCE_EXITS)
+@click.option("--write", "mode", flag_value="write", help="Rewrite every generated page.")
+@click.option("--check", "mode", flag_value="check", default=True, help="Name each stale page.")
+def reference(mode: str) -> int:
+    """The docs' reference pages (docs/reference/), generated from the code and the fixtures."""
+    pages = _all_pages()
+    if mode == "write":
+        for name in write_pages(pages):
+            click.echo(f"wrote docs/reference/{name}")
+        return 0
+    stale = stale_pages(pages=pages)
+    for name in stale:
+        click.echo(f"docs/reference/{name} is out of date: ecs-platform reference --write")
+    return 1 if stale else 0
+
+
+BENCH_EXITS = {0: "the figures were printed (they are reported, not asserted)"}
+
+
+@command("bench", BENCH_EXITS)
+@click.option("--counts", default="1,10,50,100", show_default=True, help="Service counts.")
+@click.option("--repeat", type=int, default=3, show_default=True, help="Runs per figure.")
+@click.option("--check-services", type=int, default=100, show_default=True)
+@click.option("--stack", default="prod", show_default=True, help="Stack of the plan timings.")
+@click.option("--base", default="HEAD", show_default=True, help="Revision of the diff timing.")
+@click.option("--json", "as_json", is_flag=True, help="The figures as JSON.")
+def bench(
+    counts: str, repeat: int, check_services: int, stack: str, base: str, as_json: bool
+) -> int:
+    """Synthesis time with 1..100 services next to bare SDK registrations (garbage collector on
+    and off), the scale checks at 100 services, and whole-command plan and diff timings."""
+    from bench.diff import plan_figures
+    from bench.synthesis import render, scale_checks, synthesis_figures
+
+    figures = synthesis_figures([int(c) for c in counts.split(",")], repeat)
+    plans = {name: plan_figures(name, base, repeat) for name in dict.fromkeys(["dev", stack])}
+    if as_json:
+        emit_json({"synthesis": figures, "plans": plans})
+        return 0
+    for mode, rows in figures.items():
+        click.echo(f"Garbage collector {mode.split()[1]}:\n{render(rows)}\n")
+    for name, row in plans.items():
+        click.echo(
+            f"plan {name}: {row['planSeconds']} s; with --base {base}: {row['diffSeconds']} s"
+            f" ({row['ratio']} x one plan)"
+        )
+    click.echo(scale_checks(check_services))
+    return 0
+
+
+COMMANDS = [prices, reference, bench]

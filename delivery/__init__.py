@@ -1,1 +1,0 @@
-"""Delivery helpers run by the GitHub workflows and `make release` / `make promote`."""

@@ -1,0 +1,143 @@
+"""Run the real program for one stack under Pulumi mocks and record what it registers.
+
+Config comes from the stack files as the engine hands it to a program (settings/stack_files.py).
+One implementation, used by the tests, the offline plan and the benchmarks; the only code, with
+harness/mocks.py, that touches the Pulumi runtime's mocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import pickle
+import runpy
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.stack import wait_for_rpcs
+
+from harness.mocks import AwsMocks, RecordingMonitor
+from harness.records import RecordedResource, Synthesis
+from settings.stack_files import PROJECT_DIR, load_config
+
+
+class SynthesisError(Exception):
+    """The program raised; `cause` is its exception, `resources` what it registered before."""
+
+    def __init__(self, cause: BaseException, resources: list[RecordedResource]) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+        self.resources = resources
+
+
+# Synthesis runs of this process, pickled, by what decides them (see `_cache_key`).
+_RUNS: dict[str, bytes] = {}
+
+
+def _cache_key(stack: str, project_dir: Path, config: Mapping[str, str], seed: str) -> str:
+    """What decides a run in this process: the stack, its engine config, the mock seed, the
+    program file and the data files it reads (services/, jobs/). The components and settings
+    are imported once per process, so their code cannot change between two runs."""
+    digest = hashlib.sha256(json.dumps([stack, dict(config), seed], sort_keys=True).encode())
+    data_files = sorted([*project_dir.glob("services/*.yaml"), *project_dir.glob("jobs/*.yaml")])
+    for path in [project_dir / "__main__.py", *data_files]:
+        if path.is_file():
+            digest.update(str(path.relative_to(project_dir)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def run_program(
+    stack: str,
+    *,
+    project_dir: Path = PROJECT_DIR,
+    stack_config: Mapping[str, Any] | None = None,
+    mock_seed: str | None = None,
+) -> Synthesis:
+    """Run `__main__.py` for `stack` under mocks; raise SynthesisError if the program raises.
+
+    `mock_seed` (default `<project>/<stack>`) seeds the mock ids: two stacks run with one seed
+    get the same ids for the same logical resources, so they can be compared. A run with the
+    same inputs as an earlier one in this process returns a fresh copy of that run's result
+    (the program is deterministic under mocks), so tests share synthesized stacks."""
+    project, config = load_config(stack, project_dir, stack_config)
+    seed = mock_seed or f"{project}/{stack}"
+    key = _cache_key(stack, project_dir, config, seed)
+    if key in _RUNS:
+        result: Synthesis = pickle.loads(_RUNS[key])
+        return result
+    synthesis = _synthesize(stack, project, project_dir, config, seed)
+    _RUNS[key] = pickle.dumps(synthesis)
+    return synthesis
+
+
+def _synthesize(
+    stack: str, project: str, project_dir: Path, config: Mapping[str, str], seed: str
+) -> Synthesis:
+    region = config.get("aws:region") or "us-east-1"
+    mocks = AwsMocks(region=region, seed=seed)
+    monitor = RecordingMonitor(mocks)
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    runtime_settings.ROOT.set(None)
+    pulumi.runtime.set_mocks(
+        monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor
+    )
+    pulumi.runtime.set_all_config(config)
+    sys.path.insert(0, str(project_dir))
+    try:
+        try:
+            runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+            loop.run_until_complete(wait_for_rpcs())
+            root = runtime_settings.get_root_resource()
+            exported = getattr(root, "outputs", {})
+            outputs = loop.run_until_complete(pulumi.Output.from_input(exported).future())
+            secret_outputs = loop.run_until_complete(_secret_keys(exported))
+        except Exception as error:  # re-raised with what was registered
+            _drain(loop)
+            raise SynthesisError(error, _in_order(monitor.recorded)) from error
+    finally:
+        sys.path.remove(str(project_dir))
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
+        monitor.close()
+    return Synthesis(
+        stack=stack,
+        resources=_in_order(monitor.recorded),
+        outputs=dict(outputs or {}),
+        invokes=list(mocks.invokes),
+        secret_outputs=secret_outputs,
+    )
+
+
+def _in_order(recorded: list[RecordedResource]) -> list[RecordedResource]:
+    """Registrations sorted by URN. The SDK registers from a thread pool, so the order in which
+    registrations arrive changes from run to run; sorted, every plan, diff and estimate reads
+    the same for the same program and stack file."""
+    return sorted(recorded, key=lambda resource: resource.urn)
+
+
+async def _secret_keys(exported: Mapping[str, Any]) -> list[str]:
+    """Stack outputs exported as secrets (their values must never be printed)."""
+    return [
+        key
+        for key, value in exported.items()
+        if isinstance(value, pulumi.Output) and await value.is_secret()
+    ]
+
+
+def _drain(loop: asyncio.AbstractEventLoop) -> None:
+    """Let the SDK's outstanding work finish (or fail) so no task outlives its loop."""
+    with contextlib.suppress(Exception):  # the program's own error is the one reported
+        loop.run_until_complete(wait_for_rpcs())
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))

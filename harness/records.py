@@ -1,0 +1,194 @@
+"""What the mock harness records, and the readers of it that review and cost share.
+
+`RecordedResource` is one registration (type, name, parent, inputs, outputs, options);
+`Synthesis` is one run of the program. The helpers work on plain JSON-able values: secret
+masking, stack-free URNs, JSON round trips (the plan diff compares records from two runs, one of
+them possibly in another process at another git revision), inputs as documents, component names.
+No Pulumi runtime here: only the engine (harness/engine.py) and mocks (harness/mocks.py) need it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from settings.stack_files import SECRET_PLACEHOLDER
+
+
+@dataclass
+class RecordedResource:
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    remote: bool
+    id: str | None
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    protect: bool = False
+    retain_on_delete: bool = False
+    ignore_changes: list[str] = field(default_factory=list)
+    dependencies: list[str] = field(default_factory=list)
+    transforms: int = 0
+
+    @property
+    def is_component(self) -> bool:
+        return not self.custom
+
+
+@dataclass
+class Synthesis:
+    stack: str
+    resources: list[RecordedResource]
+    outputs: dict[str, Any]
+    invokes: list[tuple[str, dict[str, Any]]]
+    secret_outputs: list[str] = field(default_factory=list)
+
+    def of_type(self, type_: str) -> list[RecordedResource]:
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str, name: str | None = None) -> RecordedResource:
+        found = [r for r in self.of_type(type_) if name is None or r.name == name]
+        if len(found) != 1:
+            names = [r.name for r in self.of_type(type_)]
+            raise LookupError(f"expected one {type_} named {name!r}, found {names}")
+        return found[0]
+
+    def by_urn(self, urn: str) -> RecordedResource | None:
+        return next((r for r in self.resources if r.urn == urn), None)
+
+    def ancestors(self, resource: RecordedResource) -> Iterator[RecordedResource]:
+        current = self.by_urn(resource.parent)
+        while current is not None:
+            yield current
+            current = self.by_urn(current.parent)
+
+    def top_component(self, resource: RecordedResource) -> RecordedResource | None:
+        """The outermost component a resource belongs to (itself, for a top-level component)."""
+        chain = [resource, *self.ancestors(resource)]
+        components = [r for r in chain if r.is_component]
+        return components[-1] if components else None
+
+    def count_by_type(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for resource in self.resources:
+            counts[resource.type] = counts.get(resource.type, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+# The SDK's wire marker for a secret value (pulumi.runtime.rpc: _special_sig_key and
+# _special_secret_sig); the mock monitor records secret inputs in this wrapped form.
+SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+
+
+def mask_secrets(value: Any) -> Any:
+    """A copy of `value` with every secret (wire-wrapped or `{secure: ...}`) as "[secret]"."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG_KEY) == SECRET_SIG or set(value) == {"secure"}:
+            return SECRET_PLACEHOLDER
+        return {key: mask_secrets(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [mask_secrets(item) for item in value]
+    return value
+
+
+def stack_free_urn(urn: str) -> str:
+    """`urn:pulumi:STACK::PROJECT::TYPES::NAME` without its stack: the key across stacks."""
+    parts = urn.split("::", 1)
+    return parts[1] if len(parts) == 2 else urn
+
+
+def resource_from_json(data: dict[str, Any]) -> RecordedResource:
+    known = {f.name for f in dataclasses.fields(RecordedResource)}
+    return RecordedResource(**{key: value for key, value in data.items() if key in known})
+
+
+def synthesis_from_json(data: dict[str, Any]) -> Synthesis:
+    return Synthesis(
+        stack=data["stack"],
+        resources=[resource_from_json(r) for r in data["resources"]],
+        outputs=data.get("outputs") or {},
+        invokes=[],
+        secret_outputs=list(data.get("secretOutputs") or []),
+    )
+
+
+def masked_outputs(synthesis: Synthesis) -> dict[str, Any]:
+    """Stack outputs with secret ones shown as "[secret]"."""
+    return {
+        key: SECRET_PLACEHOLDER if key in synthesis.secret_outputs else mask_secrets(value)
+        for key, value in synthesis.outputs.items()
+    }
+
+
+def _rename(value: Any, pattern: re.Pattern[str], replacement: str) -> Any:
+    if isinstance(value, str):
+        return pattern.sub(replacement, value)
+    if isinstance(value, dict):
+        return {key: _rename(item, pattern, replacement) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rename(item, pattern, replacement) for item in value]
+    return value
+
+
+def without_stack_name(
+    resources: Iterable[RecordedResource], stack: str, project: str
+) -> list[RecordedResource]:
+    """Copies whose inputs and outputs say `<stack>` where names embed the stack next to the project
+    (`ecs-platform-dev-api`, `/ecs-platform/dev/...`, `dev.ecs-platform.internal`), so two
+    stacks compare on what differs, not on their names."""
+    name = re.escape(stack)
+    proj = re.escape(project)
+    pattern = re.compile(
+        rf"(?<=\b{proj}[-/]){name}(?![A-Za-z0-9])|(?<![A-Za-z0-9-]){name}(?=\.{proj}\b)"
+        rf"|(?<=-){name}(?=-{proj}\b)"
+    )
+    return [
+        dataclasses.replace(
+            resource,
+            inputs=_rename(resource.inputs, pattern, "<stack>"),
+            outputs=_rename(resource.outputs, pattern, "<stack>"),
+        )
+        for resource in resources
+    ]
+
+
+def as_document(value: Any) -> Any:
+    """Secrets masked, and strings holding JSON objects or arrays parsed."""
+    value = mask_secrets(value)
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return as_document(json.loads(value))
+        except ValueError:
+            return value
+    if isinstance(value, dict):
+        return {key: as_document(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_document(item) for item in value]
+    return value
+
+
+def inputs_document(resource: RecordedResource | None) -> dict[str, Any]:
+    """A resource's inputs as a document (see `as_document`); {} for a side that does not exist."""
+    return as_document(resource.inputs) if resource is not None else {}
+
+
+def component_namer(resources: Sequence[RecordedResource]) -> Callable[[RecordedResource], str]:
+    by_urn = {resource.urn: resource for resource in resources}
+
+    def component(resource: RecordedResource) -> str:
+        top: RecordedResource | None = None
+        current: RecordedResource | None = resource
+        while current is not None:
+            if current.is_component:
+                top = current
+            current = by_urn.get(current.parent)
+        return f"{top.name} ({top.type})" if top is not None else "(stack)"
+
+    return component

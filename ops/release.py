@@ -1,0 +1,136 @@
+"""Set or promote a service's image digest in a stack file, keeping its comments and layout.
+
+    ecs-platform release api --stack dev --digest sha256:<64 hex>
+    ecs-platform promote api --from dev --to prod
+
+Edits `ecs-platform:services.<service>.image` in `Pulumi.<stack>.yaml`: the digest replaces the
+tag (the settings accept exactly one of them). Refuses unknown services, malformed digests and
+images given as a full `uri` from another registry. Exit status 2 on a refused input.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+
+PROJECT = "ecs-platform"
+DIGEST_PATTERN = re.compile(r"^sha256:[0-9a-f]{64}$")
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class ReleaseError(Exception):
+    """An input the release refuses; the message says which and why."""
+
+
+def _yaml() -> YAML:
+    yaml = YAML()  # round-trip: comments, key order, flow style and quotes survive
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap long lines such as ARNs
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def check_name(kind: str, value: str) -> str:
+    if not NAME_PATTERN.fullmatch(value):
+        raise ReleaseError(f"{kind} {value!r} is not a valid name (lowercase letters, digits, -)")
+    return value
+
+
+def check_digest(digest: str) -> str:
+    if not DIGEST_PATTERN.fullmatch(digest):
+        raise ReleaseError(f"digest {digest!r} is not sha256: followed by 64 lowercase hex digits")
+    return digest
+
+
+def stack_file(stack: str, project_dir: Path = PROJECT_DIR) -> Path:
+    path = project_dir / f"Pulumi.{check_name('stack', stack)}.yaml"
+    if not path.is_file():
+        raise ReleaseError(f"no stack file {path.name} in {project_dir}")
+    return path
+
+
+def _image(document: Any, service: str, file_name: str) -> CommentedMap:
+    services = (document.get("config") or {}).get(f"{PROJECT}:services") or {}
+    if service not in services:
+        known = ", ".join(services) or "none"
+        raise ReleaseError(f"{file_name}: unknown service {service!r} (declared: {known})")
+    image = services[service].get("image")
+    if not isinstance(image, CommentedMap):
+        raise ReleaseError(f"{file_name}: services.{service}.image is not a mapping")
+    if image.get("uri") is not None:
+        raise ReleaseError(
+            f"{file_name}: services.{service}.image is a full uri from another registry;"
+            " releases set digests of this stack's own repositories only"
+        )
+    if image.get("repository") is None:
+        raise ReleaseError(f"{file_name}: services.{service}.image has no repository")
+    return image
+
+
+def _load(text: str) -> Any:
+    return _yaml().load(text)
+
+
+def _dump(document: Any) -> str:
+    out = io.StringIO()
+    _yaml().dump(document, out)
+    return out.getvalue()
+
+
+def read_image(text: str, service: str, file_name: str) -> dict[str, Any]:
+    """The service's image settings (repository, tag, digest) from a stack file's text."""
+    return dict(_image(_load(text), service, file_name))
+
+
+def set_digest(text: str, service: str, digest: str, file_name: str) -> str:
+    """The stack file's text with the service's image pinned to `digest` (the tag removed)."""
+    check_digest(digest)
+    document = _load(text)
+    image = _image(document, service, file_name)
+    keys = list(image)
+    position = keys.index("tag") if "tag" in image else len(keys)
+    image.pop("tag", None)
+    image.pop("digest", None)
+    image.insert(min(position, len(image)), "digest", digest)
+    return _dump(document)
+
+
+def promoted(from_text: str, to_text: str, service: str, names: tuple[str, str]) -> str:
+    """`to_text` with the service pinned to the digest it has in `from_text`."""
+    source = read_image(from_text, service, names[0])
+    target = read_image(to_text, service, names[1])
+    if source.get("digest") is None:
+        raise ReleaseError(
+            f"{names[0]}: services.{service}.image has no digest to promote (it deploys a tag);"
+            " release a digest there first"
+        )
+    if source["repository"] != target["repository"]:
+        raise ReleaseError(
+            f"services.{service}.image.repository differs: {source['repository']!r} in"
+            f" {names[0]}, {target['repository']!r} in {names[1]}"
+        )
+    return set_digest(to_text, service, str(source["digest"]), names[1])
+
+
+def release(stack: str, service: str, digest: str, project_dir: Path = PROJECT_DIR) -> Path:
+    path = stack_file(stack, project_dir)
+    check_name("service", service)
+    path.write_text(set_digest(path.read_text(), service, digest, path.name))
+    return path
+
+
+def promote(service: str, source: str, target: str, project_dir: Path = PROJECT_DIR) -> Path:
+    if source == target:
+        raise ReleaseError("promote needs two different stacks")
+    source_path, target_path = stack_file(source, project_dir), stack_file(target, project_dir)
+    check_name("service", service)
+    names = (source_path.name, target_path.name)
+    text = promoted(source_path.read_text(), target_path.read_text(), service, names)
+    target_path.write_text(text)
+    return target_path

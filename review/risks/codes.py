@@ -1,0 +1,80 @@
+"""Every risk code the plan diff can raise, whether it blocks, and when it fires.
+
+`review.risks.Risk` refuses a code that is not listed here, so a new kind of risk cannot reach
+a pull-request comment without its line in the generated docs page (docs/reference/risks.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RiskCode:
+    blocking: bool
+    fires_when: str
+
+
+RISK_CODES: dict[str, RiskCode] = {
+    "stateful-delete": RiskCode(
+        False,
+        "a repository, log group, bucket, load balancer, KMS key, SNS topic, cluster, VPC or"
+        " namespace would be deleted",
+    ),
+    "stateful-replace": RiskCode(False, "one of those would be replaced (deleted, then created)"),
+    "protect-removed": RiskCode(False, "a `protect`ed resource loses it or is deleted"),
+    "ingress-widened": RiskCode(
+        False,
+        "a new ingress source or rule, any `0.0.0.0/0` or `::/0`, a wider port range (a CIDR"
+        " inside one already allowed is not)",
+    ),
+    "iam-widened": RiskCode(
+        False,
+        "new actions, actions newly on `*`, a new trusted account on an existing role (roles,"
+        " role policies, repository, topic and key policies); a trust policy is not a grant",
+    ),
+    "public-exposure": RiskCode(
+        False,
+        "an internal ALB made internet-facing, a public IP on tasks or instances, a new account"
+        " allowed to pull images",
+    ),
+    "capacity-reduced": RiskCode(
+        False,
+        "min/max/desired of an Auto Scaling group, scalable target or service lowered in a"
+        " production stack",
+    ),
+    "cost-up": RiskCode(False, "the monthly estimate rises by more than 10%"),
+    "capacity-move": RiskCode(
+        False, "a service moves between an EC2 pool and Fargate (deploy it on its own)"
+    ),
+    "image-not-pushed": RiskCode(
+        False,
+        "a service pulls from an ECR repository the same change creates (see the first `up` in"
+        " docs/operations.md)",
+    ),
+    "deployment-strategy": RiskCode(
+        False, "a service moves between rolling, blue/green, canary and linear deployments"
+    ),
+    "hostname-removed": RiskCode(False, "a routed hostname (a service URL) goes away"),
+    "certificate-replaced": RiskCode(False, "the load balancer's ACM certificate is replaced"),
+    "transition-provider-in-use": RiskCode(
+        True,
+        "a capacity provider leaves the cluster while the base still places a service on it"
+        " (move the service, deploy, then remove the pool)",
+    ),
+    "transition-capacity-move": RiskCode(
+        True,
+        "a service moves between an EC2 pool and Fargate in the same change as a change to"
+        " that pool",
+    ),
+    "transition-unique-value": RiskCode(
+        True,
+        "a listener rule priority, listener port, Service Connect name or physical name goes"
+        " from one resource to another",
+    ),
+    "transition-replace-in-use": RiskCode(
+        True,
+        "a resource with a fixed name (target group, security group, capacity provider) is"
+        " replaced delete-first while a resource that is not replaced still uses it",
+    ),
+}

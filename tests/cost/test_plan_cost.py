@@ -1,0 +1,193 @@
+"""The monthly estimate follows from the price file and the stack file: expected figures are
+computed here from the raw price table and the stack settings, never copied from an output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cli.app import main
+from cost import PRICES_DIR, NoPricesError, estimate, load_prices
+from harness.records import Synthesis
+from settings.stack_files import read_stack_config
+
+from conftest import FIXTURES
+
+HOURLY_OFF = {"none": 0, "single": 1}
+NAT_ROOT_VOLUME_GIB = 8  # components/nat_instance.py ROOT_VOLUME_GIB
+
+
+def raw_prices(region: str = "eu-west-1", directory: Path = PRICES_DIR) -> dict[str, Any]:
+    return yaml.safe_load((directory / f"{region}.yaml").read_text())
+
+
+def figure(raw: dict[str, Any], key: str, variant: str | None = None) -> float | None:
+    entry = raw["prices"][key]
+    entry = entry[variant] if variant else entry
+    return entry["price"] if isinstance(entry, dict) else entry
+
+
+def discount(raw: dict[str, Any], key: str) -> float:
+    value = raw["assumptions"][key]["value"]
+    return value / 100 if value > 1 else value
+
+
+def tasks_by_provider(count: int, strategy: list[dict[str, Any]]) -> dict[str, float]:
+    placed = {item["provider"]: float(min(item.get("base", 0), count)) for item in strategy}
+    rest = count - sum(placed.values())
+    weights = sum(item.get("weight", 1) for item in strategy)
+    for item in strategy:
+        placed[item["provider"]] += rest * item.get("weight", 1) / weights
+    return placed
+
+
+def expected(stack: str, raw: dict[str, Any], synthesis: Synthesis) -> dict[str, float]:
+    """Priced monthly cost per component from the stack file (unpriced figures count as 0)."""
+    config = read_stack_config(stack, FIXTURES)
+    network, cluster = config["ecs-platform:network"], config["ecs-platform:cluster"]
+    zones = len(network["availabilityZones"])
+    hours = raw["hoursPerMonth"]
+
+    def hourly(key: str, variant: str | None = None) -> float:
+        return (figure(raw, key, variant) or 0.0) * hours
+
+    nat = HOURLY_OFF.get(network["natGateways"], zones)
+    interface = [e for e in network.get("endpoints", []) if e not in ("s3", "dynamodb")]
+    if network["natGateways"] == "instance":
+        # one instance: its type's hours, its Elastic IP and the public IPv4 it boots with
+        nat_type = network.get("natInstance", {}).get("instanceType", "t4g.nano")
+        egress = hourly("ec2InstanceHour", nat_type) + 2 * hourly("publicIpv4Hour")
+        egress += NAT_ROOT_VOLUME_GIB * (figure(raw, "ebsGp3GbMonth") or 0.0)
+    else:
+        egress = nat * (hourly("natGatewayHour") + hourly("publicIpv4Hour"))
+    costs = {
+        "network": egress + len(interface) * zones * hourly("interfaceEndpointAzHour"),
+        "alb": hourly("albHour") + zones * hourly("publicIpv4Hour"),  # LCUs are usage
+    }
+    for acl in synthesis.of_type("aws:wafv2/webAcl:WebAcl"):
+        costs["alb"] += (figure(raw, "wafWebAclMonth") or 0.0) + len(acl.inputs["rules"]) * (
+            figure(raw, "wafRuleMonth") or 0.0
+        )
+    for key in synthesis.of_type("aws:kms/key:Key"):
+        owner = synthesis.top_component(key)
+        assert owner is not None
+        costs[owner.name] = costs.get(owner.name, 0.0) + (figure(raw, "kmsKeyMonth") or 0.0)
+    spot_factor = 1 - discount(raw, "fargateSpotDiscount")
+    for name, service in config["ecs-platform:services"].items():
+        arch = service.get("architecture", cluster.get("defaultTaskArchitecture", "x86_64"))
+        strategy = {
+            "fargate": [{"provider": "FARGATE"}],
+            "fargate-spot": [{"provider": "FARGATE_SPOT"}],
+            "default": cluster["defaultStrategy"],
+        }.get(service["capacity"], [])
+        placed = tasks_by_provider(service["desiredCount"], strategy)
+        task_hour = service["cpu"] / 1024 * hourly("fargateVcpuHour", arch) + service[
+            "memory"
+        ] / 1024 * hourly("fargateGbHour", arch)
+        costs[name] = task_hour * (
+            placed.get("FARGATE", 0) + placed.get("FARGATE_SPOT", 0) * spot_factor
+        )
+    return costs
+
+
+def component_totals(stack_estimate: Any) -> dict[str, float]:
+    """Per component, without alarms and dashboards (priced per metric in their own test)."""
+    totals: dict[str, float] = {}
+    for item in stack_estimate.items:
+        if not item.price_key.startswith(("alarm", "dashboard")):
+            name = item.component.split(" ")[0]
+            totals[name] = totals.get(name, 0.0) + (item.monthly or 0.0)
+    return totals
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_estimate_follows_from_the_price_file(stack: str, synthesized) -> None:
+    synthesis = synthesized(stack)
+    raw = raw_prices()
+    result = estimate(synthesis.resources, load_prices("eu-west-1"))
+    want = expected(stack, raw, synthesis)
+    got = component_totals(result)
+    for component, total in want.items():
+        assert got.get(component, 0.0) == pytest.approx(total, abs=0.005), component
+    pools = [p for p in read_stack_config(stack, FIXTURES)["ecs-platform:cluster"]["ec2Pools"]]
+    pool_cost = sum(
+        (figure(raw, "ec2InstanceHour", p["instanceTypes"][0]) or 0.0)
+        * raw["hoursPerMonth"]
+        * p.get("minSize", 0)
+        + p.get("rootVolumeGib", 30) * p.get("minSize", 0) * (figure(raw, "ebsGp3GbMonth") or 0.0)
+        for p in pools
+        if p.get("onDemandBaseCapacity", 0) >= p.get("minSize", 0)  # all on demand at minSize
+    )
+    pool_cost += sum(
+        item.monthly or 0.0 for item in result.items if item.price_key.startswith("alarm")
+    ) + sum(item.monthly or 0.0 for item in result.items if item.price_key == "dashboardMonth")
+    assert result.monthly == pytest.approx(sum(want.values()) + pool_cost, abs=0.01)
+
+
+def test_unpriced_items_are_reported_not_guessed(synthesized) -> None:
+    raw = raw_prices()
+    result = estimate(synthesized("prod").resources, load_prices("eu-west-1"))
+    unpriced = {item.price_key.split("[")[0] for item in result.unpriced}
+    null_keys = {
+        key
+        for key, entry in raw["prices"].items()
+        if isinstance(entry, dict) and entry.get("price", 0) is None
+    }
+    assert unpriced <= null_keys | {"ec2InstanceHour"}
+    assert all(item.monthly is None for item in result.unpriced)
+    if figure(raw, "interfaceEndpointAzHour") is None:
+        endpoints = read_stack_config("prod", FIXTURES)["ecs-platform:network"]["endpoints"]
+        interface = [e for e in endpoints if e not in ("s3", "dynamodb")]
+        assert sum(1 for i in result.unpriced if i.price_key == "interfaceEndpointAzHour") == len(
+            interface
+        )
+
+
+def test_alarms_dashboards_and_spot_pools_with_a_complete_price_file(tmp_path, synthesized) -> None:
+    raw = raw_prices()
+    for key in ("alarmStandardMonth", "alarmHighResolutionMonth", "dashboardMonth"):
+        raw["prices"][key] = {"price": 0.25, "unit": "USD/month", "source": "test figure"}
+    raw["prices"]["ec2InstanceHour"]["m7g.large"] = 0.1
+    (tmp_path / "eu-west-1.yaml").write_text(yaml.safe_dump(raw))
+    synthesis = synthesized("prod")
+    result = estimate(synthesis.resources, load_prices("eu-west-1", tmp_path))
+    alarms = synthesis.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    metrics = sum(
+        len([q for q in a.inputs.get("metricQueries") or [] if q.get("metric")]) or 1
+        for a in alarms
+    )
+    alarm_items = [i for i in result.items if i.price_key.startswith("alarm")]
+    assert sum(i.monthly for i in alarm_items) == pytest.approx(metrics * 0.25)
+    dashboards = [i for i in result.items if i.price_key == "dashboardMonth"]
+    assert sum(i.monthly for i in dashboards) == pytest.approx(
+        0.25 * len(synthesis.of_type("aws:cloudwatch/dashboard:Dashboard"))
+    )
+    pool = read_stack_config("prod", FIXTURES)["ecs-platform:cluster"]["ec2Pools"][0]
+    base = min(pool["onDemandBaseCapacity"], pool["minSize"])
+    on_demand = base + (pool["minSize"] - base) * (100 - pool["spotPercentage"]) / 100
+    spot = pool["minSize"] - on_demand
+    pool_items = [i for i in result.items if i.price_key == "ec2InstanceHour[m7g.large]"]
+    assert sum(i.monthly for i in pool_items) == pytest.approx(
+        0.1 * raw["hoursPerMonth"] * (on_demand + spot * (1 - discount(raw, "ec2SpotDiscount")))
+    )
+    assert result.unpriced == [] or all("Endpoint" in i.price_key for i in result.unpriced)
+
+
+def test_a_region_without_prices_gives_a_message_and_no_number(
+    tmp_path, capsys, fixture_project
+) -> None:
+    project = ["--project-dir", str(fixture_project)]
+    with pytest.raises(NoPricesError, match="no price file for region xx-nowhere-1"):
+        load_prices("xx-nowhere-1")
+    assert main(["plan", "dev", "--json", "--prices-dir", str(tmp_path), *project]) == 0
+    cost = json.loads(capsys.readouterr().out)["cost"]
+    assert cost["monthly"] is None and "no price file for region eu-west-1" in cost["error"]
+    assert cost["excluded"]
+    assert main(["plan", "dev", "--prices-dir", str(tmp_path), *project]) == 0
+    text = capsys.readouterr().out
+    assert "no cost estimate: no price file for region eu-west-1" in text
+    assert "$" not in text.split("Monthly cost estimate:")[1]
