@@ -16,8 +16,8 @@ from ecs_platform_policies.waivers import load_waivers
 from policy_offline import policy_resources
 
 from harness.records import Synthesis
-from settings.loader import SettingsError, parse_settings
-from settings.stack_files import PROJECT_DIR, load_config, read_yaml
+from settings.loader import SettingsError, load_stack
+from settings.stack_files import PROJECT_DIR, read_yaml
 
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 SERVICE = "aws:ecs/service:Service"
@@ -38,9 +38,9 @@ def stacks_in(project_dir: Path) -> list[str]:
 
 
 def settings_problems(stack: str, project_dir: Path) -> list[str]:
-    project, flat = load_config(stack, project_dir)
+    """The problem lines of the stack's settings (its stack file and workload files)."""
     try:
-        parse_settings(flat, project=project, stack=stack)
+        load_stack(stack, project_dir)
     except SettingsError as error:
         return error.lines
     return []
@@ -128,16 +128,23 @@ def service_problems(synthesis: Synthesis, declared: list[str]) -> list[str]:
 
 
 def synthesis_problems(
-    synthesis: Synthesis, config: Mapping[str, Any], policy_dir: Path, project: str = PROJECT
+    synthesis: Synthesis,
+    config: Mapping[str, Any],
+    policy_dir: Path,
+    project: str = PROJECT,
+    services: list[str] | None = None,
 ) -> list[str]:
     """Every content-independent invariant of a stack synthesized from `config` (its stack
-    file's `config:` mapping)."""
+    file's `config:` mapping) and `services` (the names it runs; default: those of the stack
+    file, for a stack without workload files)."""
     tier = str(config[f"{project}:tier"])
+    if services is None:
+        services = list(config.get(f"{project}:services") or {})
     return [
         *policy_problems(synthesis, tier, policy_dir),
         *logging_problems(synthesis),
         *role_problems(synthesis),
         *public_ip_problems(synthesis),
         *identity_problems(synthesis),
-        *service_problems(synthesis, list(config.get(f"{project}:services") or {})),
+        *service_problems(synthesis, services),
     ]

@@ -28,7 +28,13 @@ from stack_invariants import (
 from harness.records import Synthesis
 from settings.stack_files import PROJECT_DIR
 
-from conftest import FIXTURE_STACKS, FIXTURES, fixture_config, synthesize_fixture
+from conftest import (
+    FIXTURE_STACKS,
+    PROJECTS,
+    WORKLOAD_FOLDERS,
+    fixture_config,
+    synthesize_fixture,
+)
 
 SUITE = Path(__file__).resolve().parent / "test_user_stacks.py"
 BILLING = """\
@@ -105,7 +111,8 @@ def test_each_invariant_catches_its_fault(fixtures_synthesized) -> None:
 
 def project_copy(tmp_path: Path) -> Path:
     """The project as a team clones it (tracked and untracked files, not ignored ones), with the
-    shipped example stack files (the dev and prod fixtures) in place of the current root ones."""
+    shipped example (stack files and services/, the `shipped` fixture project) in place of the
+    current root ones."""
     listed = subprocess.run(
         ["git", "-C", str(PROJECT_DIR), "ls-files", "-co", "--exclude-standard"],
         capture_output=True, text=True, check=True,
@@ -113,14 +120,18 @@ def project_copy(tmp_path: Path) -> Path:
     target = tmp_path / "project"
     for name in listed:
         source = PROJECT_DIR / name
-        if source.is_file() and not name.startswith("tests/"):
+        if source.is_file() and not name.startswith(
+            ("tests/", *(f"{f}/" for f in WORKLOAD_FOLDERS))
+        ):
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
     for stack_file in target.glob("Pulumi.*.yaml"):
         if stack_file.name != "Pulumi.yaml":
             stack_file.unlink()
-    for stack in ("dev", "prod"):
-        shutil.copy2(FIXTURES / f"Pulumi.{stack}.yaml", target / f"Pulumi.{stack}.yaml")
+    shipped = PROJECTS / "shipped"
+    for stack_file in shipped.glob("Pulumi.*.yaml"):
+        shutil.copy2(stack_file, target / stack_file.name)
+    shutil.copytree(shipped / "services", target / "services")
     return target
 
 

@@ -1,7 +1,8 @@
 """The generic suite: what holds for the team's own stack files, whatever they declare.
 
 Runs on every Pulumi.<stack>.yaml at the root of the project (or of the folder named by
-ECS_PLATFORM_PROJECT_DIR): it validates, synthesizes under mocks, passes the policy pack at its
+ECS_PLATFORM_PROJECT_DIR), with the workload files (services/<name>.yaml) merged in for each
+stack: it validates, synthesizes under mocks, passes the policy pack at its
 tier (only waived or advisory findings), and keeps the invariants of stack_invariants.py. Nothing
 here names a service, pool or alarm: a team edits its stack files and this stays green.
 """
@@ -15,6 +16,7 @@ import pytest
 from stack_invariants import settings_problems, stacks_in, synthesis_problems
 
 from harness.engine import run_program
+from settings.loader import load_stack
 from settings.stack_files import PROJECT_DIR, read_stack_config
 
 PROJECT = Path(os.environ.get("ECS_PLATFORM_PROJECT_DIR") or PROJECT_DIR).resolve()
@@ -30,4 +32,5 @@ def test_the_stack_file_is_valid(stack: str) -> None:
 def test_the_stack_synthesizes_and_keeps_every_invariant(stack: str) -> None:
     synthesis = run_program(stack, project_dir=PROJECT)
     config = read_stack_config(stack, PROJECT)
-    assert synthesis_problems(synthesis, config, PROJECT / "policy") == []
+    services = list(load_stack(stack, PROJECT).services)  # the stack file's and services/*.yaml
+    assert synthesis_problems(synthesis, config, PROJECT / "policy", services=services) == []
