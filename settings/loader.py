@@ -18,16 +18,17 @@ from typing import Any
 
 import pulumi
 from pulumi.runtime import config as runtime_config
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from settings import rules
-from settings.namespaces import did_you_mean, namespace_problems
-from settings.partial import check_partially, clean_location
+from settings.messages import problems_from
+from settings.namespaces import namespace_problems
+from settings.partial import check_partially
 from settings.platform import PlatformConfig, PlatformSettings, stack_file_name
 from settings.rules.problem import Problem, join_path
 from settings.stack_files import load_config
 from settings.tier_defaults import with_tier_defaults
-from settings.types import PATTERN_MEANINGS, REGION_PATTERN, is_mapping_field, model_in
+from settings.types import REGION_PATTERN
 from settings.workloads import (
     Source,
     Workloads,
@@ -108,7 +109,7 @@ def parse_settings(
     try:
         platform = PlatformConfig.model_validate(raw)
     except ValidationError as error:
-        problems.extend(_problems_from(error))
+        problems.extend(problems_from(error))
         errors = error.errors()
     else:
         errors = []
@@ -209,56 +210,6 @@ def _decode(value: Any) -> Any:
         except json.JSONDecodeError:
             return value
     return value
-
-
-def _problems_from(error: ValidationError) -> list[Problem]:
-    problems = []
-    for item in error.errors():
-        location = clean_location(item["loc"])
-        path = join_path(location)
-        kind = item["type"]
-        if kind == "extra_forbidden":
-            allowed = _allowed_keys(location[:-1])
-            guess = did_you_mean(str(location[-1]), allowed)
-            hint = f"did you mean {guess!r}? " if guess else ""
-            message = f"unknown key ({hint}allowed: {', '.join(allowed)})"
-        elif kind == "missing":
-            message = "required key is missing"
-        elif kind == "string_pattern_mismatch" and item["ctx"]["pattern"] in PATTERN_MEANINGS:
-            message = f"{item['input']!r} is not {PATTERN_MEANINGS[item['ctx']['pattern']]}"
-        elif kind in {"model_type", "dict_type", "model_attributes_type"}:
-            message = f"expected a mapping of keys to values (got {item['input']!r})"
-        else:
-            message = item["msg"].removeprefix("Value error, ").replace(" after validation", "")
-            if kind not in {"value_error", "assertion_error"}:
-                message += f" (got {item['input']!r})"
-        problems.append(Problem(path, message))
-    return problems
-
-
-def _allowed_keys(location: list[Any]) -> list[str]:
-    """The camelCase keys the settings model accepts at `location` (used for typo messages)."""
-    model: type[BaseModel] | None = PlatformConfig
-    skip_mapping_key = False
-    for part in location:
-        if isinstance(part, int):
-            continue
-        if skip_mapping_key:
-            skip_mapping_key = False
-            continue
-        field = next(
-            (
-                f
-                for name, f in (model.model_fields.items() if model else ())
-                if (f.alias or name) == part
-            ),
-            None,
-        )
-        if field is None:
-            return []
-        model = model_in(field.annotation)
-        skip_mapping_key = is_mapping_field(field.annotation)
-    return sorted(f.alias or name for name, f in model.model_fields.items()) if model else []
 
 
 def load_stack(stack: str, project_dir: Path) -> PlatformSettings:

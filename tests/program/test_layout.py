@@ -72,6 +72,7 @@ SETTINGS_LAYERS = {
     "settings.workloads": 4,
     "settings.merge": 4,
     "settings.interpolation": 4,
+    "settings.messages": 4,
 }
 
 
