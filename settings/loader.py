@@ -115,9 +115,12 @@ def parse_settings(
         errors = []
         if region_valid:
             settings = PlatformSettings(project, stack, str(region), platform)
-            problems.extend(rules.check(settings))
+            found = rules.check(settings)
+            problems.extend(found)
             if problems:
-                raise SettingsError(stack_file_name(stack), attribute(problems, sources))
+                raise SettingsError(
+                    stack_file_name(stack), attribute(problems, sources, set(found))
+                )
             return settings
     # Every rule whose inputs did validate still runs: all problems in one run.
     partial = check_partially(
@@ -129,7 +132,8 @@ def parse_settings(
         rules=rules.RULES,
     )
     problems.extend(partial.problems)
-    raise SettingsError(stack_file_name(stack), attribute(problems, sources), partial.note())
+    found = attribute(problems, sources, set(partial.problems))
+    raise SettingsError(stack_file_name(stack), found, partial.note())
 
 
 def merged_config(

@@ -25,7 +25,7 @@ EXPECTED = {
     "float_type": "a number",
     "bool_parsing": "true or false",
     "bool_type": "true or false",
-    "string_type": "text",
+    "string_type": "text, a string",
     "list_type": "a list, like [a, b]",
     "model_type": "a mapping of keys to values",
     "dict_type": "a mapping of keys to values",

@@ -73,15 +73,18 @@ class Source:
     merged: Merged
     interpolated: frozenset[str]
     has_override: bool
+    unresolved: frozenset[str] = frozenset()  # key paths whose variables are problems
 
-    def problem(self, path: str, message: str) -> Problem:
-        """A problem at `path` of the merged workload (relative to it), as a line of the file."""
+    def problem(self, path: str, message: str, rule: bool = True) -> Problem:
+        """A problem at `path` of the merged workload (relative to it), as a line of the file.
+        A rule's problem about the base says it was found on the merged settings when this
+        stack overrides some of them (another key may have caused it)."""
         if self.merged.origin(path) == "override":
             written = join_path([ENVIRONMENTS, self.stack]) + (f".{path}" if path else "")
             if path in self.merged.removed and message == "required key is missing":
                 message = "required: null removes only optional keys"
             return Problem(written, message, self.file)
-        if self.has_override or path in self.interpolated:
+        if (rule and self.has_override) or path in self.interpolated:
             message += f" (as merged for stack {self.stack})"
         return Problem(path, message, self.file)
 
@@ -175,7 +178,9 @@ def _read_one(kind: str, path: Path, relative: str, found: Workloads) -> Workloa
 
 
 def _known(stack: str, stacks: tuple[str, ...]) -> str:
-    guess = did_you_mean(stack, stacks)
+    guess = did_you_mean(stack, stacks) or next(
+        (s for s in stacks if stack.startswith(s) or s.startswith(stack)), None
+    )
     hint = f"did you mean {guess!r}? " if guess else ""
     return f"no stack {stack!r} ({hint}stacks: {', '.join(stacks) or 'none'})"
 
@@ -232,7 +237,9 @@ def for_stack(
         values = {**variables, "service": workload.name}
         base = interpolate(workload.body, values, unavailable)
         changes = interpolate(override or {}, values, unavailable, [ENVIRONMENTS, stack])
+        unresolved = set()
         for problem in [*base.problems, *changes.problems]:
+            unresolved.add(problem.path.removeprefix(f"{ENVIRONMENTS}.{stack}."))
             if problem.message in unavailable.values():
                 result.problems.append(Problem(problem.path, problem.message, workload.path))
         merged = merge(base.value, changes.value)
@@ -241,22 +248,36 @@ def for_stack(
         }
         result.sections.setdefault(workload.section, {})[workload.name] = merged.value
         result.sources[join_path([workload.section, workload.name])] = Source(
-            workload.path, stack, merged, frozenset(interpolated), bool(override)
+            workload.path,
+            stack,
+            merged,
+            frozenset(interpolated),
+            bool(override),
+            frozenset(unresolved),
         )
     return result
 
 
-def attribute(problems: list[Problem], sources: Mapping[str, Source]) -> list[Problem]:
+def attribute(
+    problems: list[Problem], sources: Mapping[str, Source], rules: set[Problem] | None = None
+) -> list[Problem]:
     """Problems about a merged workload moved to its file and the key as written; the rest
-    unchanged. Lines that become identical are reported once."""
+    unchanged. `rules` are the problems the cross-key rules found (the others are about one
+    value). A problem at a value whose variables are already a problem is left out, and lines
+    that become identical are reported once."""
     moved: list[Problem] = []
     for problem in problems:
         if problem.file is None:
             for prefix, source in sources.items():
                 rest = problem.path[len(prefix) :]
                 if problem.path.startswith(prefix) and (not rest or rest[0] in ".["):
-                    problem = source.problem(rest.removeprefix("."), problem.message)
+                    rest = rest.removeprefix(".")
+                    if rest in source.unresolved:
+                        problem = None
+                    else:
+                        rule = rules is None or problem in rules
+                        problem = source.problem(rest, problem.message, rule)
                     break
-        if problem not in moved:
+        if problem is not None and problem not in moved:
             moved.append(problem)
     return moved

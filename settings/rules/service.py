@@ -19,16 +19,20 @@ if TYPE_CHECKING:
     )
 
 SERVICE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,27}$")
-# Fargate task sizes: cpu units -> allowed memory (MiB).
-FARGATE_MEMORY: dict[int, range] = {
-    256: range(512, 2049, 512),
-    512: range(1024, 4097, 1024),
-    1024: range(2048, 8193, 1024),
-    2048: range(4096, 16385, 1024),
-    4096: range(8192, 30721, 1024),
-    8192: range(16384, 61441, 4096),
-    16384: range(32768, 122881, 8192),
+# Fargate task sizes: cpu units -> allowed memory (MiB), AWS's table in "Troubleshoot Amazon ECS
+# task definition invalid CPU or memory errors" (https://docs.aws.amazon.com/AmazonECS/latest/
+# developerguide/task-cpu-memory-error.html) and RegisterTaskDefinition's `memory`: 256 takes
+# 512, 1024 or 2048 only (not 1536); 8192 and 16384 are Linux only.
+FARGATE_MEMORY: dict[int, tuple[int, ...]] = {
+    256: (512, 1024, 2048),
+    512: tuple(range(1024, 4097, 1024)),
+    1024: tuple(range(2048, 8193, 1024)),
+    2048: tuple(range(4096, 16385, 1024)),
+    4096: tuple(range(8192, 30721, 1024)),
+    8192: tuple(range(16384, 61441, 4096)),
+    16384: tuple(range(32768, 122881, 8192)),
 }
+FARGATE_WINDOWS_CPU = (1024, 2048, 4096)
 SECRET_LOOKING = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|CREDENTIAL)")
 CRON_FIELD = re.compile(r"^[0-9A-Za-z*?,/#L-]+$")
 EBS_MIN_SIZE = {"gp3": 1, "gp2": 1, "st1": 125, "sc1": 125}
@@ -43,7 +47,7 @@ def _fargate_memory(cpu: int) -> str:
     sizes = FARGATE_MEMORY[cpu]
     if len(sizes) <= 4:
         return ", ".join(str(m) for m in sizes)
-    return f"{sizes.start} to {sizes[-1]} in steps of {sizes.step}"
+    return f"{sizes[0]} to {sizes[-1]} in steps of {sizes[1] - sizes[0]}"
 
 
 def schedule_problem(expression: str) -> str | None:
@@ -154,8 +158,9 @@ def _windows(
             _path(name, "capacity"),
             "Windows tasks run on Fargate only, not Fargate Spot, EC2 or managed instance pools",
         )
-    if service.cpu < 1024:
-        yield Problem(_path(name, "cpu"), "Windows tasks on Fargate need at least 1024 (1 vCPU)")
+    if service.cpu not in FARGATE_WINDOWS_CPU:
+        allowed = ", ".join(str(c) for c in FARGATE_WINDOWS_CPU)
+        yield Problem(_path(name, "cpu"), f"Windows tasks on Fargate take cpu {allowed}")
     if service.architecture == "arm64":
         yield Problem(_path(name, "architecture"), "Windows tasks run on x86_64 only")
 

@@ -33,7 +33,7 @@ def add(name: str, **service: Any) -> Callable[[Config], Any]:
 
 BAD_SERVICES: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
     ("fargate memory", "dev", api(lambda s: s.update(memory=300)),
-     ["services.api.memory: 300 is not valid for cpu 256 (512, 1024, 1536, 2048)"]),
+     ["services.api.memory: 300 is not valid for cpu 256 (512, 1024, 2048)"]),
     ("fargate memory step", "dev", api(lambda s: s.update(cpu=1024, memory=2500)),
      ["services.api.memory: 2500 is not valid for cpu 1024 (2048 to 8192 in steps of 1024)"]),
     ("fargate cpu", "dev", api(lambda s: s.update(cpu=300)),
@@ -53,7 +53,7 @@ BAD_SERVICES: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
       " managed instance pools"]),
     ("windows too small", "dev", api(lambda s: s.update(operatingSystem="windows",
                                                          capacity="fargate")),
-     ["services.api.cpu: Windows tasks on Fargate need at least 1024 (1 vCPU)"]),
+     ["services.api.cpu: Windows tasks on Fargate take cpu 1024, 2048, 4096"]),
     ("priority clash", "dev",
      add("admin", image={"repository": "admin", "tag": "1"}, port=8080,
          routing={"pathPatterns": ["/admin/*"], "priority": 10}),

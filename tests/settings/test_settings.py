@@ -136,7 +136,7 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
     (
         "tag value not a string",
         lambda c: c.update({"ecs-platform:tags": {"Team": {"name": "x"}}}),
-        "tags.Team: Input should be a valid string (got {'name': 'x'})",
+        "tags.Team: expected text, a string (got {'name': 'x'})",
     ),
     (
         "block that is not a mapping",

@@ -1,0 +1,73 @@
+"""Workload files (services/<name>.yaml): merge rules, interpolation, problems named by file and
+key as written, and the shipped example in both forms giving the same resources."""
+
+from __future__ import annotations
+
+import pytest
+from workload_helpers import SHIPPED, synthesize
+
+from settings.interpolation import interpolate
+from settings.merge import merge
+from settings.stack_files import read_stack_config
+
+
+# -- merge and interpolation rules ---------------------------------------------------------
+def test_maps_merge_key_by_key_lists_and_scalars_replace_and_null_removes() -> None:
+    base = {
+        "cpu": 256,
+        "environment": {"A": "1", "B": "2"},
+        "writablePaths": ["/tmp", "/cache"],
+        "scaling": {"minCount": 1, "maxCount": 4, "schedules": [{"name": "night"}]},
+        "execEnabled": True,
+    }
+    override = {
+        "cpu": 512,
+        "environment": {"B": "3", "C": "4"},
+        "writablePaths": ["/data"],
+        "scaling": {"maxCount": 20, "schedules": None},
+        "execEnabled": None,
+    }
+    merged = merge(base, override)
+    assert merged.value == {
+        "cpu": 512,
+        "environment": {"A": "1", "B": "3", "C": "4"},
+        "writablePaths": ["/data"],
+        "scaling": {"minCount": 1, "maxCount": 20},
+    }
+    assert base["environment"] == {"A": "1", "B": "2"}  # the base is not changed
+    assert merged.origin("cpu") == "override"
+    assert merged.origin("environment.A") == "base"
+    assert merged.origin("environment") == "mixed"
+    assert merged.origin("writablePaths[0]") == "override"
+    assert merged.origin("scaling.schedules") == "override"
+    assert merged.origin("scaling.minCount") == "base"
+
+
+def test_variables_are_replaced_in_values_not_keys_and_double_dollar_escapes() -> None:
+    variables = {"stack": "prod", "region": "eu-west-1", "project": "p", "service": "api"}
+    result = interpolate(
+        {"${stack}": "${project}-${stack}-${service}", "list": ["${region}", "$${stack}", 3]},
+        variables,
+    )
+    assert result.value == {"${stack}": "p-prod-api", "list": ["eu-west-1", "${stack}", 3]}
+    assert result.problems == []
+    assert result.changed == {"${stack}", "list[0]", "list[1]"}
+
+
+def test_unknown_and_unclosed_variables_are_problems_at_their_key() -> None:
+    result = interpolate({"a": {"b": "x-${env}"}, "c": ["${stack"]}, {"stack": "dev"})
+    assert [(p.path, p.message.split(" (")[0]) for p in result.problems] == [
+        ("a.b", "unknown variable ${env}"),
+        ("c[0]", "'${stack' is not closed: a variable is ${name}"),
+    ]
+
+
+# -- the shipped example -------------------------------------------------------------------
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_shipped_example_gives_the_same_resources_in_both_forms(stack, synthesized) -> None:
+    old = synthesized(stack)  # tests/fixtures/Pulumi.<stack>.yaml: every service in the file
+    new = synthesize(SHIPPED, stack)  # services/api.yaml and services/worker.yaml
+    assert "ecs-platform:services" not in read_stack_config(stack, SHIPPED)
+    assert [r.urn for r in new.resources] == [r.urn for r in old.resources]
+    assert new.resources == old.resources  # inputs, outputs, parents, options: everything
+    assert new.outputs == old.outputs
