@@ -26,7 +26,8 @@ from settings.namespaces import namespace_problems
 from settings.partial import check_partially
 from settings.platform import PlatformConfig, PlatformSettings, stack_file_name
 from settings.rules.problem import Problem, join_path
-from settings.stack_files import load_config
+from settings.rules.stacks import check_stacks
+from settings.stack_files import ConfigFileError, load_config, stack_names
 from settings.tier_defaults import with_tier_defaults
 from settings.types import REGION_PATTERN
 from settings.workloads import (
@@ -114,7 +115,8 @@ def parse_settings(
     else:
         errors = []
         if region_valid:
-            settings = PlatformSettings(project, stack, str(region), platform)
+            account, _ = _pinned_account(config, stack)
+            settings = PlatformSettings(project, stack, str(region), platform, account)
             found = rules.check(settings)
             problems.extend(found)
             if problems:
@@ -223,3 +225,18 @@ def load_stack(stack: str, project_dir: Path) -> PlatformSettings:
     project, flat = load_config(stack, project_dir)
     workloads = read_workloads(project_dir, stack)
     return parse_settings(flat, project=project, stack=stack, workloads=workloads)
+
+
+def cross_stack_problems(stack: str, project_dir: Path) -> list[str]:
+    """The lines of the checks across stack files (settings/rules/stacks.py) that are about
+    `stack`, against every other stack of the project that loads. [] when `stack` itself does
+    not load (its own problems come first)."""
+    loaded = []
+    for name in stack_names(project_dir):
+        try:
+            loaded.append(load_stack(name, project_dir))
+        except (SettingsError, ConfigFileError):
+            continue
+    if stack not in {settings.stack for settings in loaded}:
+        return []
+    return [p.line(stack_file_name(stack)) for p in check_stacks(loaded, only=stack)]

@@ -73,6 +73,7 @@ SETTINGS_LAYERS = {
     "settings.merge": 4,
     "settings.interpolation": 4,
     "settings.messages": 4,
+    "settings.explain": 4,
 }
 
 
