@@ -37,6 +37,24 @@ def stacks_in(project_dir: Path) -> list[str]:
     )
 
 
+# Inputs that become a resource's physical name in AWS (as tests/program/test_urns.py).
+PHYSICAL_NAME_KEYS = ("name", "namePrefix", "bucket", "bucketPrefix", "logGroupName")
+# Names unique in a narrower scope than the account and region: an ECS service's within its
+# cluster (CreateService "serviceName": "unique within a cluster"), a security group's within
+# its VPC (CreateSecurityGroup "GroupName": "unique within the VPC").
+SCOPED_NAMES = {"aws:ecs/service:Service", "aws:ec2/securityGroup:SecurityGroup"}
+
+
+def physical_names(synthesis: Synthesis) -> set[str]:
+    """The physical names a stack registers, by resource type (`type name`)."""
+    return {
+        f"{r.type} {r.inputs[key]}"
+        for r in synthesis.resources
+        for key in PHYSICAL_NAME_KEYS
+        if r.custom and r.type not in SCOPED_NAMES and isinstance(r.inputs.get(key), str)
+    }
+
+
 def settings_problems(stack: str, project_dir: Path) -> list[str]:
     """The problem lines of the stack's settings (its stack file and workload files)."""
     try:

@@ -22,10 +22,14 @@ from stack_invariants import (
     public_ip_problems,
     role_problems,
     service_problems,
+    stacks_in,
     synthesis_problems,
 )
 
+from cli.app import main as cli_main
 from harness.records import Synthesis
+from settings.loader import load_stack
+from settings.rules.stacks import check_stacks
 from settings.stack_files import PROJECT_DIR
 
 from conftest import (
@@ -36,20 +40,34 @@ from conftest import (
     synthesize_fixture,
 )
 
-SUITE = Path(__file__).resolve().parent / "test_user_stacks.py"
+HERE = Path(__file__).resolve().parent
+SUITE = [HERE / "test_user_stacks.py", HERE / "test_user_workflows.py"]
+
+
+# Per user stack: 2 stack tests and 1 role-trust test, plus 3 tests of the whole set.
+def passed(stacks: int) -> str:
+    return f"{3 * stacks + 3} passed"
+
+
+# README, "Add a service": one file, with what prod changes under environments.prod.
 BILLING = """\
-    billing:
-      image: {repository: billing, tag: "1.0.0"}
-      cpu: 512
-      memory: 1024
-      port: 8080
-      capacity: default
-      desiredCount: 2
-      routing: {pathPatterns: ["/billing/*"], priority: 20}
-      healthCheck: {path: /health}
-      environment: {LOG_LEVEL: info}
-      writablePaths: [/tmp]
-      scaling: {minCount: 2, maxCount: 10, cpuTarget: 60}
+image: {repository: billing, tag: "1.0.0"}
+cpu: 512
+memory: 1024
+port: 8080
+capacity: default
+desiredCount: 1
+routing: {pathPatterns: ["/billing/*"], priority: 20}
+healthCheck: {path: /health}
+environment: {LOG_LEVEL: info}
+secrets:
+  STRIPE_KEY: arn:aws:ssm:${region}:123456789012:parameter/${project}/${stack}/billing/stripe-key
+writablePaths: [/tmp]
+scaling: {minCount: 1, maxCount: 10, cpuTarget: 60}
+environments:
+  prod:
+    desiredCount: 2
+    scaling: {minCount: 2}
 """
 ONE_SERVICE = {
     "hello": {
@@ -146,7 +164,7 @@ def run_generic_suite(project: Path) -> subprocess.CompletedProcess[str]:
             "no:cacheprovider",
             "-p",
             "no:xdist",
-            str(SUITE),
+            *map(str, SUITE),
         ],
         cwd=PROJECT_DIR,
         env={**os.environ, "ECS_PLATFORM_PROJECT_DIR": str(project)},
@@ -155,30 +173,83 @@ def run_generic_suite(project: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def add_billing_the_readme_way(stack_file: Path) -> None:
-    """README, Services: a `services.<name>` block in the stack file, its repository listed."""
-    text = stack_file.read_text()
-    text, added = re.subn(
-        r"(\n  ecs-platform:services:\n)", r"\1" + BILLING.replace("\\", "\\\\"), text
-    )
-    text, listed = re.subn(r"(\n    repositories: \[)([^\]]*)\]", r"\1\2, billing]", text)
-    assert added == 1 and listed == 1
-    stack_file.write_text(text)
+def add_billing_the_readme_way(project: Path) -> None:
+    """README, Add a service: services/billing.yaml, its repository listed in each stack file."""
+    (project / "services" / "billing.yaml").write_text(BILLING)
+    for stack_file in project.glob("Pulumi.*.yaml"):
+        text, listed = re.subn(
+            r"(\n    repositories: \[)([^\]]*)\]", r"\1\2, billing]", stack_file.read_text()
+        )
+        assert listed == 1 or stack_file.name == "Pulumi.yaml"
+        stack_file.write_text(text)
 
 
-def test_the_generic_suite_passes_with_billing_added_to_dev_and_prod(tmp_path: Path) -> None:
+def test_the_generic_suite_passes_with_billing_added_as_a_service_file(tmp_path: Path) -> None:
     project = project_copy(tmp_path)
+    add_billing_the_readme_way(project)
     for stack in ("dev", "prod"):
-        add_billing_the_readme_way(project / f"Pulumi.{stack}.yaml")
-        config = yaml.safe_load((project / f"Pulumi.{stack}.yaml").read_text())["config"]
-        assert "billing" in config["ecs-platform:services"]
+        assert "billing" in load_stack(stack, project).services
     result = run_generic_suite(project)
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "4 passed" in result.stdout
+    assert passed(2) in result.stdout
+
+
+def add_stack_by_hand(project: Path, name: str, cidr: str) -> None:
+    """docs/getting-started.md, "A new environment", then docs/delivery.md's workflow entries."""
+    text = (project / "Pulumi.dev.yaml").read_text()
+    text = text.replace("cidr: 10.10.0.0/16", f"cidr: {cidr}")
+    text = text.replace("deployEnvironment: dev ", f"deployEnvironment: {name} ")
+    (project / f"Pulumi.{name}.yaml").write_text(text)
+    workflows = project / ".github" / "workflows"
+    for file, before in (("preview", "stack: ["), ("drift", "stack: ["), ("release", "options: [")):
+        path = workflows / f"{file}.yml"
+        path.write_text(
+            re.sub(rf"({re.escape(before)}[^\]]*)\]", rf"\1, {name}]", path.read_text())
+        )
+    deploy = workflows / "deploy.yml"
+    job = (
+        f"\n  {name}:\n    needs: dev\n    permissions:\n      contents: read\n"
+        "      id-token: write\n"
+        f"    uses: ./.github/workflows/pulumi-up.yml\n    with:\n      stack: {name}\n"
+        f"      environment: {name}\n    secrets:\n"
+        "      PULUMI_ACCESS_TOKEN: ${{ secrets.PULUMI_ACCESS_TOKEN }}\n"
+        "      PULUMI_CONFIG_PASSPHRASE: ${{ secrets.PULUMI_CONFIG_PASSPHRASE }}\n"
+    )
+    deploy.write_text(deploy.read_text() + job)
+
+
+def test_the_generic_suite_passes_with_stacks_added_by_command_and_by_hand(tmp_path) -> None:
+    project = project_copy(tmp_path)
+    assert (
+        cli_main(["stack", "add", "staging", "--from", "prod", "--project-dir", str(project)]) == 0
+    )
+    add_stack_by_hand(project, "qa", "10.30.0.0/16")
+    assert stacks_in(project) == ["dev", "prod", "qa", "staging"]
+    result = run_generic_suite(project)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert passed(4) in result.stdout
+
+
+def test_the_generic_suite_fails_on_stacks_that_overlap_or_share_a_deploy_environment(
+    tmp_path: Path,
+) -> None:
+    project = project_copy(tmp_path)
+    shutil.copy(project / "Pulumi.dev.yaml", project / "Pulumi.qa.yaml")  # no edit at all
+    problems = check_stacks([load_stack(s, project) for s in stacks_in(project)], only="qa")
+    assert [p.line("") for p in problems] == [
+        "Pulumi.qa.yaml: network.cidr: 10.10.0.0/16 overlaps 10.10.0.0/16 of Pulumi.dev.yaml"
+        " (network.cidr), possibly in one account (pin each stack's account with"
+        " aws:allowedAccountIds if they are in different accounts): peering and VPN routes need"
+        " distinct ranges",
+        "Pulumi.qa.yaml: ciAccess.deployEnvironment: 'dev' is also the deploy environment of"
+        " Pulumi.dev.yaml: its deploy role would trust the jobs that deploy dev (give each stack"
+        " its own GitHub environment)",
+    ]
 
 
 def test_the_generic_suite_passes_with_one_minimal_service(tmp_path: Path) -> None:
     project = project_copy(tmp_path)
+    shutil.rmtree(project / "services")
     for stack in ("dev", "prod"):
         path = project / f"Pulumi.{stack}.yaml"
         document = yaml.safe_load(path.read_text())
@@ -186,7 +257,7 @@ def test_the_generic_suite_passes_with_one_minimal_service(tmp_path: Path) -> No
         path.write_text(yaml.safe_dump(document, sort_keys=False))
     result = run_generic_suite(project)
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "4 passed" in result.stdout
+    assert passed(2) in result.stdout
 
 
 def test_the_generic_suite_fails_on_a_broken_stack(tmp_path: Path) -> None:

@@ -13,10 +13,11 @@ import os
 from pathlib import Path
 
 import pytest
-from stack_invariants import settings_problems, stacks_in, synthesis_problems
+from stack_invariants import physical_names, settings_problems, stacks_in, synthesis_problems
 
 from harness.engine import run_program
 from settings.loader import load_stack
+from settings.rules.stacks import check_stacks, physical_name_clashes
 from settings.stack_files import PROJECT_DIR, read_stack_config
 
 PROJECT = Path(os.environ.get("ECS_PLATFORM_PROJECT_DIR") or PROJECT_DIR).resolve()
@@ -34,3 +35,15 @@ def test_the_stack_synthesizes_and_keeps_every_invariant(stack: str) -> None:
     config = read_stack_config(stack, PROJECT)
     services = list(load_stack(stack, PROJECT).services)  # the stack file's and services/*.yaml
     assert synthesis_problems(synthesis, config, PROJECT / "policy", services=services) == []
+
+
+def test_the_stack_files_agree_with_each_other() -> None:
+    """Checks across stack files (settings/rules/stacks.py), and no two stacks of one account
+    and region register the same physical name."""
+    stacks = [load_stack(stack, PROJECT) for stack in USER_STACKS]
+    lines = [problem.line("") for problem in check_stacks(stacks)]
+    names = {
+        stack: physical_names(run_program(stack, project_dir=PROJECT)) for stack in USER_STACKS
+    }
+    lines += [problem.line("") for problem in physical_name_clashes(stacks, names)]
+    assert lines == []
