@@ -89,7 +89,8 @@ def test_base_shows_a_working_tree_change(repo: Path, capsys) -> None:
 
 
 def test_a_stack_file_missing_at_the_base_is_all_adds(repo: Path, capsys) -> None:
-    shutil.copy(repo / "Pulumi.dev.yaml", repo / "Pulumi.qa.yaml")
+    assert main(["stack", "add", "qa", "--from", "dev", "--project-dir", str(repo)]) == 0
+    capsys.readouterr()
     report = run_json(capsys, "qa", "--base", "HEAD", "--project-dir", str(repo))
     actions = {change["action"] for change in report["changes"]}
     assert actions == {"add"} and report["summary"]["add"] == len(report["changes"])
