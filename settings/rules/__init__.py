@@ -25,6 +25,7 @@ from settings.rules import (
     queues,
     quotas,
     registry,
+    routes,
     service,
 )
 from settings.rules.problem import Problem
@@ -44,6 +45,7 @@ RULES: tuple[Rule, ...] = (
     *domain.RULES,
     *alarms.RULES,
     *service.RULES,
+    *routes.RULES,
     *ignored.RULES,
     *deployment.RULES,
     *queues.RULES,

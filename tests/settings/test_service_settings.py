@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from settings.rules.service import schedule_problem
+from settings.rules.cron import schedule_problem
 
 from conftest import problems
 
@@ -190,7 +190,26 @@ def test_whole_service_wildcards_are_refused() -> None:
         ("at(2027-01-01T08:00:00)", None),
         ("cron(0 20 ? * MON-FRI)", "cron needs 6 fields (min hour day-of-month month"
          " day-of-week year), got 5"),
-        ("cron(61 20 ? * MON-FRI *)", "minute must be 0-59"),
+        ("cron(61 20 ? * MON-FRI *)", "minute '61' is not valid (0-59, with , - * /)"),
+        ("cron(0 20 ? * MON-FRY *)", "day-of-week 'MON-FRY' is not valid (1-7 or SUN-SAT,"
+         " with , - * ? L #)"),
+        ("cron(0 20 ? * FOO *)", "day-of-week 'FOO' is not valid (1-7 or SUN-SAT, with , - * ?"
+         " L #)"),
+        ("cron(0 20 1 JANUARY ? *)", "month 'JANUARY' is not valid (1-12 or JAN-DEC, with , -"
+         " * /)"),
+        ("cron(0 20 1 13 ? *)", "month '13' is not valid (1-12 or JAN-DEC, with , - * /)"),
+        ("cron(0 20 32 * ? *)", "day-of-month '32' is not valid (1-31, with , - * ? / L W)"),
+        ("cron(0 20 ? * 8 *)", "day-of-week '8' is not valid (1-7 or SUN-SAT, with , - * ? L #)"),
+        ("cron(0 20 ? * 2#1,6#3 *)", "day-of-week '2#1,6#3': with # it holds one expression"
+         " only"),
+        ("cron(0 20 ? * * 1969)", "year '1969' is not valid (1970-2199, with , - * /)"),
+        ("cron(0 20 * * * *)", "cron needs ? in exactly one of day-of-month and day-of-week"),
+        ("cron(0/15 8-17 ? JAN,MAR-DEC 2-6 2027-2030)", None),
+        ("cron(0 9 LW * ? *)", None),
+        ("cron(0 9 15W * ? *)", None),
+        ("cron(0 9 ? * 6L *)", None),
+        ("cron(0 9 ? * 3#2 *)", None),
+        ("cron(*/5 * ? * mon-fri *)", None),
         ("every day", "expected cron(min hour day-of-month month day-of-week year), rate(...)"
          " or at(...)"),
     ],
