@@ -51,9 +51,17 @@ def configuration_page() -> str:
             "",
             "Every key a stack file may set under the `ecs-platform:` namespace, with its type,",
             "default and meaning, generated from the settings models in `settings/`. Outside that",
-            "namespace the program reads `aws:region` (required) and `aws:defaultTags`.",
+            "namespace the program reads `aws:region` (required), `aws:defaultTags` and",
+            "`aws:allowedAccountIds` (which `${accountId}` in a workload file needs).",
             "",
             table,
+            "",
+            "## Workload files",
+            "",
+            "A service may instead be declared once in its own file, with what differs per stack",
+            "under `environments` ([Organising services](../services/organising.md)).",
+            "",
+            config_reference.render_workload_files(),
             "",
         ]
     )
