@@ -4,10 +4,12 @@ key as written, and the shipped example in both forms giving the same resources.
 from __future__ import annotations
 
 import pytest
-from workload_helpers import SHIPPED, synthesize
+from workload_helpers import SHIPPED, edit, lines, shipped_copy, synthesize, write
 
 from settings.interpolation import interpolate
+from settings.loader import load_stack
 from settings.merge import merge
+from settings.platform import PlatformConfig
 from settings.stack_files import read_stack_config
 
 
@@ -71,3 +73,53 @@ def test_the_shipped_example_gives_the_same_resources_in_both_forms(stack, synth
     assert [r.urn for r in new.resources] == [r.urn for r in old.resources]
     assert new.resources == old.resources  # inputs, outputs, parents, options: everything
     assert new.outputs == old.outputs
+
+
+# -- files, stacks and the account ----------------------------------------------------------
+def test_a_service_runs_in_the_stacks_it_lists_only(tmp_path) -> None:
+    project = shipped_copy(tmp_path)
+    edit(project, "services/worker.yaml", lambda d: d.update(stacks=["dev"], environments=None))
+    assert "worker" in load_stack("dev", project).services
+    assert "worker" not in load_stack("prod", project).services
+    edit(project, "services/api.yaml", lambda d: d.update(stacks=["dev"]))  # keeps its prod part
+    assert lines(project, "dev") == [
+        "services/api.yaml: environments.prod: prod is not in stacks (dev): it never runs there"
+    ]
+
+
+def test_account_id_comes_from_the_one_pinned_account(tmp_path) -> None:
+    project = shipped_copy(tmp_path)
+    arn = "arn:aws:sqs:${region}:${accountId}:${project}-${stack}-orders"
+    edit(project, "services/api.yaml", lambda d: d["permissions"][0].update(resources=[arn]))
+    edit(
+        project,
+        "Pulumi.prod.yaml",
+        lambda d: d["config"].update({"aws:allowedAccountIds": ["210987654321"]}),
+    )
+    api = load_stack("prod", project).services["api"]
+    assert api.permissions[0].resources == [
+        "arn:aws:sqs:eu-west-1:210987654321:ecs-platform-prod-orders"
+    ]
+    assert lines(project, "dev") == [
+        "services/api.yaml: permissions[0].resources[0]: ${accountId} needs the stack to pin its"
+        " account: aws:allowedAccountIds with exactly one account id in Pulumi.dev.yaml"
+    ]
+
+
+def test_files_that_are_not_workloads_of_this_version_are_refused(tmp_path) -> None:
+    project = shipped_copy(tmp_path)
+    write(project, "services/cache.yml", {"port": 6379})
+    write(project, "jobs/nightly.yaml", {"schedule": "cron(0 3 * * ? *)"})
+    write(project, "services/Billing_API.yaml", {"port": 8080})
+    write(project, "services/empty.yaml", "")
+    found = lines(project, "dev")
+    assert "services/cache.yml: not read: workload files end in .yaml" in found
+    assert (
+        "services/Billing_API.yaml: 'Billing_API' is not a service name (the file name: a"
+        " lowercase letter, then up to 27 letters, digits or -)" in found
+    )
+    assert (
+        "services/empty.yaml: expected a mapping of keys to values at the top (got None)" in found
+    )
+    if "jobs" not in PlatformConfig.model_fields:  # until the jobs section exists
+        assert "jobs/nightly.yaml: this version has no jobs (no ecs-platform:jobs section)" in found
