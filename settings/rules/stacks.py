@@ -101,12 +101,11 @@ def physical_name_clashes(
     create fails (names are unique per account and region for every named resource type the
     program creates). `names` maps a stack to the physical names it registers (from a
     synthesis)."""
-    by_stack = {s.stack: s for s in stacks}
     for one, other in _pairs(stacks):
         if one.region != other.region or not _same_account(one, other):
             continue
         shared = sorted(set(names.get(one.stack, ())) & set(names.get(other.stack, ())))
-        if shared and one.stack in by_stack:
+        if shared:
             shown = ", ".join(shared[:3]) + (
                 f" and {len(shared) - 3} more" if len(shared) > 3 else ""
             )
