@@ -84,9 +84,21 @@ class Source:
             if path in self.merged.removed and message == "required key is missing":
                 message = "required: null removes only optional keys"
             return Problem(written, message, self.file)
+        if message.startswith("unknown key (") and path and not set(path) & {".", "["}:
+            message = _file_key_message(path, message)
         if (rule and self.has_override) or path in self.interpolated:
             message += f" (as merged for stack {self.stack})"
         return Problem(path, message, self.file)
+
+
+def _file_key_message(key: str, message: str) -> str:
+    """An unknown key at the top of a workload file: `stacks` and `environments` are allowed
+    there too (a typo of `environments` is not a typo of `environment`)."""
+    allowed = message.split("allowed: ", 1)[1].rstrip(")").split(", ")
+    allowed = sorted([*allowed, STACKS, ENVIRONMENTS])
+    guess = did_you_mean(key, allowed)
+    hint = f"did you mean {guess!r}? " if guess else ""
+    return f"unknown key ({hint}allowed: {', '.join(allowed)})"
 
 
 @dataclass

@@ -131,3 +131,12 @@ def test_files_that_are_not_workloads_of_this_version_are_refused(tmp_path) -> N
     )
     if "jobs" not in PlatformConfig.model_fields:  # until the jobs section exists
         assert "jobs/nightly.yaml: this version has no jobs (no ecs-platform:jobs section)" in found
+
+
+def test_a_misspelt_environments_key_suggests_environments(tmp_path) -> None:
+    project = shipped_copy(tmp_path)
+    edit(project, "services/worker.yaml", lambda d: d.update(enviroments=d.pop("environments")))
+    line = lines(project, "prod")[0]  # then what prod's overrides would have fixed
+    assert line.startswith(
+        "services/worker.yaml: enviroments: unknown key (did you mean 'environments'? allowed:"
+    )
