@@ -2,7 +2,8 @@
 
 Platform tests read the stack files under tests/fixtures/ (never the root Pulumi.<stack>.yaml,
 which belong to the team using the platform): `read_stack_config(name, FIXTURES)`, or
-`fixture_config(name)`, and `run_program(name, stack_config=...)`.
+`fixture_config(name)`, and `run_program(name, stack_config=...)`, which reads no workload file
+(services/<name>.yaml) unless given `workloads_from=<a project folder under PROJECTS>`.
 """
 
 from __future__ import annotations
