@@ -54,6 +54,10 @@ def shadows(first: RouteSettings, later: RouteSettings) -> bool:
     return _condition_covers(first.path_patterns, later.path_patterns) and _condition_covers(*hosts)
 
 
+def _values(route: RouteSettings) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(sorted(route.path_patterns)), tuple(sorted(h.lower() for h in route.host_headers))
+
+
 def shadowed_routes(settings: PlatformSettings) -> Iterable[Problem]:
     routed = sorted(
         (
@@ -67,7 +71,8 @@ def shadowed_routes(settings: PlatformSettings) -> Iterable[Problem]:
         if not route.path_patterns and not route.host_headers:
             continue  # the routing rule reports it
         for first_priority, first_name, first in routed[:index]:
-            if first_priority < priority and shadows(first, route):
+            same = _values(first) == _values(route)  # the routing rule reports that one
+            if first_priority < priority and not same and shadows(first, route):
                 values = [*first.host_headers, *first.path_patterns]
                 yield Problem(
                     join_path(["services", name, "routing", "priority"]),

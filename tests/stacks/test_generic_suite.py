@@ -184,16 +184,6 @@ def add_billing_the_readme_way(project: Path) -> None:
         stack_file.write_text(text)
 
 
-def test_the_generic_suite_passes_with_billing_added_as_a_service_file(tmp_path: Path) -> None:
-    project = project_copy(tmp_path)
-    add_billing_the_readme_way(project)
-    for stack in ("dev", "prod"):
-        assert "billing" in load_stack(stack, project).services
-    result = run_generic_suite(project)
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert passed(2) in result.stdout
-
-
 def add_stack_by_hand(project: Path, name: str, cidr: str) -> None:
     """docs/getting-started.md, "A new environment", then docs/delivery.md's workflow entries."""
     text = (project / "Pulumi.dev.yaml").read_text()
@@ -218,13 +208,16 @@ def add_stack_by_hand(project: Path, name: str, cidr: str) -> None:
     deploy.write_text(deploy.read_text() + job)
 
 
-def test_the_generic_suite_passes_with_stacks_added_by_command_and_by_hand(tmp_path) -> None:
+def test_the_generic_suite_passes_with_a_service_file_and_stacks_added(tmp_path) -> None:
+    """The README's ways: billing as a service file, a stack by `stack add`, one by hand."""
     project = project_copy(tmp_path)
-    assert (
-        cli_main(["stack", "add", "staging", "--from", "prod", "--project-dir", str(project)]) == 0
-    )
+    add_billing_the_readme_way(project)
+    added = ["stack", "add", "staging", "--from", "prod", "--project-dir", str(project)]
+    assert cli_main(added) == 0
     add_stack_by_hand(project, "qa", "10.30.0.0/16")
     assert stacks_in(project) == ["dev", "prod", "qa", "staging"]
+    for stack in stacks_in(project):
+        assert "billing" in load_stack(stack, project).services
     result = run_generic_suite(project)
     assert result.returncode == 0, result.stdout[-3000:]
     assert passed(4) in result.stdout
