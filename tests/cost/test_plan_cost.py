@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from cli.app import main
-from cost import PRICES_DIR, NoPricesError, estimate, load_prices
+from cost import PRICES_DIR, NoPricesError, ServiceLine, estimate, load_prices
+from cost.shares import shares
 from harness.records import Synthesis
 from review.report import cost_report
 from settings.stack_files import read_stack_config
@@ -196,3 +197,28 @@ def test_a_region_without_prices_gives_a_message_and_no_number(
     text = capsys.readouterr().out
     assert "no cost estimate: no price file for region eu-west-1" in text
     assert "$" not in text.split("Monthly cost estimate:")[1]
+
+
+def test_a_service_on_an_ec2_pool_shows_its_share_of_the_pool(synthesized) -> None:
+    """prod's worker is the only service on the general pool: its line is the whole pool."""
+    raw = raw_prices()
+    result = estimate(synthesized("prod").resources, load_prices("eu-west-1"))
+    pool = read_stack_config("prod", FIXTURES)["ecs-platform:cluster"]["ec2Pools"][0]
+    assert pool["onDemandBaseCapacity"] >= pool["minSize"]  # all on demand at minSize
+    instance = figure(raw, "ec2InstanceHour", pool["instanceTypes"][0]) or 0.0
+    volumes = pool.get("rootVolumeGib", 30) * (figure(raw, "ebsGp3GbMonth") or 0.0)
+    pool_cost = pool["minSize"] * (instance * raw["hoursPerMonth"] + volumes)
+    worker = result.services["worker"]
+    assert worker.pool_shares == {f"{pool['name']}-ecs-platform-prod": 1.0}
+    assert worker.monthly == pytest.approx(pool_cost)
+    line = next(s for s in cost_report(result)["newServices"] if s["service"] == "worker")
+    assert "100% of pool general-ecs-platform-prod (by reserved vCPU and memory)" in line["text"]
+
+
+def test_services_share_a_pool_by_reserved_vcpu_and_memory() -> None:
+    def line(tasks: float, vcpu: float, gib: float) -> ServiceLine:
+        return ServiceLine("c", tasks, vcpu, gib, "arm64", {"pool": tasks}, 0.0)
+
+    # vCPU: 2 and 2 reserved (half each); memory: 4 and 8 GB (a third, two thirds)
+    got = shares({"a": line(2, 1, 2), "b": line(1, 2, 8), "c": line(0, 4, 4)}, "pool")
+    assert got == pytest.approx({"a": (1 / 2 + 1 / 3) / 2, "b": (1 / 2 + 2 / 3) / 2})
