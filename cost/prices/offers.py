@@ -96,6 +96,7 @@ class Offers:
     def __init__(self, folder: Path | None = None, base_url: str = BASE_URL) -> None:
         self.folder = folder
         self.base_url = base_url
+        self._indexes: dict[str, dict[str, Any]] = {}  # the indexes, read once per run
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -119,8 +120,10 @@ class Offers:
             ) from None
 
     def json(self, path: str) -> dict[str, Any]:
-        with self.open(path) as stream:
-            return json.load(stream)
+        if path not in self._indexes:
+            with self.open(path) as stream:
+                self._indexes[path] = json.load(stream)
+        return self._indexes[path]
 
     def region_path(self, offer: str, region: str) -> str | None:
         """The path of `offer`'s current price list for `region`, or None when the offer has no

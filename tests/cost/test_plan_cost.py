@@ -222,3 +222,28 @@ def test_services_share_a_pool_by_reserved_vcpu_and_memory() -> None:
     # vCPU: 2 and 2 reserved (half each); memory: 4 and 8 GB (a third, two thirds)
     got = shares({"a": line(2, 1, 2), "b": line(1, 2, 8), "c": line(0, 4, 4)}, "pool")
     assert got == pytest.approx({"a": (1 / 2 + 1 / 3) / 2, "b": (1 / 2 + 2 / 3) / 2})
+
+
+def test_the_prod_plan_as_json_has_no_unpriced_item(capsys, fixture_project) -> None:
+    assert main(["plan", "prod", "--format", "json", "--project-dir", str(fixture_project)]) == 0
+    cost = json.loads(capsys.readouterr().out)["cost"]
+    assert cost["monthly"] is not None and cost["unpriced"] == []
+    worker = next(s for s in cost["newServices"] if s["service"] == "worker")
+    assert worker["poolShares"] == {"general-ecs-platform-prod": 1.0} and worker["monthly"] > 0
+
+
+def test_an_unpublished_management_fee_is_named_in_the_leaves_out_line(
+    tmp_path: Path, capsys, fixture_project
+) -> None:
+    raw = raw_prices()
+    fees = raw["prices"]["managedInstancesFeeHour"]
+    for name in [k for k in fees if k not in ("unit", "note")]:
+        fees[name] = value_of(None, "NOT FOUND - not published (test)")
+    (tmp_path / "eu-west-1.yaml").write_text(yaml.safe_dump(raw))
+    project = ["--project-dir", str(fixture_project), "--prices-dir", str(tmp_path)]
+    assert main(["plan", "managed", *project]) == 0
+    text = capsys.readouterr().out
+    leaves_out = next(line for line in text.splitlines() if "leaves out:" in line)
+    assert "management fee (managedInstancesFeeHour[" in leaves_out
+    assert f"no eu-west-1 price found, see {tmp_path / 'eu-west-1.yaml'}" in leaves_out
+    assert "unpriced" not in text
