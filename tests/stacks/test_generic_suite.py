@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
+from ruamel.yaml import YAML
 from stack_invariants import (
     logging_problems,
     public_ip_problems,
@@ -150,7 +151,45 @@ def project_copy(tmp_path: Path) -> Path:
     for stack_file in shipped.glob("Pulumi.*.yaml"):
         shutil.copy2(stack_file, target / stack_file.name)
     shutil.copytree(shipped / "services", target / "services")
+    workflows_without_other_stacks(target)
     return target
+
+
+def workflows_without_other_stacks(project: Path) -> None:
+    """The team's workflows may name stacks the shipped example has not (a `stack add`): drop
+    them from the copy's stack lists and deploy jobs (a job that needed one needs its needs)."""
+    keep = set(stacks_in(project))
+    round_trip = YAML()  # keeps flow lists, comments and quotes: the copy stays hand-editable
+    round_trip.width = 4096
+    round_trip.indent(mapping=2, sequence=4, offset=2)
+    for path in (project / ".github" / "workflows").glob("*.yml"):
+        text = path.read_text()
+        document = round_trip.load(text)
+        jobs = document.get("jobs") or {}
+        extra = {
+            name: job
+            for name, job in jobs.items()
+            if str(job.get("uses", "")).endswith("/pulumi-up.yml")
+            and job["with"]["stack"] not in keep
+        }
+        listed = re.findall(r"(?:stack|options): \[([^\]]*)\]", text)
+        if not extra and all(set(map(str.strip, names.split(","))) <= keep for names in listed):
+            continue
+        for name, job in extra.items():
+            jobs.pop(name)
+            for other in jobs.values():
+                if other.get("needs") == name:
+                    other["needs"] = job.get("needs")
+        for block in ("pulumi-preview", "drift"):
+            matrix = (jobs.get(block) or {}).get("strategy", {}).get("matrix", {})
+            for stack in [s for s in matrix.get("stack", []) if s not in keep]:
+                matrix["stack"].remove(stack)
+        on = document.get("on") or {}
+        choice = ((on.get("workflow_dispatch") or {}).get("inputs") or {}).get("stack")
+        for stack in [s for s in (choice or {}).get("options", []) if s not in keep]:
+            choice["options"].remove(stack)
+        with path.open("w") as out:
+            round_trip.dump(document, out)
 
 
 def run_generic_suite(project: Path) -> subprocess.CompletedProcess[str]:
