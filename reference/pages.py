@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reference import configuration as config_reference
+from reference import data_safety
 from reference import figures as reference_figures
 from review.risks.codes import RISK_CODES
 from settings.cluster import StrategyItem
@@ -197,6 +198,8 @@ def risks_page() -> str:
             "|---|---|---|",
             *rows,
             "",
+            *data_safety.classification_lines(),
+            *data_safety.recipe_lines(),
         ]
     )
 

@@ -46,9 +46,9 @@ def _queue(change: Change, context: Context) -> str:
     arn = (change.old.outputs if change.old else {}).get("arn")
     if arn in context.dead_letter_arns:
         return (
-            "its messages are the ones processing gave up on: redrive them to the source queue"
-            " (SQS StartMessageMoveTask) or save them, and let the new dead-letter queue take"
-            " new failures, before the old one goes."
+            "redrive the messages processing gave up on to their source queue (SQS"
+            " StartMessageMoveTask) or save them, and let the new dead-letter queue take new"
+            " failures before the old one goes."
         )
     return (
         "create the new queue beside the old one (a worker service that declares it), point"
@@ -76,6 +76,12 @@ def _secret(change: Change, context: Context) -> str:
     )
 
 
+# Sources of the AWS facts the recipes state: SQS StartMessageMoveTask redrives a dead-letter
+# queue to its source queue (API reference, API_StartMessageMoveTask); ScheduleKeyDeletion waits
+# the key's window, during which CancelKeyDeletion cancels (AWS KMS developer guide,
+# deleting-keys-scheduling-key-deletion); RestoreSecret during the recovery window (Secrets
+# Manager user guide, manage_delete-restore-secret); CreateExportTask exports log events to S3
+# (CloudWatch Logs user guide, S3Export).
 Recipe = Callable[[Change, Context], str]
 RECIPES: dict[str, Recipe] = {
     QUEUE: _queue,

@@ -65,18 +65,24 @@ def _descendants(resources: Sequence[RecordedResource], root: str) -> list[Recor
     return [r for r in found if r.custom or r.remote]
 
 
+def _built_as(component: RecordedResource) -> str:
+    """The name a component builds its resources under: the old one when it was renamed (its
+    alias, components/common/renames.py), so a `renamedFrom` with a typo still pairs up."""
+    return next((str(a["name"]) for a in component.aliases if a.get("name")), component.name)
+
+
 def groups(resources: Sequence[RecordedResource]) -> Iterator[Group]:
     """The services, managed instance pools and EC2 pools of one side."""
     by_urn = {r.urn: r for r in resources}
     for resource in resources:
         if resource.type == SERVICE:
             members = _descendants(resources, resource.urn)
-            yield Group(SERVICE, resource.name, resource.name, tuple(members))
+            yield Group(SERVICE, resource.name, _built_as(resource), tuple(members))
         elif resource.type == MANAGED_POOL:
             cluster = by_urn.get(resource.parent)
             label = resource.name.removeprefix(f"{cluster.name}-") if cluster else resource.name
             members = _descendants(resources, resource.urn)
-            yield Group(MANAGED_POOL, label, resource.name, tuple(members))
+            yield Group(MANAGED_POOL, label, _built_as(resource), tuple(members))
     for provider in resources:
         parent = by_urn.get(provider.parent)
         if provider.type != CAPACITY_PROVIDER or parent is None or parent.type != CLUSTER:
