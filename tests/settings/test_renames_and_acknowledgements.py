@@ -8,11 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from settings_check import settings_problems
 
 from settings.rules.renames import renamed_from_problems
 
 from conftest import problems
-from settings_check import settings_problems
 
 Change = Callable[[dict[str, Any]], Any]
 TODAY = datetime.date.today().isoformat()
