@@ -1,6 +1,7 @@
-"""Changes that lose data, end to end through `ecs-platform plan --against` on the production
-`queues` fixture (a worker that creates its queue and dead-letter queue): blocked with the safe
-sequence, let through by an acknowledgement, and a rename that keeps everything."""
+"""Changes that lose data, end to end through `ecs-platform plan` on the production `queues`
+fixture (a worker that creates its queue and dead-letter queue): blocked with the safe sequence
+(`--against` an edited copy), let through by an acknowledgement, and a rename that keeps
+everything (`--base` on a git copy, as a pull request is reviewed)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ import pytest
 import yaml
 
 from cli.app import main
+from harness.records import stack_free_urn
 from review import plan
-from review.diff import diff_resources
+from review.diff import diff_resources, matched_by_alias
 from review.risks import assess
 from review.risks.data_loss import AcknowledgementError, Acknowledgements, data_loss
 from settings.acknowledgements import ACKNOWLEDGEMENT_DAYS, LossAcknowledgement
@@ -245,3 +247,22 @@ def test_acknowledgements_name_resources_and_report_what_became_of_them(synthesi
     with pytest.raises(AcknowledgementError, match=r"acknowledgedLosses\[1\]\.resource"):
         Acknowledgements([entry, typo], "Pulumi.maximal.yaml").check_names(resources)
     assert copy.deepcopy(acks.report()) == acks.report()
+
+
+def test_a_managed_instance_pool_renamed_with_renamed_from_changes_nothing(synthesized) -> None:
+    config = fixture_config("managed")
+    pool = config["ecs-platform:cluster"]["managedInstancePools"][0]
+    pool["renamedFrom"], pool["name"] = pool["name"], "spare"
+    for service in config["ecs-platform:services"].values():
+        if service.get("capacity") == "batch":
+            service["capacity"] = "spare"
+    before, after = synthesized("managed"), synthesize_fixture("managed", config)
+    diff = diff_resources(before.resources, after.resources)
+    assert diff.changes == []
+    component = next(r for r in after.resources if r.type.endswith("ManagedInstancePool"))
+    assert (component.name, component.aliases) == ("cluster-spare", [{"name": "cluster-batch"}])
+    assert matched_by_alias(before.resources, after.resources) == {
+        stack_free_urn(component.urn): stack_free_urn(
+            next(r.urn for r in before.resources if r.name == "cluster-batch")
+        )
+    }
