@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from harness.records import RecordedResource, stack_free_urn
+from review.diff import matched_by_alias
 from review.risks.hazards import CAPACITY_PROVIDER
 
 SERVICE = "ecs-platform:service:Service"
@@ -27,6 +28,7 @@ class Group:
     """What one service or pool owns: the resources whose names it prefixes."""
 
     kind: str
+    urn: str  # the component's (a pool's capacity provider's for EC2 pools)
     label: str  # its name in the stack file
     prefix: str  # the logical-name prefix its resources carry
     members: tuple[RecordedResource, ...]
@@ -77,12 +79,12 @@ def groups(resources: Sequence[RecordedResource]) -> Iterator[Group]:
     for resource in resources:
         if resource.type == SERVICE:
             members = _descendants(resources, resource.urn)
-            yield Group(SERVICE, resource.name, _built_as(resource), tuple(members))
+            yield Group(SERVICE, resource.urn, resource.name, _built_as(resource), tuple(members))
         elif resource.type == MANAGED_POOL:
             cluster = by_urn.get(resource.parent)
             label = resource.name.removeprefix(f"{cluster.name}-") if cluster else resource.name
             members = _descendants(resources, resource.urn)
-            yield Group(MANAGED_POOL, label, _built_as(resource), tuple(members))
+            yield Group(MANAGED_POOL, resource.urn, label, _built_as(resource), tuple(members))
     for provider in resources:
         parent = by_urn.get(provider.parent)
         if provider.type != CAPACITY_PROVIDER or parent is None or parent.type != CLUSTER:
@@ -94,16 +96,20 @@ def groups(resources: Sequence[RecordedResource]) -> Iterator[Group]:
             if r.parent == parent.urn and (r.name == prefix or r.name.startswith(f"{prefix}-"))
         ]
         label = prefix.removeprefix(f"{parent.name}-")
-        yield Group(CAPACITY_PROVIDER, label, prefix, tuple(members))
+        yield Group(CAPACITY_PROVIDER, provider.urn, label, prefix, tuple(members))
 
 
 def probable_renames(
     old: Sequence[RecordedResource], new: Sequence[RecordedResource]
 ) -> list[Rename]:
     """Each group only the base has, paired with a group of the same kind and shape only this
-    side has (each used once, in name order)."""
-    before = {(g.kind, g.label): g for g in groups(old)}
-    after = {(g.kind, g.label): g for g in groups(new)}
+    side has (each used once, in name order). A group that took over the base's through its
+    alias (renamedFrom) is the same group, not a removed one and an added one."""
+    taken = matched_by_alias(old, new)  # stack-free new URN -> the old one it took over
+    before = {
+        (g.kind, g.label): g for g in groups(old) if stack_free_urn(g.urn) not in taken.values()
+    }
+    after = {(g.kind, g.label): g for g in groups(new) if stack_free_urn(g.urn) not in taken}
     added = [after[key] for key in sorted(set(after) - set(before))]
     found = []
     for key in sorted(set(before) - set(after)):
