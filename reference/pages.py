@@ -17,6 +17,7 @@ from pathlib import Path
 
 from reference import GENERATED
 from reference import configuration as config_reference
+from reference import data_safety
 from reference import figures as reference_figures
 from reference import prices as reference_prices
 from review.risks.codes import RISK_CODES
@@ -198,6 +199,8 @@ def risks_page() -> str:
             "|---|---|---|",
             *rows,
             "",
+            *data_safety.classification_lines(),
+            *data_safety.recipe_lines(),
         ]
     )
 
