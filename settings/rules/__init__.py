@@ -18,6 +18,7 @@ from settings.rules import (
     domain,
     endpoints,
     ignored,
+    jobs,
     load_balancer,
     managed_instances,
     names,
@@ -26,6 +27,7 @@ from settings.rules import (
     quotas,
     registry,
     service,
+    tasks,
 )
 from settings.rules.problem import Problem
 
@@ -43,7 +45,9 @@ RULES: tuple[Rule, ...] = (
     *load_balancer.RULES,
     *domain.RULES,
     *alarms.RULES,
+    *tasks.RULES,
     *service.RULES,
+    *jobs.RULES,
     *ignored.RULES,
     *deployment.RULES,
     *queues.RULES,
