@@ -89,7 +89,7 @@ REFUSED = [
     ),
     pytest.param(
         job("nightly-report", lambda j: j.update(memory=5120)),
-        "jobs.nightly-report.memory: 5120 is not valid for cpu 512 (1024 to 4096 in steps of 1024)",
+        "jobs.nightly-report.memory: 5120 is not valid for cpu 512 (1024, 2048, 3072, 4096)",
         id="fargate size",
     ),
     pytest.param(
