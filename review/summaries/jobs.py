@@ -48,11 +48,14 @@ def _state_machine(inputs: dict[str, Any]) -> Summary:
     retry = next(iter(run.get("Retry") or []), {})
     network = (parameters.get("NetworkConfiguration") or {}).get("AwsvpcConfiguration") or {}
     overlap = "CheckOverlap" in (definition.get("States") or {})
+    attempts = retry.get("MaxAttempts", 0)
     return {
         "name": inputs.get("name"),
         "runs": f"{parameters.get('TaskDefinition')} on {_capacity(parameters)}",
-        "retries": f"{retry.get('MaxAttempts', 0)} (first after {retry.get('IntervalSeconds')} s,"
-        f" then x{retry.get('BackoffRate')})",
+        "retries": f"{attempts} (first after {retry.get('IntervalSeconds')} s,"
+        f" then x{retry.get('BackoffRate')})"
+        if attempts
+        else "none",
         "timeoutSeconds": f"{run.get('TimeoutSeconds')} per run (the task is stopped)",
         "overlap": "a run that starts while another is going ends at once"
         if overlap
