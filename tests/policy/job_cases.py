@@ -24,9 +24,7 @@ def run_state(change: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, An
 
 
 def public_ip(state: dict[str, Any]) -> None:
-    state["Parameters"]["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"] = (
-        "ENABLED"
-    )
+    state["Parameters"]["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"] = "ENABLED"
 
 
 def same_role(props: dict[str, Any]) -> None:
