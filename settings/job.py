@@ -17,7 +17,9 @@ from settings.schedules import parse_schedule, time_zone
 from settings.service import ServiceSettings, TaskSettings
 from settings.types import Settings
 
-MAX_RETRIES = 10  # Step Functions allows up to 99999999 (Retry.MaxAttempts); past 10 is a loop
+# Step Functions allows Retry.MaxAttempts up to 99999999 ("MaxAttempts has a maximum value of
+# 99999999", Step Functions Developer Guide, concepts-error-handling.md); past 10 is a loop.
+MAX_RETRIES = 10
 MAX_TIMEOUT_SECONDS = 7 * 24 * 3600  # 11 attempts of 7 days fit the one-year execution limit
 MIN_TIMEOUT_SECONDS = 60  # a Fargate task alone can take a minute to start
 

@@ -32,9 +32,12 @@ doc_source/, archived 2023-06, commit 3d6752c):
   test/ecs/integ.fargate-run-task-capacity-provider.js.snapshot/
   aws-sfn-tasks-ecs-fargate-run-task-capacity-provider.template.json). With capacity `default`
   neither is sent and RunTask uses the cluster's default strategy.
-- Step Functions has no per-state-machine concurrency limit (Map's MaxConcurrency bounds only
-  its iterations), so without allowOverlap the first state lists the running executions
-  (`aws-sdk:sfn:listExecutions`, StatusFilter RUNNING) and ends the run when another is going.
+- The guide describes no way to cap the concurrent executions of one state machine (Map's
+  MaxConcurrency bounds only a Map state's iterations, amazon-states-language-map-state.md), and
+  EventBridge Scheduler starts one whenever the schedule fires. So without allowOverlap the first
+  state lists the machine's running executions (`aws-sdk:sfn:listExecutions`, StatusFilter
+  RUNNING; this one is among them) and ends the run when there is another. Two runs started in
+  the same instant can both see each other and both end: a missed run, never an overlap.
 """
 
 from __future__ import annotations

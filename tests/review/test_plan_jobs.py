@@ -3,6 +3,8 @@ zone, and what its state machine does; the diff flags a schedule that changes or
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -10,7 +12,7 @@ from typing import Any
 import pytest
 
 from harness.engine import run_program
-from harness.records import Synthesis
+from harness.records import RecordedResource, Synthesis
 from review.diff import diff_resources
 from review.plan import build_plan, render_text
 from review.risks import assess
@@ -77,22 +79,53 @@ def test_a_schedule_change_is_flagged_with_both_schedules_in_words(before: Synth
     ]
 
 
+def edited(
+    before: Synthesis, type_: str, name: str, change: Callable[[dict[str, Any]], Any] | None
+) -> list[RecordedResource]:
+    """The recorded resources with one resource's inputs changed (or, change None, removed):
+    the diff and its risks without running the program again."""
+    resources = []
+    for resource in before.resources:
+        if (resource.type, resource.name) == (type_, name):
+            if change is None:
+                continue
+            inputs = copy.deepcopy(resource.inputs)
+            change(inputs)
+            resource = dataclasses.replace(resource, inputs=inputs)
+        resources.append(resource)
+    return resources
+
+
+SCHEDULE = ("aws:scheduler/schedule:Schedule", "nightly-report-schedule")
+
+
+def schedule_flags(before: Synthesis, after: list[RecordedResource]) -> list[str]:
+    risks = assess(diff_resources(before.resources, after).changes, "production")
+    return [risk.message for risk in risks if risk.code == "schedule-changed"]
+
+
 def test_a_time_zone_change_is_flagged(before: Synthesis) -> None:
-    after = synthesize(lambda c: report(c)["schedule"].update(timezone="UTC"))
-    risks = assess(diff_resources(before.resources, after.resources).changes, "production")
-    assert [r.code for r in risks if r.code == "schedule-changed"] == ["schedule-changed"]
+    after = edited(before, *SCHEDULE, lambda i: i.update(scheduleExpressionTimezone="UTC"))
+    assert schedule_flags(before, after) == [
+        "nightly-report-schedule: the job runs at 02:00 every day (UTC) [cron(0 2 * * ? *)], no"
+        " longer at 02:00 every day (Europe/Paris) [cron(0 2 * * ? *)]."
+    ]
+
+
+def test_a_disabled_schedule_is_flagged(before: Synthesis) -> None:
+    after = edited(before, *SCHEDULE, lambda i: i.update(state="DISABLED"))
+    (message,) = schedule_flags(before, after)
+    assert message.endswith("; state ENABLED -> DISABLED.")
 
 
 def test_a_job_that_stops_running_on_a_schedule_is_flagged(before: Synthesis) -> None:
-    after = synthesize(lambda c: report(c).pop("schedule"))
-    risks = assess(diff_resources(before.resources, after.resources).changes, "production")
-    assert [r.message for r in risks if r.code == "schedule-changed"] == [
+    assert schedule_flags(before, edited(before, *SCHEDULE, None)) == [
         "nightly-report-schedule: the job stops running on a schedule (was at 02:00 every day"
         " (Europe/Paris) [cron(0 2 * * ? *)])."
     ]
 
 
 def test_a_change_elsewhere_flags_no_schedule(before: Synthesis) -> None:
-    after = synthesize(lambda c: report(c).update(retries=3))
-    risks = assess(diff_resources(before.resources, after.resources).changes, "production")
-    assert "schedule-changed" not in {risk.code for risk in risks}
+    after = edited(before, *SCHEDULE, lambda i: i.update(description="another description"))
+    assert diff_resources(before.resources, after).changes  # a change, but not of when it runs
+    assert schedule_flags(before, after) == []
