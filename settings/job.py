@@ -76,7 +76,7 @@ class JobSettings(TaskSettings):
     allow_overlap: bool = Field(
         False,
         description="false: a run that starts while another is still running ends at once"
-        " without starting a task (Step Functions has no concurrency limit of its own).",
+        " without starting a task (nothing in Step Functions caps concurrent executions).",
     )
 
 
