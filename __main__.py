@@ -8,7 +8,7 @@ import pulumi_aws as aws
 from components.ci_access import CiAccess, CiAccessArgs
 from components.cluster import Cluster, ClusterArgs
 from components.common.alarms import AlarmTarget
-from components.common.dashboard import DashboardService
+from components.common.dashboard import DashboardJob, DashboardService
 from components.common.naming import Naming
 from components.domain import Certificates, CertificatesArgs, Hostnames, HostnamesArgs
 from components.environment_alarms import (
@@ -17,6 +17,7 @@ from components.environment_alarms import (
     ManagedPoolAlarmArgs,
     PoolAlarmArgs,
 )
+from components.job import Job, JobArgs
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.log_encryption import LogKey, LogKeyArgs
 from components.network import Network, NetworkArgs
@@ -149,7 +150,7 @@ environment_alarms = EnvironmentAlarms(
         load_balancer_suffix=load_balancer.arn_suffix,
         pools=[
             PoolAlarmArgs(
-                name=pool.name,
+                name=pool.deployed().name,
                 capacity_provider_name=cluster.capacity_provider_names[pool.name],
                 auto_scaling_group_name=cluster.pool_asg_names[pool.name],
                 min_size=pool.min_size,
@@ -157,15 +158,18 @@ environment_alarms = EnvironmentAlarms(
             for pool in settings.cluster.ec2_pools
         ],
         managed_pools=[
-            ManagedPoolAlarmArgs(pool.name, cluster.capacity_provider_names[pool.name])
+            ManagedPoolAlarmArgs(pool.deployed().name, cluster.capacity_provider_names[pool.name])
             for pool in settings.cluster.managed_instance_pools
             if settings.cluster.container_insights != "disabled"
         ],
     ),
 )
 
+# A renamed service (renamedFrom) keeps every AWS name: its queues' and its peers' too.
+deployed_names = {name: settings.deployed_name(name) for name in settings.services}
 queues = plan_queues(
     settings.services,
+    deployed_names=deployed_names,
     naming=naming,
     region=settings.region,
     account_id=account_id,
@@ -203,25 +207,52 @@ services = {
     )
     for name, service in settings.services.items()
 }
+jobs = {
+    name: Job(
+        name,
+        JobArgs(
+            settings=job,
+            naming=naming,
+            region=settings.region,
+            account_id=account_id,
+            cluster_arn=cluster.cluster_arn,
+            cluster_name=cluster.service_cluster_name,
+            vpc_id=network.vpc_id,
+            vpc_cidr=network.cidr_block,
+            subnet_ids=network.private_subnet_ids,
+            image=registry.image_uri(job.image),
+            repository_arn=registry.repository_arn(job.image),
+            placement=settings.require_placement(job),
+            architecture=settings.architecture(job),
+            capacity_provider_names=cluster.capacity_provider_names,
+            alarm_target=alarm_target,
+            kms_key_id=log_key_arn,
+            protect=settings.is_production,
+        ),
+    )
+    for name, job in settings.jobs.items()
+}
 ServicePeering(
     "peering",
     ServicePeeringArgs(
         accesses=settings.peer_accesses,
         security_group_ids={name: s.security_group_id for name, s in services.items()},
         naming=naming,
+        deployed_names=deployed_names,
     ),
 )
 environment_alarms.add_dashboards(
     [
         DashboardService(
-            name=name,
+            name=deployed_names[name],
             target_group_suffix=services[name].target_group_arn_suffix,
             queue_name=services[name].queue_name,
             dead_letter_queue_name=services[name].queues.dead_letter_name,
             running_tasks=settings.cluster.container_insights != "disabled",
         )
         for name, service in settings.services.items()
-    ]
+    ],
+    jobs=[DashboardJob(name, job.state_machine_arn) for name, job in jobs.items()],
 )
 
 ci_access = (
@@ -255,6 +286,11 @@ pulumi.export("loadBalancerDnsName", load_balancer.dns_name)
 pulumi.export("serviceUrls", service_urls(domain, routes) if domain else {})
 pulumi.export("serviceNames", {name: s.service_name for name, s in services.items()})
 pulumi.export("taskDefinitionArns", {name: s.task_definition.arn for name, s in services.items()})
+pulumi.export("jobStateMachineArns", {name: j.state_machine_arn for name, j in jobs.items()})
+pulumi.export(
+    "jobScheduleNames",
+    {name: j.schedule_name for name, j in jobs.items() if j.schedule_name is not None},
+)
 pulumi.export("alarmTopicArn", notifications.topic_arn)
 pulumi.export("ciPreviewRoleArn", ci_access.preview_role_arn if ci_access else None)
 pulumi.export("ciDeployRoleArn", ci_access.deploy_role_arn if ci_access else None)

@@ -1,7 +1,8 @@
 """Pulumi mocks that answer like AWS would: realistic ids and ARNs, and awsx's documented outputs.
 
 `RecordingMonitor` keeps every registration with its resource options (parent, protect,
-ignoreChanges, ...) so tests and the plan can see what the engine would be asked to create.
+ignoreChanges, aliases, ...) so tests and the plan can see what the engine would be asked to
+create.
 """
 
 from __future__ import annotations
@@ -158,6 +159,16 @@ class AwsMocks(Mocks):
         if module == "acm" and token == "Certificate":
             uuid = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[:4]}-{hexid[4:16]}"
             return self._arn("acm", f"certificate/{uuid}"), {}
+        if module == "sfn" and token == "StateMachine":
+            # The provider's id is the machine's ARN (sfn/state_machine.go: d.SetId(arn)).
+            arn = self._arn("states", f"stateMachine:{name}")
+            return arn, {"arn": arn}
+        if module == "scheduler" and token == "Schedule":
+            # id <group>/<name> (scheduler/schedule.go scheduleCreateResourceID), group default
+            return f"default/{name}", {
+                "arn": self._arn("scheduler", f"schedule/default/{name}"),
+                "groupName": "default",
+            }
         if module == "autoscaling" and token == "Group":
             uuid = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[:4]}-{hexid[4:16]}"
             arn = self._arn("autoscaling", f"autoScalingGroup:{uuid}:autoScalingGroupName/{name}")
@@ -234,6 +245,28 @@ class AwsMocks(Mocks):
         raise NotImplementedError(f"no mock for invoke {token}; add one to harness/mocks.py")
 
 
+def _aliases(request: Any) -> list[dict[str, Any]]:
+    """The request's aliases as plain dicts (harness.records.alias_urns reads them): full URNs,
+    or specs with only the fields the program set (the SDK sends specs, pulumi.runtime.resource
+    prepare_aliases, since the mock monitor supports the aliasSpecs feature)."""
+    found: list[dict[str, Any]] = [{"urn": urn} for urn in request.aliasURNs]
+    for alias in request.aliases:
+        if alias.WhichOneof("alias") == "urn":
+            found.append({"urn": alias.urn})
+            continue
+        spec = alias.spec
+        fields = {
+            "name": spec.name,
+            "type": spec.type,
+            "stack": spec.stack,
+            "project": spec.project,
+            "parent": spec.parentUrn,
+            "noParent": spec.noParent,
+        }
+        found.append({key: value for key, value in fields.items() if value})
+    return found
+
+
 class RecordingMonitor(MockMonitor):
     """MockMonitor that also keeps each registration's options, in registration order."""
 
@@ -290,6 +323,7 @@ class RecordingMonitor(MockMonitor):
                 ignore_changes=list(request.ignoreChanges),
                 dependencies=list(request.dependencies),
                 transforms=len(request.transforms),
+                aliases=_aliases(request),
             )
         )
         response_object = _sync_await(rpc.serialize_properties(state, {}))

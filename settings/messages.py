@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from settings.job import service_key_hint
 from settings.namespaces import did_you_mean
 from settings.partial import clean_location
 from settings.platform import PlatformConfig
@@ -48,6 +49,10 @@ def message_of(item: Any, location: list[Any]) -> str:
         allowed = allowed_keys(location[:-1])
         guess = did_you_mean(str(location[-1]), allowed)
         hint = f"did you mean {guess!r}? " if guess else ""
+        in_job = len(location) == 3 and location[0] == "jobs"
+        service_key = service_key_hint(str(location[-1])) if in_job else None
+        if service_key:
+            return f"{service_key} (a job allows: {', '.join(allowed)})"
         return f"unknown key ({hint}allowed: {', '.join(allowed)})"
     if kind == "missing":
         return "required key is missing"

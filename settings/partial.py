@@ -3,7 +3,8 @@
 When some keys fail validation, the parts that did validate are still checked: unknown keys are
 left out (they carry nothing a rule reads), a service's bad fields are left out (their defaults,
 or a stand-in for a required one, take their place), a service that still does not validate is
-set aside, and any other section with a bad field is replaced by a stand-in. Each rule runs on
+set aside, a job with a bad field is set aside alone, and any other section with a bad field is
+replaced by a stand-in. Each rule runs on
 that partial config while it is watched: a rule that read a stand-in section, a field left out
 of a service, or went through the services while one was set aside, proves nothing, so its
 findings are dropped and it counts as pending. So a route priority two services share is still
@@ -177,6 +178,7 @@ class _Repair:
     broken: set[str] = field(default_factory=set)  # top-level keys replaced
     fields: dict[str, set[str]] = field(default_factory=dict)  # service -> fields left out
     set_aside: set[str] = field(default_factory=set)  # services left out whole
+    jobs_aside: set[str] = field(default_factory=set)  # jobs with a bad field, left out whole
 
 
 def _repair(raw: Mapping[str, Any], errors: list[dict[str, Any]]) -> _Repair:
@@ -194,6 +196,8 @@ def _repair(raw: Mapping[str, Any], errors: list[dict[str, Any]]) -> _Repair:
                 found.fields.setdefault(name, set()).add(bad)
             else:
                 found.set_aside.add(name)
+        elif top == "jobs" and len(location) > 1 and isinstance(raw.get("jobs"), dict):
+            found.jobs_aside.add(str(location[1]))
         else:
             found.broken.add(top)
     for name, bad in found.fields.items():
@@ -201,6 +205,8 @@ def _repair(raw: Mapping[str, Any], errors: list[dict[str, Any]]) -> _Repair:
     for name in found.set_aside:
         found.config["services"].pop(name, None)
         found.fields.pop(name, None)
+    for name in found.jobs_aside:
+        found.config["jobs"].pop(name, None)
     for key in found.broken:
         found.config.pop(key, None)
         if key in STAND_INS:
@@ -283,7 +289,10 @@ def check_partially(
     untrusted = {names.get(key, key) for key in repair.broken}
     if region is None:
         untrusted.add(REGION)
-    result = PartialResult(set_aside=[f"services.{name}" for name in sorted(repair.set_aside)])
+    result = PartialResult(
+        set_aside=[f"services.{name}" for name in sorted(repair.set_aside)]
+        + [f"jobs.{name}" for name in sorted(repair.jobs_aside)]
+    )
     left_out = {name: {SERVICE_FIELDS[f] for f in bad} for name, bad in repair.fields.items()}
     without = config.model_copy(
         update={"services": {k: v for k, v in config.services.items() if k not in left_out}}

@@ -18,6 +18,7 @@ from settings.rules import (
     domain,
     endpoints,
     ignored,
+    jobs,
     load_balancer,
     managed_instances,
     names,
@@ -25,8 +26,10 @@ from settings.rules import (
     queues,
     quotas,
     registry,
+    renames,
     routes,
     service,
+    tasks,
 )
 from settings.rules.problem import Problem
 
@@ -44,13 +47,16 @@ RULES: tuple[Rule, ...] = (
     *load_balancer.RULES,
     *domain.RULES,
     *alarms.RULES,
+    *tasks.RULES,
     *service.RULES,
     *routes.RULES,
+    *jobs.RULES,
     *ignored.RULES,
     *deployment.RULES,
     *queues.RULES,
     *ci_access.RULES,
     *quotas.RULES,
+    *renames.RULES,
 )
 
 

@@ -186,6 +186,8 @@ def test_every_stack_file_example_synthesizes(where: str, fixture: str, config: 
     synthesis = run_program(fixture, stack_config=merged)
     services = {r.name for r in synthesis.of_type("aws:ecs/service:Service")}
     assert set(config.get("ecs-platform:services", {})) <= services
+    jobs = set(synthesis.outputs.get("jobStateMachineArns") or {})
+    assert set(config.get("ecs-platform:jobs", {})) <= jobs
 
 
 SERVICE_FILE = re.compile(

