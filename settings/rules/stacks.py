@@ -2,8 +2,9 @@
 
 Each check takes the settings of every stack (`PlatformSettings`, with `account_id` where the
 stack file pins one account in `aws:allowedAccountIds`) and reports a problem in one stack's
-file that names the other file. Two stacks are "of one account" when both pin the same account,
-or when either pins none (it could be any: the message says how to tell them apart).
+file that names the other file. Two stacks are "of one account" when both pin the same one:
+the checks about an account (ranges, the OIDC provider, physical names) need the accounts
+pinned; a deploy environment two stacks share is a problem in any accounts.
 Run by `ecs-platform plan` (the planned stack against the others) and the generic suite.
 """
 
@@ -18,11 +19,8 @@ from settings.rules.problem import Problem
 if TYPE_CHECKING:
     from settings.platform import PlatformSettings
 
-PIN = "pin each stack's account with aws:allowedAccountIds if they are in different accounts"
-
-
 def _same_account(a: PlatformSettings, b: PlatformSettings) -> bool:
-    return a.account_id is None or b.account_id is None or a.account_id == b.account_id
+    return a.account_id is not None and a.account_id == b.account_id
 
 
 def _pairs(
@@ -36,9 +34,7 @@ def _pairs(
 
 
 def _account_words(a: PlatformSettings, b: PlatformSettings) -> str:
-    if a.account_id is not None and a.account_id == b.account_id:
-        return f"in the same account {a.account_id}"
-    return f"possibly in one account ({PIN})"
+    return f"in the same account {a.account_id}"
 
 
 def overlapping_cidrs(stacks: Sequence[PlatformSettings]) -> Iterable[Problem]:

@@ -85,10 +85,16 @@ def test_stack_add_from_a_production_stack_copies_its_service_overrides(project:
 
 
 def test_the_plan_checks_its_stack_against_the_others(project: Path, capsys) -> None:
-    shutil.copy(project / "Pulumi.dev.yaml", project / "Pulumi.qa.yaml")  # copied, not edited
+    dev = project / "Pulumi.dev.yaml"
+    dev.write_text(
+        dev.read_text().replace(
+            "config:\n", "config:\n  aws:allowedAccountIds: ['111111111111']\n", 1
+        )
+    )
+    shutil.copy(dev, project / "Pulumi.qa.yaml")  # copied, not edited: the same account
     assert main(["plan", "qa", "--project-dir", str(project)]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == "error: invalid stack configuration (2 problems across stack files):"
+    assert err[0] == "error: invalid stack configuration (3 problems across stack files):"
     assert err[1].startswith(
         "Pulumi.qa.yaml: network.cidr: 10.10.0.0/16 overlaps 10.10.0.0/16 of Pulumi.dev.yaml"
     )

@@ -52,13 +52,17 @@ def test_stacks_of_different_pinned_accounts_may_share_a_range(tmp_path) -> None
 
 def test_the_same_physical_name_in_one_account_and_region_is_a_clash(tmp_path) -> None:
     project = shipped_copy(tmp_path)
-    dev, prod = (load_stack(s, project) for s in ("dev", "prod"))
+    dev, prod = (
+        dataclasses.replace(load_stack(s, project), account_id="111111111111")
+        for s in ("dev", "prod")
+    )
     names = {"dev": {"aws:sqs/queue:Queue orders"}, "prod": {"aws:sqs/queue:Queue orders"}}
     (first, _) = physical_name_clashes([dev, prod], names)
     assert first.line("") == (
         "Pulumi.dev.yaml: Pulumi.prod.yaml registers the same physical names in eu-west-1,"
-        " possibly in one account (pin each stack's account with aws:allowedAccountIds if they"
-        " are in different accounts): aws:sqs/queue:Queue orders"
+        " in the same account 111111111111: aws:sqs/queue:Queue orders"
     )
+    unpinned = dataclasses.replace(prod, account_id=None)
+    assert list(physical_name_clashes([dev, unpinned], names)) == []
     elsewhere = dataclasses.replace(prod, region="us-east-1")
     assert list(physical_name_clashes([dev, elsewhere], names)) == []

@@ -266,16 +266,25 @@ def test_the_generic_suite_fails_on_stacks_that_overlap_or_share_a_deploy_enviro
     tmp_path: Path,
 ) -> None:
     project = project_copy(tmp_path)
-    shutil.copy(project / "Pulumi.dev.yaml", project / "Pulumi.qa.yaml")  # no edit at all
+    dev = project / "Pulumi.dev.yaml"
+    dev.write_text(
+        dev.read_text().replace(
+            "config:\n", "config:\n  aws:allowedAccountIds: ['111111111111']\n", 1
+        )
+    )
+    shutil.copy(dev, project / "Pulumi.qa.yaml")  # no edit at all: the same account
     problems = check_stacks([load_stack(s, project) for s in stacks_in(project)], only="qa")
     assert [p.line("") for p in problems] == [
         "Pulumi.qa.yaml: network.cidr: 10.10.0.0/16 overlaps 10.10.0.0/16 of Pulumi.dev.yaml"
-        " (network.cidr), possibly in one account (pin each stack's account with"
-        " aws:allowedAccountIds if they are in different accounts): peering and VPN routes need"
+        " (network.cidr), in the same account 111111111111: peering and VPN routes need"
         " distinct ranges",
         "Pulumi.qa.yaml: ciAccess.deployEnvironment: 'dev' is also the deploy environment of"
         " Pulumi.dev.yaml: its deploy role would trust the jobs that deploy dev (give each stack"
         " its own GitHub environment)",
+        "Pulumi.qa.yaml: ciAccess.createOidcProvider: Pulumi.dev.yaml creates the GitHub OIDC"
+        " provider of account 111111111111 too: keep createOidcProvider: true in one, and in the"
+        " other set oidcProviderArn: arn:aws:iam::<account>:oidc-provider/"
+        "token.actions.githubusercontent.com",
     ]
 
 
