@@ -19,6 +19,7 @@ from settings.rules.problem import Problem
 if TYPE_CHECKING:
     from settings.platform import PlatformSettings
 
+
 def _same_account(a: PlatformSettings, b: PlatformSettings) -> bool:
     return a.account_id is not None and a.account_id == b.account_id
 
