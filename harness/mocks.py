@@ -15,7 +15,8 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mo
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from harness import domain_mocks
+from harness import domain_mocks, existing_mocks
+from harness.existing_mocks import ExistingWorld
 from harness.records import RecordedResource
 
 MOCK_ACCOUNT_ID = "123456789012"  # the documentation example account, never a real one
@@ -41,10 +42,17 @@ def _digest(*parts: str, length: int = 17) -> str:
 class AwsMocks(Mocks):
     """Answers registrations and invokes for one stack in one region and account."""
 
-    def __init__(self, region: str, seed: str = "", account_id: str = MOCK_ACCOUNT_ID) -> None:
+    def __init__(
+        self,
+        region: str,
+        seed: str = "",
+        account_id: str = MOCK_ACCOUNT_ID,
+        existing: ExistingWorld | None = None,
+    ) -> None:
         self.region = region
         self.seed = seed
         self.account_id = account_id
+        self.existing = existing or ExistingWorld()
         self.invokes: list[tuple[str, dict[str, Any]]] = []
 
     # -- resources ---------------------------------------------------------------------------
@@ -219,6 +227,9 @@ class AwsMocks(Mocks):
                 "subnetId": args.args.get("subnetId"),
                 "vpcId": args.args.get("vpcId"),
             }
+        answer = self._existing(token, dict(args.args))
+        if answer is not None:
+            return answer
         if token == "aws:elb/getServiceAccount:getServiceAccount":
             return {"arn": MOCK_ELB_ACCOUNT_ARN, "id": "000000000000"}
         if token == "aws:route53/getZone:getZone":
@@ -232,6 +243,19 @@ class AwsMocks(Mocks):
                 "id": args.args.get("name"),
             }
         raise NotImplementedError(f"no mock for invoke {token}; add one to harness/mocks.py")
+
+    def _existing(self, token: str, args: dict[str, Any]) -> dict[str, Any] | None:
+        """What a team already has (harness/existing_mocks.py)."""
+        world, region, account = self.existing, self.region, self.account_id
+        if token == "aws:ec2/getVpc:getVpc":
+            return existing_mocks.vpc_result(world, args, region, account)
+        if token == "aws:ec2/getSubnet:getSubnet":
+            return existing_mocks.subnet_result(world, args, region, account)
+        if token == "aws:lb/getListener:getListener":
+            return existing_mocks.listener_result(args)
+        if token == "aws:lb/getLoadBalancer:getLoadBalancer":
+            return existing_mocks.load_balancer_result(world, args, region)
+        return None
 
 
 class RecordingMonitor(MockMonitor):

@@ -14,9 +14,11 @@ from settings.rules import (
     alarms,
     ci_access,
     cluster,
+    containers,
     deployment,
     domain,
     endpoints,
+    existing,
     ignored,
     load_balancer,
     managed_instances,
@@ -26,6 +28,7 @@ from settings.rules import (
     quotas,
     registry,
     service,
+    storage,
 )
 from settings.rules.problem import Problem
 
@@ -37,6 +40,7 @@ RULES: tuple[Rule, ...] = (
     *names.RULES,
     *network.RULES,
     *endpoints.RULES,
+    *existing.RULES,
     *registry.RULES,
     *cluster.RULES,
     *managed_instances.RULES,
@@ -44,6 +48,8 @@ RULES: tuple[Rule, ...] = (
     *domain.RULES,
     *alarms.RULES,
     *service.RULES,
+    *containers.RULES,
+    *storage.RULES,
     *ignored.RULES,
     *deployment.RULES,
     *queues.RULES,

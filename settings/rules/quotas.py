@@ -29,6 +29,8 @@ def load_balancer(settings: PlatformSettings) -> Iterable[Problem]:
         "services", "listener rules", len(routed), quotas.listener_rules, "listenerRules"
     )
     yield from _over("services", "target groups", len(routed), quotas.target_groups, "targetGroups")
+    if config.load_balancer.existing is not None:
+        return  # the team's ALB and its security group
     ports = 2 if config.load_balancer.serves_https else 1
     inbound = len(config.load_balancer.ingress_cidrs) * ports
     yield from _over(
@@ -53,8 +55,12 @@ def services(settings: PlatformSettings) -> Iterable[Problem]:
         )
         # AWS counts one rule per destination CIDR or prefix list (a prefix list counts as its
         # max entries, unknown here: one is the least it can be)
-        outbound = DEFAULT_TASK_EGRESS_RULES + sum(
-            len(extra.cidrs) + len(extra.prefix_list_ids) for extra in service.egress
+        outbound = (
+            DEFAULT_TASK_EGRESS_RULES
+            + sum(len(extra.cidrs) + len(extra.prefix_list_ids) for extra in service.egress)
+            # NFS to EFS mount targets: one rule to the VPC, one to the stack's file system
+            + any(v.existing_efs is not None for v in service.volumes)
+            + any(v.creates_file_system for v in service.volumes)
         )
         yield from _over(
             f"services.{name}.egress",
