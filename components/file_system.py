@@ -20,7 +20,7 @@ AWS facts this builds on (EFS user guide):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -48,7 +48,7 @@ class VolumeClaim:
 class FileSystemArgs:
     naming: Naming
     vpc_id: pulumi.Input[str]
-    subnet_ids: Sequence[pulumi.Input[str]]  # one private subnet per AZ
+    subnet_ids: Mapping[str, pulumi.Input[str]]  # AZ -> one private subnet in it
     claims: Sequence[VolumeClaim]
     protect: bool = False
 
@@ -126,15 +126,16 @@ class SharedFileSystem(pulumi.ComponentResource):
         )
 
     def _mount_targets(self) -> list[aws.efs.MountTarget]:
+        # named by AZ: adding an AZ adds a mount target and leaves the others as they are
         return [
             aws.efs.MountTarget(
-                f"{self._name}-mount-{index}",
+                f"{self._name}-mount-{zone}",
                 file_system_id=self.file_system.id,
                 subnet_id=subnet_id,
                 security_groups=[self.security_group.id],
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            for index, subnet_id in enumerate(self._args.subnet_ids)
+            for zone, subnet_id in self._args.subnet_ids.items()
         ]
 
     def _access_points(self) -> dict[tuple[str, str], CreatedVolume]:

@@ -55,8 +55,8 @@ class Network(pulumi.ComponentResource):
     availability_zones: list[str]
     public_subnet_ids: pulumi.Output[list[str]]
     private_subnet_ids: pulumi.Output[list[str]]
-    # one private subnet per AZ (EFS allows one mount target per AZ: API_CreateMountTarget)
-    mount_subnet_ids: list[pulumi.Input[str]]
+    # AZ -> one private subnet in it (EFS allows one mount target per AZ: API_CreateMountTarget)
+    mount_subnet_ids: dict[str, pulumi.Input[str]]
 
     def __init__(
         self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
@@ -117,10 +117,10 @@ class Network(pulumi.ComponentResource):
         self.public_subnet_ids = self.vpc.public_subnet_ids
         self.private_subnet_ids = self.vpc.private_subnet_ids
         # awsx makes one private subnet per AZ, in the order of the AZs
-        self.mount_subnet_ids = [
-            self.private_subnet_ids.apply(lambda ids, i=index: ids[i])
-            for index in range(len(self.availability_zones))
-        ]
+        self.mount_subnet_ids = {
+            zone: self.private_subnet_ids.apply(lambda ids, i=index: ids[i])
+            for index, zone in enumerate(self.availability_zones)
+        }
 
         # Managing the default SG with no rules means nothing can use it by accident (EC2.2).
         self.default_security_group = aws.ec2.DefaultSecurityGroup(

@@ -65,12 +65,12 @@ class LookedUp:
         """The distinct AZs of `subnet_ids`, in order of first appearance."""
         return list(dict.fromkeys(self.subnets[s].availability_zone for s in subnet_ids))
 
-    def one_per_zone(self, subnet_ids: list[str]) -> list[str]:
-        """The first of `subnet_ids` in each AZ (EFS: one mount target per AZ)."""
+    def one_per_zone(self, subnet_ids: list[str]) -> dict[str, str]:
+        """AZ -> the first of `subnet_ids` in it (EFS: one mount target per AZ)."""
         chosen: dict[str, str] = {}
         for subnet in subnet_ids:
             chosen.setdefault(self.subnets[subnet].availability_zone, subnet)
-        return list(chosen.values())
+        return chosen
 
 
 def _network_problems(settings: PlatformSettings, facts: LookedUp) -> list[Problem]:

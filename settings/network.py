@@ -101,7 +101,7 @@ class NetworkSettings(Settings):
         None, description="VPC IPv4 range, private, /16 to /24 (required without existing)."
     )
     availability_zones: Annotated[
-        list[AvailabilityZone], Field(min_length=1, max_length=6), AfterValidator(unique)
+        list[AvailabilityZone], Field(max_length=6), AfterValidator(unique)
     ] = Field(
         default_factory=list,
         description="AZ names in the stack's region; one public and one private subnet each"

@@ -31,7 +31,8 @@ def network_shape(settings: PlatformSettings) -> Iterable[Problem]:
             yield Problem("network.cidr", "required key is missing (or set network.existing)")
         if not network.availability_zones:
             yield Problem(
-                "network.availabilityZones", "required key is missing (or set network.existing)"
+                "network.availabilityZones",
+                "required: one or more AZ names (or set network.existing)",
             )
         return
     for key in network.created_keys_set:
