@@ -9,7 +9,8 @@ AWS facts this builds on (EFS user guide):
   (accessing-fs-create-security-groups.md): each mounting service's group, added by `admit`;
 - "The default EFS file system policy grants full access to any anonymous client that can
   connect ... whenever a user-configured file system policy is not in effect"
-  (iam-access-control-nfs-efs.md): the policy here only denies clients without TLS, so access
+  (iam-access-control-nfs-efs.md): the policy here only denies clients without TLS (all three
+  client actions, when aws:SecureTransport is false), so access
   comes from the task roles' grants alone (components/service/volumes.py);
 - automatic backups are on by default only for file systems made in the console
   (awsbackup.md): a BackupPolicy ENABLED turns on the daily AWS Backup plan (35-day retention);
@@ -31,6 +32,13 @@ from components.common.naming import Naming
 from components.service.egress import NFS
 from components.service.volumes import CreatedVolume
 
+# What an NFS client can do (EFS user guide, iam-access-control-nfs-efs.md, "EFS actions for
+# clients"): all of it is denied without TLS.
+CLIENT_ACTIONS = (
+    "elasticfilesystem:ClientMount",
+    "elasticfilesystem:ClientWrite",
+    "elasticfilesystem:ClientRootAccess",
+)
 ROOT_PERMISSIONS = "0750"  # the service's user reads, writes and enters; its group reads
 
 
@@ -100,7 +108,7 @@ class SharedFileSystem(pulumi.ComponentResource):
             policy=policies.document(
                 [
                     policies.statement(
-                        ["*"],
+                        CLIENT_ACTIONS,
                         [self.file_system.arn],
                         effect="Deny",
                         sid="DenyUnencryptedClients",

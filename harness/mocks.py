@@ -166,6 +166,14 @@ class AwsMocks(Mocks):
         if module == "acm" and token == "Certificate":
             uuid = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[:4]}-{hexid[4:16]}"
             return self._arn("acm", f"certificate/{uuid}"), {}
+        if module == "efs" and token in {"FileSystem", "AccessPoint", "MountTarget"}:
+            prefix, kind = {
+                "FileSystem": ("fs", "file-system"),
+                "AccessPoint": ("fsap", "access-point"),
+                "MountTarget": ("fsmt", "mount-target"),
+            }[token]
+            resource_id = f"{prefix}-{hexid}"
+            return resource_id, {"arn": self._arn("elasticfilesystem", f"{kind}/{resource_id}")}
         if module == "autoscaling" and token == "Group":
             uuid = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[:4]}-{hexid[4:16]}"
             arn = self._arn("autoscaling", f"autoScalingGroup:{uuid}:autoScalingGroupName/{name}")

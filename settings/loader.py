@@ -17,10 +17,11 @@ from pulumi.runtime import config as runtime_config
 from pydantic import BaseModel, ValidationError
 
 from settings import rules
-from settings.looked_up import LookedUp, looked_up_problems
+from settings.looked_up import LookedUp
 from settings.namespaces import did_you_mean, namespace_problems
 from settings.partial import check_partially, clean_location
 from settings.platform import PlatformConfig, PlatformSettings, stack_file_name
+from settings.rules.looked_up import looked_up_problems
 from settings.rules.problem import Problem, join_path
 from settings.tier_defaults import with_tier_defaults
 from settings.types import PATTERN_MEANINGS, REGION_PATTERN, is_mapping_field, model_in
