@@ -90,7 +90,9 @@ def report_between(
     usages: tuple[UsageInputs | None, UsageInputs | None] = (None, None),
 ) -> dict[str, Any]:
     changes = diff_resources(old.resources, new.resources)
-    risks = hazards(changes.changes, new.resources, old.resources) + assess(changes.changes, tier)
+    risks = hazards(changes.changes, new.resources, old.resources) + assess(
+        changes.changes, tier, new.resources
+    )
     risks = with_logical_names(risks, [*old.resources, *new.resources])
     new_estimate, error = estimate_for(new, regions[0], prices_dir, usages[0])
     old_estimate, old_error = estimate_for(old, regions[1] or regions[0], prices_dir, usages[1])

@@ -18,8 +18,8 @@ class RiskCode:
 RISK_CODES: dict[str, RiskCode] = {
     "stateful-delete": RiskCode(
         False,
-        "a repository, log group, bucket, load balancer, KMS key, SNS topic, cluster, VPC or"
-        " namespace would be deleted",
+        "a repository, log group, bucket, load balancer, KMS key, SNS topic, cluster, VPC,"
+        " namespace or EFS file system would be deleted",
     ),
     "stateful-replace": RiskCode(False, "one of those would be replaced (deleted, then created)"),
     "protect-removed": RiskCode(False, "a `protect`ed resource loses it or is deleted"),
@@ -56,6 +56,16 @@ RISK_CODES: dict[str, RiskCode] = {
         False, "a service moves between rolling, blue/green, canary and linear deployments"
     ),
     "hostname-removed": RiskCode(False, "a routed hostname (a service URL) goes away"),
+    "shared-listener": RiskCode(
+        False,
+        "a listener rule is added to (or moves on) a listener the stack does not own"
+        " (`loadBalancer.existing`): its priority must be free there",
+    ),
+    "security-group-joined": RiskCode(
+        False,
+        "a service's tasks join a security group the stack file names"
+        " (`services.<name>.securityGroups`): they reach whatever admits it",
+    ),
     "certificate-replaced": RiskCode(False, "the load balancer's ACM certificate is replaced"),
     "transition-provider-in-use": RiskCode(
         True,
