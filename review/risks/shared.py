@@ -67,9 +67,7 @@ def security_group_joined(change: Change) -> Iterator[Flag]:
             )
 
 
-def shared_resource_flags(
-    changes: Sequence[Change], new: Sequence[RecordedResource]
-) -> list[Flag]:
+def shared_resource_flags(changes: Sequence[Change], new: Sequence[RecordedResource]) -> list[Flag]:
     owned = _owned_listeners(new)
     flags = [flag for change in changes for flag in shared_listener(change, owned)]
     return flags + [flag for change in changes for flag in security_group_joined(change)]
