@@ -46,6 +46,9 @@ class Usage(BaseModel):
         0, ge=0, description="Requests inspected by the web ACL (only priced with a web ACL)."
     )
     ecr_storage_gb: float = Field(0, ge=0, description="GB of images stored in ECR.")
+    efs_storage_gb: float = Field(
+        0, ge=0, description="GB stored in the stack's own EFS file system (Standard class)."
+    )
 
 
 # Defaults when no usage file sets a key: a quiet development stack and a modest production one.
@@ -61,6 +64,7 @@ TIER_DEFAULTS: dict[str, dict[str, float]] = {
         "sqsRequestsPerMonth": 1_000_000,
         "wafRequestsPerMonth": 1_000_000,
         "ecrStorageGb": 10,
+        "efsStorageGb": 5,
     },
     "production": {
         "natGatewayGbPerMonth": 100,
@@ -72,6 +76,7 @@ TIER_DEFAULTS: dict[str, dict[str, float]] = {
         "sqsRequestsPerMonth": 10_000_000,
         "wafRequestsPerMonth": 10_000_000,
         "ecrStorageGb": 50,
+        "efsStorageGb": 50,
     },
 }
 

@@ -79,6 +79,8 @@ SPECS: tuple[PriceSpec, ...] = (
     PriceSpec("logsIngestionGb", "AmazonCloudWatch", "DataProcessing-Bytes", "USD/GB"),
     PriceSpec("logsStorageGbMonth", "AmazonCloudWatch", "TimedStorage-ByteHrs", "USD/GB-month"),
     PriceSpec("ecrStorageGbMonth", "AmazonECR", "TimedStorage-ByteHrs", "USD/GB-month"),
+    PriceSpec("efsStandardGbMonth", "AmazonEFS", "TimedStorage-ByteHrs", "USD/GB-month",
+              {"storageClass": "General Purpose"}),
     PriceSpec("s3StorageGbMonth", "AmazonS3", "TimedStorage-ByteHrs", "USD/GB-month",
               {"volumeType": "Standard"}),
     PriceSpec("snsRequestsMillion", "AmazonSNS", "Requests-Tier1", "USD/million requests",
