@@ -57,6 +57,8 @@ def load_balancer_zones(settings: PlatformSettings) -> Iterable[Problem]:
     if not settings.network.creates_vpc or not settings.load_balancer.creates_load_balancer:
         return
     zones = len(settings.network.availability_zones)
+    if zones == 0:
+        return  # missing: rules/existing.py reports the key
     if zones < ALB_MIN_AZS and not settings.is_production:  # production has its own AZ rule
         yield Problem(
             "network.availabilityZones",

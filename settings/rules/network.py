@@ -11,6 +11,7 @@ from settings.rules.cluster import instance_architecture
 from settings.rules.problem import PRODUCTION_MIN_AZS, Problem, join_path, production_retention
 
 if TYPE_CHECKING:
+    from settings.network import NetworkSettings
     from settings.platform import PlatformSettings
 
 NO_NAT_ENDPOINTS = ("s3", "ecr.api", "ecr.dkr", "logs")
@@ -95,12 +96,15 @@ def production_network(settings: PlatformSettings) -> Iterable[Problem]:
     if not settings.is_production:
         return
     network = settings.network
+    if network.creates_vpc:  # an existing VPC: rules/existing.py, rules/looked_up.py
+        yield from _production_vpc(network)
     if network.wants_flow_log:
         yield from production_retention(
             "network.flowLogs.retentionDays", network.flow_logs.retention_days
         )
-    if not network.creates_vpc:
-        return  # rules/existing.py and settings/looked_up.py check an existing VPC
+
+
+def _production_vpc(network: NetworkSettings) -> Iterable[Problem]:
     if len(network.availability_zones) < PRODUCTION_MIN_AZS:
         yield Problem(
             "network.availabilityZones",
