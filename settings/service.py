@@ -268,11 +268,8 @@ class ServiceSettings(Settings):
     allow_from: Annotated[list[str], AfterValidator(unique)] = Field(
         default_factory=list, description="Services whose tasks may reach this one's port."
     )
-    # ECS: at most 5 security groups per awsvpc task (task-networking-awsvpc.md); one is its own.
     security_groups: Annotated[
-        list[Annotated[str, Field(pattern=SECURITY_GROUP_ID_PATTERN)]],
-        Field(max_length=4),
-        AfterValidator(unique),
+        list[Annotated[str, Field(pattern=SECURITY_GROUP_ID_PATTERN)]], AfterValidator(unique)
     ] = Field(
         default_factory=list,
         description="More security groups for the tasks (like a database's client group; at"

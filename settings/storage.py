@@ -8,9 +8,9 @@ directory must be left out or `/` (the access point's path applies).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Discriminator, Field, Tag
 
 from settings.containers import ContainerName
 from settings.types import (
@@ -46,6 +46,19 @@ class EfsVolumeSettings(Settings):
     )
 
 
+def _efs_form(value: Any) -> str:
+    return "efs[create]" if isinstance(value, str) else "efs[existing]"
+
+
+# `create` or a mapping, told apart by the value's type, so a bad mapping gets the mapping's errors
+# only (the "[...]" tags are left out of error paths: settings/partial.py clean_location).
+EfsOption = Annotated[
+    Annotated[Literal["create"], Tag("efs[create]")]
+    | Annotated[EfsVolumeSettings, Tag("efs[existing]")],
+    Discriminator(_efs_form),
+]
+
+
 class VolumeSettings(Settings):
     """One task volume, mounted in the service's container at `mountPath`; sidecars mount it by
     name (`sidecars[].volumes`)."""
@@ -53,7 +66,7 @@ class VolumeSettings(Settings):
     name: ContainerName = Field(description="Volume name (unique in the service).")
     mount_path: AbsolutePath = Field(description="Where the service's container sees it.")
     read_only: bool = Field(False, description="Mount it read-only in the service's container.")
-    efs: Literal["create"] | EfsVolumeSettings | None = Field(
+    efs: EfsOption | None = Field(
         None,
         description="An existing EFS file system, or create for the stack's own (encrypted,"
         " backed up, an access point per service volume); none: an empty volume the task's"

@@ -9,6 +9,7 @@ from settings.quotas import (
     CAPACITY_PROVIDERS_PER_CLUSTER,
     DEFAULT_TASK_EGRESS_RULES,
     SCHEDULED_ACTIONS_PER_TARGET,
+    TASK_SECURITY_GROUPS,
 )
 from settings.rules.problem import Problem
 
@@ -68,6 +69,15 @@ def services(settings: PlatformSettings) -> Iterable[Problem]:
             outbound,
             quotas.security_group_rules,
             "securityGroupRules",
+        )
+        # ECS takes at most 5 security groups per awsvpc task (task-networking-awsvpc.md,
+        # AwsVpcConfiguration): the service's own and 4 more.
+        yield from _over(
+            f"services.{name}.securityGroups",
+            "security groups besides the service's own (ECS takes 5 per task)",
+            len(service.security_groups),
+            TASK_SECURITY_GROUPS - 1,
+            None,
         )
         schedules = len(service.scaling.schedules) if service.scaling else 0
         yield from _over(
