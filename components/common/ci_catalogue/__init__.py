@@ -71,13 +71,29 @@ INVOKES: dict[str, Entry] = {
     # describe actions have no resource-level permission.
     "aws:lb/getListener:getListener": Entry(
         "internal/service/elbv2/listener_data_source.go",
-        (Grant(svc("elasticloadbalancing", "DescribeListeners", "DescribeListenerAttributes",
-                   "DescribeTags")),),
+        (
+            Grant(
+                svc(
+                    "elasticloadbalancing",
+                    "DescribeListeners",
+                    "DescribeListenerAttributes",
+                    "DescribeTags",
+                )
+            ),
+        ),
     ),
     "aws:lb/getLoadBalancer:getLoadBalancer": Entry(
         "internal/service/elbv2/load_balancer_data_source.go",
-        (Grant(svc("elasticloadbalancing", "DescribeLoadBalancers",
-                   "DescribeLoadBalancerAttributes", "DescribeTags")),),
+        (
+            Grant(
+                svc(
+                    "elasticloadbalancing",
+                    "DescribeLoadBalancers",
+                    "DescribeLoadBalancerAttributes",
+                    "DescribeTags",
+                )
+            ),
+        ),
     ),
     # A static table of ELB account ids per region in the provider: no API call.
     "aws:elb/getServiceAccount:getServiceAccount": Entry(
