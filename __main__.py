@@ -200,7 +200,7 @@ file_system = (
         FileSystemArgs(
             naming=naming,
             vpc_id=network.vpc_id,
-            subnet_ids=network.mount_subnet_ids,
+            subnet_ids=network.subnet_per_zone,
             claims=claims,
             protect=settings.is_production,
         ),

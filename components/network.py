@@ -55,8 +55,9 @@ class Network(pulumi.ComponentResource):
     availability_zones: list[str]
     public_subnet_ids: pulumi.Output[list[str]]
     private_subnet_ids: pulumi.Output[list[str]]
-    # AZ -> one private subnet in it (EFS allows one mount target per AZ: API_CreateMountTarget)
-    mount_subnet_ids: dict[str, pulumi.Input[str]]
+    # AZ -> one private subnet in it: EFS allows one mount target per AZ (API_CreateMountTarget),
+    # an interface endpoint one subnet per AZ
+    subnet_per_zone: dict[str, pulumi.Input[str]]
 
     def __init__(
         self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
@@ -117,7 +118,7 @@ class Network(pulumi.ComponentResource):
         self.public_subnet_ids = self.vpc.public_subnet_ids
         self.private_subnet_ids = self.vpc.private_subnet_ids
         # awsx makes one private subnet per AZ, in the order of the AZs
-        self.mount_subnet_ids = {
+        self.subnet_per_zone = {
             zone: self.private_subnet_ids.apply(lambda ids, i=index: ids[i])
             for index, zone in enumerate(self.availability_zones)
         }
@@ -143,7 +144,7 @@ class Network(pulumi.ComponentResource):
         self.availability_zones = facts.zones(existing.private_subnet_ids)
         self.public_subnet_ids = pulumi.Output.from_input(list(existing.public_subnet_ids))
         self.private_subnet_ids = pulumi.Output.from_input(list(existing.private_subnet_ids))
-        self.mount_subnet_ids = facts.one_per_zone(existing.private_subnet_ids)
+        self.subnet_per_zone = facts.one_per_zone(existing.private_subnet_ids)
         self.default_security_group = None
 
     def _private_route_table_ids(self) -> list[pulumi.Output[str]]:
@@ -280,7 +281,12 @@ class Network(pulumi.ComponentResource):
                 service_name=f"com.amazonaws.{args.region}.{service}",
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
-                subnet_ids=self.private_subnet_ids,
+                # (an existing VPC may have several private subnets in one AZ)
+                subnet_ids=(
+                    self.private_subnet_ids
+                    if self.vpc is not None
+                    else list(self.subnet_per_zone.values())
+                ),
                 security_group_ids=[security_group.id],
                 tags=args.naming.tags("endpoint", service.replace(".", "-")),
                 opts=child,
