@@ -48,6 +48,8 @@ SECRET = "'{}' is not a secret reference: ssm:<parameter name>, secretsmanager:<
 SECRET += " key>] (this stack's region and account) or a full SSM parameter or Secrets Manager"
 SECRET += " ARN (required for another region or account)"
 
+OTHER_REGION = "ssm:arn:aws:ssm:us-east-1:123456789012:parameter/x"  # its full ARN is the way
+
 BAD: list[tuple[str, Callable[[Config], Any], list[str]]] = [
     ("malformed VPC id", network(lambda n: n.update(vpcId="vpc-12")),
      ["network.existing.vpcId: 'vpc-12' is not a VPC id (vpc- and 8 or 17 hex digits)"]),
@@ -98,9 +100,8 @@ BAD: list[tuple[str, Callable[[Config], Any], list[str]]] = [
       " public subnet; tasks run only in private subnets"]),
     ("secret in an unknown form", web(lambda s: s["secrets"].update(KEY="vault:/db")),
      [f"services.web.secrets.KEY: {SECRET.format('vault:/db')}"]),
-    ("parameter of another region by name",
-     web(lambda s: s["secrets"].update(KEY="ssm:arn:aws:ssm:us-east-1:123456789012:parameter/x")),
-     [f"services.web.secrets.KEY: {SECRET.format('ssm:arn:aws:ssm:us-east-1:123456789012:parameter/x')}"]),
+    ("parameter of another region by name", web(lambda s: s["secrets"].update(KEY=OTHER_REGION)),
+     [f"services.web.secrets.KEY: {SECRET.format(OTHER_REGION)}"]),
     ("SSM name not fully qualified", web(lambda s: s["secrets"].update(KEY="ssm:app/db")),
      [f"services.web.secrets.KEY: {SECRET.format('ssm:app/db')}"]),
     ("secret name that reads as the random suffix",
