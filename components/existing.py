@@ -111,7 +111,9 @@ def look_up(settings: PlatformSettings) -> LookedUp:
     listener = _listener(settings, lookups)
     account = ""
     if settings.load_balancer.existing is not None:
-        identity = lookups.get("aws:region", "the caller", aws.get_caller_identity)
+        identity = lookups.get(
+            "loadBalancer.existing.listenerArn", "the stack's account", aws.get_caller_identity
+        )
         account = identity.account_id if identity is not None else ""
     return LookedUp(
         account_id=account,

@@ -90,7 +90,11 @@ def _dependency_problems(service: str, containers: list[Container]) -> Iterator[
 
 
 def _cycles(service: str, containers: list[Container]) -> Iterator[Problem]:
-    edges = {c.name: [d.container_name for d in c.depends_on] for c in containers}
+    # (a container naming itself is reported above as not another container)
+    edges = {
+        c.name: [d.container_name for d in c.depends_on if d.container_name != c.name]
+        for c in containers
+    }
     for container in containers:
         seen, stack = set(), list(edges[container.name])
         while stack:

@@ -166,6 +166,9 @@ BAD: list[tuple[str, Callable[[Config], Any], list[str]]] = [
     ("HEALTHY without a health check", web(lambda s: s.pop("containerHealthCheck")),
      ["services.web.sidecars[0].dependsOn[0].containerName: HEALTHY needs a health check on web"
       " (containerHealthCheck)"]),
+    ("depends on itself", nginx(lambda s: s.update(dependsOn=[{"containerName": "nginx"}])),
+     ["services.web.sidecars[0].dependsOn[0].containerName: 'nginx' is not another container of"
+      " this task (its containers: web)"]),
     ("start order cycle", web(lambda s: s.update(dependsOn=[{"containerName": "nginx"}])),
      ["services.web.dependsOn: web ends up waiting for itself (a dependsOn cycle)",
       "services.web.sidecars[0].dependsOn: nginx ends up waiting for itself (a dependsOn"
