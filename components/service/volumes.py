@@ -154,6 +154,13 @@ def _written(volume: VolumeSettings, service: ServiceSettings) -> bool:
     return any(not _read_only(volume, read_only) for read_only in mounted)
 
 
+def _join(*parts: pulumi.Input[str]) -> pulumi.Input[str]:
+    """The parts as one string, or as an output when one of them is (the account id)."""
+    if all(isinstance(part, str) for part in parts):
+        return "".join(parts)  # type: ignore[arg-type]
+    return pulumi.Output.concat(*parts)
+
+
 def efs_statements(
     service: ServiceSettings,
     *,
@@ -169,10 +176,10 @@ def efs_statements(
         if existing is not None and not existing.iam:
             continue  # EFS does not ask IAM: a grant would be decoration
         if existing is not None:
-            base = pulumi.Output.concat("arn:aws:elasticfilesystem:", region, ":", account_id)
-            file_system = pulumi.Output.concat(base, ":file-system/", existing.file_system_id)
+            base = ("arn:aws:elasticfilesystem:", region, ":", account_id)
+            file_system = _join(*base, ":file-system/", existing.file_system_id)
             access_point = (
-                pulumi.Output.concat(base, ":access-point/", existing.access_point_id)
+                _join(*base, ":access-point/", existing.access_point_id)
                 if existing.access_point_id is not None
                 else None
             )

@@ -74,6 +74,7 @@ def balancer_shape(settings: PlatformSettings) -> Iterable[Problem]:
     existing = balancer.existing
     if existing is None:
         return
+    # ELB refuses a rule that forwards to a target group of another VPC (rules/looked_up.py)
     if settings.network.existing is None:
         yield Problem(
             BALANCER,

@@ -102,6 +102,10 @@ def _listener_problems(settings: PlatformSettings, facts: LookedUp) -> list[Prob
             Problem(arn_key, f"the listener's load balancer is {listener.load_balancer_type}")
         )
     network = settings.network.existing
+    # CreateRule refuses a target group of another VPC: "InvalidConfigurationRequest: Target
+    # group '...' is in a different VPC than load balancer '...'" (quoted in
+    # kubernetes-sigs/aws-load-balancer-controller#1045); the stack's target groups are in
+    # network.existing's VPC.
     if network is not None and listener.vpc_id != network.vpc_id:
         problems.append(
             Problem(
