@@ -27,6 +27,7 @@ from settings.rules import (
     queues,
     quotas,
     registry,
+    renames,
     service,
     storage,
 )
@@ -55,6 +56,7 @@ RULES: tuple[Rule, ...] = (
     *queues.RULES,
     *ci_access.RULES,
     *quotas.RULES,
+    *renames.RULES,
 )
 
 
