@@ -15,9 +15,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from reference import GENERATED
+from reference import GENERATED, data_safety
 from reference import configuration as config_reference
-from reference import data_safety
 from reference import figures as reference_figures
 from reference import prices as reference_prices
 from review.risks.codes import RISK_CODES
