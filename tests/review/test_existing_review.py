@@ -13,6 +13,7 @@ from harness.records import Synthesis
 from review.diff import diff_resources
 from review.plan import build_plan, render_text
 from review.risks import assess
+from review.risks.data_loss import data_loss
 
 LISTENER = (
     "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shared-alb/"
@@ -68,10 +69,13 @@ def test_the_same_rule_at_the_same_priority_is_not_flagged_again(existing: Synth
     assert [r for r in assess(changes, "production", existing.resources)] == []
 
 
-def test_removing_the_stacks_file_system_is_a_stateful_delete(existing: Synthesis) -> None:
+def test_removing_the_stacks_file_system_is_refused_with_its_recipe(existing: Synthesis) -> None:
     without = [r for r in existing.resources if not r.name.startswith("efs")]
-    risks = assess(diff_resources(existing.resources, without).changes, "production", without)
-    assert ("stateful-delete", "efs-fs") in {(r.code, r.urn.rsplit("::", 1)[-1]) for r in risks}
+    changes = diff_resources(existing.resources, without).changes
+    [risk] = [r for r in data_loss(changes, "production", existing.resources, without)
+              if r.urn and r.urn.endswith("::efs-fs")]  # fmt: skip
+    assert risk.blocking and risk.code == "protected-delete"
+    assert "copy the files into the new file system first" in risk.message
 
 
 def test_the_stacks_file_system_storage_is_priced_from_the_usage(existing: Synthesis) -> None:
