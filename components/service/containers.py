@@ -16,9 +16,10 @@ import pulumi
 
 from components.service.volumes import DATA_VOLUME as DATA_VOLUME
 from components.service.volumes import mount_points, sidecar_mount_points
+from components.service.volumes import scratch_mounts as scratch_mounts
 from settings.containers import ContainerHealthCheckSettings, DependsOnSettings, SidecarSettings
 from settings.secrets import secret_source
-from settings.service import ServiceSettings
+from settings.service import ServiceSettings, TaskSettings
 
 PORT_NAME = "http"
 
@@ -135,34 +136,58 @@ def main_container(
     logging: dict[str, Any],
     where: tuple[str, str] = ("", ""),
 ) -> dict[str, Any]:
+    ports = port_mappings(PORT_NAME, service.port) if service.port is not None else None
+    main = task_container(
+        name,
+        service,
+        image=image,
+        logging=logging,
+        ports=ports,
+        mounts=mount_points(service),
+        where=where,
+    )
+    _options(main, dependsOn=_depends_on(service.depends_on))
+    if service.container_health_check is not None:
+        main["healthCheck"] = health_check(service.container_health_check)
+    return main
+
+
+def task_container(
+    name: str,
+    task: TaskSettings,
+    *,
+    image: str,
+    logging: dict[str, Any],
+    ports: list[dict[str, Any]] | None = None,
+    mounts: list[dict[str, Any]] | None = None,
+    where: tuple[str, str] = ("", ""),
+) -> dict[str, Any]:
+    """The essential container of a service's or a job's task, hardened the same way:
+    read-only root, a non-root user, an init process, scratch volumes for writablePaths.
+    `where` (region, account) resolves secrets named by name to their ARNs."""
     main: dict[str, Any] = {
         "name": name,
         "image": image,
         "essential": True,
-        "environment": variables(service.environment),
-        "secrets": secrets(service.secrets, where),
+        "environment": variables(task.environment),
+        "secrets": secrets(task.secrets, where),
         "logConfiguration": logging,
-        "stopTimeout": service.stop_timeout_seconds,
+        "stopTimeout": task.stop_timeout_seconds,
         "privileged": False,
     }
-    if service.port is not None:
-        main["portMappings"] = port_mappings(PORT_NAME, service.port)
-    if service.command is not None:
-        main["command"] = service.command
-    if service.entry_point is not None:
-        main["entryPoint"] = service.entry_point
-    _options(
-        main,
-        environmentFiles=_environment_files(service.environment_files),
-        dependsOn=_depends_on(service.depends_on),
-    )
-    if service.operating_system == "linux":
-        main["readonlyRootFilesystem"] = service.read_only_root_filesystem
-        main["user"] = service.user
+    if ports:
+        main["portMappings"] = ports
+    if task.command is not None:
+        main["command"] = task.command
+    if task.entry_point is not None:
+        main["entryPoint"] = task.entry_point
+    _options(main, environmentFiles=_environment_files(task.environment_files))
+    if task.operating_system == "linux":
+        main["readonlyRootFilesystem"] = task.read_only_root_filesystem
+        main["user"] = task.user
         main["linuxParameters"] = {"initProcessEnabled": True}  # reaps zombies; ECS Exec
-    _options(main, mountPoints=mount_points(service))
-    if service.container_health_check is not None:
-        main["healthCheck"] = health_check(service.container_health_check)
+    if mounts:
+        main["mountPoints"] = mounts
     return main
 
 

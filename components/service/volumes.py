@@ -25,7 +25,7 @@ import pulumi
 from components.common import policies
 from components.common.policies import Statement
 from settings.containers import SidecarSettings
-from settings.service import ServiceSettings
+from settings.service import ServiceSettings, TaskSettings
 from settings.storage import VolumeSettings
 
 DATA_VOLUME = "data"
@@ -95,12 +95,17 @@ def _read_only(volume: VolumeSettings, mounted_read_only: bool) -> bool:
     return mounted_read_only or (existing is not None and existing.read_only)
 
 
+def scratch_mounts(task: TaskSettings) -> list[dict[str, Any]]:
+    """One writable scratch volume per writablePaths entry (`scratch-<index>`)."""
+    return [
+        {"sourceVolume": f"scratch-{index}", "containerPath": path, "readOnly": False}
+        for index, path in enumerate(task.writable_paths)
+    ]
+
+
 def mount_points(service: ServiceSettings) -> list[dict[str, Any]]:
     """The service's own container's mounts."""
-    mounts = [
-        {"sourceVolume": f"scratch-{index}", "containerPath": path, "readOnly": False}
-        for index, path in enumerate(service.writable_paths)
-    ]
+    mounts = scratch_mounts(service)
     if service.ebs_volume is not None:
         mounts.append(
             {

@@ -20,6 +20,7 @@ from settings.rules import (
     endpoints,
     existing,
     ignored,
+    jobs,
     load_balancer,
     managed_instances,
     names,
@@ -30,6 +31,7 @@ from settings.rules import (
     renames,
     service,
     storage,
+    tasks,
 )
 from settings.rules.problem import Problem
 
@@ -48,9 +50,11 @@ RULES: tuple[Rule, ...] = (
     *load_balancer.RULES,
     *domain.RULES,
     *alarms.RULES,
+    *tasks.RULES,
     *service.RULES,
     *containers.RULES,
     *storage.RULES,
+    *jobs.RULES,
     *ignored.RULES,
     *deployment.RULES,
     *queues.RULES,

@@ -179,20 +179,20 @@ def mounts(settings: PlatformSettings) -> Iterable[Problem]:
 
 
 def environment_files(settings: PlatformSettings) -> Iterable[Problem]:
-    for name, service in settings.services.items():
-        files = service.task_environment_files
+    """A service's or a job's task: at most ten files, Linux only."""
+    for section, name, task in settings.workloads:
+        files = task.task_environment_files
         if not files:
             continue
+        key = join_path([section, name, "environmentFiles"])
         if len(files) > MAX_ENVIRONMENT_FILES:
             yield Problem(
-                _path(name, "environmentFiles"),
+                key,
                 f"{len(files)} environment files in the task; ECS allows"
                 f" {MAX_ENVIRONMENT_FILES} per task definition",
             )
-        if service.operating_system == "windows":
-            yield Problem(
-                _path(name, "environmentFiles"), "Windows containers cannot use environment files"
-            )
+        if task.operating_system == "windows":
+            yield Problem(key, "Windows containers cannot use environment files")
 
 
 def sidecar_secrets(settings: PlatformSettings) -> Iterable[Problem]:

@@ -70,21 +70,25 @@ def services(settings: PlatformSettings) -> Iterable[Problem]:
             quotas.security_group_rules,
             "securityGroupRules",
         )
-        # ECS takes at most 5 security groups per awsvpc task (task-networking-awsvpc.md,
-        # AwsVpcConfiguration): the service's own and 4 more.
-        yield from _over(
-            f"services.{name}.securityGroups",
-            "security groups besides the service's own (ECS takes 5 per task)",
-            len(service.security_groups),
-            TASK_SECURITY_GROUPS - 1,
-            None,
-        )
         schedules = len(service.scaling.schedules) if service.scaling else 0
         yield from _over(
             f"services.{name}.scaling.schedules",
             "scheduled actions",
             schedules,
             SCHEDULED_ACTIONS_PER_TARGET,
+            None,
+        )
+
+
+def task_security_groups(settings: PlatformSettings) -> Iterable[Problem]:
+    """ECS takes at most 5 security groups per awsvpc task (task-networking-awsvpc.md,
+    AwsVpcConfiguration): a service's or job's own and 4 more."""
+    for section, name, task in settings.workloads:
+        yield from _over(
+            f"{section}.{name}.securityGroups",
+            "security groups besides the task's own (ECS takes 5 per task)",
+            len(task.security_groups),
+            TASK_SECURITY_GROUPS - 1,
             None,
         )
 
@@ -100,4 +104,4 @@ def cluster(settings: PlatformSettings) -> Iterable[Problem]:
     )
 
 
-RULES = (load_balancer, services, cluster)
+RULES = (load_balancer, services, task_security_groups, cluster)

@@ -60,7 +60,7 @@ BAD: list[tuple[str, Callable[[Config], Any], list[str]]] = [
      ["services.web.securityGroups[0]: 'sg-db' is not a security group id (sg- and hex digits)"]),
     ("too many security groups", web(lambda s: s.update(
         securityGroups=[f"sg-0000000{i}" for i in range(5)])),
-     ["services.web.securityGroups: 5 security groups besides the service's own (ECS takes 5"
+     ["services.web.securityGroups: 5 security groups besides the task's own (ECS takes 5"
       " per task), above the quota of 4 (not adjustable)"]),
     ("listener of a network load balancer", balancer(lambda b: b.update(
         listenerArn=LISTENER.replace("/app/", "/net/"))),
