@@ -41,24 +41,6 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def configuration_page() -> str:
-    table = config_reference.render()
-    return "\n".join(
-        [
-            "# Configuration reference",
-            "",
-            GENERATED,
-            "",
-            "Every key a stack file may set under the `ecs-platform:` namespace, with its type,",
-            "default and meaning, generated from the settings models in `settings/`. Outside that",
-            "namespace the program reads `aws:region` (required) and `aws:defaultTags`.",
-            "",
-            table,
-            "",
-        ]
-    )
-
-
 def policies_page() -> str:
     rules = _policy_rules()
     rows = [
@@ -206,7 +188,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "figures.md": lambda: reference_figures.figures_page(GENERATED),
     "example-pr-comment.md": lambda: reference_figures.example_comment_page(GENERATED),
     "dev-and-prod.md": dev_and_prod_page,
-    "configuration.md": configuration_page,
+    **config_reference.pages(GENERATED),
     "policies.md": policies_page,
     "make-targets.md": make_targets_page,
 }
@@ -226,7 +208,7 @@ def stale_pages(
 
 def write_pages(pages: dict[str, Callable[[], str]], directory: Path = REFERENCE_DIR) -> list[str]:
     """Write every page; their names."""
-    directory.mkdir(parents=True, exist_ok=True)
     for name, render in pages.items():
+        (directory / name).parent.mkdir(parents=True, exist_ok=True)
         (directory / name).write_text(render())
     return list(pages)

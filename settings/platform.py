@@ -45,7 +45,7 @@ class PlatformConfig(Settings):
         default_factory=LoadBalancerSettings, description="The environment's ALB."
     )
     services: dict[str, ServiceSettings] = Field(
-        default_factory=dict, description="The services, by name (see below)."
+        default_factory=dict, description="The services, by name."
     )
     alarms: AlarmSettings = Field(
         default_factory=AlarmSettings, description="Notifications, alarms and the dashboard."
