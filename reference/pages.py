@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reference import configuration as config_reference
+from reference import diagrams, outputs
 from reference import figures as reference_figures
 from review.risks.codes import RISK_CODES
 from settings.cluster import StrategyItem
@@ -183,7 +184,35 @@ def risks_page() -> str:
     )
 
 
+def _figure_syntheses() -> list:
+    return [reference_figures.synthesize(stack) for stack in reference_figures.FIGURE_STACKS]
+
+
+# Diagrams and command output that hand-written pages include (`--8<-- "diagrams/<name>.md"`):
+# generated here, left out of the site itself (mkdocs.yml exclude_docs).
+SNIPPETS: dict[str, Callable[[], str]] = {
+    "diagrams/architecture.md": lambda: diagrams.architecture(
+        diagrams.component_graph(_figure_syntheses())
+    ),
+    "diagrams/network-prod.md": lambda: diagrams.network(fixture_settings("prod"), "prod"),
+    "diagrams/network-dev.md": lambda: diagrams.network(fixture_settings("dev"), "dev"),
+    "diagrams/deployment-stages.md": diagrams.deployment_stages,
+    **{
+        f"diagrams/traffic-{strategy}.md": lambda s=strategy: diagrams.traffic_example(s)
+        for strategy in diagrams.TRAFFIC_EXAMPLES
+    },
+    "output/settings-refusal.md": outputs.settings_refusal,
+    "output/plan-canary-service.md": lambda: outputs.plan_excerpt(
+        "progressive", "aws:ecs/service:Service  api"
+    ),
+}
+
 PAGES: dict[str, Callable[[], str]] = {
+    "architecture.md": lambda: diagrams.architecture_page(
+        GENERATED, _figure_syntheses(), reference_figures.FIGURE_STACKS
+    ),
+    **SNIPPETS,
+    "example-plan.md": lambda: outputs.example_plan_page(GENERATED),
     "risks.md": risks_page,
     "figures.md": lambda: reference_figures.figures_page(GENERATED),
     "example-pr-comment.md": lambda: reference_figures.example_comment_page(GENERATED),
