@@ -256,44 +256,45 @@ def section_page(section: str, generated: str) -> str:
 
 
 def overview_page(generated: str) -> str:
+    """The overview: each section (its page, its description, a link per key directly inside
+    it), then the top-level keys and the keys outside the namespace, each with its anchor."""
     top_keys = [k for k in all_keys() if len(k.path) == 1]
-    rows = []
-    for key in top_keys:
-        name = key.path[0]
-        if name in sections():
-            inner = [k for k in all_keys() if k.path[0] == name and k.depth == 1]
-            links = ", ".join(
-                f"[{k.path[-1]}](configuration/{name}.md#{k.anchor_id})" for k in inner
-            )
-            rows.append(f"| [**{name}**](configuration/{name}.md) | {_cell(key)} | {links} |")
-        else:
-            rows.append(f"| [{name}](#{key.anchor_id}) | {_cell(key)} | |")
-    scalars = [k for k in top_keys if k.path[0] not in sections()]
     lines = [
         "# Configuration reference",
         "",
         generated,
         "",
         "Every key a stack file may set under the `ecs-platform:` namespace, generated from the",
-        "settings models in `settings/`: one page per section, a heading and an anchor per key",
-        "(the page's contents list them all). A problem the settings report names the key path;",
-        "its anchor is the path's parts joined by `-` without the names you chose",
-        "(`services.api.deployment.canary.percent` is",
-        "[`services-deployment-canary-percent`](configuration/services.md#services-deployment-canary-percent)).",
+        "settings models in `settings/`: one page per section below, with a heading and an",
+        "anchor per key (the page's contents list them all), and the top-level keys on this",
+        "page. A problem the settings report names the key path; its anchor is the path's parts",
+        "joined by `-` without the names you chose: `services.api.deployment.canary.percent` is",
+        "[`services-deployment-canary-percent`](configuration/services.md#services-deployment-canary-percent).",
         "",
-        "| section | what it holds | its keys |",
-        "|---|---|---|",
-        *rows,
-        "",
-        "## Top-level keys",
+    ]
+    for key in top_keys:
+        name = key.path[0]
+        if name not in sections():
+            continue
+        inner = [k for k in all_keys() if k.path[0] == name and k.depth == 1]
+        links = ", ".join(f"[{k.path[-1]}](configuration/{name}.md#{k.anchor_id})" for k in inner)
+        lines += [
+            f"## [{name}](configuration/{name}.md) {{#{key.anchor_id}}}",
+            "",
+            f"{_cell(key)} Keys: {links}.",
+            "",
+        ]
+    lines += [
+        "## Top-level keys {#top-level-keys}",
         "",
         "Example, from the `maximal` fixture:",
         "",
         *example_block(EXAMPLE_FIXTURES[0], _top_level_example()),
     ]
-    for key in scalars:
-        lines += key_block(key, 3)
-    lines += ["## Outside the namespace", ""]
+    for key in top_keys:
+        if key.path[0] not in sections():
+            lines += key_block(key, 3)
+    lines += ["## Outside the namespace {#outside-the-namespace}", ""]
     for name, text in OUTSIDE.items():
         lines += [f"### {name} {{#{anchor_id(re.split(r'[:.]', name))}}}", "", text, ""]
     return "\n".join(lines)

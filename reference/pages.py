@@ -223,21 +223,40 @@ PAGES: dict[str, Callable[[], str]] = {
 }
 
 
+# Folders of docs/reference/ that hold only what PAGES writes: a file no generator writes any
+# more (a section removed from the settings, say) is stale, and --write removes it.
+GENERATED_FOLDERS = ("configuration", "diagrams", "output")
+
+
+def orphans(directory: Path, pages: dict[str, Callable[[], str]]) -> list[str]:
+    """Files in the generated folders of `directory` that no page of `pages` writes."""
+    return sorted(
+        str(path.relative_to(directory))
+        for folder in GENERATED_FOLDERS
+        for path in (directory / folder).glob("*")
+        if path.is_file() and str(path.relative_to(directory)) not in pages
+    )
+
+
 def stale_pages(
     directory: Path = REFERENCE_DIR, pages: dict[str, Callable[[], str]] | None = None
 ) -> list[str]:
-    """Names of the pages (default: PAGES) whose file differs from what the code generates."""
+    """Names of the pages (default: PAGES) whose file differs from what the code generates,
+    and of files left in the generated folders that nothing generates."""
+    pages = PAGES if pages is None else pages
     stale = []
-    for name, render in (PAGES if pages is None else pages).items():
+    for name, render in pages.items():
         path = directory / name
         if not path.exists() or path.read_text() != render():
             stale.append(name)
-    return stale
+    return stale + orphans(directory, pages)
 
 
 def write_pages(pages: dict[str, Callable[[], str]], directory: Path = REFERENCE_DIR) -> list[str]:
-    """Write every page; their names."""
+    """Write every page, remove the orphans of the generated folders; the pages' names."""
     for name, render in pages.items():
         (directory / name).parent.mkdir(parents=True, exist_ok=True)
         (directory / name).write_text(render())
+    for name in orphans(directory, pages):
+        (directory / name).unlink()
     return list(pages)

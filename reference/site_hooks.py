@@ -31,7 +31,7 @@ LOG = logging.getLogger("mkdocs.hooks.ecs_platform")
 
 # Inline code only: a <code> not opened right after <pre> or a highlight span (code blocks).
 INLINE_CODE = re.compile(r"(?<!<pre>)(?<!</span>)<code>([^<]*)</code>")
-BREAK_AFTER = re.compile(r"([./])(?=[^./\s])")
+BREAK_AFTER = re.compile(r"([./])(?=[A-Za-z_&])")  # before a name or &lt;, not a digit
 
 
 def break_opportunities(html: str) -> str:

@@ -137,66 +137,75 @@ function inspect() {
   };
 }
 
+// One page at one width: what is wrong with it (pushed to `problems`), its ids and links, and a
+// full-page screenshot.
+async function checkPage(context, base, path, width, found) {
+  const where = `${path || "/"} @${width}px`;
+  const problems = found.problems;
+  const page = await context.newPage();
+  page.on("console", (m) => m.type() === "error" && problems.push(`${where}: console: ${m.text()}`));
+  page.on("pageerror", (e) => problems.push(`${where}: uncaught: ${e.message}`));
+  page.on("requestfailed", (r) => {
+    const outside = r.url().startsWith(base) ? "" : " (outside the site: must be served locally)";
+    problems.push(`${where}: request failed: ${r.url()}${outside}`);
+  });
+  page.on("response", (r) => r.status() >= 400 && problems.push(`${where}: HTTP ${r.status()} ${r.url()}`));
+  await page.goto(base + path, { waitUntil: "load" });
+  if (await page.locator(".mermaid").count()) {
+    await page
+      .waitForFunction(
+        () => [...document.querySelectorAll(".mermaid")].every((el) => el.shadowRoot?.querySelector("svg")),
+        null,
+        { timeout: 20000 },
+      )
+      .catch(() => {});
+  }
+  const seen = await page.evaluate(inspect);
+  seen.diagrams.forEach((d, i) => {
+    if (!d.rendered) problems.push(`${where}: diagram ${i + 1} did not render`);
+  });
+  if (width === WIDTHS[0]) found.diagrams += seen.diagrams.length;
+  for (const src of seen.images) problems.push(`${where}: image did not load: ${src}`);
+  if (seen.scrollWidth > seen.innerWidth) {
+    problems.push(
+      `${where}: page is ${seen.scrollWidth}px wide in a ${seen.innerWidth}px window` +
+        (seen.wide.length ? ` (${seen.wide.join(", ")})` : ""),
+    );
+  }
+  found.ids.set(path, new Set(seen.ids));
+  found.links.set(path, seen.links);
+  const shot = join(SHOTS, `${(path || "index").replaceAll("/", "_").replace(/_$/, "")}@${width}.png`);
+  await page.screenshot({ path: shot, fullPage: true });
+  await page.close();
+}
+
+// Every page at one width, in one browser context that lets no request leave the site.
+async function checkWidth(browser, base, list, width, found) {
+  const context = await browser.newContext({ viewport: { width, height: HEIGHT } });
+  await context.addInitScript(openShadowRoots);
+  await context.route("**/*", (route) =>
+    route.request().url().startsWith(base) ? route.continue() : route.abort("blockedbyclient"),
+  );
+  for (const path of list) await checkPage(context, base, path, width, found);
+  await context.close();
+}
+
 async function main() {
   const server = await serve();
   const base = `http://127.0.0.1:${server.address().port}/`;
   const browser = await chromium.launch({ executablePath: browserPath(), args: FLAGS });
   await rm(SHOTS, { recursive: true, force: true });
   await mkdir(SHOTS, { recursive: true });
-  const problems = [];
-  const idsByPage = new Map();
-  const linksByPage = new Map();
-  let diagrams = 0;
+  const found = { problems: [], ids: new Map(), links: new Map(), diagrams: 0 };
+  const problems = found.problems;
   const started = Date.now();
   const only = process.env.DOCS_CHECK_PAGES ? new RegExp(process.env.DOCS_CHECK_PAGES) : null;
   const list = (await pages()).filter((p) => !only || only.test(p));
-  for (const width of WIDTHS) {
-    const context = await browser.newContext({ viewport: { width, height: HEIGHT } });
-    await context.addInitScript(openShadowRoots);
-    await context.route("**/*", (route) =>
-      route.request().url().startsWith(base) ? route.continue() : route.abort("blockedbyclient"),
-    );
-    for (const path of list) {
-      const where = `${path || "/"} @${width}px`;
-      const page = await context.newPage();
-      page.on("console", (m) => m.type() === "error" && problems.push(`${where}: console: ${m.text()}`));
-      page.on("pageerror", (e) => problems.push(`${where}: uncaught: ${e.message}`));
-      page.on("requestfailed", (r) => {
-        const outside = r.url().startsWith(base) ? "" : " (outside the site: must be served locally)";
-        problems.push(`${where}: request failed: ${r.url()}${outside}`);
-      });
-      page.on("response", (r) => r.status() >= 400 && problems.push(`${where}: HTTP ${r.status()} ${r.url()}`));
-      await page.goto(base + path, { waitUntil: "load" });
-      const count = await page.locator(".mermaid").count();
-      if (count) {
-        await page
-          .waitForFunction(
-            () => [...document.querySelectorAll(".mermaid")].every((el) => el.shadowRoot?.querySelector("svg")),
-            null,
-            { timeout: 20000 },
-          )
-          .catch(() => {});
-      }
-      const seen = await page.evaluate(inspect);
-      seen.diagrams.forEach((d, i) => {
-        if (!d.rendered) problems.push(`${where}: diagram ${i + 1} did not render`);
-      });
-      diagrams += width === WIDTHS[0] ? seen.diagrams.length : 0;
-      for (const src of seen.images) problems.push(`${where}: image did not load: ${src}`);
-      if (seen.scrollWidth > seen.innerWidth) {
-        problems.push(
-          `${where}: page is ${seen.scrollWidth}px wide in a ${seen.innerWidth}px window` +
-            (seen.wide.length ? ` (${seen.wide.join(", ")})` : ""),
-        );
-      }
-      idsByPage.set(path, new Set(seen.ids));
-      linksByPage.set(path, seen.links);
-      const shot = join(SHOTS, `${(path || "index").replaceAll("/", "_").replace(/_$/, "")}@${width}.png`);
-      await page.screenshot({ path: shot, fullPage: true });
-      await page.close();
-    }
-    await context.close();
-  }
+  // The widths side by side: two cores, and most of a page's time is the browser's.
+  await Promise.all(WIDTHS.map((width) => checkWidth(browser, base, list, width, found)));
+  const idsByPage = found.ids;
+  const linksByPage = found.links;
+  const diagrams = found.diagrams;
   // Links: every link into the site names an existing page and, with a #fragment, an element.
   for (const [path, links] of linksByPage) {
     for (const href of new Set(links)) {
