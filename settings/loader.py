@@ -21,10 +21,12 @@ from pulumi.runtime import config as runtime_config
 from pydantic import ValidationError
 
 from settings import rules
+from settings.looked_up import LookedUp
 from settings.messages import problems_from
 from settings.namespaces import namespace_problems
 from settings.partial import check_partially
 from settings.platform import PlatformConfig, PlatformSettings, stack_file_name
+from settings.rules.looked_up import looked_up_problems
 from settings.rules.problem import Problem, join_path
 from settings.rules.stacks import check_stacks
 from settings.stack_files import ConfigFileError, load_config, stack_names
@@ -240,3 +242,11 @@ def cross_stack_problems(stack: str, project_dir: Path) -> list[str]:
     if stack not in {settings.stack for settings in loaded}:
         return []
     return [p.line(stack_file_name(stack)) for p in check_stacks(loaded, only=stack)]
+
+
+def check_looked_up(settings: PlatformSettings, facts: LookedUp) -> None:
+    """Raise SettingsError listing what the lookups of an existing network or load balancer
+    revealed (settings/looked_up.py); do nothing when they revealed nothing."""
+    problems = looked_up_problems(settings, facts)
+    if problems:
+        raise SettingsError(settings.stack_file, problems)
