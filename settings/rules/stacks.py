@@ -44,6 +44,8 @@ def overlapping_cidrs(stacks: Sequence[PlatformSettings]) -> Iterable[Problem]:
     or overlapping IPv4 CIDR blocks", https://docs.aws.amazon.com/vpc/latest/peering/
     vpc-peering-basics.html#vpc-peering-limitations)."""
     for one, other in _pairs(stacks):
+        if one.network.cidr is None or other.network.cidr is None:
+            continue  # network.existing: the VPC is not the stack's to number
         mine = ipaddress.ip_network(one.network.cidr)
         theirs = ipaddress.ip_network(other.network.cidr)
         if _same_account(one, other) and mine.overlaps(theirs):

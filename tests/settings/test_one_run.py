@@ -57,7 +57,7 @@ def test_five_mistakes_are_all_reported_in_one_run() -> None:
     # The rules that read a failed field ran without it (so shop and cart still clash); the
     # note says that they did not run in full.
     assert str(error).splitlines()[-1] == (
-        "(7 cross-key checks not run in full until the problems above are fixed)"
+        "(8 cross-key checks not run in full until the problems above are fixed)"
     )
 
 
