@@ -7,6 +7,7 @@ from __future__ import annotations
 import click
 
 from cli import svc as svc_commands
+from cli import runs, svc_changes
 
 
 @click.group("svc")
@@ -15,7 +16,7 @@ def svc() -> None:
     approve, rollback, revisions, verify, deploy (names from the stack file)."""
 
 
-for _command in svc_commands.SUBCOMMANDS:
+for _command in [*svc_commands.SUBCOMMANDS, *svc_changes.SUBCOMMANDS]:
     svc.add_command(_command)
 
-COMMANDS = [svc]
+COMMANDS = [svc, *runs.COMMANDS]

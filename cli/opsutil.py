@@ -60,29 +60,40 @@ def load(stack: str, project_dir: Path, profile: str | None) -> StackNames:
     return names
 
 
-def aws_command(function: Callable[..., int]) -> Callable[..., int]:
-    """Turn AWS and lookup errors into one line on stderr: AWS errors exit 3, a service, task or
-    deployment that is not there exits 1."""
+def aws_errors(
+    code: int = AWS_ERROR, missing: int = 1
+) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """Turn AWS and lookup errors into one line on stderr: an AWS error exits `code`, a
+    service, task or deployment that is not there exits `missing`."""
 
-    @functools.wraps(function)
-    def run(*args: Any, **kwargs: Any) -> int:
-        from botocore.exceptions import BotoCoreError, ClientError
+    def wrap(function: Callable[..., int]) -> Callable[..., int]:
+        @functools.wraps(function)
+        def run(*args: Any, **kwargs: Any) -> int:
+            from botocore.exceptions import BotoCoreError, ClientError
 
-        try:
-            return function(*args, **kwargs)
-        except LookupError as error:
-            click.echo(f"error: {error.args[0] if error.args else error}", err=True)
-            return 1
-        except ClientError as error:
-            info = error.response.get("Error", {})
-            operation = error.operation_name
-            click.echo(f"error: AWS {operation}: {info.get('Code')}: {info.get('Message')}", err=True)
-            return AWS_ERROR
-        except BotoCoreError as error:
-            click.echo(f"error: AWS: {error}", err=True)
-            return AWS_ERROR
+            try:
+                return function(*args, **kwargs)
+            except LookupError as error:
+                click.echo(f"error: {error.args[0] if error.args else error}", err=True)
+                return missing
+            except ClientError as error:
+                info = error.response.get("Error", {})
+                click.echo(
+                    f"error: AWS {error.operation_name}: {info.get('Code')}:"
+                    f" {info.get('Message')}",
+                    err=True,
+                )
+                return code
+            except BotoCoreError as error:
+                click.echo(f"error: AWS: {error}", err=True)
+                return code
 
-    return run
+        return run
+
+    return wrap
+
+
+aws_command = aws_errors()
 
 
 def console(err: bool = False) -> Console:

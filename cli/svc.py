@@ -6,6 +6,7 @@ says what the next `up` does with it."""
 from __future__ import annotations
 
 import datetime
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -168,7 +169,12 @@ def logs(
         except KeyboardInterrupt:
             click.echo("interrupted: stopped following (nothing was changed)", err=True)
         return 0
-    for event in log_ops.events(client, query, limit):
+    found = log_ops.events(client, query, limit)
+    if as_json:  # one JSON document; --follow prints one JSON object per line instead
+        emit_json({"service": service, "logGroup": declared.log_group,
+                   "events": [json.loads(log_ops.json_line(event)) for event in found]})  # fmt: skip
+        return 0
+    for event in found:
         emit(event)
     return 0
 

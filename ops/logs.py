@@ -54,7 +54,9 @@ def time_ms(text: str) -> int:
 
 
 def _request(query: Query) -> dict[str, Any]:
-    request: dict[str, Any] = {"logGroupName": query.log_group}
+    # `interleaved` is ignored by AWS since 2019-06-17, which always interleaves the streams
+    # (FilterLogEvents API reference); the emulator still wants it to merge them by time.
+    request: dict[str, Any] = {"logGroupName": query.log_group, "interleaved": True}
     if query.start_ms is not None:
         request["startTime"] = query.start_ms
     if query.end_ms is not None:

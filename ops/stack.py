@@ -47,6 +47,8 @@ class ServiceNames:
     queue: str | None
     dead_letter_queue: str | None
     strategy: str  # rolling, blueGreen, canary, linear
+    execution_role: str  # components/service `_roles`: naming.physical("iam-role", key, kind)
+    repository: str | None  # the ECR repository of its image (registry: naming.repository)
     settings: ServiceSettings
 
     @property
@@ -107,6 +109,8 @@ def _service_names(naming: Naming, settings: PlatformSettings, key: str) -> Serv
         queue=ref.name if ref else service.queue_name,
         dead_letter_queue=ref.dead_letter_name if ref else None,
         strategy=service.deployment.strategy,
+        execution_role=naming.physical("iam-role", key, "execution"),
+        repository=naming.repository(service.image.repository) if service.image.repository else None,
         settings=service,
     )
 

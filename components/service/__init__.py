@@ -17,7 +17,12 @@ from components.common.naming import Naming
 from components.load_balancer import RouteTarget
 from components.service import iam as task_iam
 from components.service.alarms import ServiceAlarmArgs, ServiceAlarms, service_alarms
-from components.service.containers import DATA_VOLUME, PORT_NAME, definitions_json
+from components.service.containers import (
+    DATA_VOLUME,
+    PORT_NAME,
+    definitions_json,
+    writable_paths,
+)
 from components.service.egress import task_egress
 from components.service.progressive import (
     attach_progressive_route,
@@ -151,7 +156,7 @@ class Service(pulumi.ComponentResource):
             container_definitions=definitions_json(
                 name, service, args.region, args.image, self.log_group.name, self.queues.environment
             ),
-            volumes=[{"name": f"scratch-{i}"} for i in range(len(service.writable_paths))]
+            volumes=[{"name": f"scratch-{i}"} for i in range(len(writable_paths(service)))]
             + ([{"name": DATA_VOLUME, "configure_at_launch": True}] if service.ebs_volume else []),
             tags=naming.tags(name),
             opts=child,

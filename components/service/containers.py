@@ -12,6 +12,14 @@ from settings.service import ServiceSettings, SidecarSettings
 
 PORT_NAME = "http"
 DATA_VOLUME = "data"
+# ECS Exec with a read-only root file system. AWS documents it as NOT supported: "The SSM agent
+# requires that the container file system is able to be written to ... making the root file
+# system read-only ... isn't supported" (ECS developer guide, "Using Amazon ECS Exec",
+# Considerations; unchanged in 2026 per aws/containers-roadmap#2824). The managed agent writes
+# below these three paths only; mounting them as writable task volumes is the workaround users
+# report in aws/containers-roadmap#1359 and aws-containers/amazon-ecs-exec-checker#71 (which
+# still flags readonlyRootFilesystem, #21). Check `ecs-platform svc exec` after each agent update.
+EXEC_AGENT_PATHS = ("/managed-agents", "/var/lib/amazon/ssm", "/var/log/amazon/ssm")
 
 
 def container_definitions(
@@ -118,10 +126,21 @@ def main_container(
     return main
 
 
+def writable_paths(service: ServiceSettings) -> list[str]:
+    """The main container's writable scratch paths (volume `scratch-<index>` each, in this
+    order): the declared `writablePaths`, then ECS Exec's agent paths when exec runs on a
+    read-only root file system."""
+    paths = list(service.writable_paths)
+    exec_on_read_only = service.exec_enabled and service.read_only_root_filesystem
+    if exec_on_read_only and service.operating_system == "linux":
+        paths += [path for path in EXEC_AGENT_PATHS if path not in paths]
+    return paths
+
+
 def mount_points(service: ServiceSettings) -> list[dict[str, Any]]:
     mounts = [
         {"sourceVolume": f"scratch-{index}", "containerPath": path, "readOnly": False}
-        for index, path in enumerate(service.writable_paths)
+        for index, path in enumerate(writable_paths(service))
     ]
     if service.ebs_volume is not None:
         mounts.append(
