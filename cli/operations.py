@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import click
 
-from cli import svc as svc_commands
 from cli import runs, svc_changes
+from cli import svc as svc_commands
 
 
 @click.group("svc")

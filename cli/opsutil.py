@@ -79,8 +79,7 @@ def aws_errors(
             except ClientError as error:
                 info = error.response.get("Error", {})
                 click.echo(
-                    f"error: AWS {error.operation_name}: {info.get('Code')}:"
-                    f" {info.get('Message')}",
+                    f"error: AWS {error.operation_name}: {info.get('Code')}: {info.get('Message')}",
                     err=True,
                 )
                 return code

@@ -85,15 +85,22 @@ def run_task(
             click.echo(task_id(arn))
         return 0
     follower = run_ops.Follower(
-        ecs, aws.client("logs", names.region), names.cluster, declared.log_group,
-        run_ops.stream_prefix(declared.main_container, arn), progress(f"task {short(task_id(arn))}:"),
+        ecs,
+        aws.client("logs", names.region),
+        names.cluster,
+        declared.log_group,
+        run_ops.stream_prefix(declared.main_container, arn),
+        progress(f"task {short(task_id(arn))}:"),
         _emit(as_json),
-    )  # fmt: skip
+    )
     try:
         stopped = follower.until_stopped(arn, timeout, interval)
     except KeyboardInterrupt:
-        click.echo(f"interrupted: stopped waiting; task {task_id(arn)} still runs"
-                   f" (ecs-platform svc stop-task {task_id(arn)} --stack {stack})", err=True)  # fmt: skip
+        click.echo(
+            f"interrupted: stopped waiting; task {task_id(arn)} still runs"
+            f" (ecs-platform svc stop-task {task_id(arn)} --stack {stack})",
+            err=True,
+        )
         return 130
     if stopped is None:
         click.echo(f"task run: still running after {int(timeout)} s: {task_id(arn)}", err=True)
@@ -101,8 +108,16 @@ def run_task(
     status, message = run_ops.outcome(stopped, declared.main_container)
     click.echo(f"task run: {message}", err=True)
     if as_json:
-        emit_json({"service": service, "task": arn, "exitCode": status, "message": message,
-                   "stopCode": stopped.get("stopCode"), "stoppedReason": stopped.get("stoppedReason")})  # fmt: skip
+        emit_json(
+            {
+                "service": service,
+                "task": arn,
+                "exitCode": status,
+                "message": message,
+                "stopCode": stopped.get("stopCode"),
+                "stoppedReason": stopped.get("stoppedReason"),
+            }
+        )
     return status
 
 

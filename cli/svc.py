@@ -28,11 +28,10 @@ from cli.status_view import render_status
 from ops import aws
 from ops import logs as log_ops
 from ops import wait as wait_ops
-from ops.scale import ScaleRefused, scale_count, scale_range
+from ops.scale import ScaleRefusedError, scale_count, scale_range
 from ops.status import EXIT_CODES as VERDICT_EXITS
 from ops.status import gather
 from ops.tasks import resolve_task, service_tasks, stopped_row, task_row
-
 
 STATUS_EXITS = {
     0: "healthy",
@@ -78,7 +77,10 @@ def tasks(
         return 0
     if stopped:
         columns = ["ID", "Stopped", "Code", "Exit", "Reason"]
-        table = [[r["id"], when(r["stoppedAt"]), r["stopCode"], r["exitCode"], r["stoppedReason"]] for r in rows]
+        table = [
+            [r["id"], when(r["stoppedAt"]), r["stopCode"], r["exitCode"], r["stoppedReason"]]
+            for r in rows
+        ]
     else:
         columns = ["ID", "Status", "Rev", "Started", "Health", "Capacity", "AZ"]
         keys = ["id", "lastStatus", "revision", "startedAt", "health", "capacityProvider"]
@@ -111,7 +113,10 @@ def stop_task(
     return 0
 
 
-@command("logs", {0: "done (or interrupted while following)", 1: "no such log group or task", **COMMON_EXITS})
+@command(
+    "logs",
+    {0: "done (or interrupted while following)", 1: "no such log group or task", **COMMON_EXITS},
+)
 @click.argument("service")
 @click.option("--since", default="1h", show_default=True, help="How far back: 30m, 1h, 2d.")
 @click.option("--start", help="From this time (ISO 8601, UTC unless a zone is given).")
@@ -147,7 +152,9 @@ def logs(
     client = aws.client("logs", names.region)
     task_id = None
     if task:
-        task_id = resolve_task(aws.client("ecs", names.region), names.cluster, task).rsplit("/", 1)[-1]
+        task_id = resolve_task(aws.client("ecs", names.region), names.cluster, task).rsplit("/", 1)[
+            -1
+        ]
     prefix = declared.stream_prefix(container, task_id) if (task or container) else None
     try:
         start_ms = log_ops.time_ms(start) if start else log_ops.since_ms(since, _now())
@@ -171,8 +178,13 @@ def logs(
         return 0
     found = log_ops.events(client, query, limit)
     if as_json:  # one JSON document; --follow prints one JSON object per line instead
-        emit_json({"service": service, "logGroup": declared.log_group,
-                   "events": [json.loads(log_ops.json_line(event)) for event in found]})  # fmt: skip
+        emit_json(
+            {
+                "service": service,
+                "logGroup": declared.log_group,
+                "events": [json.loads(log_ops.json_line(event)) for event in found],
+            }
+        )
         return 0
     for event in found:
         emit(event)
@@ -195,9 +207,12 @@ def _sleep(seconds: float) -> None:
 
 @command(
     "scale",
-    {0: "changed (the message says what the next `pulumi up` does)", 1: "the service is not found",
-     **COMMON_EXITS},
-)  # fmt: skip
+    {
+        0: "changed (the message says what the next `pulumi up` does)",
+        1: "the service is not found",
+        **COMMON_EXITS,
+    },
+)
 @click.argument("service")
 @click.option("--count", type=click.IntRange(0, 5000), help="Desired tasks (UpdateService).")
 @click.option("--min", "minimum", type=click.IntRange(0), help="Autoscaling minimum.")
@@ -224,7 +239,7 @@ def scale(
             result = scale_count(names, service, count)
         else:
             result = scale_range(names, service, minimum, maximum)
-    except ScaleRefused as error:
+    except ScaleRefusedError as error:
         raise click.UsageError(str(error)) from None
     if as_json:
         emit_json({"service": result.service, **result.changed, "nextUp": result.next_up})
@@ -270,8 +285,16 @@ def wait_command(
     saying loudly when an approval blocks it."""
     names = load(stack, project_dir, profile)
     declared = names.service(service)
-    return follow_deployment(names.region, names.cluster, declared.service, declared.progressive,
-                             until, timeout, interval, as_json)  # fmt: skip
+    return follow_deployment(
+        names.region,
+        names.cluster,
+        declared.service,
+        declared.progressive,
+        until,
+        timeout,
+        interval,
+        as_json,
+    )
 
 
 def follow_deployment(
@@ -287,10 +310,16 @@ def follow_deployment(
     """Run a wait with progress on stderr; the outcome on stdout; Ctrl-C leaves AWS as it was."""
     try:
         result = wait_ops.wait(
-            aws.client("ecs", region), cluster, service, progressive=progressive, until=until,
-            timeout_seconds=timeout, interval_seconds=interval,
-            report=progress(f"{service}:"), sleep=_sleep,
-        )  # fmt: skip
+            aws.client("ecs", region),
+            cluster,
+            service,
+            progressive=progressive,
+            until=until,
+            timeout_seconds=timeout,
+            interval_seconds=interval,
+            report=progress(f"{service}:"),
+            sleep=_sleep,
+        )
     except KeyboardInterrupt:
         click.echo(
             f"interrupted: stopped waiting; {service}'s deployment goes on, nothing was sent",
@@ -298,8 +327,9 @@ def follow_deployment(
         )
         return 130
     if as_json:
-        emit_json({"service": service, "until": until, "outcome": result.outcome,
-                   "lines": result.lines})  # fmt: skip
+        emit_json(
+            {"service": service, "until": until, "outcome": result.outcome, "lines": result.lines}
+        )
     else:
         click.echo(f"{service}: {result.outcome}: {'; '.join(result.lines)}")
     return wait_ops.EXIT_CODES[result.outcome]

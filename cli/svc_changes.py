@@ -50,7 +50,7 @@ def exec_command(
     ecs = aws.client("ecs", names.region)
     try:
         target = exec_ops.prechecks(ecs, names, service, task, container)
-    except exec_ops.ExecRefused as error:
+    except exec_ops.ExecRefusedError as error:
         click.echo(f"exec: {error}", err=True)
         return 125
     click.echo(
@@ -119,8 +119,15 @@ def rollback(
             release(stack, service, digest, project_dir)
             pinned = True
     if as_json:
-        emit_json({"action": "rollback", "service": service, "serviceDeploymentArn": arn,
-                   "previousDigest": digest, "pinned": pinned})  # fmt: skip
+        emit_json(
+            {
+                "action": "rollback",
+                "service": service,
+                "serviceDeploymentArn": arn,
+                "previousDigest": digest,
+                "pinned": pinned,
+            }
+        )
         return 0
     click.echo(f"rollback: {service}: {arn}")
     if pinned:
@@ -146,12 +153,20 @@ def revisions_command(
         emit_json({"service": service, "family": declared.family, "revisions": rows})
         return 0
     table = [
-        [r["revision"], when(r["registeredAt"]), r["inUse"], "yes" if r["stackFileImage"] else "",
-         r["image"]]
+        [
+            r["revision"],
+            when(r["registeredAt"]),
+            r["inUse"],
+            "yes" if r["stackFileImage"] else "",
+            r["image"],
+        ]
         for r in rows
-    ]  # fmt: skip
-    print_rows(f"Revisions of {declared.family}", ["Rev", "Registered", "In use",
-               "Stack file", "Image"], table)  # fmt: skip
+    ]
+    print_rows(
+        f"Revisions of {declared.family}",
+        ["Rev", "Registered", "In use", "Stack file", "Image"],
+        table,
+    )
     return 0
 
 
@@ -168,13 +183,21 @@ def verify_command(
     checks = verify(names, service)
     failed = [c for c in checks if not c.ok]
     if as_json:
-        emit_json({"service": service, "ok": not failed,
-                   "checks": [{"check": c.name, "ok": c.ok, "detail": c.detail} for c in checks]})  # fmt: skip
+        emit_json(
+            {
+                "service": service,
+                "ok": not failed,
+                "checks": [{"check": c.name, "ok": c.ok, "detail": c.detail} for c in checks],
+            }
+        )
     else:
         for check in checks:
             click.echo(f"{'OK  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
-        click.echo(f"{service}: {len(failed)} of {len(checks)} checks failed" if failed else
-                   f"{service}: verify OK")  # fmt: skip
+        click.echo(
+            f"{service}: {len(failed)} of {len(checks)} checks failed"
+            if failed
+            else f"{service}: verify OK"
+        )
     return 1 if failed else 0
 
 
@@ -230,24 +253,45 @@ def deploy(
         click.echo(f"deploy: {proposed}", err=as_json)
     if not wait_after:
         if as_json:
-            emit_json({"service": service, "digest": digest, "stackFile": path.name,
-                       "pullRequest": proposed})  # fmt: skip
+            emit_json(
+                {
+                    "service": service,
+                    "digest": digest,
+                    "stackFile": path.name,
+                    "pullRequest": proposed,
+                }
+            )
         return 0
     ecs = aws.client("ecs", names.region)
     from cli.opsutil import progress
 
     try:
-        applied = wait_for_digest(ecs, names.cluster, declared.service, declared.main_container,
-                                  digest, timeout_seconds=timeout, interval_seconds=interval,
-                                  report=progress(f"{service}:"))  # fmt: skip
+        applied = wait_for_digest(
+            ecs,
+            names.cluster,
+            declared.service,
+            declared.main_container,
+            digest,
+            timeout_seconds=timeout,
+            interval_seconds=interval,
+            report=progress(f"{service}:"),
+        )
     except KeyboardInterrupt:
         click.echo("interrupted: stopped waiting; the pull request stays open", err=True)
         return 130
     if not applied:
         click.echo(f"deploy: {digest} was not applied within {int(timeout)} s", err=True)
         return 1
-    return follow_deployment(names.region, names.cluster, declared.service, declared.progressive,
-                             "deployed", timeout, interval, as_json)  # fmt: skip
+    return follow_deployment(
+        names.region,
+        names.cluster,
+        declared.service,
+        declared.progressive,
+        "deployed",
+        timeout,
+        interval,
+        as_json,
+    )
 
 
 def path_note(stack: str, service: str) -> str:

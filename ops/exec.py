@@ -10,7 +10,7 @@ The session runs as the AWS CLI runs it (aws/aws-cli awscli/customizations/ecs/
 executecommand.py @0130e1d): ExecuteCommand, then `session-manager-plugin <session JSON>
 <region> StartSession <profile> {"Target": "ecs:<cluster>_<task id>_<runtime id>"} <endpoint>`.
 The plugin always exits 0 whatever the command did (aws/copilot-cli#4317), so with `--command`
-the command runs as `sh -c '<command>; printf <marker><status>'`: the plugin's output is passed
+the command runs as `sh -c '(<command>); printf <marker><status>'`: the plugin's output is passed
 through line by line, the marker line is held back, and its status becomes the exit status.
 An interactive shell (no `--command`) keeps the terminal and exits with the plugin's status.
 """
@@ -41,7 +41,7 @@ STATUS_LINE = re.compile(rf"{re.escape(MARKER)}(\d+)")
 NO_STATUS = 255  # the session ended before the command's status came back
 
 
-class ExecRefused(Exception):
+class ExecRefusedError(Exception):
     """A pre-check that failed; the message says what to do."""
 
 
@@ -63,11 +63,11 @@ def _task(ecs: Any, stack: StackNames, service: str, wanted: str | None) -> dict
         arn = resolve_task(ecs, stack.cluster, wanted)
         found = [t for t in running if t.get("taskArn") == arn]
         if not found:
-            raise ExecRefused(f"task {task_id(arn)} is not a running task of {service}")
+            raise ExecRefusedError(f"task {task_id(arn)} is not a running task of {service}")
         return found[0]
     found = [t for t in running if t.get("lastStatus") == "RUNNING"]
     if not found:
-        raise ExecRefused(f"{service} has no RUNNING task (ecs-platform svc status {service})")
+        raise ExecRefusedError(f"{service} has no RUNNING task (ecs-platform svc status {service})")
     return found[0]
 
 
@@ -84,37 +84,37 @@ def prechecks(
     container: str | None = None,
     which: Callable[[str], str | None] = shutil.which,
 ) -> ExecTarget:
-    """The task and container to exec into, or ExecRefused naming the first check that fails."""
+    """The task and container to exec into, or ExecRefusedError naming the failed check."""
     names = stack.service(key)
     where = f"{stack.settings.stack_file}: services.{key}.execEnabled"
     if not names.settings.exec_enabled:
-        raise ExecRefused(f"{where} is false: set it to true and run `pulumi up` first")
+        raise ExecRefusedError(f"{where} is false: set it to true and run `pulumi up` first")
     service = describe_service(ecs, stack.cluster, names.service)
     if not service.get("enableExecuteCommand"):
-        raise ExecRefused(
+        raise ExecRefusedError(
             f"{names.service} runs without enableExecuteCommand although {where} is true: run"
             " `pulumi up` (the stack file and AWS differ)"
         )
     chosen = _task(ecs, stack, names.service, task)
     if chosen.get("enableExecuteCommand") is False:
-        raise ExecRefused(
+        raise ExecRefusedError(
             f"task {task_id(chosen['taskArn'])} started before exec was enabled: its tasks need"
             " a new deployment (`pulumi up`, or stop the task)"
         )
     name = container or names.main_container
     described = next((c for c in chosen.get("containers") or [] if c.get("name") == name), None)
     if described is None:
-        raise ExecRefused(f"task {task_id(chosen['taskArn'])} has no container {name!r}")
+        raise ExecRefusedError(f"task {task_id(chosen['taskArn'])} has no container {name!r}")
     agent = _agent(described)
     if agent.get("lastStatus") != "RUNNING":
-        raise ExecRefused(
+        raise ExecRefusedError(
             f"the ExecuteCommandAgent of container {name} is {agent.get('lastStatus', 'absent')}"
             f"{': ' + agent['reason'] if agent.get('reason') else ''} (on a read-only root file"
             " system it needs its writable paths: docs/operations.md; try `aws ecs"
             " describe-tasks` or the amazon-ecs-exec-checker)"
         )
     if which(PLUGIN) is None:
-        raise ExecRefused(f"{PLUGIN} is not on PATH: install it ({PLUGIN_DOCS})")
+        raise ExecRefusedError(f"{PLUGIN} is not on PATH: install it ({PLUGIN_DOCS})")
     return ExecTarget(stack.cluster, chosen["taskArn"], name, str(described.get("runtimeId")))
 
 
@@ -124,7 +124,8 @@ def wrapped(command: str) -> str:
     it whole."""
     half = len(MARKER) // 2
     tail = f"printf '\\n%s%s%s\\n' '{MARKER[:half]}' '{MARKER[half:]}' \"$?\""
-    return f"sh -c {shlex.quote(command + '; ' + tail)}"
+    # a subshell, so an `exit` in the command still reaches the printf
+    return f"sh -c {shlex.quote(f'({command}); {tail}')}"
 
 
 def plugin_command(
@@ -144,13 +145,21 @@ def plugin_command(
 def relay(stream: TextIO, out: TextIO) -> int | None:
     """Copy the plugin's output to `out` without the status line; the status it carried."""
     status = None
+    blank = ""  # the newline printed before the marker is held until the next line shows
     for line in stream:
         found = STATUS_LINE.search(line)
         if found:
-            status = int(found.group(1))
+            status, blank = int(found.group(1)), ""
             continue
-        out.write(line)
+        if not line.strip("\r\n"):
+            out.write(blank)
+            blank = line
+            continue
+        out.write(blank + line)
+        blank = ""
         out.flush()
+    out.write(blank)
+    out.flush()
     return status
 
 

@@ -33,11 +33,17 @@ def stack_file_image(names: ServiceNames) -> str:
     return f"@{image.digest}" if image.digest else f":{image.tag}" if image.tag else str(image.uri)
 
 
-def revisions(ecs: Any, cluster: str, names: ServiceNames, shown: int = SHOWN) -> list[dict[str, Any]]:
+def revisions(
+    ecs: Any, cluster: str, names: ServiceNames, shown: int = SHOWN
+) -> list[dict[str, Any]]:
     arns: list[str] = []
     pages = ecs.get_paginator("list_task_definitions").paginate(familyPrefix=names.family)
     for page in pages:
-        arns += [a for a in page.get("taskDefinitionArns") or [] if a.split("/")[-1].rsplit(":", 1)[0] == names.family]
+        arns += [
+            a
+            for a in page.get("taskDefinitionArns") or []
+            if a.split("/")[-1].rsplit(":", 1)[0] == names.family
+        ]
     newest = sorted(arns, key=lambda arn: int(arn.rsplit(":", 1)[-1]), reverse=True)[:shown]
     service = ecs.describe_services(cluster=cluster, services=[names.service])
     in_use: dict[str, list[str]] = {}

@@ -88,7 +88,10 @@ def outcome(task: Mapping[str, Any], container: str) -> tuple[int, str]:
     stop = f"{task.get('stopCode') or '-'}: {task.get('stoppedReason') or 'no reason given'}"
     if task.get("stopCode") == "TaskFailedToStart" or code is None:
         reason = found.get("reason")
-        return NEVER_STARTED, f"the task never ran its command ({stop}{'; ' + reason if reason else ''})"
+        return (
+            NEVER_STARTED,
+            f"the task never ran its command ({stop}{'; ' + reason if reason else ''})",
+        )
     return int(code), f"container {found.get('name')} exited with {code} ({stop})"
 
 

@@ -18,7 +18,7 @@ from ops import aws
 from ops.stack import StackNames
 
 
-class ScaleRefused(ValueError):
+class ScaleRefusedError(ValueError):
     """A scale request that cannot work; the message says why."""
 
 
@@ -41,7 +41,7 @@ def scale_count(stack: StackNames, key: str, count: int) -> ScaleResult:
     resource = f"service/{stack.cluster}/{names.service}"
     target = _scalable(aws.client("application-autoscaling", stack.region), resource)
     if target is not None and not target["MinCapacity"] <= count <= target["MaxCapacity"]:
-        raise ScaleRefused(
+        raise ScaleRefusedError(
             f"{count} is outside the autoscaling range {target['MinCapacity']}-"
             f"{target['MaxCapacity']}: autoscaling would undo it; use --min/--max"
         )
@@ -66,11 +66,11 @@ def scale_range(
     scaling = aws.client("application-autoscaling", stack.region)
     target = _scalable(scaling, resource)
     if target is None:
-        raise ScaleRefused(f"{names.service} has no autoscaling (no scalable target); use --count")
+        raise ScaleRefusedError(f"{names.service} has no autoscaling (scalable target); use --count")
     low = target["MinCapacity"] if minimum is None else minimum
     high = target["MaxCapacity"] if maximum is None else maximum
     if low > high:
-        raise ScaleRefused(f"--min {low} is above --max {high}")
+        raise ScaleRefusedError(f"--min {low} is above --max {high}")
     scaling.register_scalable_target(
         ServiceNamespace="ecs",
         ResourceId=resource,
@@ -80,7 +80,9 @@ def scale_range(
     )
     declared = names.settings.scaling
     if declared is not None and declared.schedules:
-        note = "`pulumi up` leaves min/max alone (schedules own them); the next schedule resets them"
+        note = (
+            "`pulumi up` leaves min/max alone (schedules own them); the next schedule resets them"
+        )
     elif declared is not None:
         note = (
             f"the next `pulumi up` sets min/max back to {declared.min_count}-{declared.max_count};"

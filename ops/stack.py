@@ -90,7 +90,9 @@ def _service_names(naming: Naming, settings: PlatformSettings, key: str) -> Serv
     insights = settings.cluster.container_insights != "disabled"
     # components/service/alarms.py names each alarm `<service>-<kind>`, fitted by
     # components/common/alarms.py `metric_alarm` with naming.physical("alarm", ...).
-    alarms = tuple(naming.physical("alarm", f"{key}-{kind}") for kind in service.alarm_kinds(insights))
+    alarms = tuple(
+        naming.physical("alarm", f"{key}-{kind}") for kind in service.alarm_kinds(insights)
+    )
     groups: tuple[str, ...] = ()
     if service.routing is not None and service.port is not None:
         # components/service/routing.py `target_group`: [name] and [name, "alt"] plus the port
@@ -110,7 +112,9 @@ def _service_names(naming: Naming, settings: PlatformSettings, key: str) -> Serv
         dead_letter_queue=ref.dead_letter_name if ref else None,
         strategy=service.deployment.strategy,
         execution_role=naming.physical("iam-role", key, "execution"),
-        repository=naming.repository(service.image.repository) if service.image.repository else None,
+        repository=naming.repository(service.image.repository)
+        if service.image.repository
+        else None,
         settings=service,
     )
 

@@ -147,7 +147,9 @@ def _queue(names: ServiceNames, region: str, now: Now) -> dict[str, Any] | None:
         return None
     sqs = aws.client("sqs", region)
     queue = _queue_depth(sqs, names.queue)
-    queue["oldestMessageAgeSeconds"] = _oldest_age(aws.client("cloudwatch", region), names.queue, now)
+    queue["oldestMessageAgeSeconds"] = _oldest_age(
+        aws.client("cloudwatch", region), names.queue, now
+    )
     if names.dead_letter_queue:
         queue["deadLetter"] = _queue_depth(sqs, names.dead_letter_queue)
     return queue

@@ -58,8 +58,10 @@ def service_tasks(ecs: Any, cluster: str, service: str, *, stopped: bool) -> lis
 
 def _started(task: Mapping[str, Any]) -> datetime.datetime:
     moment = task.get("startedAt") or task.get("createdAt") or task.get("stoppedAt")
-    return moment if isinstance(moment, datetime.datetime) else datetime.datetime.min.replace(
-        tzinfo=datetime.UTC
+    return (
+        moment
+        if isinstance(moment, datetime.datetime)
+        else datetime.datetime.min.replace(tzinfo=datetime.UTC)
     )
 
 

@@ -42,7 +42,9 @@ def _image(stack: StackNames, names: ServiceNames) -> Check:
     if names.repository is None:
         return Check("image", True, f"{image.uri}: another registry, not checked")
     wanted = {"imageDigest": image.digest} if image.digest else {"imageTag": str(image.tag)}
-    shown = f"{names.repository}@{image.digest}" if image.digest else f"{names.repository}:{image.tag}"
+    shown = (
+        f"{names.repository}@{image.digest}" if image.digest else f"{names.repository}:{image.tag}"
+    )
     ecr = aws.client("ecr", stack.region)
     try:
         found = ecr.describe_images(repositoryName=names.repository, imageIds=[wanted])

@@ -5,7 +5,7 @@
   amazon-ecs-deploy-task-definition#838: "stable" is not "deployment completed"); blue/green,
   canary and linear: the newest service deployment is SUCCESSFUL (after its bake time).
 - `stable`: deployed, one deployment left and as many tasks running as desired (the
-  ServicesStable waiter's condition, without its 40 × 15 s limit).
+  ServicesStable waiter's condition, without its 40 x 15 s limit).
 - `paused`: the newest service deployment waits at a PAUSE hook (the approval point).
 
 A deployment that pauses for an approval while the wait wants `deployed` or `stable` is said
@@ -50,7 +50,9 @@ def rolling_step(service: dict[str, Any], until: Until) -> Step:
     running, desired = service.get("runningCount", 0), service.get("desiredCount", 0)
     line = f"{state}: {running}/{desired} tasks running, {len(deployments)} deployment(s)"
     if until == "paused":
-        return Step("failed", "a rolling deployment never pauses for approval: use --until deployed")
+        return Step(
+            "failed", "a rolling deployment never pauses for approval: use --until deployed"
+        )
     if state == "FAILED" or any(d.get("rolloutState") == "FAILED" for d in deployments):
         reason = primary.get("rolloutStateReason") or "the circuit breaker rolled it back"
         return Step("failed", f"FAILED: {reason}")

@@ -63,7 +63,7 @@ def emulator(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 @pytest.fixture
-def names_of(fixture_project: Path):  # noqa: ANN201
+def names_of(fixture_project: Path):
     def get(stack: str) -> StackNames:
         return stack_names(stack, fixture_project)
 

@@ -182,8 +182,9 @@ def _health_for(self: FakeTargetGroup, target: dict[str, Any], ec2_backend: Any)
     if override is None:
         return found
     state, reason, description = override
-    return FakeHealthStatus(found.instance_id, found.port, found.health_check_port, state,
-                            reason, description)  # fmt: skip
+    return FakeHealthStatus(
+        found.instance_id, found.port, found.health_check_port, state, reason, description
+    )
 
 
 FakeTargetGroup.health_for = _health_for  # type: ignore[method-assign]

@@ -104,7 +104,9 @@ def _route(seeded: Seeded, names: ServiceNames) -> list[dict[str, Any]]:
             LoadBalancerArn=balancer,
             Protocol="HTTP",
             Port=80,
-            DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}],
+            DefaultActions=[
+                {"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}
+            ],
         )["Listeners"][0]["ListenerArn"]
     port = names.settings.port
     arns = []
@@ -114,7 +116,9 @@ def _route(seeded: Seeded, names: ServiceNames) -> list[dict[str, Any]]:
         )["TargetGroups"][0]["TargetGroupArn"]
         seeded.target_groups[group] = arn
         arns.append(arn)
-    weights = [{"TargetGroupArn": arn, "Weight": 100 if i == 0 else 0} for i, arn in enumerate(arns)]
+    weights = [
+        {"TargetGroupArn": arn, "Weight": 100 if i == 0 else 0} for i, arn in enumerate(arns)
+    ]
     routing = names.settings.routing
     assert routing is not None
     elbv2.create_rule(
@@ -146,7 +150,10 @@ def _scaling(seeded: Seeded, names: ServiceNames) -> None:
             ScheduledActionName=schedule.name,
             Schedule=schedule.schedule,
             Timezone=schedule.timezone,
-            ScalableTargetAction={"MinCapacity": schedule.min_count, "MaxCapacity": schedule.max_count},
+            ScalableTargetAction={
+                "MinCapacity": schedule.min_count,
+                "MaxCapacity": schedule.max_count,
+            },
         )
 
 

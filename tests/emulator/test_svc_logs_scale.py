@@ -19,15 +19,32 @@ def two_streams(names_of) -> tuple[seed.Seeded, list[str]]:
     names = seed.service(seeded, "api", desired=2)
     first, second = "a" * 32, "b" * 32
     minute = datetime.timedelta(minutes=1)
-    seed.log_events(seeded, names.log_group, names.stream_prefix(task_id=first), [
-        (NOW - 30 * minute, "GET /api/orders 200"), (NOW - 10 * minute, "GET /api/orders 502"),
-    ])  # fmt: skip
-    seed.log_events(seeded, names.log_group, names.stream_prefix(task_id=second), [
-        (NOW - 20 * minute, "POST /api/orders 201"), (NOW - 5 * minute, "ERROR db timeout"),
-    ])  # fmt: skip
-    seed.log_events(seeded, names.log_group, names.stream_prefix(task_id="c" * 32), [
-        (NOW - 3 * 60 * minute, "too old for --since 1h"),
-    ])  # fmt: skip
+    seed.log_events(
+        seeded,
+        names.log_group,
+        names.stream_prefix(task_id=first),
+        [
+            (NOW - 30 * minute, "GET /api/orders 200"),
+            (NOW - 10 * minute, "GET /api/orders 502"),
+        ],
+    )
+    seed.log_events(
+        seeded,
+        names.log_group,
+        names.stream_prefix(task_id=second),
+        [
+            (NOW - 20 * minute, "POST /api/orders 201"),
+            (NOW - 5 * minute, "ERROR db timeout"),
+        ],
+    )
+    seed.log_events(
+        seeded,
+        names.log_group,
+        names.stream_prefix(task_id="c" * 32),
+        [
+            (NOW - 3 * 60 * minute, "too old for --since 1h"),
+        ],
+    )
     return seeded, [first, second]
 
 
@@ -35,15 +52,19 @@ def run(fixture_project, *argv: str) -> list[str]:
     return [*argv, "--stack", "dev", "--project-dir", str(fixture_project)]
 
 
-def test_logs_since_returns_both_streams_events_in_order(emulator, names_of, fixture_project,
-                                                          capsys):  # fmt: skip
+def test_logs_since_returns_both_streams_events_in_order(
+    emulator, names_of, fixture_project, capsys
+):
     two_streams(names_of)
     assert main(run(fixture_project, "svc", "logs", "api", "--since", "1h", "--json")) == 0
     found = json.loads(capsys.readouterr().out)
     messages = [event["message"] for event in found["events"]]
     assert messages == [
-        "GET /api/orders 200", "POST /api/orders 201", "GET /api/orders 502", "ERROR db timeout",
-    ]  # fmt: skip
+        "GET /api/orders 200",
+        "POST /api/orders 201",
+        "GET /api/orders 502",
+        "ERROR db timeout",
+    ]
     assert {e["stream"].split("/")[-1][0] for e in found["events"]} == {"a", "b"}
     assert main(run(fixture_project, "svc", "logs", "api", "--since", "1h")) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -62,8 +83,9 @@ def test_logs_of_one_task_and_a_filter(emulator, names_of, fixture_project, caps
     assert [e["message"] for e in found] == ["ERROR db timeout"]
 
 
-def test_follow_prints_then_polls_until_ctrl_c(emulator, names_of, fixture_project, capsys,
-                                                monkeypatch):  # fmt: skip
+def test_follow_prints_then_polls_until_ctrl_c(
+    emulator, names_of, fixture_project, capsys, monkeypatch
+):
     two_streams(names_of)
 
     def interrupt(seconds: float) -> None:
@@ -82,8 +104,9 @@ def test_since_is_checked():
     assert log_ops.since_ms("2h", NOW) == int(NOW.timestamp() * 1000) - 7_200_000
 
 
-def test_scale_changes_the_scalable_target_and_says_what_up_does(emulator, names_of,
-                                                                  fixture_project, capsys):  # fmt: skip
+def test_scale_changes_the_scalable_target_and_says_what_up_does(
+    emulator, names_of, fixture_project, capsys
+):
     seeded = seed.stack(names_of("dev"))
     seed.service(seeded, "api", desired=1)
     assert main(run(fixture_project, "svc", "scale", "api", "--min", "2", "--max", "6")) == 0

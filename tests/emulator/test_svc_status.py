@@ -19,23 +19,47 @@ def degraded_api(names_of) -> seed.Seeded:
     region, cluster = seeded.names.region, seeded.names.cluster
     healthy, crashed = seed.start_task(seeded, "api"), seed.start_task(seeded, "api")
     moto_backend.hold_running(region, cluster, healthy["taskArn"])
-    moto_backend.set_task(region, cluster, healthy["taskArn"], started_at=T0, health="HEALTHY",
-                          availability_zone="eu-west-1a", capacity_provider="FARGATE_SPOT")  # fmt: skip
+    moto_backend.set_task(
+        region,
+        cluster,
+        healthy["taskArn"],
+        started_at=T0,
+        health="HEALTHY",
+        availability_zone="eu-west-1a",
+        capacity_provider="FARGATE_SPOT",
+    )
     moto_backend.set_stopped(
-        region, cluster, crashed["taskArn"], exit_code=137, stop_code="EssentialContainerExited",
+        region,
+        cluster,
+        crashed["taskArn"],
+        exit_code=137,
+        stop_code="EssentialContainerExited",
         reason="Essential container in task exited",
         container_reason="OutOfMemoryError: Container killed due to memory usage",
         stopped_at=T0 + datetime.timedelta(minutes=20),
-    )  # fmt: skip
+    )
     group = names.target_groups[0]
     healthy_ip = healthy["attachments"][0]["details"][-1]["value"]
     seed.register_target(seeded, group, healthy_ip, 8080)
     seed.register_target(seeded, group, "10.10.1.99", 8080)
     moto_backend.set_target_health(seeded.target_groups[group], "10.10.1.99")
-    moto_backend.set_service(region, cluster, "api", running=1, rollout="COMPLETED", events=[
-        (T0 + datetime.timedelta(minutes=21), "(service api) has started 1 tasks: (task 9f3c)."),
-        (T0 + datetime.timedelta(minutes=20), "(service api) task failed container health checks."),
-    ])  # fmt: skip
+    moto_backend.set_service(
+        region,
+        cluster,
+        "api",
+        running=1,
+        rollout="COMPLETED",
+        events=[
+            (
+                T0 + datetime.timedelta(minutes=21),
+                "(service api) has started 1 tasks: (task 9f3c).",
+            ),
+            (
+                T0 + datetime.timedelta(minutes=20),
+                "(service api) task failed container health checks.",
+            ),
+        ],
+    )
     seed.client("cloudwatch", region).set_alarm_state(
         AlarmName=names.alarms[1], StateValue="ALARM", StateReason="Threshold Crossed: 3 datapoints"
     )
@@ -66,4 +90,3 @@ def test_a_degraded_service_shows_why_and_exits_1(emulator, names_of, fixture_pr
     assert "api in ecs-platform-dev (stack dev, rolling): DEGRADED" in out
     assert "OutOfMemoryError" not in out or "Essential container in task exited" in out
     assert "unhealthy" in out and "137" in out
-

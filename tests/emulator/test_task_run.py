@@ -12,8 +12,22 @@ from cli.app import main
 
 
 def migrate(fixture_project, *extra: str) -> list[str]:
-    return ["task", "run", "api", "--command", "python manage.py migrate", "--env", "DRY_RUN=0",
-            "--interval", "0", "--stack", "dev", "--project-dir", str(fixture_project), *extra]  # fmt: skip
+    return [
+        "task",
+        "run",
+        "api",
+        "--command",
+        "python manage.py migrate",
+        "--env",
+        "DRY_RUN=0",
+        "--interval",
+        "0",
+        "--stack",
+        "dev",
+        "--project-dir",
+        str(fixture_project),
+        *extra,
+    ]
 
 
 def test_task_run_waits_streams_logs_and_exits_with_the_container_code(
@@ -22,8 +36,13 @@ def test_task_run_waits_streams_logs_and_exits_with_the_container_code(
     seeded = seed.stack(names_of("dev"))
     names = seed.service(seeded, "api", desired=1)
     lines = ["Applying orders.0007_index... ", "django.db.utils.OperationalError: lock timeout"]
-    with moto_backend.exits_with("eu-west-1", 3, log_lines=lines, log_group=names.log_group,
-                                 stream_prefix=names.stream_prefix() ) as stopped:  # fmt: skip
+    with moto_backend.exits_with(
+        "eu-west-1",
+        3,
+        log_lines=lines,
+        log_group=names.log_group,
+        stream_prefix=names.stream_prefix(),
+    ) as stopped:
         assert main(migrate(fixture_project)) == 3
     captured = capsys.readouterr()
     assert [line.split(" ", 2)[-1] for line in captured.out.splitlines()] == lines
