@@ -66,7 +66,7 @@ def scale_range(
     scaling = aws.client("application-autoscaling", stack.region)
     target = _scalable(scaling, resource)
     if target is None:
-        raise ScaleRefusedError(f"{names.service} has no autoscaling (scalable target); use --count")
+        raise ScaleRefusedError(f"{names.service} has no autoscaling; use --count")
     low = target["MinCapacity"] if minimum is None else minimum
     high = target["MaxCapacity"] if maximum is None else maximum
     if low > high:
