@@ -10,8 +10,9 @@ from typing import Any
 from emulator import moto_backend, seed
 
 from cli.app import main
-from conftest import project_copy
 from ops import github_api
+
+from conftest import project_copy
 
 REGION = "eu-west-1"
 DIGEST = "sha256:" + "2" * 64
@@ -41,11 +42,17 @@ def test_verify_names_the_missing_secret_and_passes_the_rest(
     seed.client("ssm", REGION).put_parameter(Name=parameter, Value="{}", Type="String")
     iam = seed.client("iam", REGION)
     iam.create_role(RoleName=names.execution_role, AssumeRolePolicyDocument="{}")
-    document = {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": ["ssm:GetParameters"], "Resource": [secrets["FEATURE_FLAGS"]]},
-        {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
-         "Resource": [secrets["DB_PASSWORD"]]},
-    ]}  # fmt: skip
+    grants = [
+        ("ssm:GetParameters", "FEATURE_FLAGS"),
+        ("secretsmanager:GetSecretValue", "DB_PASSWORD"),
+    ]
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": [action], "Resource": [secrets[name]]}
+            for action, name in grants
+        ],
+    }
     iam.put_role_policy(
         RoleName=names.execution_role, PolicyName="read", PolicyDocument=json.dumps(document)
     )
