@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from cli.common import command, emit_json
+from cli.common import command, emit_json, json_output
 from cli.opsutil import aws_errors, load, progress, short, stack_options, when
 from ops import aws
 from ops import run as run_ops
@@ -36,6 +36,10 @@ def _emit(as_json: bool) -> Any:
 
 
 @command("run", RUN_EXITS)
+@json_output(
+    "one object: `service`, `task` (ARN), `exitCode`, `message`, `stopCode`, `stoppedReason`;"
+    " with `--no-wait`: `service`, `task`, `lastStatus`."
+)
 @click.argument("service")
 @click.option("--command", "command_line", help="Command instead of the image's (shell words).")
 @click.option("--env", "env", multiple=True, metavar="NAME=VALUE", help="A variable (repeatable).")

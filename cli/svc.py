@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from cli.common import command, emit_json
+from cli.common import command, emit_json, json_output
 from cli.opsutil import (
     COMMON_EXITS,
     aws_command,
@@ -42,6 +42,24 @@ STATUS_EXITS = {
 
 
 @command("status", STATUS_EXITS)
+@json_output(
+    "one object: `stack`, `cluster`, `service`, `strategy`, `status`, `taskDefinition`, "
+    "`desiredCount`, `runningCount`, `pendingCount`; `deployments[]` (`id`, `status`, "
+    "`taskDefinition`, counts, `rolloutState`, `rolloutStateReason`); `serviceDeployment` "
+    "(blue/green, canary, linear: `arn`, `status`, `lifecycleStage`, `pausedForApproval[]` "
+    "with `hookId`, `expiresAt`, `timeoutAction`; else null); `productionWeights` (target "
+    "group name: weight) and `servingTargetGroups[]`; `tasks[]` (`id`, `lastStatus`, "
+    "`desiredStatus`, `health`, `revision`, `startedAt`, `capacityProvider`, "
+    "`availabilityZone`, `privateIp`, `targetHealth`); `stoppedTasks[]` (`id`, "
+    "`stoppedReason`, `stopCode`, `exitCode`, `container`, `containerReason`, `revision`, "
+    "`stoppedAt`); `stoppedByReason[]` (`reason`, `count`, `exitCodes`, `taskIds`); "
+    "`targetHealth[]` (`targetGroup`, `target`, `ip`, `state`, `reason`, `description`); "
+    "`alarmsInAlarm[]` (`name`, `reason`, `since`); `scaling` (`minCapacity`, `maxCapacity`, "
+    "`suspended`, `nextScheduledAction` with `name`, `schedule`, `timezone`, `next`, "
+    "`minCapacity`, `maxCapacity`; or null); `queue` (`name`, `visible`, `inFlight`, "
+    "`oldestMessageAgeSeconds`, `deadLetter`; or null); `events[]` (`at`, `message`); "
+    "`verdict` (healthy, degraded, waiting) and `problems[]`."
+)
 @click.argument("service")
 @stack_options
 @aws_command
@@ -59,6 +77,10 @@ def status(service: str, stack: str, project_dir: Path, profile: str | None, as_
 
 
 @command("tasks", {0: "listed", 1: "the service is not found", **COMMON_EXITS})
+@json_output(
+    "one object: `service`, `stopped`, `tasks[]` (running: the `svc status` task keys; with "
+    "`--stopped`: its stopped-task keys)."
+)
 @click.argument("service")
 @click.option("--stopped", is_flag=True, help="Stopped tasks (ECS keeps them about an hour).")
 @stack_options
@@ -93,6 +115,7 @@ def tasks(
     "stop-task",
     {0: "the task is stopping", 1: "no such task (or the id prefix is ambiguous)", **COMMON_EXITS},
 )
+@json_output("one object: `task` (ARN), `lastStatus`, `reason`.")
 @click.argument("task")
 @click.option("--reason", default="stopped with ecs-platform svc stop-task", show_default=True)
 @stack_options
@@ -116,6 +139,10 @@ def stop_task(
 @command(
     "logs",
     {0: "done (or interrupted while following)", 1: "no such log group or task", **COMMON_EXITS},
+)
+@json_output(
+    "(without `--follow`) one object: `service`, `logGroup`, `events[]` (`timestamp` in ms, "
+    "`time` ISO 8601, `stream`, `message`); with `--follow`, one such event object per line."
 )
 @click.argument("service")
 @click.option("--since", default="1h", show_default=True, help="How far back: 30m, 1h, 2d.")
@@ -213,6 +240,10 @@ def _sleep(seconds: float) -> None:
         **COMMON_EXITS,
     },
 )
+@json_output(
+    "one object: `service`, `desiredCount` or `minCapacity` and `maxCapacity`, `nextUp` (what"
+    " the next `pulumi up` does)."
+)
 @click.argument("service")
 @click.option("--count", type=click.IntRange(0, 5000), help="Desired tasks (UpdateService).")
 @click.option("--min", "minimum", type=click.IntRange(0), help="Autoscaling minimum.")
@@ -259,6 +290,9 @@ WAIT_EXITS = {
 
 
 @command("wait", WAIT_EXITS)
+@json_output(
+    "one object: `service`, `until`, `outcome` (reached, failed, timeout, waiting), `lines[]`."
+)
 @click.argument("service")
 @click.option(
     "--until",

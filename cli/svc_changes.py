@@ -3,12 +3,13 @@ open a session, act on a deployment, check what a deployment needs, or release a
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
 import click
 
-from cli.common import command, emit_json
+from cli.common import command, emit_json, json_output
 from cli.opsutil import COMMON_EXITS, aws_errors, load, print_rows, stack_options, when
 from cli.svc import follow_deployment
 from ops import aws, github_api, service_deployments
@@ -27,6 +28,10 @@ EXEC_EXITS = {
 
 
 @command("exec", {**EXEC_EXITS, 1: "(and any other) the command's own exit status"})
+@json_output(
+    "(with `--command`) one object after the session: `service`, `task`, `container`, "
+    "`command`, `exitStatus`, `output` (what the command printed)."
+)
 @click.argument("service")
 @click.option("--task", help="Task id or unique prefix (default: a running task).")
 @click.option("--container", help="Container (default: the main one, named like the service).")
@@ -58,7 +63,23 @@ def exec_command(
         f" {target.task_arn.rsplit('/', 1)[-1]}",
         err=True,
     )
-    status = exec_ops.run_session(ecs, target, command_line, profile, sys.stdout)
+    if as_json and not command_line:
+        raise click.UsageError("--json needs --command (a shell prints no JSON)")
+    captured = io.StringIO()
+    status = exec_ops.run_session(
+        ecs, target, command_line, profile, captured if as_json else sys.stdout
+    )
+    if as_json:
+        emit_json(
+            {
+                "service": service,
+                "task": target.task_arn,
+                "container": target.container,
+                "command": command_line,
+                "exitStatus": status,
+                "output": captured.getvalue(),
+            }
+        )
     if command_line and status == exec_ops.NO_STATUS:
         click.echo("exec: the session ended before the command's exit status came back", err=True)
     return status
@@ -68,6 +89,7 @@ DEPLOYMENT_EXITS = {0: "done", 1: "no deployment to act on (the message says why
 
 
 @command("approve", DEPLOYMENT_EXITS)
+@json_output("one object: `action`, `service`, `serviceDeploymentArn`.")
 @click.argument("service")
 @stack_options
 @aws_errors()
@@ -84,6 +106,10 @@ def approve(service: str, stack: str, project_dir: Path, profile: str | None, as
 
 
 @command("rollback", DEPLOYMENT_EXITS)
+@json_output(
+    "one object: `action`, `service`, `serviceDeploymentArn`, `previousDigest` (the image the"
+    " rollback returns to, or null), `pinned` (whether the stack file was changed)."
+)
 @click.argument("service")
 @click.option(
     "--pin-previous/--no-pin-previous",
@@ -138,6 +164,10 @@ def rollback(
 
 
 @command("revisions", {0: "listed", 1: "the service is not found", **COMMON_EXITS})
+@json_output(
+    "one object: `service`, `family`, `revisions[]` (`revision`, `arn`, `registeredAt`, "
+    "`image`, `inUse[]` deployment statuses, `stackFileImage`)."
+)
 @click.argument("service")
 @stack_options
 @aws_errors()
@@ -171,6 +201,7 @@ def revisions_command(
 
 
 @command("verify", {0: "every check passed", 1: "a check failed", **COMMON_EXITS})
+@json_output("one object: `service`, `ok`, `checks[]` (`check`, `ok`, `detail`).")
 @click.argument("service")
 @stack_options
 @aws_errors()
@@ -212,6 +243,10 @@ DEPLOY_EXITS = {
 
 
 @command("deploy", DEPLOY_EXITS)
+@json_output(
+    "one object: `service`, `digest`, `stackFile`, `pullRequest`; with `--wait`, the `svc "
+    "wait` object instead."
+)
 @click.argument("service")
 @click.option("--digest", required=True, metavar="sha256:...", help="The image digest.")
 @click.option("--no-pr", is_flag=True, help="Only change the stack file (commit it yourself).")
