@@ -2,50 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 
 import pytest
 from emulator import moto_backend, seed
+from emulator.scenarios import NOW, two_streams
 
 from cli.app import main
 from ops import logs as log_ops
-
-NOW = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-
-
-def two_streams(names_of) -> tuple[seed.Seeded, list[str]]:
-    seeded = seed.stack(names_of("dev"))
-    names = seed.service(seeded, "api", desired=2)
-    first, second = "a" * 32, "b" * 32
-    minute = datetime.timedelta(minutes=1)
-    seed.log_events(
-        seeded,
-        names.log_group,
-        names.stream_prefix(task_id=first),
-        [
-            (NOW - 30 * minute, "GET /api/orders 200"),
-            (NOW - 10 * minute, "GET /api/orders 502"),
-        ],
-    )
-    seed.log_events(
-        seeded,
-        names.log_group,
-        names.stream_prefix(task_id=second),
-        [
-            (NOW - 20 * minute, "POST /api/orders 201"),
-            (NOW - 5 * minute, "ERROR db timeout"),
-        ],
-    )
-    seed.log_events(
-        seeded,
-        names.log_group,
-        names.stream_prefix(task_id="c" * 32),
-        [
-            (NOW - 3 * 60 * minute, "too old for --since 1h"),
-        ],
-    )
-    return seeded, [first, second]
 
 
 def run(fixture_project, *argv: str) -> list[str]:
