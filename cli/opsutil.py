@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import functools
 import sys
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -146,16 +147,20 @@ def print_rows(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
         click.echo(f"{title}: none\n")
 
 
+def clock() -> float:
+    return time.monotonic()
+
+
 def progress(prefix: str) -> Callable[[str], None]:
     """A reporter for waits: one line on stderr per change, with the elapsed seconds."""
-    started = datetime.datetime.now(datetime.UTC)
+    started = clock()
     last: list[str] = []
 
     def report(line: str) -> None:
         if last and last[-1] == line:
             return
         last.append(line)
-        elapsed = int((datetime.datetime.now(datetime.UTC) - started).total_seconds())
+        elapsed = int(clock() - started)
         click.echo(f"{prefix} [{elapsed:>4} s] {line}", err=True)
 
     return report

@@ -100,14 +100,16 @@ def tasks(
     if stopped:
         columns = ["ID", "Stopped", "Code", "Exit", "Reason"]
         table = [
-            [r["id"], when(r["stoppedAt"]), r["stopCode"], r["exitCode"], r["stoppedReason"]]
+            [short(r["id"]), when(r["stoppedAt"]), r["stopCode"], r["exitCode"], r["stoppedReason"]]
             for r in rows
         ]
     else:
         columns = ["ID", "Status", "Rev", "Started", "Health", "Capacity", "AZ"]
         keys = ["id", "lastStatus", "revision", "startedAt", "health", "capacityProvider"]
-        table = [[*(r[k] for k in keys), r["availabilityZone"]] for r in rows]
+        table = [[short(r["id"]), *(r[k] for k in keys[1:]), r["availabilityZone"]] for r in rows]
     print_rows(f"{'Stopped tasks' if stopped else 'Tasks'} of {service}", columns, table)
+    if rows:
+        click.echo("(ids shortened: a unique prefix works with --task and stop-task)")
     return 0
 
 

@@ -188,7 +188,7 @@ def revisions_command(
             when(r["registeredAt"]),
             r["inUse"],
             "yes" if r["stackFileImage"] else "",
-            r["image"],
+            short_image(r["image"]),
         ]
         for r in rows
     ]
@@ -327,6 +327,15 @@ def deploy(
         interval,
         as_json,
     )
+
+
+def short_image(image: str | None) -> str:
+    """`<registry host>/<repository>@sha256:<64 hex>` as `<repository>@sha256:<12 hex>`."""
+    if not image:
+        return "-"
+    name = image.split("/", 1)[1] if "." in image.split("/", 1)[0] else image
+    repository, at, digest = name.partition("@")
+    return f"{repository}@{digest[:19]}" if at else name
 
 
 def path_note(stack: str, service: str) -> str:

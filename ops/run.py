@@ -124,7 +124,7 @@ class Follower:
         waited = 0.0
         while True:
             (task,) = self.ecs.describe_tasks(cluster=self.cluster, tasks=[arn])["tasks"]
-            self.report(f"task {task_id(arn)}: {task.get('lastStatus')}")
+            self.report(str(task.get("lastStatus")))
             self.drain()
             if task.get("lastStatus") == "STOPPED":
                 return dict(task)

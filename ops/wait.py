@@ -73,8 +73,11 @@ def progressive_step(deployment: dict[str, Any], running: str, until: Until) -> 
     if verdict.state == "waiting":
         hooks = service_deployments.paused_hooks(deployment)
         hook = hooks[0] if hooks else {}
+        expires = hook.get("expiresAt")
+        if hasattr(expires, "strftime"):
+            expires = expires.strftime("%Y-%m-%d %H:%M:%SZ") if not expires.utcoffset() else expires
         approval = (
-            f"PAUSED FOR APPROVAL at {stage} until {hook.get('expiresAt')} (then"
+            f"PAUSED FOR APPROVAL at {stage} until {expires} (then"
             f" {hook.get('timeoutAction', 'ROLLBACK')})"
         )
         return Step("reached" if until == "paused" else None, line, approval)

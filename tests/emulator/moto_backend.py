@@ -108,6 +108,7 @@ def exits_with(
     log_lines: Sequence[str] = (),
     log_group: str | None = None,
     stream_prefix: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> Iterator[list[str]]:
     """While active, a task that moto moves to STOPPED stops with `exit_code` (and, when a log
     group is given, its container wrote `log_lines` to `<stream_prefix><task id>` as it ran).
@@ -123,7 +124,7 @@ def exits_with(
                 stop(item, exit_code=exit_code, stop_code=stop_code, reason=reason)
                 if log_group and log_lines:
                     stream = f"{stream_prefix or ''}{item.id}"
-                    put_events(region, log_group, stream, log_lines)
+                    put_events(region, log_group, stream, log_lines, at)
         return found
 
     EC2ContainerServiceBackend.describe_tasks = describe_tasks  # type: ignore[method-assign]
@@ -133,12 +134,18 @@ def exits_with(
         EC2ContainerServiceBackend.describe_tasks = original  # type: ignore[method-assign]
 
 
-def put_events(region: str, group: str, stream: str, lines: Sequence[str]) -> None:
-    """Log lines written now, one millisecond apart (creates the stream)."""
+def put_events(
+    region: str,
+    group: str,
+    stream: str,
+    lines: Sequence[str],
+    at: datetime.datetime | None = None,
+) -> None:
+    """Log lines written `at` (default now), one millisecond apart (creates the stream)."""
     backend = logs_backends[ACCOUNT][region]
     if stream not in backend.groups[group].streams:
         backend.create_log_stream(group, stream)
-    start = int(datetime.datetime.now(datetime.UTC).timestamp() * 1000)
+    start = int((at or datetime.datetime.now(datetime.UTC)).timestamp() * 1000)
     events = [{"timestamp": start + i, "message": line} for i, line in enumerate(lines)]
     backend.put_log_events(group, stream, events)
 
@@ -199,3 +206,10 @@ def set_target_health(
 
 def reset() -> None:
     UNHEALTHY.clear()
+
+
+def set_alarm_time(region: str, name: str, when: datetime.datetime) -> None:
+    """When an alarm's state last changed (moto stamps the real time)."""
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    cloudwatch_backends[ACCOUNT][region].alarms[name].state_updated_timestamp = when

@@ -161,3 +161,22 @@ def seeded_web(names_of) -> seed.Seeded:
         ],
     )
     return seeded
+
+
+def revision_images(stubber: Stubber) -> None:
+    """The source revision of the deployment ran `web` at GOOD."""
+    stubber.add_response(
+        "describe_service_revisions",
+        {
+            "serviceRevisions": [
+                {
+                    "serviceRevisionArn": SOURCE,
+                    "containerImages": [
+                        {"containerName": "web", "imageDigest": GOOD, "image": f"web@{GOOD}"}
+                    ],
+                }
+            ],
+            "failures": [],
+        },
+        {"serviceRevisionArns": [SOURCE]},
+    )

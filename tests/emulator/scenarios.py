@@ -4,7 +4,9 @@ examples.py): what `pulumi up` and a few hours of traffic leave in AWS."""
 from __future__ import annotations
 
 import datetime
+import json
 
+from botocore.stub import Stubber
 from emulator import moto_backend, seed
 
 T0 = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
@@ -64,7 +66,7 @@ def degraded_api(names_of) -> seed.Seeded:
     return seeded
 
 
-def two_streams(names_of) -> tuple[seed.Seeded, list[str]]:
+def two_streams(names_of, now: datetime.datetime = NOW) -> tuple[seed.Seeded, list[str]]:
     seeded = seed.stack(names_of("dev"))
     names = seed.service(seeded, "api", desired=2)
     first, second = "a" * 32, "b" * 32
@@ -74,8 +76,8 @@ def two_streams(names_of) -> tuple[seed.Seeded, list[str]]:
         names.log_group,
         names.stream_prefix(task_id=first),
         [
-            (NOW - 30 * minute, "GET /api/orders 200"),
-            (NOW - 10 * minute, "GET /api/orders 502"),
+            (now - 30 * minute, "GET /api/orders 200"),
+            (now - 10 * minute, "GET /api/orders 502"),
         ],
     )
     seed.log_events(
@@ -83,8 +85,8 @@ def two_streams(names_of) -> tuple[seed.Seeded, list[str]]:
         names.log_group,
         names.stream_prefix(task_id=second),
         [
-            (NOW - 20 * minute, "POST /api/orders 201"),
-            (NOW - 5 * minute, "ERROR db timeout"),
+            (now - 20 * minute, "POST /api/orders 201"),
+            (now - 5 * minute, "ERROR db timeout"),
         ],
     )
     seed.log_events(
@@ -92,7 +94,131 @@ def two_streams(names_of) -> tuple[seed.Seeded, list[str]]:
         names.log_group,
         names.stream_prefix(task_id="c" * 32),
         [
-            (NOW - 3 * 60 * minute, "too old for --since 1h"),
+            (now - 3 * 60 * minute, "too old for --since 1h"),
         ],
     )
     return seeded, [first, second]
+
+
+def verifiable_api(seeded: seed.Seeded) -> None:
+    """dev's api with its image in ECR, its parameter, and an execution role granting both of
+    its secrets; the Secrets Manager secret itself was never created."""
+    region = seeded.names.region
+    names = seed.service(seeded, "api", desired=1)
+    manifest = json.dumps(
+        {
+            "schemaVersion": 2,
+            "layers": [],
+            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        }
+    )
+    ecr = seed.client("ecr", region)
+    ecr.create_repository(repositoryName=str(names.repository))
+    ecr.put_image(repositoryName=str(names.repository), imageManifest=manifest, imageTag="latest")
+    secrets = names.settings.secrets
+    parameter = secrets["FEATURE_FLAGS"].split(":parameter", 1)[1]
+    seed.client("ssm", region).put_parameter(Name=parameter, Value="{}", Type="String")
+    iam = seed.client("iam", region)
+    iam.create_role(RoleName=names.execution_role, AssumeRolePolicyDocument="{}")
+    grants = [
+        ("ssm:GetParameters", "FEATURE_FLAGS"),
+        ("secretsmanager:GetSecretValue", "DB_PASSWORD"),
+    ]
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": [action], "Resource": [secrets[name]]}
+            for action, name in grants
+        ],
+    }
+    iam.put_role_policy(
+        RoleName=names.execution_role, PolicyName="read", PolicyDocument=json.dumps(document)
+    )
+
+
+# ECS Exec (moto has no ExecuteCommand): Stubber responses of the API reference's shapes.
+EXEC_CLUSTER = "ecs-platform-dev"
+TASK = f"arn:aws:ecs:eu-west-1:123456789012:task/{EXEC_CLUSTER}/0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+RUNTIME = "0a1b2c3d4e5f60718293a4b5c6d7e8f9-2531612879"
+SESSION = {
+    "sessionId": "ecs-execute-command-0123456789abcdef0",
+    "streamUrl": "wss://ssmmessages.eu-west-1.amazonaws.com/v1/data-channel/ecs-execute-command-0123456789abcdef0",
+    "tokenValue": "AAEAAQ",
+}
+
+
+def exec_service(stubber: Stubber, enabled: bool = True) -> None:
+    stubber.add_response(
+        "describe_services",
+        {
+            "services": [
+                {
+                    "serviceName": "api",
+                    "status": "ACTIVE",
+                    "enableExecuteCommand": enabled,
+                    "desiredCount": 1,
+                    "runningCount": 1,
+                }
+            ],
+            "failures": [],
+        },
+        {"cluster": EXEC_CLUSTER, "services": ["api"]},
+    )
+
+
+def exec_task(stubber: Stubber, agent: str = "RUNNING") -> None:
+    stubber.add_response(
+        "list_tasks",
+        {"taskArns": [TASK]},
+        {"cluster": EXEC_CLUSTER, "serviceName": "api", "desiredStatus": "RUNNING"},
+    )
+    stubber.add_response(
+        "describe_tasks",
+        {
+            "tasks": [
+                {
+                    "taskArn": TASK,
+                    "group": "service:api",
+                    "lastStatus": "RUNNING",
+                    "enableExecuteCommand": True,
+                    "containers": [
+                        {
+                            "name": "api",
+                            "runtimeId": RUNTIME,
+                            "lastStatus": "RUNNING",
+                            "managedAgents": [{"name": "ExecuteCommandAgent", "lastStatus": agent}],
+                        }
+                    ],
+                }
+            ],
+            "failures": [],
+        },
+        {"cluster": EXEC_CLUSTER, "tasks": [TASK]},
+    )
+
+
+def exec_execute(stubber: Stubber, command: str) -> None:
+    stubber.add_response(
+        "execute_command",
+        {
+            "clusterArn": f"arn:aws:ecs:eu-west-1:123456789012:cluster/{EXEC_CLUSTER}",
+            "containerName": "api",
+            "taskArn": TASK,
+            "interactive": True,
+            "session": SESSION,
+        },
+        {
+            "cluster": EXEC_CLUSTER,
+            "task": TASK,
+            "container": "api",
+            "interactive": True,
+            "command": command,
+        },
+    )
+
+
+def exec_stubs(stubber: Stubber, command: str) -> None:
+    """A running api task with its exec agent up, then the ExecuteCommand session."""
+    exec_service(stubber)
+    exec_task(stubber)
+    exec_execute(stubber, command)

@@ -15,18 +15,15 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.stub import Stubber
+from emulator.scenarios import EXEC_CLUSTER as CLUSTER
+from emulator.scenarios import RUNTIME, SESSION, TASK
+from emulator.scenarios import exec_execute as execute
+from emulator.scenarios import exec_service as service
+from emulator.scenarios import exec_task as task
 
 from cli.app import main
 from ops.exec import relay, wrapped
 
-CLUSTER = "ecs-platform-dev"
-TASK = f"arn:aws:ecs:eu-west-1:123456789012:task/{CLUSTER}/0a1b2c3d4e5f60718293a4b5c6d7e8f9"
-RUNTIME = "0a1b2c3d4e5f60718293a4b5c6d7e8f9-2531612879"
-SESSION = {
-    "sessionId": "ecs-execute-command-0123456789abcdef0",
-    "streamUrl": "wss://ssmmessages.eu-west-1.amazonaws.com/v1/data-channel/ecs-execute-command-0123456789abcdef0",
-    "tokenValue": "AAEAAQ",
-}
 FAKE_PLUGIN = """#!{python}
 import json, os, subprocess, sys
 with open(os.environ["FAKE_PLUGIN_LOG"], "a") as log:
@@ -59,76 +56,6 @@ def plugin(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("FAKE_PLUGIN_LOG", str(log))
     return log
-
-
-def service(stubber: Stubber, enabled: bool = True) -> None:
-    stubber.add_response(
-        "describe_services",
-        {
-            "services": [
-                {
-                    "serviceName": "api",
-                    "status": "ACTIVE",
-                    "enableExecuteCommand": enabled,
-                    "desiredCount": 1,
-                    "runningCount": 1,
-                }
-            ],
-            "failures": [],
-        },
-        {"cluster": CLUSTER, "services": ["api"]},
-    )
-
-
-def task(stubber: Stubber, agent: str = "RUNNING") -> None:
-    stubber.add_response(
-        "list_tasks",
-        {"taskArns": [TASK]},
-        {"cluster": CLUSTER, "serviceName": "api", "desiredStatus": "RUNNING"},
-    )
-    stubber.add_response(
-        "describe_tasks",
-        {
-            "tasks": [
-                {
-                    "taskArn": TASK,
-                    "group": "service:api",
-                    "lastStatus": "RUNNING",
-                    "enableExecuteCommand": True,
-                    "containers": [
-                        {
-                            "name": "api",
-                            "runtimeId": RUNTIME,
-                            "lastStatus": "RUNNING",
-                            "managedAgents": [{"name": "ExecuteCommandAgent", "lastStatus": agent}],
-                        }
-                    ],
-                }
-            ],
-            "failures": [],
-        },
-        {"cluster": CLUSTER, "tasks": [TASK]},
-    )
-
-
-def execute(stubber: Stubber, command: str) -> None:
-    stubber.add_response(
-        "execute_command",
-        {
-            "clusterArn": f"arn:aws:ecs:eu-west-1:123456789012:cluster/{CLUSTER}",
-            "containerName": "api",
-            "taskArn": TASK,
-            "interactive": True,
-            "session": SESSION,
-        },
-        {
-            "cluster": CLUSTER,
-            "task": TASK,
-            "container": "api",
-            "interactive": True,
-            "command": command,
-        },
-    )
 
 
 def run(project: Path, *words: str) -> list[str]:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from emulator import moto_backend, seed
+from emulator import moto_backend, scenarios, seed
 
 from cli.app import main
 from ops import github_api
@@ -25,37 +25,7 @@ def run(project: Path, *words: str) -> list[str]:
 def test_verify_names_the_missing_secret_and_passes_the_rest(
     emulator, names_of, fixture_project, capsys
 ):
-    seeded = seed.stack(names_of("dev"))
-    names = seed.service(seeded, "api", desired=1)
-    manifest = json.dumps(
-        {
-            "schemaVersion": 2,
-            "layers": [],
-            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-        }
-    )
-    ecr = seed.client("ecr", REGION)
-    ecr.create_repository(repositoryName=str(names.repository))
-    ecr.put_image(repositoryName=str(names.repository), imageManifest=manifest, imageTag="latest")
-    secrets = names.settings.secrets
-    parameter = secrets["FEATURE_FLAGS"].split(":parameter", 1)[1]
-    seed.client("ssm", REGION).put_parameter(Name=parameter, Value="{}", Type="String")
-    iam = seed.client("iam", REGION)
-    iam.create_role(RoleName=names.execution_role, AssumeRolePolicyDocument="{}")
-    grants = [
-        ("ssm:GetParameters", "FEATURE_FLAGS"),
-        ("secretsmanager:GetSecretValue", "DB_PASSWORD"),
-    ]
-    document = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Action": [action], "Resource": [secrets[name]]}
-            for action, name in grants
-        ],
-    }
-    iam.put_role_policy(
-        RoleName=names.execution_role, PolicyName="read", PolicyDocument=json.dumps(document)
-    )
+    scenarios.verifiable_api(seed.stack(names_of("dev")))
     assert main(run(fixture_project, "svc", "verify", "api", "--json")) == 1
     checks = {c["check"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
     assert checks["secret DB_PASSWORD"]["ok"] is False
