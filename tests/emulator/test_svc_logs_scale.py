@@ -102,3 +102,24 @@ def test_tasks_and_stop_task(emulator, names_of, fixture_project, capsys):
     assert f"stopping {task['taskArn']}" in capsys.readouterr().out
     assert main(run(fixture_project, "svc", "stop-task", "ffff0000")) == 1
     assert "no task 'ffff0000'" in capsys.readouterr().err
+
+
+def test_wait_for_a_rolling_deployment(emulator, names_of, fixture_project, capsys):
+    """deployed: the PRIMARY rollout COMPLETED; a FAILED rollout (circuit breaker) exits 1."""
+    seeded = seed.stack(names_of("dev"))
+    seed.service(seeded, "api", desired=1)
+    words = run(fixture_project, "svc", "wait", "api", "--timeout", "0", "--json")
+    assert main(words) == 1  # moto leaves the deployment IN_PROGRESS: not deployed in time
+    assert json.loads(capsys.readouterr().out)["outcome"] == "timeout"
+    moto_backend.set_service("eu-west-1", "ecs-platform-dev", "api", running=1, rollout="COMPLETED")
+    assert main(words) == 0
+    assert json.loads(capsys.readouterr().out)["outcome"] == "reached"
+    moto_backend.set_service(
+        "eu-west-1",
+        "ecs-platform-dev",
+        "api",
+        rollout="FAILED",
+        rollout_reason="ECS deployment circuit breaker: tasks failed to start.",
+    )
+    assert main(words) == 1
+    assert "circuit breaker" in json.loads(capsys.readouterr().out)["lines"][0]

@@ -3,8 +3,10 @@ code 137, one unhealthy target, an alarm in ALARM) exits 1 and shows each, by na
 
 from __future__ import annotations
 
+import datetime
 import json
 
+from emulator import seed
 from emulator.scenarios import degraded_api
 
 from cli.app import main
@@ -34,3 +36,28 @@ def test_a_degraded_service_shows_why_and_exits_1(emulator, names_of, fixture_pr
     assert "api in ecs-platform-dev (stack dev, rolling): DEGRADED" in out
     assert "OutOfMemoryError" not in out or "Essential container in task exited" in out
     assert "unhealthy" in out and "137" in out
+
+
+def test_a_queue_worker_shows_its_depth_oldest_age_and_dead_letters(
+    emulator, names_of, fixture_project, capsys
+):
+    seeded = seed.stack(names_of("queues"))
+    names = seed.service(seeded, "worker", desired=0)
+    sqs = seed.client("sqs", "eu-west-1")
+    for queue, count in ((names.queue, 3), (names.dead_letter_queue, 1)):
+        url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+        for index in range(count):
+            sqs.send_message(QueueUrl=url, MessageBody=f"order {index}")
+    now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=2)
+    seed.client("cloudwatch", "eu-west-1").put_metric_data(
+        Namespace="AWS/SQS",
+        MetricData=[{"MetricName": "ApproximateAgeOfOldestMessage", "Timestamp": now,
+                     "Value": 420.0, "Dimensions": [{"Name": "QueueName", "Value": names.queue}]}],
+    )  # fmt: skip
+    argv = ["svc", "status", "worker", "--stack", "queues", "--project-dir", str(fixture_project)]
+    main([*argv, "--json"])
+    queue = json.loads(capsys.readouterr().out)["queue"]
+    assert (queue["name"], queue["visible"], queue["oldestMessageAgeSeconds"]) == (
+        names.queue, 3, 420.0,
+    )  # fmt: skip
+    assert queue["deadLetter"] == {"name": names.dead_letter_queue, "visible": 1, "inFlight": 0}
