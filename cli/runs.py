@@ -93,7 +93,7 @@ def run_task(
         aws.client("logs", names.region),
         names.cluster,
         declared.log_group,
-        run_ops.stream_prefix(declared.main_container, arn),
+        run_ops.stream_name(declared.main_container, arn),
         progress(f"task {short(task_id(arn))}:"),
         _emit(as_json),
     )

@@ -181,16 +181,15 @@ def logs(
     client = aws.client("logs", names.region)
     task_id = None
     if task:
-        task_id = resolve_task(aws.client("ecs", names.region), names.cluster, task).rsplit("/", 1)[
-            -1
-        ]
-    prefix = declared.stream_prefix(container, task_id) if (task or container) else None
+        task_id = _log_task_id(names.region, names.cluster, task)
+    prefix = declared.stream_prefix(container) if container and not task_id else None
+    stream = declared.stream_prefix(container, task_id) if task_id else None
     try:
         start_ms = log_ops.time_ms(start) if start else log_ops.since_ms(since, _now())
         end_ms = log_ops.time_ms(end) if end else None
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
-    query = log_ops.Query(declared.log_group, start_ms, end_ms, pattern, prefix)
+    query = log_ops.Query(declared.log_group, start_ms, end_ms, pattern, prefix, stream)
 
     def emit(event: dict[str, Any]) -> None:
         if as_json:
@@ -218,6 +217,17 @@ def logs(
     for event in found:
         emit(event)
     return 0
+
+
+def _log_task_id(region: str, cluster: str, wanted: str) -> str:
+    """A task id for a log stream: resolved against the cluster's tasks, or taken as given when
+    it is a whole id (ECS forgets a stopped task after about an hour; its logs stay)."""
+    try:
+        return resolve_task(aws.client("ecs", region), cluster, wanted).rsplit("/", 1)[-1]
+    except LookupError:
+        if len(wanted) >= 32:
+            return wanted
+        raise
 
 
 def short_stream(stream: str | None) -> str:

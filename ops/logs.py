@@ -3,7 +3,8 @@
 requests per second, CloudWatch Logs quotas), and `--follow` through Live Tail.
 
 Streams are `<container>/<container>/<task id>` (ops.stack.ServiceNames.stream_prefix), so
-`--task` and `--container` become a `logStreamNamePrefix`. FilterLogEvents returns events
+`--task` names one stream (`logStreamNames`) and `--container` alone a `logStreamNamePrefix`
+(AWS refuses both in one request). FilterLogEvents returns events
 sorted by time within each page and across pages (CloudWatch Logs API reference).
 
 Live Tail (StartLiveTail) streams only events that arrive after it starts, for at most 3 hours
@@ -34,6 +35,7 @@ class Query:
     end_ms: int | None = None
     pattern: str | None = None
     stream_prefix: str | None = None
+    stream_name: str | None = None  # one whole stream (a task's container), not a prefix
 
 
 def since_ms(text: str, now: datetime.datetime) -> int:
@@ -63,7 +65,9 @@ def _request(query: Query) -> dict[str, Any]:
         request["endTime"] = query.end_ms
     if query.pattern:
         request["filterPattern"] = query.pattern  # passed through untouched
-    if query.stream_prefix:
+    if query.stream_name:
+        request["logStreamNames"] = [query.stream_name]
+    elif query.stream_prefix:
         request["logStreamNamePrefix"] = query.stream_prefix
     return request
 
@@ -103,7 +107,9 @@ def group_arn(logs: Any, log_group: str) -> str:
 def live_tail(logs: Any, query: Query, arn: str) -> Iterator[Event]:
     """Events from one Live Tail session, as they arrive."""
     request: dict[str, Any] = {"logGroupIdentifiers": [arn]}
-    if query.stream_prefix:
+    if query.stream_name:
+        request["logStreamNames"] = [query.stream_name]
+    elif query.stream_prefix:
         request["logStreamNamePrefixes"] = [query.stream_prefix]
     if query.pattern:
         request["logEventFilterPattern"] = query.pattern
@@ -151,7 +157,9 @@ def follow(
         note(f"Live Tail unavailable ({error}); polling FilterLogEvents")
     while True:
         sleep(POLL_SECONDS)
-        newer = Query(query.log_group, last, None, query.pattern, query.stream_prefix)
+        newer = Query(
+            query.log_group, last, None, query.pattern, query.stream_prefix, query.stream_name
+        )
         for event in events(logs, newer):
             show(event)
 

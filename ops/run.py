@@ -103,7 +103,7 @@ class Follower:
     logs: Any
     cluster: str
     log_group: str
-    stream_prefix: str
+    stream: str  # the container's whole stream name
     report: Callable[[str], None]
     emit: Callable[[dict[str, Any]], None]
     sleep: Callable[[float], None] = time.sleep
@@ -111,7 +111,9 @@ class Follower:
     seen: set[str] = field(default_factory=set)
 
     def drain(self) -> None:
-        query = log_ops.Query(self.log_group, self.last_ms or None, None, None, self.stream_prefix)
+        query = log_ops.Query(
+            self.log_group, self.last_ms or None, None, None, None, self.stream
+        )
         for event in log_ops.events(self.logs, query):
             key = f"{event['timestamp']}/{event['stream']}/{event['message']}"
             if key not in self.seen:
@@ -134,7 +136,7 @@ class Follower:
             waited += interval
 
 
-def stream_prefix(container: str, arn: str) -> str:
+def stream_name(container: str, arn: str) -> str:
     return f"{container}/{container}/{task_id(arn)}"
 
 
