@@ -111,9 +111,7 @@ class Follower:
     seen: set[str] = field(default_factory=set)
 
     def drain(self) -> None:
-        query = log_ops.Query(
-            self.log_group, self.last_ms or None, None, None, None, self.stream
-        )
+        query = log_ops.Query(self.log_group, self.last_ms or None, None, None, None, self.stream)
         for event in log_ops.events(self.logs, query):
             key = f"{event['timestamp']}/{event['stream']}/{event['message']}"
             if key not in self.seen:
