@@ -61,3 +61,14 @@ def test_a_queue_worker_shows_its_depth_oldest_age_and_dead_letters(
         names.queue, 3, 420.0,
     )  # fmt: skip
     assert queue["deadLetter"] == {"name": names.dead_letter_queue, "visible": 1, "inFlight": 0}
+
+
+def test_a_service_not_deployed_yet_is_named(emulator, names_of, fixture_project, capsys):
+    seed.stack(names_of("dev"))
+    argv = ["svc", "status", "api", "--stack", "dev", "--project-dir", str(fixture_project)]
+    assert main(argv) == 1
+    assert "service api is not in cluster ecs-platform-dev (not deployed yet" in (
+        capsys.readouterr().err
+    )
+    assert main([*argv[:2], "nope", *argv[3:]]) == 1
+    assert "Pulumi.dev.yaml: no service 'nope' (declared: api, worker)" in capsys.readouterr().err
