@@ -14,6 +14,7 @@ AGAINST ?=
 USAGE ?=
 REGIONS ?= us-east-1 us-west-2 eu-west-1 eu-central-1
 FORMAT ?= text
+OFFERS ?=
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: help setup setup-dev test lint lint-workflows unit plan plan-json bench lock clean \
@@ -25,7 +26,7 @@ help:
 	@echo "make plan STACK=prod AGAINST=dev   diff against another stack (FORMAT=text|json|markdown)"
 	@echo "make plan-json           the same as JSON (stdout holds only the JSON)"
 	@echo "make plan STACK=prod USAGE=file.yaml   usage inputs (default usage.<stack>.yaml)"
-	@echo "make prices [REGIONS=eu-west-1]   rebuild price files from the AWS Price List"
+	@echo "make prices [REGIONS=eu-west-1] [OFFERS=DIR]   rebuild price files from the AWS offer files"
 	@echo "make test                lint, the docs build, the unit tests and the workflow linters"
 	@echo "make urn-snapshot        re-record the fixtures' URN and physical-name snapshots (review the diff)"
 	@echo "make release SERVICE=api STACK=dev DIGEST=sha256:...   pin an image digest in a stack file"
@@ -104,7 +105,7 @@ plan: setup
 		$(if $(USAGE),--usage $(USAGE)) $(PLAN_ARGS)
 
 prices: setup
-	@$(CLI) prices $(REGIONS)
+	@$(CLI) prices $(REGIONS) $(if $(OFFERS),--offers $(OFFERS))
 
 plan-json: PLAN_ARGS = --json
 plan-json: plan

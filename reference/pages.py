@@ -17,6 +17,7 @@ from pathlib import Path
 
 from reference import configuration as config_reference
 from reference import figures as reference_figures
+from reference import prices as reference_prices
 from review.risks.codes import RISK_CODES
 from settings.cluster import StrategyItem
 from settings.loader import parse_settings
@@ -204,6 +205,7 @@ def risks_page() -> str:
 PAGES: dict[str, Callable[[], str]] = {
     "risks.md": risks_page,
     "figures.md": lambda: reference_figures.figures_page(GENERATED),
+    "prices.md": lambda: reference_prices.prices_page(GENERATED),
     "example-pr-comment.md": lambda: reference_figures.example_comment_page(GENERATED),
     "dev-and-prod.md": dev_and_prod_page,
     "configuration.md": configuration_page,

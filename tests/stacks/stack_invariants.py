@@ -15,6 +15,9 @@ from ecs_platform_policies.catalog import evaluate
 from ecs_platform_policies.waivers import load_waivers
 from policy_offline import policy_resources
 
+from cost import PRICES_DIR, estimate, iter_unpriced, load_prices
+from cost.usage import usage_pricer
+from cost.usage_file import TIER_DEFAULTS, Usage
 from harness.records import Synthesis
 from settings.loader import SettingsError, parse_settings
 from settings.stack_files import PROJECT_DIR, load_config, read_yaml
@@ -127,6 +130,27 @@ def service_problems(synthesis: Synthesis, declared: list[str]) -> list[str]:
     return problems
 
 
+def cost_problems(
+    synthesis: Synthesis,
+    config: Mapping[str, Any],
+    regions: list[str] | None = None,
+    project: str = PROJECT,
+) -> list[str]:
+    """Every item of the estimate has a figure in every shipped region's price file, at the
+    tier's default usage. A price the file records as not found is left out (and the plan says
+    so); an instance type a file lacks is unpriced: `ecs-platform prices` adds it."""
+    tier = str(config.get(f"{project}:tier") or "development")
+    usage = Usage.model_validate(TIER_DEFAULTS.get(tier, TIER_DEFAULTS["development"]))
+    shipped = regions or sorted(path.stem for path in PRICES_DIR.glob("*.yaml"))
+    return [
+        f"{region}: unpriced {line}"
+        for region in shipped
+        for line in iter_unpriced(
+            estimate(synthesis.resources, load_prices(region), usage_pricer(usage))
+        )
+    ]
+
+
 def synthesis_problems(
     synthesis: Synthesis, config: Mapping[str, Any], policy_dir: Path, project: str = PROJECT
 ) -> list[str]:
@@ -140,4 +164,5 @@ def synthesis_problems(
         *public_ip_problems(synthesis),
         *identity_problems(synthesis),
         *service_problems(synthesis, list(config.get(f"{project}:services") or {})),
+        *cost_problems(synthesis, config, project=project),
     ]
