@@ -146,7 +146,7 @@ environment_alarms = EnvironmentAlarms(
         load_balancer_suffix=load_balancer.arn_suffix,
         pools=[
             PoolAlarmArgs(
-                name=pool.name,
+                name=pool.deployed().name,
                 capacity_provider_name=cluster.capacity_provider_names[pool.name],
                 auto_scaling_group_name=cluster.pool_asg_names[pool.name],
                 min_size=pool.min_size,
@@ -154,15 +154,18 @@ environment_alarms = EnvironmentAlarms(
             for pool in settings.cluster.ec2_pools
         ],
         managed_pools=[
-            ManagedPoolAlarmArgs(pool.name, cluster.capacity_provider_names[pool.name])
+            ManagedPoolAlarmArgs(pool.deployed().name, cluster.capacity_provider_names[pool.name])
             for pool in settings.cluster.managed_instance_pools
             if settings.cluster.container_insights != "disabled"
         ],
     ),
 )
 
+# A renamed service (renamedFrom) keeps every AWS name: its queues' and its peers' too.
+deployed_names = {name: settings.deployed_name(name) for name in settings.services}
 queues = plan_queues(
     settings.services,
+    deployed_names=deployed_names,
     naming=naming,
     region=settings.region,
     account_id=account_id,
@@ -206,12 +209,13 @@ ServicePeering(
         accesses=settings.peer_accesses,
         security_group_ids={name: s.security_group_id for name, s in services.items()},
         naming=naming,
+        deployed_names=deployed_names,
     ),
 )
 environment_alarms.add_dashboards(
     [
         DashboardService(
-            name=name,
+            name=deployed_names[name],
             target_group_suffix=services[name].target_group_arn_suffix,
             queue_name=services[name].queue_name,
             dead_letter_queue_name=services[name].queues.dead_letter_name,

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import click
 
-from cli import describe
 from cli.common import command, emit_json, json_output, walk
 from cost.prices.files import HERE as PRICES_HERE
 from cost.prices.files import write_region_files
 from cost.prices.offers import OfferError, Offers
-from reference.pages import PAGES, stale_pages, write_pages
 
 PRICES_EXITS = {
     0: "the price files were written",
@@ -80,6 +78,11 @@ REFERENCE_EXITS = {0: "the pages were written, or are up to date", 1: "(--check)
 
 
 def _all_pages() -> dict:
+    # The generators need the test tools (policy_sentry, the fixtures): imported here, so the
+    # commands that only need the runtime set (`make plan` installs no more) never load them.
+    from cli import describe
+    from reference.pages import PAGES
+
     root = click.get_current_context().find_root().command
     assert isinstance(root, click.Group)
     return {**PAGES, **describe.pages(walk(root))}
@@ -90,6 +93,8 @@ def _all_pages() -> dict:
 @click.option("--check", "mode", flag_value="check", default=True, help="Name each stale page.")
 def reference(mode: str) -> int:
     """The docs' reference pages (docs/reference/), generated from the code and the fixtures."""
+    from reference.pages import stale_pages, write_pages
+
     pages = _all_pages()
     if mode == "write":
         for name in write_pages(pages):

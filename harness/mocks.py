@@ -1,7 +1,8 @@
 """Pulumi mocks that answer like AWS would: realistic ids and ARNs, and awsx's documented outputs.
 
 `RecordingMonitor` keeps every registration with its resource options (parent, protect,
-ignoreChanges, ...) so tests and the plan can see what the engine would be asked to create.
+ignoreChanges, aliases, ...) so tests and the plan can see what the engine would be asked to
+create.
 """
 
 from __future__ import annotations
@@ -234,6 +235,28 @@ class AwsMocks(Mocks):
         raise NotImplementedError(f"no mock for invoke {token}; add one to harness/mocks.py")
 
 
+def _aliases(request: Any) -> list[dict[str, Any]]:
+    """The request's aliases as plain dicts (harness.records.alias_urns reads them): full URNs,
+    or specs with only the fields the program set (the SDK sends specs, pulumi.runtime.resource
+    prepare_aliases, since the mock monitor supports the aliasSpecs feature)."""
+    found: list[dict[str, Any]] = [{"urn": urn} for urn in request.aliasURNs]
+    for alias in request.aliases:
+        if alias.WhichOneof("alias") == "urn":
+            found.append({"urn": alias.urn})
+            continue
+        spec = alias.spec
+        fields = {
+            "name": spec.name,
+            "type": spec.type,
+            "stack": spec.stack,
+            "project": spec.project,
+            "parent": spec.parentUrn,
+            "noParent": spec.noParent,
+        }
+        found.append({key: value for key, value in fields.items() if value})
+    return found
+
+
 class RecordingMonitor(MockMonitor):
     """MockMonitor that also keeps each registration's options, in registration order."""
 
@@ -290,6 +313,7 @@ class RecordingMonitor(MockMonitor):
                 ignore_changes=list(request.ignoreChanges),
                 dependencies=list(request.dependencies),
                 transforms=len(request.transforms),
+                aliases=_aliases(request),
             )
         )
         response_object = _sync_await(rpc.serialize_properties(state, {}))

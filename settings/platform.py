@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from settings.acknowledgements import LossAcknowledgement
 from settings.alarms import AlarmSettings
 from settings.ci_access import CiAccessSettings
 from settings.cluster import ClusterSettings, Ec2PoolSettings, StrategyItem
@@ -55,6 +56,11 @@ class PlatformConfig(Settings):
     )
     quotas: QuotaSettings = Field(
         default_factory=QuotaSettings, description="AWS quotas raised for this account."
+    )
+    acknowledged_losses: list[LossAcknowledgement] = Field(
+        default_factory=list,
+        description="Losses of data the team intends: each turns the plan's blocking data-loss"
+        " hazard for that resource into a flag (docs/data-safety.md).",
     )
 
 
@@ -142,6 +148,11 @@ class PlatformSettings:
     @property
     def services(self) -> dict[str, ServiceSettings]:
         return self.config.services
+
+    def deployed_name(self, service: str) -> str:
+        """The name `services.<service>`'s resources carry in AWS and in Pulumi: its name
+        before a rename (`renamedFrom`), else its own."""
+        return self.services[service].renamed_from or service
 
     @property
     def repository_names(self) -> list[str]:

@@ -21,6 +21,7 @@ from settings.types import (
     REPOSITORY_NAME_PATTERN,
     RESOURCE_ARN_PATTERN,
     SECRET_ARN_PATTERN,
+    SERVICE_NAME_PATTERN,
     AbsolutePath,
     Architecture,
     Cidr,
@@ -205,6 +206,12 @@ class EgressSettings(Settings):
 
 
 class ServiceSettings(Settings):
+    renamed_from: Annotated[str, Field(pattern=SERVICE_NAME_PATTERN)] | None = Field(
+        None,
+        description="The service's name before a rename: its resources keep their AWS names and"
+        " Pulumi URNs, so nothing is replaced (docs/data-safety.md). Keep it while the service"
+        " lives.",
+    )
     image: ImageSettings = Field(description="What to run.")
     cpu: int = Field(256, ge=128, le=16384, description="Task CPU units (1024 = 1 vCPU).")
     memory: int = Field(512, ge=128, le=122880, description="Task memory (MiB).")

@@ -25,6 +25,9 @@ KMS_KEY_ARN_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$
 CERTIFICATE_ARN_PATTERN = r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$"
 REPOSITORY_NAME_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
 POOL_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"
+SERVICE_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,27}$"
+# A resource's logical name as the plan diff shows it (worker-queue, registry-api, alb-logs).
+LOGICAL_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/:-]{0,199}$"
 INSTANCE_TYPE_PATTERN = r"^[a-z][a-z0-9-]*\.[a-z0-9]+$"
 # An ECS-optimized AL2023 AMI name, as in its SSM parameter path (amzn2023-ami-ecs-hvm-<release>-
 # kernel-<version>-<arch>), or "latest" for the recommended image.
@@ -93,6 +96,8 @@ PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
     CERTIFICATE_ARN_PATTERN: "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/)",
     REPOSITORY_NAME_PATTERN: "a repository name (lowercase letters and digits, . _ - between)",
     POOL_NAME_PATTERN: "a pool name (lowercase letter, then up to 30 letters, digits or -)",
+    SERVICE_NAME_PATTERN: "a service name (lowercase letter, then up to 27 letters, digits or -)",
+    LOGICAL_NAME_PATTERN: "a resource's logical name as the plan shows it (like worker-queue)",
     INSTANCE_TYPE_PATTERN: "an EC2 instance type (like m7g.large)",
     AMI_RELEASE_PATTERN: (
         "latest, or an ECS-optimized AL2023 AMI name"

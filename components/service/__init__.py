@@ -14,6 +14,7 @@ from components.common import policies
 from components.common.alarms import AlarmTarget
 from components.common.capacity import strategy_entries
 from components.common.naming import Naming
+from components.common.renames import renamed
 from components.load_balancer import RouteTarget
 from components.service import iam as task_iam
 from components.service.alarms import ServiceAlarmArgs, ServiceAlarms, service_alarms
@@ -78,8 +79,10 @@ class Service(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ServiceArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        # Renamed (renamedFrom): the old URN by alias, every child and AWS name as before.
+        built_as, opts = renamed(name, args.settings.renamed_from, opts)
         super().__init__(self.TYPE, name, None, opts)
-        self._name = name
+        self._name = name = built_as
         self._args = args
         service = args.settings
         naming = args.naming

@@ -25,6 +25,7 @@ from settings.rules import (
     queues,
     quotas,
     registry,
+    renames,
     service,
 )
 from settings.rules.problem import Problem
@@ -49,6 +50,7 @@ RULES: tuple[Rule, ...] = (
     *queues.RULES,
     *ci_access.RULES,
     *quotas.RULES,
+    *renames.RULES,
 )
 
 

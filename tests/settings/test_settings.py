@@ -40,8 +40,8 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
     (
         "unknown top-level key",
         lambda c: c.update({"ecs-platform:netwrok": {}}),
-        "netwrok: unknown key (did you mean 'network'? allowed: alarms, ciAccess, cluster,"
-        " loadBalancer, logEncryption,"
+        "netwrok: unknown key (did you mean 'network'? allowed: acknowledgedLosses, alarms,"
+        " ciAccess, cluster, loadBalancer, logEncryption,"
         " network, quotas, registry, services, tags, tier)",
     ),
     (

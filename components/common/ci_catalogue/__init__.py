@@ -1,5 +1,6 @@
 """The permission catalogue of the CI roles: per AWS resource type (and per data source the
-program invokes), what the provider calls to read it and to change it. See base.py."""
+program invokes), what the provider calls to read it and to change it (see base.py); and beside
+it, what each type holds (data, identity or neither: data_classes.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from components.common.ci_catalogue.base import (
 )
 from components.common.ci_catalogue.compute import COMPUTE
 from components.common.ci_catalogue.data import DATA
+from components.common.ci_catalogue.data_classes import DATA_CLASSES, Holds, holds
 from components.common.ci_catalogue.network import EC2
 
 CATALOGUE: dict[str, Entry] = {**EC2, **COMPUTE, **DATA}
@@ -78,10 +80,13 @@ REMOTE_COMPONENT_INVOKES: dict[str, tuple[str, ...]] = {
 
 __all__ = [
     "CATALOGUE",
+    "DATA_CLASSES",
     "INVOKES",
     "NO_RESOURCE_LEVEL",
     "REMOTE_COMPONENT_CHILDREN",
     "REMOTE_COMPONENT_INVOKES",
     "Entry",
     "Grant",
+    "Holds",
+    "holds",
 ]
