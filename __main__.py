@@ -6,7 +6,7 @@ import pulumi_aws as aws
 from components.ci_access import CiAccess, CiAccessArgs
 from components.cluster import Cluster, ClusterArgs
 from components.common.alarms import AlarmTarget
-from components.common.dashboard import DashboardService
+from components.common.dashboard import DashboardJob, DashboardService
 from components.common.naming import Naming
 from components.domain import Certificates, CertificatesArgs, Hostnames, HostnamesArgs
 from components.environment_alarms import (
@@ -15,6 +15,7 @@ from components.environment_alarms import (
     ManagedPoolAlarmArgs,
     PoolAlarmArgs,
 )
+from components.job import Job, JobArgs
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.log_encryption import LogKey, LogKeyArgs
 from components.network import Network, NetworkArgs
@@ -203,6 +204,31 @@ services = {
     )
     for name, service in settings.services.items()
 }
+jobs = {
+    name: Job(
+        name,
+        JobArgs(
+            settings=job,
+            naming=naming,
+            region=settings.region,
+            account_id=account_id,
+            cluster_arn=cluster.cluster_arn,
+            cluster_name=cluster.service_cluster_name,
+            vpc_id=network.vpc_id,
+            vpc_cidr=network.cidr_block,
+            subnet_ids=network.private_subnet_ids,
+            image=registry.image_uri(job.image),
+            repository_arn=registry.repository_arn(job.image),
+            placement=settings.require_placement(job),
+            architecture=settings.architecture(job),
+            capacity_provider_names=cluster.capacity_provider_names,
+            alarm_target=alarm_target,
+            kms_key_id=log_key_arn,
+            protect=settings.is_production,
+        ),
+    )
+    for name, job in settings.jobs.items()
+}
 ServicePeering(
     "peering",
     ServicePeeringArgs(
@@ -222,7 +248,8 @@ environment_alarms.add_dashboards(
             running_tasks=settings.cluster.container_insights != "disabled",
         )
         for name, service in settings.services.items()
-    ]
+    ],
+    jobs=[DashboardJob(name, job.state_machine_arn) for name, job in jobs.items()],
 )
 
 ci_access = (
@@ -261,6 +288,11 @@ pulumi.export("loadBalancerDnsName", load_balancer.dns_name)
 pulumi.export("serviceUrls", service_urls(domain, routes) if domain else {})
 pulumi.export("serviceNames", {name: s.service_name for name, s in services.items()})
 pulumi.export("taskDefinitionArns", {name: s.task_definition.arn for name, s in services.items()})
+pulumi.export("jobStateMachineArns", {name: j.state_machine_arn for name, j in jobs.items()})
+pulumi.export(
+    "jobScheduleNames",
+    {name: j.schedule_name for name, j in jobs.items() if j.schedule_name is not None},
+)
 pulumi.export("alarmTopicArn", notifications.topic_arn)
 pulumi.export("ciPreviewRoleArn", ci_access.preview_role_arn if ci_access else None)
 pulumi.export("ciDeployRoleArn", ci_access.deploy_role_arn if ci_access else None)

@@ -1,7 +1,8 @@
 """Usage-based cost items: the usage inputs (cost/usage_file.py) at the region's prices.
 
 Each line is priced only when the stack has the resource that bills it (NAT processing only with
-NAT gateways, endpoint processing only with interface endpoints, SQS requests only with queues),
+NAT gateways, endpoint processing only with interface endpoints, SQS requests only with queues,
+job runs only with jobs: cost/jobs.py),
 and attached to the component of that resource. Items are marked `usage` and kept apart from the
 fixed cost in every rendering.
 """
@@ -12,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from cost import nat_gateways
+from cost.jobs import price_jobs
 from cost.model import Pricer
 from cost.usage_file import Usage
 from harness.records import RecordedResource
@@ -71,6 +73,7 @@ def price_usage(pricer: Pricer, resources: Sequence[RecordedResource], usage: Us
         gb = usage.data_transfer_out_gb_per_month
         pricer.add(vpc, f"data transfer out, {gb:g} GB", gb, "dataTransferOutGb", usage=True)
     _logs_and_requests(pricer, resources, usage)
+    price_jobs(pricer, resources, usage)
 
 
 def _logs_and_requests(pricer: Pricer, resources: Sequence[RecordedResource], usage: Usage) -> None:

@@ -159,6 +159,16 @@ class AwsMocks(Mocks):
         if module == "acm" and token == "Certificate":
             uuid = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[:4]}-{hexid[4:16]}"
             return self._arn("acm", f"certificate/{uuid}"), {}
+        if module == "sfn" and token == "StateMachine":
+            # The provider's id is the machine's ARN (sfn/state_machine.go: d.SetId(arn)).
+            arn = self._arn("states", f"stateMachine:{name}")
+            return arn, {"arn": arn}
+        if module == "scheduler" and token == "Schedule":
+            # id <group>/<name> (scheduler/schedule.go scheduleCreateResourceID), group default
+            return f"default/{name}", {
+                "arn": self._arn("scheduler", f"schedule/default/{name}"),
+                "groupName": "default",
+            }
         if module == "autoscaling" and token == "Group":
             uuid = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[:4]}-{hexid[4:16]}"
             arn = self._arn("autoscaling", f"autoScalingGroup:{uuid}:autoScalingGroupName/{name}")

@@ -17,6 +17,7 @@ from pulumi.runtime import config as runtime_config
 from pydantic import BaseModel, ValidationError
 
 from settings import rules
+from settings.job import service_key_hint
 from settings.namespaces import did_you_mean, namespace_problems
 from settings.partial import check_partially, clean_location
 from settings.platform import PlatformConfig, PlatformSettings, stack_file_name
@@ -131,6 +132,10 @@ def _problems_from(error: ValidationError) -> list[Problem]:
             guess = did_you_mean(str(location[-1]), allowed)
             hint = f"did you mean {guess!r}? " if guess else ""
             message = f"unknown key ({hint}allowed: {', '.join(allowed)})"
+            in_job = len(location) == 3 and location[0] == "jobs"
+            service_key = service_key_hint(str(location[-1])) if in_job else None
+            if service_key:
+                message = f"{service_key} (a job allows: {', '.join(allowed)})"
         elif kind == "missing":
             message = "required key is missing"
         elif kind == "string_pattern_mismatch" and item["ctx"]["pattern"] in PATTERN_MEANINGS:

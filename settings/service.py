@@ -205,12 +205,15 @@ class EgressSettings(Settings):
         return self.from_port if self.to_port is None else self.to_port
 
 
-class ServiceSettings(Settings):
+class TaskSettings(Settings):
+    """What a service and a job both declare about their task: image, size, placement,
+    environment, secrets, IAM, egress and hardening (settings/job.py, ServiceSettings below)."""
+
     renamed_from: Annotated[str, Field(pattern=SERVICE_NAME_PATTERN)] | None = Field(
         None,
-        description="The service's name before a rename: its resources keep their AWS names and"
-        " Pulumi URNs, so nothing is replaced (docs/data-safety.md). Keep it while the service"
-        " lives.",
+        description="The workload's name before a rename: its resources keep their AWS names"
+        " and Pulumi URNs, so nothing is replaced (docs/data-safety.md). Keep it while the"
+        " workload lives.",
     )
     image: ImageSettings = Field(description="What to run.")
     cpu: int = Field(256, ge=128, le=16384, description="Task CPU units (1024 = 1 vCPU).")
@@ -221,13 +224,11 @@ class ServiceSettings(Settings):
     operating_system: Literal["linux", "windows"] = Field(
         "linux", description="windows: Windows Server Core 2022 on Fargate."
     )
-    port: int | None = Field(None, ge=1, le=65535, description="Container port, if it serves.")
     command: list[str] | None = Field(None, description="Container command.")
     entry_point: list[str] | None = Field(None, description="Container entry point.")
     capacity: str = Field(
         "default", description="default (the cluster's), fargate, fargate-spot or a pool name."
     )
-    desired_count: int = Field(1, ge=0, le=1000, description="Tasks (initial, with scaling).")
     environment: dict[EnvName, str] = Field(default_factory=dict, description="Plain variables.")
     secrets: dict[EnvName, Annotated[str, Field(pattern=SECRET_ARN_PATTERN)]] = Field(
         default_factory=dict, description="Variables injected from SSM or Secrets Manager ARNs."
@@ -235,6 +236,30 @@ class ServiceSettings(Settings):
     secret_kms_key_arns: list[KmsKeyArn] = Field(
         default_factory=list, description="Customer keys that encrypt those secrets."
     )
+    read_only_root_filesystem: bool = Field(True, description="Read-only root file system.")
+    writable_paths: Annotated[list[AbsolutePath], AfterValidator(unique)] = Field(
+        default_factory=list, description="Scratch volumes mounted writable (like /tmp)."
+    )
+    user: Annotated[str, Field(pattern=CONTAINER_USER_PATTERN)] = Field(
+        "1000:1000", description="User the container runs as (Linux)."
+    )
+    stop_timeout_seconds: int = Field(30, ge=2, le=120, description="SIGTERM to SIGKILL.")
+    log_retention_days: RetentionDays = Field(30, description="Log group retention.")
+    permissions: list[PermissionSettings] = Field(
+        default_factory=list, description="What the task role may do."
+    )
+    egress: list[EgressSettings] = Field(
+        default_factory=list,
+        description="Destinations beyond HTTPS anywhere and the VPC (ports and CIDRs or lists).",
+    )
+
+
+class ServiceSettings(TaskSettings):
+    """A long-running ECS service: the task (TaskSettings) plus port, routing, scaling and
+    deployments."""
+
+    port: int | None = Field(None, ge=1, le=65535, description="Container port, if it serves.")
+    desired_count: int = Field(1, ge=0, le=1000, description="Tasks (initial, with scaling).")
     routing: RouteSettings | None = Field(None, description="Route from the ALB, if public.")
     health_check: TargetHealthSettings = Field(
         default_factory=TargetHealthSettings, description="Target group health check."
@@ -248,25 +273,9 @@ class ServiceSettings(Settings):
     deregistration_delay_seconds: int = Field(
         30, ge=0, le=3600, description="Connection draining on deploys (below Spot's 120 s)."
     )
-    read_only_root_filesystem: bool = Field(True, description="Read-only root file system.")
-    writable_paths: Annotated[list[AbsolutePath], AfterValidator(unique)] = Field(
-        default_factory=list, description="Scratch volumes mounted writable (like /tmp)."
-    )
-    user: Annotated[str, Field(pattern=CONTAINER_USER_PATTERN)] = Field(
-        "1000:1000", description="User the container runs as (Linux)."
-    )
-    stop_timeout_seconds: int = Field(30, ge=2, le=120, description="SIGTERM to SIGKILL.")
-    log_retention_days: RetentionDays = Field(30, description="Log group retention.")
     sidecars: list[SidecarSettings] = Field(default_factory=list, description="More containers.")
     ebs_volume: EbsVolumeSettings | None = Field(None, description="ECS-managed EBS volume.")
     exec_enabled: bool = Field(False, description="ECS Exec (aws ecs execute-command).")
-    permissions: list[PermissionSettings] = Field(
-        default_factory=list, description="What the task role may do."
-    )
-    egress: list[EgressSettings] = Field(
-        default_factory=list,
-        description="Destinations beyond HTTPS anywhere and the VPC (ports and CIDRs or lists).",
-    )
     allow_from: Annotated[list[str], AfterValidator(unique)] = Field(
         default_factory=list, description="Services whose tasks may reach this one's port."
     )

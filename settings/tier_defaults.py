@@ -43,7 +43,12 @@ PRODUCTION_DEFAULTS: tuple[tuple[tuple[str, ...], Any, str], ...] = (
     (
         ("services", EACH, "logRetentionDays"),
         PRODUCTION_MIN_LOG_RETENTION_DAYS,
-        "rules/service.py production_services",
+        "rules/tasks.py production_tasks",
+    ),
+    (
+        ("jobs", EACH, "logRetentionDays"),
+        PRODUCTION_MIN_LOG_RETENTION_DAYS,
+        "rules/tasks.py production_tasks",
     ),
 )
 

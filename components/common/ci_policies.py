@@ -38,12 +38,13 @@ MANAGED_POLICY_MAX_CHARS = 6144
 # attached policies: `read`, `services`, `iam` and `state` predate the split; keep them.
 READ_FAMILIES: dict[str, tuple[str, ...]] = {
     "read": ("sts", "ssm", "ec2", "ecs", "elasticloadbalancing", "autoscaling",
-             "application-autoscaling", "servicediscovery", "wafv2", "acm", "route53"),
+             "application-autoscaling", "servicediscovery", "wafv2", "acm", "route53",
+             "states", "scheduler"),
     "read-data": ("iam", "kms", "logs", "cloudwatch", "ecr", "s3", "sns", "sqs"),
 }  # fmt: skip
 WRITE_FAMILIES: dict[str, tuple[str, ...]] = {
     "services": ("ec2", "ecs", "elasticloadbalancing", "autoscaling", "application-autoscaling",
-                 "servicediscovery", "wafv2", "acm", "route53"),
+                 "servicediscovery", "wafv2", "acm", "route53", "states", "scheduler"),
     "data": ("kms", "logs", "cloudwatch", "ecr", "s3", "sns", "sqs"),
     "iam": ("iam",),
 }  # fmt: skip
@@ -56,11 +57,14 @@ AWS_MANAGED_POLICIES = (
     INSTANCE_POLICY,  # managed instance pools: the instance role
     LOAD_BALANCERS_POLICY,  # blue/green, canary, linear: the ECS load balancer role
 )
-# The services the platform's roles are handed to (task, instance, flow-log, volume roles).
+# The services the platform's roles are handed to (task, instance, flow-log, volume roles; a
+# job's state machine and schedule roles).
 PASSED_TO_SERVICES = (
     "ec2.amazonaws.com",
     "ecs-tasks.amazonaws.com",
     "ecs.amazonaws.com",
+    "scheduler.amazonaws.com",
+    "states.amazonaws.com",
     "vpc-flow-logs.amazonaws.com",
 )
 SERVICE_LINKED_ROLES = (

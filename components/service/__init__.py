@@ -292,6 +292,7 @@ class Service(pulumi.ComponentResource):
                     args.settings,
                     log_group_arn=self.log_group.arn,
                     repository_arn=args.repository_arn,
+                    sidecar_images=tuple(s.image for s in args.settings.sidecars),
                 ),
             ),
             (
@@ -300,6 +301,7 @@ class Service(pulumi.ComponentResource):
                     args.settings,
                     exec_log_group_arn=args.exec_log_group_arn,
                     exec_kms_key_arn=args.kms_key_id,
+                    exec_enabled=args.settings.exec_enabled,
                 )
                 + list(self.queues.statements),
             ),

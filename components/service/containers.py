@@ -8,7 +8,7 @@ from typing import Any
 
 import pulumi
 
-from settings.service import ServiceSettings, SidecarSettings
+from settings.service import ServiceSettings, SidecarSettings, TaskSettings
 
 PORT_NAME = "http"
 DATA_VOLUME = "data"
@@ -84,18 +84,9 @@ def variables(environment: dict[str, str]) -> list[dict[str, str]]:
 def main_container(
     name: str, service: ServiceSettings, *, image: str, logging: dict[str, Any]
 ) -> dict[str, Any]:
-    main: dict[str, Any] = {
-        "name": name,
-        "image": image,
-        "essential": True,
-        "environment": variables(service.environment),
-        "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(service.secrets.items())],
-        "logConfiguration": logging,
-        "stopTimeout": service.stop_timeout_seconds,
-        "privileged": False,
-    }
+    ports = None
     if service.port is not None:
-        main["portMappings"] = [
+        ports = [
             {
                 "name": PORT_NAME,
                 "containerPort": service.port,
@@ -103,17 +94,9 @@ def main_container(
                 "appProtocol": "http",
             }
         ]
-    if service.command is not None:
-        main["command"] = service.command
-    if service.entry_point is not None:
-        main["entryPoint"] = service.entry_point
-    if service.operating_system == "linux":
-        main["readonlyRootFilesystem"] = service.read_only_root_filesystem
-        main["user"] = service.user
-        main["linuxParameters"] = {"initProcessEnabled": True}  # reaps zombies; ECS Exec
-    mounts = mount_points(service)
-    if mounts:
-        main["mountPoints"] = mounts
+    main = task_container(
+        name, service, image=image, logging=logging, ports=ports, mounts=mount_points(service)
+    )
     check = service.container_health_check
     if check is not None:
         main["healthCheck"] = {
@@ -137,11 +120,52 @@ def writable_paths(service: ServiceSettings) -> list[str]:
     return paths
 
 
-def mount_points(service: ServiceSettings) -> list[dict[str, Any]]:
-    mounts = [
+def task_container(
+    name: str,
+    task: TaskSettings,
+    *,
+    image: str,
+    logging: dict[str, Any],
+    ports: list[dict[str, Any]] | None = None,
+    mounts: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The essential container of a service's or a job's task, hardened the same way:
+    read-only root, a non-root user, an init process, scratch volumes for writablePaths."""
+    main: dict[str, Any] = {
+        "name": name,
+        "image": image,
+        "essential": True,
+        "environment": variables(task.environment),
+        "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(task.secrets.items())],
+        "logConfiguration": logging,
+        "stopTimeout": task.stop_timeout_seconds,
+        "privileged": False,
+    }
+    if ports:
+        main["portMappings"] = ports
+    if task.command is not None:
+        main["command"] = task.command
+    if task.entry_point is not None:
+        main["entryPoint"] = task.entry_point
+    if task.operating_system == "linux":
+        main["readonlyRootFilesystem"] = task.read_only_root_filesystem
+        main["user"] = task.user
+        main["linuxParameters"] = {"initProcessEnabled": True}  # reaps zombies; ECS Exec
+    if mounts:
+        main["mountPoints"] = mounts
+    return main
+
+
+def scratch_mounts(task: TaskSettings, paths: list[str] | None = None) -> list[dict[str, Any]]:
+    """One writable scratch volume per path (`scratch-<index>`): writablePaths by default."""
+    return [
         {"sourceVolume": f"scratch-{index}", "containerPath": path, "readOnly": False}
-        for index, path in enumerate(writable_paths(service))
+        for index, path in enumerate(task.writable_paths if paths is None else paths)
     ]
+
+
+def mount_points(service: ServiceSettings) -> list[dict[str, Any]]:
+    mounts = scratch_mounts(service, writable_paths(service))
     if service.ebs_volume is not None:
         mounts.append(
             {

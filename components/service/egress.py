@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from settings.service import ServiceSettings
+from settings.service import TaskSettings
 
 HTTPS = 443
 
 
-def task_egress(service: ServiceSettings, vpc_cidr: str) -> list[dict[str, Any]]:
+def task_egress(service: TaskSettings, vpc_cidr: str) -> list[dict[str, Any]]:
     """HTTPS anywhere (AWS APIs, registries) and anything inside the VPC; the rest only as the
-    service declares it under `egress`."""
+    service or job declares it under `egress`."""
     rules: list[dict[str, Any]] = [
         {
             "description": "HTTPS anywhere",

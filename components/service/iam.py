@@ -12,7 +12,7 @@ import pulumi
 from components.common import policies
 from components.common.ecr import PULL_ACTIONS, ecr_repository_arn
 from components.common.policies import Statement
-from settings.service import ServiceSettings
+from settings.service import TaskSettings
 
 EXEC_CHANNELS = (
     "ssmmessages:CreateControlChannel",
@@ -29,11 +29,13 @@ def secret_arn(value_from: str) -> str:
 
 
 def execution_statements(
-    service: ServiceSettings,
+    service: TaskSettings,
     *,
     log_group_arn: pulumi.Input[str],
     repository_arn: pulumi.Input[str] | None,
+    sidecar_images: tuple[str, ...] = (),
 ) -> list[Statement]:
+    """A service's or a job's execution role: its own logs, its images, its declared secrets."""
     statements = [
         policies.statement(
             ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -43,7 +45,7 @@ def execution_statements(
     ]
     repositories = [repository_arn] if repository_arn is not None else []
     repositories += sorted(
-        {arn for s in service.sidecars if (arn := ecr_repository_arn(s.image)) is not None}
+        {arn for image in sidecar_images if (arn := ecr_repository_arn(image)) is not None}
     )
     if repositories:
         statements += [
@@ -75,16 +77,18 @@ def execution_statements(
 
 
 def task_statements(
-    service: ServiceSettings,
+    service: TaskSettings,
     *,
     exec_log_group_arn: pulumi.Input[str] | None,
     exec_kms_key_arn: pulumi.Input[str] | None = None,
+    exec_enabled: bool = False,
 ) -> list[Statement]:
+    """A service's or a job's task role: its declared permissions (and ECS Exec's channels)."""
     statements = [
         policies.statement(permission.actions, permission.resources, sid=f"Declared{index}")
         for index, permission in enumerate(service.permissions)
     ]
-    if service.exec_enabled:
+    if exec_enabled:
         # The Session Manager channels have no resource ARN: AWS requires "*".
         statements.append(policies.statement(EXEC_CHANNELS, ["*"], sid="EcsExecChannels"))
         if exec_kms_key_arn is not None:

@@ -13,6 +13,7 @@ from typing import Any
 from .data_rules import DATA_RULES
 from .deployment_rules import DEPLOYMENT_RULES
 from .ecs_rules import ECS_RULES
+from .job_rules import JOB_RULES
 from .managed_instance_rules import MANAGED_INSTANCE_RULES
 from .model import Context, Resource, Rule, Tier
 from .network_rules import NETWORK_RULES
@@ -28,6 +29,7 @@ RULES: tuple[Rule, ...] = (
     + DEPLOYMENT_RULES
     + MANAGED_INSTANCE_RULES
     + QUEUE_RULES
+    + JOB_RULES
 )
 RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
 DEFAULT_TIER: Tier = "production"

@@ -15,6 +15,7 @@ from harness.records import RecordedResource, inputs_document
 from review.diff import Change
 from review.risks.codes import RISK_CODES
 from review.risks.domain import DOMAIN_CHECKS
+from review.risks.jobs import JOB_CHECKS
 
 GENERATED_ID = re.compile(r"^[a-z]+(-[a-z]+)*-[0-9a-f]{8,}$")  # sg-0a1b..., subnet-..., vpc-...
 OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
@@ -348,6 +349,13 @@ def _domains(change: Change, tier: str) -> Iterator[Risk]:
             yield Risk(code, urn, message)
 
 
+def _jobs(change: Change, tier: str) -> Iterator[Risk]:
+    """A job's schedule changing or going away (review/risks/jobs.py)."""
+    for check in JOB_CHECKS:
+        for code, urn, message in check(change, tier):
+            yield Risk(code, urn, message)
+
+
 CHECKS: tuple[Callable[[Change, str], Iterable[Risk]], ...] = (
     _stateful,
     _protect,
@@ -357,6 +365,7 @@ CHECKS: tuple[Callable[[Change, str], Iterable[Risk]], ...] = (
     _capacity,
     _deployment_strategy,
     _domains,
+    _jobs,
 )
 
 

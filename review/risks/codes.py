@@ -84,6 +84,11 @@ RISK_CODES: dict[str, RiskCode] = {
     ),
     "hostname-removed": RiskCode(False, "a routed hostname (a service URL) goes away"),
     "certificate-replaced": RiskCode(False, "the load balancer's ACM certificate is replaced"),
+    "schedule-changed": RiskCode(
+        False,
+        "a job's schedule changes (expression, time zone or state) or is removed: its runs come"
+        " at other times, or only on demand",
+    ),
     "transition-provider-in-use": RiskCode(
         True,
         "a capacity provider leaves the cluster while the base still places a service on it"

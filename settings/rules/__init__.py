@@ -18,6 +18,7 @@ from settings.rules import (
     domain,
     endpoints,
     ignored,
+    jobs,
     load_balancer,
     managed_instances,
     names,
@@ -27,6 +28,7 @@ from settings.rules import (
     registry,
     renames,
     service,
+    tasks,
 )
 from settings.rules.problem import Problem
 
@@ -44,7 +46,9 @@ RULES: tuple[Rule, ...] = (
     *load_balancer.RULES,
     *domain.RULES,
     *alarms.RULES,
+    *tasks.RULES,
     *service.RULES,
+    *jobs.RULES,
     *ignored.RULES,
     *deployment.RULES,
     *queues.RULES,

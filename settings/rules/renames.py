@@ -60,6 +60,11 @@ def pools_renamed(settings: PlatformSettings) -> Iterable[Problem]:
     yield from renamed_from_problems(entries, "pool")
 
 
+def jobs_renamed(settings: PlatformSettings) -> Iterable[Problem]:
+    entries = [(("jobs", name), name, job.renamed_from) for name, job in settings.jobs.items()]
+    yield from renamed_from_problems(entries, "job")
+
+
 def acknowledgements(settings: PlatformSettings) -> Iterable[Problem]:
     """One entry per resource: two would leave it unclear which date and reason count. Whether
     the resource exists is checked by the plan diff, which knows the stack's resources."""
@@ -74,4 +79,4 @@ def acknowledgements(settings: PlatformSettings) -> Iterable[Problem]:
         seen.setdefault(entry.resource, index)
 
 
-RULES = (services_renamed, pools_renamed, acknowledgements)
+RULES = (services_renamed, pools_renamed, jobs_renamed, acknowledgements)

@@ -266,3 +266,23 @@ def test_a_managed_instance_pool_renamed_with_renamed_from_changes_nothing(synth
             next(r.urn for r in before.resources if r.name == "cluster-batch")
         )
     }
+
+
+def test_a_job_renamed_with_renamed_from_changes_nothing(synthesized) -> None:
+    """A job uses the same rename mechanism: its state machine, schedule, roles and log group
+    keep their URNs and AWS names; the component takes its new name with an alias. Only the
+    dashboard is updated in place (its widgets are titled with the job's new name)."""
+    config = fixture_config("jobs")
+    jobs = config["ecs-platform:jobs"]
+    jobs["daily-report"] = {**jobs.pop("nightly-report"), "renamedFrom": "nightly-report"}
+    before, after = synthesized("jobs"), synthesize_fixture("jobs", config)
+    changes = diff_resources(before.resources, after.resources).changes
+    assert [(c.action, c.key.rsplit("::", 1)[-1]) for c in changes] == [
+        ("update", "alarms-dashboard")
+    ]
+    component = next(r for r in after.resources if r.name == "daily-report")
+    assert component.aliases == [{"name": "nightly-report"}]
+    assert (
+        after.outputs["jobStateMachineArns"]["daily-report"]
+        == (before.outputs["jobStateMachineArns"]["nightly-report"])
+    )

@@ -41,7 +41,7 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
         "unknown top-level key",
         lambda c: c.update({"ecs-platform:netwrok": {}}),
         "netwrok: unknown key (did you mean 'network'? allowed: acknowledgedLosses, alarms,"
-        " ciAccess, cluster, loadBalancer, logEncryption,"
+        " ciAccess, cluster, jobs, loadBalancer, logEncryption,"
         " network, quotas, registry, services, tags, tier)",
     ),
     (

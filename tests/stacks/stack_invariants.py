@@ -24,6 +24,7 @@ from settings.stack_files import PROJECT_DIR, load_config, read_yaml
 
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 SERVICE = "aws:ecs/service:Service"
+STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 # The policy config a stack without its own policy/config.<stack>.json is checked with.
 TIER_POLICY_CONFIG = {"production": "config.prod.json", "development": "config.dev.json"}
@@ -118,15 +119,21 @@ def identity_problems(synthesis: Synthesis) -> list[str]:
     return problems
 
 
-def service_problems(synthesis: Synthesis, declared: list[str]) -> list[str]:
-    """Each declared service becomes one ECS service with one task definition."""
+def service_problems(
+    synthesis: Synthesis, declared: list[str], jobs: list[str] | None = None
+) -> list[str]:
+    """Each declared service becomes one ECS service with one task definition; each declared job
+    one task definition and one state machine."""
     built = sorted(r.name for r in synthesis.of_type(SERVICE))
     tasks = sorted(r.name for r in synthesis.of_type(TASK_DEFINITION))
+    machines = synthesis.of_type(STATE_MACHINE)
     problems = []
     if built != sorted(declared):
         problems.append(f"ECS services {built} are not the declared services {sorted(declared)}")
-    if len(tasks) != len(declared):
-        problems.append(f"task definitions {tasks} are not one per declared service")
+    if len(tasks) != len(declared) + len(jobs or []):
+        problems.append(f"task definitions {tasks} are not one per declared service and job")
+    if len(machines) != len(jobs or []):
+        problems.append(f"{len(machines)} state machines for {len(jobs or [])} declared jobs")
     return problems
 
 
@@ -163,6 +170,10 @@ def synthesis_problems(
         *role_problems(synthesis),
         *public_ip_problems(synthesis),
         *identity_problems(synthesis),
-        *service_problems(synthesis, list(config.get(f"{project}:services") or {})),
+        *service_problems(
+            synthesis,
+            list(config.get(f"{project}:services") or {}),
+            list(config.get(f"{project}:jobs") or {}),
+        ),
         *cost_problems(synthesis, config, project=project),
     ]

@@ -16,8 +16,9 @@ from components.common.ci_catalogue.compute import COMPUTE
 from components.common.ci_catalogue.data import DATA
 from components.common.ci_catalogue.data_classes import DATA_CLASSES, Holds, holds
 from components.common.ci_catalogue.network import EC2
+from components.common.ci_catalogue.workflows import WORKFLOWS
 
-CATALOGUE: dict[str, Entry] = {**EC2, **COMPUTE, **DATA}
+CATALOGUE: dict[str, Entry] = {**EC2, **COMPUTE, **DATA, **WORKFLOWS}
 
 # Data sources (invokes) run on every preview: only reads.
 INVOKES: dict[str, Entry] = {

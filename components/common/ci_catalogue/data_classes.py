@@ -66,6 +66,11 @@ DATA_CLASSES: dict[str, Holds] = {
     "aws:route53/zone:Zone": Holds(
         "identity", "its name servers, which the parent domain delegates to"
     ),
+    "aws:sfn/stateMachine:StateMachine": Holds(
+        "identity",
+        "its ARN, which starts runs from outside the stack (ecs-platform job run, other"
+        " schedules); a new one starts without the old one's execution history",
+    ),
     # -- neither: declared in full by the stack file ------------------------------------------
     **{
         type_: NEITHER
@@ -111,6 +116,7 @@ DATA_CLASSES: dict[str, Holds] = {
             "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
             "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
             "aws:s3/bucketVersioning:BucketVersioning",
+            "aws:scheduler/schedule:Schedule",
             "aws:sns/topicPolicy:TopicPolicy",
             "aws:sns/topicSubscription:TopicSubscription",
             "aws:sqs/queuePolicy:QueuePolicy",
