@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import io
+import json
 import os
 import re
 import stat
@@ -133,9 +134,15 @@ def tasks(context: Context) -> str:
     for zone in ("eu-west-1a", "eu-west-1b"):
         arn = seed.start_task(seeded, "api")["taskArn"]
         moto_backend.hold_running("eu-west-1", seeded.names.cluster, arn)
-        moto_backend.set_task("eu-west-1", seeded.names.cluster, arn, started_at=scenarios.T0,
-                              health="HEALTHY", availability_zone=zone,
-                              capacity_provider="FARGATE_SPOT")  # fmt: skip
+        moto_backend.set_task(
+            "eu-west-1",
+            seeded.names.cluster,
+            arn,
+            started_at=scenarios.T0,
+            health="HEALTHY",
+            availability_zone=zone,
+            capacity_provider="FARGATE_SPOT",
+        )
     return run(context, ["svc", "tasks", "api", "--stack", "dev"])
 
 
@@ -148,8 +155,9 @@ def logs(context: Context) -> str:
 def scale(context: Context) -> str:
     seed.service(seed.stack(context.names("dev")), "api", desired=1)
     first = run(context, ["svc", "scale", "api", "--stack", "dev", "--min", "2", "--max", "6"])
-    return first + run(context, ["svc", "scale", "api", "--stack", "dev", "--count", "9"],
-                       stderr=True)  # fmt: skip
+    return first + run(
+        context, ["svc", "scale", "api", "--stack", "dev", "--count", "9"], stderr=True
+    )
 
 
 def revisions(context: Context) -> str:
@@ -186,8 +194,9 @@ def exec_command(context: Context) -> str:
     stubber = progressive_stubs.stubbed_ecs(context.monkeypatch)
     scenarios.exec_stubs(stubber, wrapped(command))
     try:
-        return run(context, ["svc", "exec", "api", "--stack", "dev", "--command", command],
-                   stderr=True)  # fmt: skip
+        return run(
+            context, ["svc", "exec", "api", "--stack", "dev", "--command", command], stderr=True
+        )
     finally:
         stubber.deactivate()
 
@@ -195,12 +204,30 @@ def exec_command(context: Context) -> str:
 def task_run(context: Context) -> str:
     seeded = seed.stack(context.names("dev"))
     names = seed.service(seeded, "api", desired=1)
-    lines = ["Operations to perform: apply all migrations", "Applying orders.0007_index...",
-             "django.db.utils.OperationalError: lock timeout"]  # fmt: skip
-    words = ["task", "run", "api", "--stack", "dev", "--command", "python manage.py migrate",
-             "--interval", "0"]  # fmt: skip
-    with moto_backend.exits_with("eu-west-1", 1, log_lines=lines, log_group=names.log_group,
-                                 stream_prefix=names.stream_prefix(), at=FIXED_NOW):  # fmt: skip
+    lines = [
+        "Operations to perform: apply all migrations",
+        "Applying orders.0007_index...",
+        "django.db.utils.OperationalError: lock timeout",
+    ]
+    words = [
+        "task",
+        "run",
+        "api",
+        "--stack",
+        "dev",
+        "--command",
+        "python manage.py migrate",
+        "--interval",
+        "0",
+    ]
+    with moto_backend.exits_with(
+        "eu-west-1",
+        1,
+        log_lines=lines,
+        log_group=names.log_group,
+        stream_prefix=names.stream_prefix(),
+        at=FIXED_NOW,
+    ):
         return run(context, words, stderr=True)
 
 
@@ -208,9 +235,37 @@ def deploy(context: Context) -> str:
     project = project_copy(context.scratch / "project")
     digest = "sha256:" + "3" * 64
     words = ["svc", "deploy", "api", "--stack", "dev", "--digest", digest, "--no-pr"]
-    found = run(Context(context.url, project, context.monkeypatch, context.scratch), words,
-                stderr=True)  # fmt: skip
+    found = run(
+        Context(context.url, project, context.monkeypatch, context.scratch), words, stderr=True
+    )
     return found.replace(str(project), "<project>")
+
+
+def job_runs(context: Context) -> tuple[str, str]:
+    """`job run` of the jobs fixture's nightly report, failing with exit code 2, then
+    `job status`."""
+    scenarios.seeded_jobs(context.names)
+    cause = json.dumps(
+        {
+            "StopCode": "EssentialContainerExited",
+            "Containers": [{"Name": "nightly-report", "ExitCode": 2}],
+        }
+    )
+    with moto_backend.finish_executions(
+        "eu-west-1", "FAILED", "States.TaskFailed", cause, started_at=FIXED_NOW
+    ):
+        words = ["job", "run", "nightly-report", "--stack", "jobs", "--interval", "0"]
+        ran = run(context, words, stderr=True)
+    listed = run(context, ["job", "status", "nightly-report", "--stack", "jobs"])
+    return ran, listed
+
+
+def job_run(context: Context) -> str:
+    return job_runs(context)[0]
+
+
+def job_status(context: Context) -> str:
+    return job_runs(context)[1]
 
 
 EXAMPLES: dict[str, dict[str, Callable[[Context], str]]] = {
@@ -228,6 +283,7 @@ EXAMPLES: dict[str, dict[str, Callable[[Context], str]]] = {
         "svc-deploy": deploy,
     },
     "tasks.md": {"task-run": task_run},
+    "jobs.md": {"job-run": job_run, "job-status": job_status},
 }
 
 
@@ -239,6 +295,7 @@ def record(page: str, context: Context) -> dict[str, str]:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr("ops.status._utcnow", lambda: FIXED_NOW)
             patch.setattr("cli.svc._now", lambda: FIXED_NOW)
+            patch.setattr("cli.jobs._now", lambda: FIXED_NOW)
             patch.setattr("cli.opsutil.clock", lambda: 0.0)
             context.monkeypatch = patch
             found[name] = example(context)

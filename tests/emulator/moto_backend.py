@@ -213,3 +213,33 @@ def set_alarm_time(region: str, name: str, when: datetime.datetime) -> None:
     from moto.cloudwatch.models import cloudwatch_backends
 
     cloudwatch_backends[ACCOUNT][region].alarms[name].state_updated_timestamp = when
+
+
+@contextlib.contextmanager
+def finish_executions(
+    region: str,
+    status: str,
+    error: str | None,
+    cause: str | None,
+    started_at: datetime.datetime | None = None,
+) -> Iterator[None]:
+    """While active, a Step Functions execution ends `status` when described (moto's stay
+    RUNNING: it never runs a state machine unless told to, and then not ECS .sync tasks)."""
+    from moto.stepfunctions.models import StepFunctionBackend
+
+    original = StepFunctionBackend.describe_execution
+
+    def describe_execution(self: Any, execution_arn: str) -> Any:
+        found = original(self, execution_arn)
+        if found.status == "RUNNING":
+            found.status = status
+            found.start_date = started_at or found.start_date
+            found.stop_date = found.start_date + datetime.timedelta(seconds=95)
+            found.error, found.cause = error, cause
+        return found
+
+    StepFunctionBackend.describe_execution = describe_execution  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        StepFunctionBackend.describe_execution = original  # type: ignore[method-assign]

@@ -222,3 +222,27 @@ def exec_stubs(stubber: Stubber, command: str) -> None:
     exec_service(stubber)
     exec_task(stubber)
     exec_execute(stubber, command)
+
+
+REGION = "eu-west-1"
+SCHEDULE_INPUT = '{"reportDate": "yesterday"}'
+
+
+def seeded_jobs(names_of) -> str:
+    names = names_of("jobs")
+    settings = names.settings
+    sfn = seed.client("stepfunctions", REGION)
+    role = f"arn:aws:iam::{seed.ACCOUNT}:role/states"
+    arn = sfn.create_state_machine(
+        name=settings.job_state_machine_name("nightly-report"),
+        definition=json.dumps({"StartAt": "Run", "States": {"Run": {"Type": "Pass", "End": True}}}),
+        roleArn=role,
+    )["stateMachineArn"]
+    seed.client("scheduler", REGION).create_schedule(
+        Name=settings.job_schedule_name("nightly-report"),
+        ScheduleExpression="cron(0 2 * * ? *)",
+        ScheduleExpressionTimezone="Europe/Paris",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": arn, "RoleArn": role, "Input": SCHEDULE_INPUT},
+    )
+    return arn
