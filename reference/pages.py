@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from reference import GENERATED, data_safety
+from reference import GENERATED, data_safety, diagrams, outputs
 from reference import configuration as config_reference
 from reference import figures as reference_figures
 from reference import prices as reference_prices
@@ -40,24 +40,6 @@ def _policy_rules() -> tuple:
 
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
-
-
-def configuration_page() -> str:
-    table = config_reference.render()
-    return "\n".join(
-        [
-            "# Configuration reference",
-            "",
-            GENERATED,
-            "",
-            "Every key a stack file may set under the `ecs-platform:` namespace, with its type,",
-            "default and meaning, generated from the settings models in `settings/`. Outside that",
-            "namespace the program reads `aws:region` (required) and `aws:defaultTags`.",
-            "",
-            table,
-            "",
-        ]
-    )
 
 
 def policies_page() -> str:
@@ -204,33 +186,80 @@ def risks_page() -> str:
     )
 
 
+def _figure_syntheses() -> list:
+    return [reference_figures.synthesize(stack) for stack in reference_figures.FIGURE_STACKS]
+
+
+# Diagrams and command output that hand-written pages include (`--8<-- "diagrams/<name>.md"`):
+# generated here, left out of the site itself (mkdocs.yml exclude_docs).
+SNIPPETS: dict[str, Callable[[], str]] = {
+    "diagrams/architecture.md": lambda: diagrams.architecture(
+        diagrams.component_graph(_figure_syntheses())
+    ),
+    "diagrams/network-prod.md": lambda: diagrams.network(fixture_settings("prod"), "prod"),
+    "diagrams/network-dev.md": lambda: diagrams.network(fixture_settings("dev"), "dev"),
+    "diagrams/deployment-stages.md": diagrams.deployment_stages,
+    **{
+        f"diagrams/traffic-{strategy}.md": lambda s=strategy: diagrams.traffic_example(s)
+        for strategy in diagrams.TRAFFIC_EXAMPLES
+    },
+    "output/settings-refusal.md": outputs.settings_refusal,
+    "output/plan-canary-service.md": lambda: outputs.plan_excerpt(
+        "progressive", "aws:ecs/service:Service  api"
+    ),
+}
+
 PAGES: dict[str, Callable[[], str]] = {
+    "architecture.md": lambda: diagrams.architecture_page(
+        GENERATED, _figure_syntheses(), reference_figures.FIGURE_STACKS
+    ),
+    **SNIPPETS,
+    "example-plan.md": lambda: outputs.example_plan_page(GENERATED),
     "risks.md": risks_page,
     "figures.md": lambda: reference_figures.figures_page(GENERATED),
     "prices.md": lambda: reference_prices.prices_page(GENERATED),
     "example-pr-comment.md": lambda: reference_figures.example_comment_page(GENERATED),
     "dev-and-prod.md": dev_and_prod_page,
-    "configuration.md": configuration_page,
+    **config_reference.pages(GENERATED),
     "policies.md": policies_page,
     "make-targets.md": make_targets_page,
 }
 
 
+# Folders of docs/reference/ that hold only what PAGES writes: a file no generator writes any
+# more (a section removed from the settings, say) is stale, and --write removes it.
+GENERATED_FOLDERS = ("configuration", "diagrams", "output")
+
+
+def orphans(directory: Path, pages: dict[str, Callable[[], str]]) -> list[str]:
+    """Files in the generated folders of `directory` that no page of `pages` writes."""
+    return sorted(
+        str(path.relative_to(directory))
+        for folder in GENERATED_FOLDERS
+        for path in (directory / folder).glob("*")
+        if path.is_file() and str(path.relative_to(directory)) not in pages
+    )
+
+
 def stale_pages(
     directory: Path = REFERENCE_DIR, pages: dict[str, Callable[[], str]] | None = None
 ) -> list[str]:
-    """Names of the pages (default: PAGES) whose file differs from what the code generates."""
+    """Names of the pages (default: PAGES) whose file differs from what the code generates,
+    and of files left in the generated folders that nothing generates."""
+    pages = PAGES if pages is None else pages
     stale = []
-    for name, render in (PAGES if pages is None else pages).items():
+    for name, render in pages.items():
         path = directory / name
         if not path.exists() or path.read_text() != render():
             stale.append(name)
-    return stale
+    return stale + orphans(directory, pages)
 
 
 def write_pages(pages: dict[str, Callable[[], str]], directory: Path = REFERENCE_DIR) -> list[str]:
-    """Write every page; their names."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write every page, remove the orphans of the generated folders; the pages' names."""
     for name, render in pages.items():
+        (directory / name).parent.mkdir(parents=True, exist_ok=True)
         (directory / name).write_text(render())
+    for name in orphans(directory, pages):
+        (directory / name).unlink()
     return list(pages)

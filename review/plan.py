@@ -119,6 +119,11 @@ def plan_output(request: PlanRequest, timing: Timing) -> str:
     plan["cost"] = plan_cost(synthesis, request.project_dir, request.prices_dir, request.usage)
     if request.format == "json":
         return json.dumps(plan, indent=2, sort_keys=False)
+    return plan_text(plan)
+
+
+def plan_text(plan: dict[str, Any]) -> str:
+    """The text plan with its cost lines (`plan["cost"]`), as `ecs-platform plan` prints it."""
     return render_text(plan) + "\n\n" + "\n".join(cost_lines(plan["cost"]))
 
 

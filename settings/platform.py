@@ -48,7 +48,7 @@ class PlatformConfig(Settings):
         default_factory=LoadBalancerSettings, description="The environment's ALB."
     )
     services: dict[str, ServiceSettings] = Field(
-        default_factory=dict, description="The services, by name (see below)."
+        default_factory=dict, description="The services, by name."
     )
     jobs: dict[str, JobSettings] = Field(
         default_factory=dict,
@@ -68,6 +68,15 @@ class PlatformConfig(Settings):
         default_factory=list,
         description="Losses of data the team intends: each turns the plan's blocking data-loss"
         " hazard for that resource into a flag (docs/data-safety.md).",
+        examples=[
+            [
+                {
+                    "resource": "worker-logs",
+                    "date": "2026-12-01",
+                    "reason": "the worker's old log group: its logs are exported to S3",
+                }
+            ]
+        ],
     )
 
 
