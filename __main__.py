@@ -15,8 +15,10 @@ from components.environment_alarms import (
     ManagedPoolAlarmArgs,
     PoolAlarmArgs,
 )
+from components.existing import look_up
+from components.file_system import FileSystemArgs, SharedFileSystem, VolumeClaim
 from components.job import Job, JobArgs
-from components.load_balancer import LoadBalancer, LoadBalancerArgs
+from components.load_balancer import LoadBalancer, LoadBalancerArgs, existing_route_target
 from components.log_encryption import LogKey, LogKeyArgs
 from components.network import Network, NetworkArgs
 from components.notifications import Notifications, NotificationsArgs
@@ -25,9 +27,12 @@ from components.registry import Registry, RegistryArgs
 from components.service import Service, ServiceArgs
 from components.service.queue import plan_queues, stack_key_statements
 from settings.domain import plan_zones, service_urls
-from settings.loader import load_settings
+from settings.loader import check_looked_up, load_settings
 
 settings = load_settings()
+# network.existing, loadBalancer.existing: what AWS says of them, checked before any resource
+looked_up = look_up(settings)
+check_looked_up(settings, looked_up)
 naming = Naming(project=settings.project, stack=settings.stack, base_tags=settings.tags)
 account_id = aws.get_caller_identity_output().account_id
 
@@ -54,6 +59,7 @@ network = Network(
         account_id=account_id,
         kms_key_id=log_key_arn,
         protect=settings.is_production,
+        looked_up=looked_up,
     ),
 )
 registry = Registry(
@@ -91,23 +97,33 @@ certificates = (
     if domain
     else None
 )
-load_balancer = LoadBalancer(
-    "alb",
-    LoadBalancerArgs(
-        settings=settings.load_balancer,
-        naming=naming,
-        vpc_id=network.vpc_id,
-        vpc_cidr=network.cidr_block,
-        public_subnet_ids=network.public_subnet_ids,
-        private_subnet_ids=network.private_subnet_ids,
-        account_id=account_id,
-        protect=settings.is_production,
-        kms_key_id=log_key_arn,
-        region=settings.region,
-        certificate_arn=certificates.certificate_arn if certificates else None,
-    ),
+load_balancer = (
+    LoadBalancer(
+        "alb",
+        LoadBalancerArgs(
+            settings=settings.load_balancer,
+            naming=naming,
+            vpc_id=network.vpc_id,
+            vpc_cidr=network.cidr_block,
+            public_subnet_ids=network.public_subnet_ids,
+            private_subnet_ids=network.private_subnet_ids,
+            account_id=account_id,
+            protect=settings.is_production,
+            kms_key_id=log_key_arn,
+            region=settings.region,
+            certificate_arn=certificates.certificate_arn if certificates else None,
+        ),
+    )
+    if settings.load_balancer.creates_load_balancer
+    else None
 )
-if certificates is not None:
+# loadBalancer.existing: the routes become rules on the team's listener
+route_target = (
+    load_balancer.route_target
+    if load_balancer is not None
+    else existing_route_target(settings.load_balancer, looked_up)
+)
+if certificates is not None and load_balancer is not None:
     Hostnames(
         "hostnames",
         HostnamesArgs(
@@ -144,7 +160,9 @@ environment_alarms = EnvironmentAlarms(
         target=alarm_target,
         region=settings.region,
         cluster_name=cluster.cluster_name,
-        load_balancer_suffix=load_balancer.arn_suffix,
+        load_balancer_suffix=route_target.arn_suffix,
+        # a team's ALB carries other teams' traffic: its own alarms are the team's
+        load_balancer_alarms=load_balancer is not None,
         pools=[
             PoolAlarmArgs(
                 name=pool.deployed().name,
@@ -174,6 +192,27 @@ queues = plan_queues(
     protect=settings.is_production,
 )
 
+claims = [
+    VolumeClaim(name, volume.name, *(int(i) for i in service.user.split(":")))
+    for name, service in settings.services.items()
+    for volume in service.volumes
+    if volume.creates_file_system
+]
+file_system = (
+    SharedFileSystem(
+        "efs",
+        FileSystemArgs(
+            naming=naming,
+            vpc_id=network.vpc_id,
+            subnet_ids=network.subnet_per_zone,
+            claims=claims,
+            protect=settings.is_production,
+        ),
+    )
+    if claims
+    else None
+)
+
 services = {
     name: Service(
         name,
@@ -193,17 +232,22 @@ services = {
             placement=settings.require_placement(service),
             architecture=settings.architecture(service),
             capacity_provider_names=cluster.capacity_provider_names,
-            route=load_balancer.route_target if service.routing else None,
+            route=route_target if service.routing else None,
             alarm_target=alarm_target,
             container_insights=settings.cluster.container_insights != "disabled",
             kms_key_id=log_key_arn,
             protect=settings.is_production,
             custom_alarms=environment_alarms.custom_alarms,
             queues=queues[name],
+            created_volumes=file_system.for_service(name) if file_system else {},
+            efs_security_group_id=file_system.security_group_id if file_system else None,
         ),
     )
     for name, service in settings.services.items()
 }
+if file_system is not None:
+    for name in dict.fromkeys(claim.service for claim in claims):
+        file_system.admit(name, services[name].security_group_id)
 jobs = {
     name: Job(
         name,
@@ -284,11 +328,17 @@ pulumi.export("clusterName", cluster.cluster_name)
 pulumi.export("clusterArn", cluster.cluster_arn)
 pulumi.export("capacityProviderNames", cluster.capacity_provider_names)
 pulumi.export("poolAsgNames", cluster.pool_asg_names)
-pulumi.export("loadBalancerDnsName", load_balancer.dns_name)
+pulumi.export(
+    "loadBalancerDnsName",
+    load_balancer.dns_name if load_balancer else looked_up.listener and looked_up.listener.dns_name,
+)
 pulumi.export("serviceUrls", service_urls(domain, routes) if domain else {})
 pulumi.export("serviceNames", {name: s.service_name for name, s in services.items()})
+# each service's own group, for a database (or anything) in another stack to admit it by group
+pulumi.export("serviceSecurityGroupIds", {n: s.security_group_id for n, s in services.items()})
 pulumi.export("taskDefinitionArns", {name: s.task_definition.arn for name, s in services.items()})
 pulumi.export("jobStateMachineArns", {name: j.state_machine_arn for name, j in jobs.items()})
+pulumi.export("jobSecurityGroupIds", {name: j.security_group.id for name, j in jobs.items()})
 pulumi.export(
     "jobScheduleNames",
     {name: j.schedule_name for name, j in jobs.items() if j.schedule_name is not None},

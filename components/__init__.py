@@ -5,6 +5,7 @@ builder, the dashboard body, ECR facts and capacity strategies."""
 from components.ci_access import CiAccess
 from components.cluster import Cluster
 from components.environment_alarms import EnvironmentAlarms
+from components.file_system import SharedFileSystem
 from components.job import Job
 from components.load_balancer import LoadBalancer
 from components.log_encryption import LogKey
@@ -26,5 +27,6 @@ __all__ = [
     "Registry",
     "Service",
     "ServicePeering",
+    "SharedFileSystem",
 ]
 COMPONENT_TYPES = frozenset(globals()[name].TYPE for name in __all__)

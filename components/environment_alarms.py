@@ -48,6 +48,9 @@ class EnvironmentAlarmsArgs:
     # ECS Managed Instances pools (their metrics come from Container Insights: empty without it)
     managed_pools: list[ManagedPoolAlarmArgs] = field(default_factory=list)
     dashboard_jobs: list[DashboardJob] = field(default_factory=list)
+    # False for a team's load balancer (loadBalancer.existing): its 5xx and rejected
+    # connections come from other teams' traffic too, so the stack does not page on them
+    load_balancer_alarms: bool = True
 
 
 def load_balancer_specs(
@@ -183,7 +186,11 @@ class EnvironmentAlarms(pulumi.ComponentResource):
         super().__init__(self.TYPE, name, None, opts)
         target = args.target
         thresholds = target.settings.thresholds
-        specs = load_balancer_specs(args.load_balancer_suffix, thresholds)
+        specs = (
+            load_balancer_specs(args.load_balancer_suffix, thresholds)
+            if args.load_balancer_alarms
+            else {}
+        )
         for pool in args.pools:
             specs.update(pool_specs(pool, args.cluster_name, thresholds))
         for managed in args.managed_pools:

@@ -25,6 +25,7 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 QUEUE = "aws:sqs/queue:Queue"
 WEB_ACL = "aws:wafv2/webAcl:WebAcl"
 REPOSITORY = "aws:ecr/repository:Repository"
+FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
 
 
 def _first(resources: Sequence[RecordedResource], type_: str, **match: Any) -> RecordedResource:
@@ -90,6 +91,10 @@ def _logs_and_requests(pricer: Pricer, resources: Sequence[RecordedResource], us
     if repository is not None:
         gb = usage.ecr_storage_gb
         pricer.add(repository, f"ECR storage, {gb:g} GB", gb, "ecrStorageGbMonth", usage=True)
+    file_system = _first(resources, FILE_SYSTEM)  # the stack's own; a team's is the team's bill
+    if file_system is not None:
+        gb = usage.efs_storage_gb
+        pricer.add(file_system, f"EFS storage, {gb:g} GB", gb, "efsStandardGbMonth", usage=True)
     queue = _first(resources, QUEUE)
     if queue is not None:
         millions = usage.sqs_requests_per_month / 1e6

@@ -61,6 +61,9 @@ class Usage(BaseModel):
         0, ge=0, description="Requests inspected by the web ACL (only priced with a web ACL)."
     )
     ecr_storage_gb: float = Field(0, ge=0, description="GB of images stored in ECR.")
+    efs_storage_gb: float = Field(
+        0, ge=0, description="GB stored in the stack's own EFS file system (Standard class)."
+    )
     job_minutes_per_run: float = Field(
         0, ge=0, description="Minutes a job's run takes, for jobs the file does not list."
     )
@@ -88,6 +91,7 @@ TIER_DEFAULTS: dict[str, dict[str, float]] = {
         "sqsRequestsPerMonth": 1_000_000,
         "wafRequestsPerMonth": 1_000_000,
         "ecrStorageGb": 10,
+        "efsStorageGb": 5,
         "jobMinutesPerRun": 5,
     },
     "production": {
@@ -100,6 +104,7 @@ TIER_DEFAULTS: dict[str, dict[str, float]] = {
         "sqsRequestsPerMonth": 10_000_000,
         "wafRequestsPerMonth": 10_000_000,
         "ecrStorageGb": 50,
+        "efsStorageGb": 50,
         "jobMinutesPerRun": 15,
     },
 }

@@ -22,6 +22,7 @@ import pulumi
 from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.stack import wait_for_rpcs
 
+from harness.existing_mocks import ExistingWorld
 from harness.mocks import AwsMocks, RecordingMonitor
 from harness.records import RecordedResource, Synthesis
 from settings.stack_files import PROJECT_DIR, load_config
@@ -80,7 +81,7 @@ def _synthesize(
     stack: str, project: str, project_dir: Path, config: Mapping[str, str], seed: str
 ) -> Synthesis:
     region = config.get("aws:region") or "us-east-1"
-    mocks = AwsMocks(region=region, seed=seed)
+    mocks = AwsMocks(region=region, seed=seed, existing=ExistingWorld.from_config(project, config))
     monitor = RecordingMonitor(mocks)
 
     loop = asyncio.new_event_loop()

@@ -16,7 +16,8 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mo
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from harness import domain_mocks
+from harness import domain_mocks, existing_mocks
+from harness.existing_mocks import ExistingWorld
 from harness.records import RecordedResource
 
 MOCK_ACCOUNT_ID = "123456789012"  # the documentation example account, never a real one
@@ -42,10 +43,17 @@ def _digest(*parts: str, length: int = 17) -> str:
 class AwsMocks(Mocks):
     """Answers registrations and invokes for one stack in one region and account."""
 
-    def __init__(self, region: str, seed: str = "", account_id: str = MOCK_ACCOUNT_ID) -> None:
+    def __init__(
+        self,
+        region: str,
+        seed: str = "",
+        account_id: str = MOCK_ACCOUNT_ID,
+        existing: ExistingWorld | None = None,
+    ) -> None:
         self.region = region
         self.seed = seed
         self.account_id = account_id
+        self.existing = existing or ExistingWorld()
         self.invokes: list[tuple[str, dict[str, Any]]] = []
 
     # -- resources ---------------------------------------------------------------------------
@@ -159,6 +167,14 @@ class AwsMocks(Mocks):
         if module == "acm" and token == "Certificate":
             uuid = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[:4]}-{hexid[4:16]}"
             return self._arn("acm", f"certificate/{uuid}"), {}
+        if module == "efs" and token in {"FileSystem", "AccessPoint", "MountTarget"}:
+            prefix, kind = {
+                "FileSystem": ("fs", "file-system"),
+                "AccessPoint": ("fsap", "access-point"),
+                "MountTarget": ("fsmt", "mount-target"),
+            }[token]
+            resource_id = f"{prefix}-{hexid}"
+            return resource_id, {"arn": self._arn("elasticfilesystem", f"{kind}/{resource_id}")}
         if module == "sfn" and token == "StateMachine":
             # The provider's id is the machine's ARN (sfn/state_machine.go: d.SetId(arn)).
             arn = self._arn("states", f"stateMachine:{name}")
@@ -230,6 +246,9 @@ class AwsMocks(Mocks):
                 "subnetId": args.args.get("subnetId"),
                 "vpcId": args.args.get("vpcId"),
             }
+        answer = self._existing(token, dict(args.args))
+        if answer is not None:
+            return answer
         if token == "aws:elb/getServiceAccount:getServiceAccount":
             return {"arn": MOCK_ELB_ACCOUNT_ARN, "id": "000000000000"}
         if token == "aws:route53/getZone:getZone":
@@ -243,6 +262,19 @@ class AwsMocks(Mocks):
                 "id": args.args.get("name"),
             }
         raise NotImplementedError(f"no mock for invoke {token}; add one to harness/mocks.py")
+
+    def _existing(self, token: str, args: dict[str, Any]) -> dict[str, Any] | None:
+        """What a team already has (harness/existing_mocks.py)."""
+        world, region, account = self.existing, self.region, self.account_id
+        if token == "aws:ec2/getVpc:getVpc":
+            return existing_mocks.vpc_result(world, args, region, account)
+        if token == "aws:ec2/getSubnet:getSubnet":
+            return existing_mocks.subnet_result(world, args, region, account)
+        if token == "aws:lb/getListener:getListener":
+            return existing_mocks.listener_result(args)
+        if token == "aws:lb/getLoadBalancer:getLoadBalancer":
+            return existing_mocks.load_balancer_result(world, args, region)
+        return None
 
 
 def _aliases(request: Any) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from review.render import render_markdown
 from settings.stack_files import PROJECT_DIR, read_stack_config
 
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"
-FIGURE_STACKS = ("dev", "prod", "minimal", "maximal", "jobs")
+FIGURE_STACKS = ("dev", "prod", "minimal", "maximal", "jobs", "existing")
 CI_POLICY = "aws:iam/policy:Policy"
 IAM_POLICY_LIMIT = 6144  # characters, whitespace not counted (IAM quotas)
 

@@ -106,7 +106,7 @@ def report_between(
     risks = (
         hazards(changes.changes, new.resources, old.resources)
         + data_loss(changes.changes, tier, old.resources, new.resources, acknowledged)
-        + assess(changes.changes, tier)
+        + assess(changes.changes, tier, new.resources)
     )
     risks = with_logical_names(risks, [*old.resources, *new.resources])
     new_estimate, error = estimate_for(new, regions[0], prices_dir, usages[0])

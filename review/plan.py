@@ -43,6 +43,25 @@ EXIT_STATUS = {
 }
 
 
+# The data sources that name what a team already has (network.existing, loadBalancer.existing).
+EXISTING_LOOKUPS = {
+    "aws:ec2/getVpc:getVpc": ("VPC", "id"),
+    "aws:ec2/getSubnet:getSubnet": ("subnet", "id"),
+    "aws:lb/getListener:getListener": ("listener", "arn"),
+    "aws:lb/getLoadBalancer:getLoadBalancer": ("load balancer", "arn"),
+}
+
+
+def existing_resources(synthesis: Synthesis) -> list[str]:
+    """What the stack moves in beside: looked up when it runs, never created or changed."""
+    found = [
+        f"{EXISTING_LOOKUPS[token][0]} {args.get(EXISTING_LOOKUPS[token][1])}"
+        for token, args in synthesis.invokes
+        if token in EXISTING_LOOKUPS
+    ]
+    return list(dict.fromkeys(found))
+
+
 def build_plan(synthesis: Synthesis) -> dict[str, Any]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for resource in synthesis.resources:
@@ -63,6 +82,7 @@ def build_plan(synthesis: Synthesis) -> dict[str, Any]:
         "total": len(synthesis.resources),
         "outputs": masked_outputs(synthesis),
         "queues": queue_access(synthesis),
+        "existing": existing_resources(synthesis),
     }
 
 
@@ -78,6 +98,10 @@ def render_text(plan: dict[str, Any]) -> str:
             for key, value in resource["properties"].items():
                 shown = ", ".join(map(str, value)) if isinstance(value, list) else value
                 lines.append(f"      {key}: {shown}")
+        lines.append("")
+    if plan.get("existing"):
+        lines.append("Existing (looked up, not managed by this stack):")
+        lines += [f"  = {what}" for what in plan["existing"]]
         lines.append("")
     lines += render_queues(plan.get("queues") or [])
     lines.append("Resources by type:")

@@ -18,9 +18,11 @@ from pydantic import BaseModel, ValidationError
 
 from settings import rules
 from settings.job import service_key_hint
+from settings.looked_up import LookedUp
 from settings.namespaces import did_you_mean, namespace_problems
 from settings.partial import check_partially, clean_location
 from settings.platform import PlatformConfig, PlatformSettings, stack_file_name
+from settings.rules.looked_up import looked_up_problems
 from settings.rules.problem import Problem, join_path
 from settings.tier_defaults import with_tier_defaults
 from settings.types import PATTERN_MEANINGS, REGION_PATTERN, is_mapping_field, model_in
@@ -173,3 +175,11 @@ def _allowed_keys(location: list[Any]) -> list[str]:
         model = model_in(field.annotation)
         skip_mapping_key = is_mapping_field(field.annotation)
     return sorted(f.alias or name for name, f in model.model_fields.items()) if model else []
+
+
+def check_looked_up(settings: PlatformSettings, facts: LookedUp) -> None:
+    """Raise SettingsError listing what the lookups of an existing network or load balancer
+    revealed (settings/looked_up.py); do nothing when they revealed nothing."""
+    problems = looked_up_problems(settings, facts)
+    if problems:
+        raise SettingsError(settings.stack_file, problems)

@@ -53,6 +53,12 @@ PRODUCTION_DEFAULTS: tuple[tuple[tuple[str, ...], Any, str], ...] = (
 )
 
 
+# A section that moves in beside a team's own (`existing`) gets none of its defaults: the VPC's
+# NAT and the ALB's protection, logs and WAF are the team's (settings/rules/existing.py refuses
+# those keys there), and an existing VPC's flow log is made only when the file asks for one.
+EXISTING = "existing"
+
+
 def with_tier_defaults(raw: Mapping[str, Any]) -> dict[str, Any]:
     """`raw` (the project's keys of a stack file) with the production defaults filled in where a
     production stack leaves the key out. Anything the file says is kept as written."""
@@ -60,6 +66,9 @@ def with_tier_defaults(raw: Mapping[str, Any]) -> dict[str, Any]:
     if raw.get("tier") != "production":
         return filled
     for path, value, _rule in PRODUCTION_DEFAULTS:
+        section = raw.get(path[0])
+        if isinstance(section, Mapping) and EXISTING in section:
+            continue
         _set_default(filled, path, value)
     return filled
 

@@ -40,12 +40,13 @@ READ_FAMILIES: dict[str, tuple[str, ...]] = {
     "read": ("sts", "ssm", "ec2", "ecs", "elasticloadbalancing", "autoscaling",
              "application-autoscaling", "servicediscovery", "wafv2", "acm", "route53",
              "states", "scheduler"),
-    "read-data": ("iam", "kms", "logs", "cloudwatch", "ecr", "s3", "sns", "sqs"),
+    "read-data": ("iam", "kms", "logs", "cloudwatch", "ecr", "s3", "sns", "sqs",
+                  "elasticfilesystem"),
 }  # fmt: skip
 WRITE_FAMILIES: dict[str, tuple[str, ...]] = {
     "services": ("ec2", "ecs", "elasticloadbalancing", "autoscaling", "application-autoscaling",
                  "servicediscovery", "wafv2", "acm", "route53", "states", "scheduler"),
-    "data": ("kms", "logs", "cloudwatch", "ecr", "s3", "sns", "sqs"),
+    "data": ("kms", "logs", "cloudwatch", "ecr", "s3", "sns", "sqs", "elasticfilesystem"),
     "iam": ("iam",),
 }  # fmt: skip
 # The AWS-managed policies the platform attaches to its own roles.

@@ -165,7 +165,11 @@ class Job(pulumi.ComponentResource):
             "execution",
             trust,
             task_iam.execution_statements(
-                job, log_group_arn=self.log_group.arn, repository_arn=args.repository_arn
+                job,
+                log_group_arn=self.log_group.arn,
+                repository_arn=args.repository_arn,
+                region=args.region,
+                account_id=args.account_id,
             ),
         )
         task = self._role("task", trust, task_iam.task_statements(job, exec_log_group_arn=None))
@@ -188,7 +192,7 @@ class Job(pulumi.ComponentResource):
         self, execution_role: aws.iam.Role, task_role: aws.iam.Role
     ) -> aws.ecs.TaskDefinition:
         name, args, job = self._name, self._args, self._args.settings
-        definitions = pulumi.Output.all(args.image, self.log_group.name).apply(
+        definitions = pulumi.Output.all(args.image, self.log_group.name, args.account_id).apply(
             lambda values: json.dumps(
                 [
                     task_container(
@@ -197,6 +201,7 @@ class Job(pulumi.ComponentResource):
                         image=values[0],
                         logging=logging(values[1], args.region, name),
                         mounts=scratch_mounts(job),
+                        where=(args.region, values[2]),  # secrets named by name -> ARNs
                     )
                 ]
             )
@@ -235,6 +240,7 @@ class Job(pulumi.ComponentResource):
                 family=values[2],
                 subnet_ids=values[3],
                 security_group_id=values[4],
+                extra_security_group_ids=list(job.security_groups),
                 capacity_provider_strategy=strategy,
                 fargate=args.placement.compatibility == "FARGATE",
             )

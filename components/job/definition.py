@@ -66,6 +66,8 @@ class RunTarget:
     security_group_id: str
     capacity_provider_strategy: Sequence[Mapping[str, Any]] = ()  # [] = cluster default
     fargate: bool = True
+    # jobs.<name>.securityGroups: groups the task joins besides its own (a database's, ...)
+    extra_security_group_ids: Sequence[str] = ()
 
 
 def retry_waits(retries: int) -> int:
@@ -86,7 +88,7 @@ def run_parameters(target: RunTarget) -> dict[str, Any]:
         "NetworkConfiguration": {
             "AwsvpcConfiguration": {
                 "Subnets": list(target.subnet_ids),
-                "SecurityGroups": [target.security_group_id],
+                "SecurityGroups": [target.security_group_id, *target.extra_security_group_ids],
                 "AssignPublicIp": "DISABLED",  # private subnets, through NAT or endpoints
             }
         },

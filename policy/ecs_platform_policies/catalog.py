@@ -19,6 +19,7 @@ from .model import Context, Resource, Rule, Tier
 from .network_rules import NETWORK_RULES
 from .queue_rules import QUEUE_RULES
 from .stack_rules import STACK_RULES
+from .storage_rules import STORAGE_RULES
 from .waivers import Waiver, waiver_for
 
 RULES: tuple[Rule, ...] = (
@@ -29,6 +30,7 @@ RULES: tuple[Rule, ...] = (
     + DEPLOYMENT_RULES
     + MANAGED_INSTANCE_RULES
     + QUEUE_RULES
+    + STORAGE_RULES
     + JOB_RULES
 )
 RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}

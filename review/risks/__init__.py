@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from review.diff import Change
 from review.risks.codes import RISK_CODES
 from review.risks.domain import DOMAIN_CHECKS
 from review.risks.jobs import JOB_CHECKS
+from review.risks.shared import shared_resource_flags
 
 GENERATED_ID = re.compile(r"^[a-z]+(-[a-z]+)*-[0-9a-f]{8,}$")  # sg-0a1b..., subnet-..., vpc-...
 OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
@@ -369,9 +370,16 @@ CHECKS: tuple[Callable[[Change, str], Iterable[Risk]], ...] = (
 )
 
 
-def assess(changes: Iterable[Change], tier: str) -> list[Risk]:
-    """Every risk of every change, in change order; `tier` is the new side's tier."""
-    return [risk for change in changes for check in CHECKS for risk in check(change, tier)]
+def assess(
+    changes: Sequence[Change], tier: str, new: Sequence[RecordedResource] = ()
+) -> list[Risk]:
+    """Every risk of every change, in change order; `tier` is the new side's tier; `new` (the
+    new side's resources) tells what the stack owns (review/risks/shared.py)."""
+    risks = [risk for change in changes for check in CHECKS for risk in check(change, tier)]
+    if not new:  # without the new side's resources nothing tells what the stack owns
+        return risks
+    return risks + [Risk(code, urn, message) for code, urn, message in
+                    shared_resource_flags(changes, new)]  # fmt: skip
 
 
 def cost_risk(

@@ -83,6 +83,16 @@ RISK_CODES: dict[str, RiskCode] = {
         False, "a service moves between rolling, blue/green, canary and linear deployments"
     ),
     "hostname-removed": RiskCode(False, "a routed hostname (a service URL) goes away"),
+    "shared-listener": RiskCode(
+        False,
+        "a listener rule is added to (or moves on) a listener the stack does not own"
+        " (`loadBalancer.existing`): its priority must be free there",
+    ),
+    "security-group-joined": RiskCode(
+        False,
+        "a service's tasks join a security group the stack file names"
+        " (`services.<name>.securityGroups`): they reach whatever admits it",
+    ),
     "certificate-replaced": RiskCode(False, "the load balancer's ACM certificate is replaced"),
     "schedule-changed": RiskCode(
         False,

@@ -11,6 +11,7 @@ from harness.records import RecordedResource, mask_secrets
 from review.summaries.compute import COMPUTE_SUMMARIES
 from review.summaries.domain import DOMAIN_SUMMARIES
 from review.summaries.jobs import JOB_SUMMARIES
+from review.summaries.storage import STORAGE_SUMMARIES
 
 Summary = dict[str, Any]
 
@@ -220,6 +221,7 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
     },
     **COMPUTE_SUMMARIES,
     **DOMAIN_SUMMARIES,
+    **STORAGE_SUMMARIES,
     **JOB_SUMMARIES,
 }
 

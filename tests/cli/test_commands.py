@@ -68,7 +68,7 @@ def test_an_unknown_stack_lists_the_stacks_that_exist(fixture_project: Path, cap
     assert main(["plan", "stagin", "--project-dir", str(fixture_project)]) == 2
     err = capsys.readouterr().err
     assert "no stack 'stagin'" in err
-    assert "stacks here: dev, domain, jobs, managed, maximal" in err
+    assert "stacks here: dev, domain, existing, jobs, managed, maximal" in err
 
 
 def test_the_installed_command_prints_the_same_plan_as_the_library(fixture_project: Path) -> None:

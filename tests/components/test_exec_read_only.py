@@ -4,7 +4,8 @@ read-only root as unsupported), only when exec is on, and nothing else becomes w
 
 from __future__ import annotations
 
-from components.service.containers import EXEC_AGENT_PATHS, container_definitions, writable_paths
+from components.service.containers import container_definitions
+from components.service.volumes import EXEC_AGENT_PATHS, writable_paths
 from settings.service import ServiceSettings
 
 from conftest import fixture_config

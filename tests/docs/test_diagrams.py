@@ -35,7 +35,8 @@ def settings_of(
 
 
 def test_the_architecture_names_every_component_and_what_it_creates(synthesized: Any) -> None:
-    graph = diagrams.component_graph([synthesized("maximal"), synthesized("jobs")])
+    stacks = ("maximal", "jobs", "existing")  # SharedFileSystem: the existing fixture's EFS
+    graph = diagrams.component_graph([synthesized(stack) for stack in stacks])
     drawn = diagrams.architecture(graph)
     for name in components.__all__:
         assert f"<b>{name}</b>" in drawn, name

@@ -16,9 +16,10 @@ from components.common.ci_catalogue.compute import COMPUTE
 from components.common.ci_catalogue.data import DATA
 from components.common.ci_catalogue.data_classes import DATA_CLASSES, Holds, holds
 from components.common.ci_catalogue.network import EC2
+from components.common.ci_catalogue.storage import STORAGE
 from components.common.ci_catalogue.workflows import WORKFLOWS
 
-CATALOGUE: dict[str, Entry] = {**EC2, **COMPUTE, **DATA, **WORKFLOWS}
+CATALOGUE: dict[str, Entry] = {**EC2, **COMPUTE, **DATA, **WORKFLOWS, **STORAGE}
 
 # Data sources (invokes) run on every preview: only reads.
 INVOKES: dict[str, Entry] = {
@@ -52,6 +53,49 @@ INVOKES: dict[str, Entry] = {
         (
             Grant(svc("route53", "ListHostedZones"), (NO_RESOURCE_LEVEL,)),
             Grant(svc("route53", "GetHostedZone", "ListTagsForResource"), (HOSTED_ZONES,)),
+        ),
+    ),
+    # network.existing (components/existing.py). vpc_data_source.go: findVPC -> DescribeVpcs,
+    # findVPCAttribute -> DescribeVpcAttribute (three), findVPCMainRouteTable ->
+    # DescribeRouteTables; tags from DescribeVpcs. vpc_subnet_data_source.go: findSubnet ->
+    # DescribeSubnets (tags from it).
+    "aws:ec2/getVpc:getVpc": Entry(
+        "internal/service/ec2/vpc_data_source.go",
+        (Grant(svc("ec2", "DescribeVpcs", "DescribeVpcAttribute", "DescribeRouteTables")),),
+    ),
+    "aws:ec2/getSubnet:getSubnet": Entry(
+        "internal/service/ec2/vpc_subnet_data_source.go", (Grant(svc("ec2", "DescribeSubnets")),)
+    ),
+    # loadBalancer.existing. listener_data_source.go: DescribeListeners, then its tags
+    # (DescribeTags); DescribeListenerAttributes is granted too, as the listener resource's read
+    # makes it and the v6 data source was not read. load_balancer_data_source.go:
+    # findLoadBalancers -> DescribeLoadBalancers, findLoadBalancerAttributesByARN ->
+    # DescribeLoadBalancerAttributes, @Tags(identifierAttribute="arn") -> DescribeTags. These
+    # describe actions have no resource-level permission.
+    "aws:lb/getListener:getListener": Entry(
+        "internal/service/elbv2/listener_data_source.go",
+        (
+            Grant(
+                svc(
+                    "elasticloadbalancing",
+                    "DescribeListeners",
+                    "DescribeListenerAttributes",
+                    "DescribeTags",
+                )
+            ),
+        ),
+    ),
+    "aws:lb/getLoadBalancer:getLoadBalancer": Entry(
+        "internal/service/elbv2/load_balancer_data_source.go",
+        (
+            Grant(
+                svc(
+                    "elasticloadbalancing",
+                    "DescribeLoadBalancers",
+                    "DescribeLoadBalancerAttributes",
+                    "DescribeTags",
+                )
+            ),
         ),
     ),
     # A static table of ELB account ids per region in the provider: no API call.

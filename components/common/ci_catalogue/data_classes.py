@@ -101,6 +101,11 @@ DATA_CLASSES: dict[str, Holds] = {
             "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
             "aws:ecs/service:Service",
             "aws:ecs/taskDefinition:TaskDefinition",  # old revisions stay (INACTIVE)
+            # the files are the file system's: a new access point on the same path reaches them
+            "aws:efs/accessPoint:AccessPoint",
+            "aws:efs/backupPolicy:BackupPolicy",
+            "aws:efs/fileSystemPolicy:FileSystemPolicy",
+            "aws:efs/mountTarget:MountTarget",  # clients mount by the file system's DNS name
             "aws:iam/instanceProfile:InstanceProfile",
             "aws:iam/policy:Policy",
             "aws:iam/rolePolicy:RolePolicy",
