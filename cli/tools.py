@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import command, emit_json, walk
+from cli.common import command, emit_json, json_output, walk
 from cost.prices.files import HERE as PRICES_HERE
 from cost.prices.files import write_region_files
 from cost.prices.offers import OfferError, Offers
@@ -19,6 +19,7 @@ PRICES_EXITS = {
 
 
 @command("prices", PRICES_EXITS)
+@json_output("one object: `written[]` (the price files).")
 @click.argument("regions", nargs=-1, required=True, metavar="REGION...")
 @click.option(
     "--instance-type", "instance_types", multiple=True, metavar="TYPE", help="Add a type."
@@ -109,6 +110,10 @@ BENCH_EXITS = {0: "the figures were printed (they are reported, not asserted)"}
 
 
 @command("bench", BENCH_EXITS)
+@json_output(
+    "one object: `synthesis` (per garbage-collector mode, rows of service count, resources "
+    "and seconds), `plans` (per stack: `planSeconds`, `diffSeconds`, `ratio`)."
+)
 @click.option("--counts", default="1,10,50,100", show_default=True, help="Service counts.")
 @click.option("--repeat", type=int, default=3, show_default=True, help="Runs per figure.")
 @click.option("--check-services", type=int, default=100, show_default=True)
