@@ -1,5 +1,7 @@
 """ecs-platform: loads the stack's settings, composes the components, exports the outputs."""
 
+from pathlib import Path
+
 import pulumi
 import pulumi_aws as aws
 
@@ -29,7 +31,8 @@ from components.service.queue import plan_queues, stack_key_statements
 from settings.domain import plan_zones, service_urls
 from settings.loader import check_looked_up, load_settings
 
-settings = load_settings()
+# Workload files (services/<name>.yaml) are found beside this program, not in the working folder.
+settings = load_settings(project_dir=Path(__file__).resolve().parent)
 # network.existing, loadBalancer.existing: what AWS says of them, checked before any resource
 looked_up = look_up(settings)
 check_looked_up(settings, looked_up)

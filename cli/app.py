@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from cli import delivery, operations, review, tools
+from cli import delivery, operations, review, stacks, tools
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -28,7 +28,7 @@ def cli() -> None:
     offline, release images, follow and operate deployments."""
 
 
-for module in (review, delivery, operations, tools):
+for module in (review, delivery, operations, stacks, tools):
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -19,11 +19,15 @@ from ops.rollout_check import follow_deployments as follow_service_deployments
 RELEASE_EXITS = {0: "the stack file was changed", 2: "refused: the message says which input"}
 
 
-def _pinned(path: Path, service: str, as_json: bool) -> None:
+def _pinned(path: Path, service: str, as_json: bool, project_dir: Path) -> None:
+    """What changed: the stack file, or the service's own file (services/<service>.yaml)."""
+    changed = str(path.resolve().relative_to(project_dir.resolve()))
     if as_json:
-        emit_json({"stackFile": path.name, "service": service})
+        emit_json({"stackFile": changed, "service": service})
+    elif path.name.startswith("Pulumi."):
+        click.echo(f"{changed}: services.{service}.image pinned by digest")
     else:
-        click.echo(f"{path.name}: services.{service}.image pinned by digest")
+        click.echo(f"{changed}: environments.<stack>.image pinned by digest")
 
 
 @command("release", RELEASE_EXITS)
@@ -34,14 +38,14 @@ def _pinned(path: Path, service: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="What changed, as JSON.")
 @project_dir_option
 def release_command(service: str, stack: str, digest: str, as_json: bool, project_dir: Path) -> int:
-    """Pin SERVICE to an image digest in Pulumi.<stack>.yaml (keeping its comments); the next
-    `pulumi up` deploys it."""
+    """Pin SERVICE to an image digest in Pulumi.<stack>.yaml, or for that stack in its own file
+    services/SERVICE.yaml (keeping comments); the next `pulumi up` deploys it."""
     try:
         path = release(stack, service, digest, project_dir)
     except ReleaseError as error:
         click.echo(f"release refused: {error}", err=True)
         return 2
-    _pinned(path, service, as_json)
+    _pinned(path, service, as_json, project_dir)
     return 0
 
 
@@ -55,13 +59,14 @@ def release_command(service: str, stack: str, digest: str, as_json: bool, projec
 def promote_command(
     service: str, source: str, target: str, as_json: bool, project_dir: Path
 ) -> int:
-    """Copy SERVICE's pinned digest from one stack file to another."""
+    """Copy SERVICE's pinned digest from one stack to another (its stack file, or
+    environments.<stack> of services/SERVICE.yaml)."""
     try:
         path = promote(service, source, target, project_dir)
     except ReleaseError as error:
         click.echo(f"release refused: {error}", err=True)
         return 2
-    _pinned(path, service, as_json)
+    _pinned(path, service, as_json, project_dir)
     return 0
 
 

@@ -26,6 +26,7 @@ from harness.existing_mocks import ExistingWorld
 from harness.mocks import AwsMocks, RecordingMonitor
 from harness.records import RecordedResource, Synthesis
 from settings.stack_files import PROJECT_DIR, load_config
+from settings.workloads import harness_folder, workload_paths
 
 
 class SynthesisError(Exception):
@@ -41,15 +42,16 @@ class SynthesisError(Exception):
 _RUNS: dict[str, bytes] = {}
 
 
-def _cache_key(stack: str, project_dir: Path, config: Mapping[str, str], seed: str) -> str:
+def _cache_key(
+    stack: str, project_dir: Path, config: Mapping[str, str], seed: str, workloads: Path | None
+) -> str:
     """What decides a run in this process: the stack, its engine config, the mock seed, the
-    program file and the data files it reads (services/, jobs/). The components and settings
-    are imported once per process, so their code cannot change between two runs."""
+    program file and the workload files it reads (services/, jobs/). The components and
+    settings are imported once per process, so their code cannot change between two runs."""
     digest = hashlib.sha256(json.dumps([stack, dict(config), seed], sort_keys=True).encode())
-    data_files = sorted([*project_dir.glob("services/*.yaml"), *project_dir.glob("jobs/*.yaml")])
-    for path in [project_dir / "__main__.py", *data_files]:
-        if path.is_file():
-            digest.update(str(path.relative_to(project_dir)).encode() + path.read_bytes())
+    digest.update((project_dir / "__main__.py").read_bytes())
+    for path in workload_paths(workloads):
+        digest.update(str(path).encode() + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -59,8 +61,13 @@ def run_program(
     project_dir: Path = PROJECT_DIR,
     stack_config: Mapping[str, Any] | None = None,
     mock_seed: str | None = None,
+    workloads_from: Path | None = None,
 ) -> Synthesis:
     """Run `__main__.py` for `stack` under mocks; raise SynthesisError if the program raises.
+
+    The program reads the workload files (services/<name>.yaml) of `project_dir` with its own
+    stack file; with `stack_config` (a stack file of elsewhere, like a fixture) it reads those
+    of `workloads_from` (None: no workload files), never the project's.
 
     `mock_seed` (default `<project>/<stack>`) seeds the mock ids: two stacks run with one seed
     get the same ids for the same logical resources, so they can be compared. A run with the
@@ -68,11 +75,13 @@ def run_program(
     (the program is deterministic under mocks), so tests share synthesized stacks."""
     project, config = load_config(stack, project_dir, stack_config)
     seed = mock_seed or f"{project}/{stack}"
-    key = _cache_key(stack, project_dir, config, seed)
+    workloads = project_dir if stack_config is None else workloads_from
+    key = _cache_key(stack, project_dir, config, seed, workloads)
     if key in _RUNS:
         result: Synthesis = pickle.loads(_RUNS[key])
         return result
-    synthesis = _synthesize(stack, project, project_dir, config, seed)
+    with harness_folder(workloads):
+        synthesis = _synthesize(stack, project, project_dir, config, seed)
     _RUNS[key] = pickle.dumps(synthesis)
     return synthesis
 

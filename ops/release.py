@@ -4,8 +4,11 @@
     ecs-platform promote api --from dev --to prod
 
 Edits `ecs-platform:services.<service>.image` in `Pulumi.<stack>.yaml`: the digest replaces the
-tag (the settings accept exactly one of them). Refuses unknown services, malformed digests and
-images given as a full `uri` from another registry. Exit status 2 on a refused input.
+tag (the settings accept exactly one of them). A service declared in its own file,
+`services/<service>.yaml`, gets the digest for that stack only: `environments.<stack>.image`
+with `digest:` and `tag: null` (null removes the file's tag for that stack). Refuses unknown
+services, malformed digests and images given as a full `uri` from another registry. Exit
+status 2 on a refused input.
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ def _yaml() -> YAML:
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap long lines such as ARNs
     yaml.indent(mapping=2, sequence=4, offset=2)
+    # `null` as written (ruamel writes an empty value): null removes a key in environments.
+    yaml.representer.add_representer(
+        type(None), lambda r, _: r.represent_scalar("tag:yaml.org,2002:null", "null")
+    )
     return yaml
 
 
@@ -118,19 +125,82 @@ def promoted(from_text: str, to_text: str, service: str, names: tuple[str, str])
     return set_digest(to_text, service, str(source["digest"]), names[1])
 
 
+def _service_file(stack_path: Path, service: str, project_dir: Path) -> Path | None:
+    """`services/<service>.yaml` when the service is declared there (not in the stack file)."""
+    services = (_load(stack_path.read_text()).get("config") or {}).get(f"{PROJECT}:services")
+    path = project_dir / "services" / f"{service}.yaml"
+    return path if path.is_file() and service not in (services or {}) else None
+
+
+def workload_image(text: str, stack: str, file_name: str) -> dict[str, Any]:
+    """A service file's image for `stack`: its `image` with `environments.<stack>.image`
+    merged in (a null removes a key)."""
+    document = _load(text)
+    base = document.get("image")
+    if not isinstance(base, CommentedMap):
+        raise ReleaseError(f"{file_name}: image is not a mapping")
+    stacks = document.get("stacks")
+    if isinstance(stacks, list) and stack not in stacks:
+        raise ReleaseError(f"{file_name}: the service does not run in {stack} (stacks)")
+    override = ((document.get("environments") or {}).get(stack) or {}).get("image") or {}
+    merged = {**base, **override}
+    return {key: value for key, value in merged.items() if value is not None}
+
+
+def set_workload_digest(text: str, stack: str, digest: str, file_name: str) -> str:
+    """The service file's text with `environments.<stack>.image` pinned to `digest`."""
+    check_digest(digest)
+    image = workload_image(text, stack, file_name)
+    if image.get("uri") is not None or image.get("repository") is None:
+        raise ReleaseError(
+            f"{file_name}: image has no repository of this stack (a full uri from another"
+            " registry?); releases set digests of this stack's own repositories only"
+        )
+    document = _load(text)
+    environments = document.setdefault("environments", CommentedMap())
+    if environments.get(stack) is None:
+        environments[stack] = CommentedMap()
+    override = environments[stack].setdefault("image", CommentedMap())
+    override["digest"] = digest
+    if "tag" in document["image"] or "tag" in override:
+        override["tag"] = None
+    return _dump(document)
+
+
 def release(stack: str, service: str, digest: str, project_dir: Path = PROJECT_DIR) -> Path:
+    """Pin `service` to `digest` in `stack`; returns the file it changed."""
     path = stack_file(stack, project_dir)
     check_name("service", service)
+    workload = _service_file(path, service, project_dir)
+    if workload is not None:
+        name = f"services/{workload.name}"
+        workload.write_text(set_workload_digest(workload.read_text(), stack, digest, name))
+        return workload
     path.write_text(set_digest(path.read_text(), service, digest, path.name))
     return path
 
 
 def promote(service: str, source: str, target: str, project_dir: Path = PROJECT_DIR) -> Path:
+    """Copy `service`'s digest in `source` to `target`; returns the file it changed."""
     if source == target:
         raise ReleaseError("promote needs two different stacks")
     source_path, target_path = stack_file(source, project_dir), stack_file(target, project_dir)
     check_name("service", service)
-    names = (source_path.name, target_path.name)
-    text = promoted(source_path.read_text(), target_path.read_text(), service, names)
-    target_path.write_text(text)
-    return target_path
+    workload = _service_file(target_path, service, project_dir)
+    if workload is None:
+        names = (source_path.name, target_path.name)
+        text = promoted(source_path.read_text(), target_path.read_text(), service, names)
+        target_path.write_text(text)
+        return target_path
+    name = f"services/{workload.name}"
+    text = workload.read_text()
+    image = workload_image(text, source, name)
+    if image.get("digest") is None:
+        raise ReleaseError(
+            f"{name}: the image of {source} has no digest to promote (it deploys a tag);"
+            " release a digest there first"
+        )
+    if image.get("repository") != workload_image(text, target, name).get("repository"):
+        raise ReleaseError(f"{name}: image.repository differs between {source} and {target}")
+    workload.write_text(set_workload_digest(text, target, str(image["digest"]), name))
+    return workload

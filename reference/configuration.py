@@ -26,6 +26,7 @@ from pydantic_core import PydanticUndefined
 from settings.platform import PlatformConfig
 from settings.stack_files import read_stack_config
 from settings.types import is_mapping_field, model_in
+from settings.workloads import ENVIRONMENTS, KINDS, STACKS
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"
@@ -36,6 +37,8 @@ NAME = "<name>"  # a user's name in a map of settings (`services.<name>`)
 OUTSIDE = {
     "aws:region": "The stack's AWS region (required), e.g. `eu-west-1`.",
     "aws:defaultTags": "Tags the AWS provider puts on every resource, besides the platform's.",
+    "aws:allowedAccountIds": "The accounts the AWS provider may deploy with (pulumi-aws); with"
+    " exactly one, workload files may use `${accountId}`.",
 }
 # Where a section's example comes from: the first of these fixtures that sets it.
 EXAMPLE_FIXTURES = ("maximal", "prod", "dev", "jobs")
@@ -297,10 +300,42 @@ def overview_page(generated: str) -> str:
     for key in top_keys:
         if key.path[0] not in sections():
             lines += key_block(key, 3)
+    lines += workload_files_section()
     lines += ["## Outside the namespace {#outside-the-namespace}", ""]
     for name, text in OUTSIDE.items():
         lines += [f"### {name} {{#{anchor_id(re.split(r'[:.]', name))}}}", "", text, ""]
     return "\n".join(lines)
+
+
+def workload_files_section() -> list[str]:
+    """What a workload file (`services/<name>.yaml`, `jobs/<name>.yaml`) may hold, per kind
+    whose section exists (settings/workloads.py KINDS)."""
+    lines = [
+        "## Workload files {#workload-files}",
+        "",
+        "A service or job may be declared once in its own file instead, with what differs per",
+        "stack under `environments` ([Organising services](../services/organising.md)):",
+        "",
+    ]
+    for folder, section in KINDS.items():
+        if section in sections():
+            lines.append(
+                f"- `{folder}/<name>.yaml`: the keys of [`{section}.<name>`]"
+                f"(configuration/{section}.md) (the file name is the name), and"
+            )
+    return [
+        *lines,
+        "",
+        f"### {STACKS} {{#workload-files-stacks}}",
+        "",
+        "The stacks that run it (a list of stack names); default: every stack.",
+        "",
+        f"### {ENVIRONMENTS}.<stack> {{#workload-files-environments}}",
+        "",
+        "What differs in that stack: maps merge key by key, lists and scalars replace, `null`",
+        "removes a key (its default applies).",
+        "",
+    ]
 
 
 def _top_level_example() -> dict[str, Any]:

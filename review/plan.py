@@ -5,10 +5,11 @@
 No AWS account and no Pulumi CLI needed. `--base REF` diffs the stack against the same stack at
 git revision REF, `--against OTHER` against another stack; every output has the monthly cost
 estimate. Exit status: 0 success (changes or not), 2 bad stack config (the same error the program
-raises under `pulumi up`), 3 the base revision could not be synthesized, 4 (with --base or
---against) the diff has a blocking risk: a step AWS or the engine would refuse in the order the
-engine applies the change (review/risks/hazards.py), or a loss of data (review/risks/data_loss.py);
-the output says the safe sequence.
+raises under `pulumi up`, or a check across the project's stack files: settings/rules/stacks.py),
+3 the base revision could not be synthesized, 4 (with --base or --against) the diff has a
+blocking risk: a step AWS or the engine would refuse in the order the engine applies the change
+(review/risks/hazards.py), or a loss of data (review/risks/data_loss.py); the output says the
+safe sequence.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from review.render import cost_lines, render_diff_text, render_markdown
 from review.risks.data_loss import AcknowledgementError
 from review.summaries import summarize
 from review.summaries.queues import queue_access, render_queues
+from settings.loader import cross_stack_problems
 from settings.stack_files import PROJECT_DIR, ConfigFileError
 
 FORMATS = ("text", "json", "markdown")
@@ -182,6 +184,11 @@ def run_plan(request: PlanRequest, timing: Timing) -> tuple[str, int]:
     """(output, exit status) of a plan or diff; errors become the statuses of EXIT_STATUS with
     one line on stderr (returned as the output with the status, never raised)."""
     try:
+        across = cross_stack_problems(request.stack, request.project_dir)
+        if across:
+            noun = "problem" if len(across) == 1 else "problems"
+            heading = f"invalid stack configuration ({len(across)} {noun} across stack files):"
+            return "error: " + "\n".join([heading, *across]), CONFIG_ERROR
         if request.base or request.against:
             return diff_output(request, timing)
         return plan_output(request, timing), 0

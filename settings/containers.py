@@ -27,6 +27,8 @@ Secrets = dict[EnvName, SecretReference]
 
 
 class ContainerHealthCheckSettings(Settings):
+    # Ranges of ECS's HealthCheck (API reference): interval 5-300, timeout 2-60, retries 1-10,
+    # startPeriod 0-300 seconds.
     command: HealthCheckCommand = Field(
         description='Docker health check, like ["CMD-SHELL", "curl -f localhost:8080/health"].'
     )

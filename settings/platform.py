@@ -116,6 +116,8 @@ class PlatformSettings:
     stack: str
     region: str
     config: PlatformConfig
+    # The one account of `aws:allowedAccountIds`, when the stack file pins exactly one.
+    account_id: str | None = None
 
     @property
     def environment(self) -> str:

@@ -64,6 +64,8 @@ class ImageSettings(Settings):
 
 
 class RouteSettings(Settings):
+    # A listener rule's priority is 1-50000 (ELB CreateRule "Priority"); each condition takes at
+    # most 3 values and a rule 5 (listener-rules.html, "Rule basics").
     path_patterns: Annotated[
         list[Annotated[str, Field(pattern=ALB_PATH_PATTERN)]],
         Field(max_length=3),
@@ -83,6 +85,8 @@ class RouteSettings(Settings):
 
 
 class TargetHealthSettings(Settings):
+    # Ranges of ELB's CreateTargetGroup (API reference): HealthCheckIntervalSeconds 5-300,
+    # HealthCheckTimeoutSeconds 2-120, HealthyThresholdCount and UnhealthyThresholdCount 2-10.
     path: AbsolutePath = Field("/health", description="Target group health check path.")
     matcher: Annotated[str, Field(pattern=r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")] = Field(
         "200-399", description="HTTP codes that count as healthy."
@@ -242,6 +246,7 @@ class TaskSettings(Settings):
     user: Annotated[str, Field(pattern=CONTAINER_USER_PATTERN)] = Field(
         "1000:1000", description="User the container runs as (Linux)."
     )
+    # ECS container definition stopTimeout: at most 120 s on Fargate (task definition parameters).
     stop_timeout_seconds: int = Field(30, ge=2, le=120, description="SIGTERM to SIGKILL.")
     log_retention_days: RetentionDays = Field(30, description="Log group retention.")
     permissions: list[PermissionSettings] = Field(
@@ -286,6 +291,7 @@ class ServiceSettings(TaskSettings):
     health_check_grace_period_seconds: int = Field(
         60, ge=0, le=2147483647, description="Ignore ALB health checks this long after start."
     )
+    # ELB target group attribute deregistration_delay.timeout_seconds: 0-3600.
     deregistration_delay_seconds: int = Field(
         30, ge=0, le=3600, description="Connection draining on deploys (below Spot's 120 s)."
     )

@@ -2,7 +2,8 @@
 
 Platform tests read the stack files under tests/fixtures/ (never the root Pulumi.<stack>.yaml,
 which belong to the team using the platform): `read_stack_config(name, FIXTURES)`, or
-`fixture_config(name)`, and `run_program(name, stack_config=...)`.
+`fixture_config(name)`, and `run_program(name, stack_config=...)`, which reads no workload file
+(services/<name>.yaml) unless given `workloads_from=<a project folder under PROJECTS>`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ pytest_plugins = ["emulator.fixtures"]
 STACKS = ("dev", "prod")
 # Stack files the platform is proven on. The root Pulumi.<stack>.yaml belong to the user.
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Project folders (stack files with their services/<name>.yaml) the platform is proven on:
+# `shipped` is the example as shipped, in the one-file-per-service form.
+PROJECTS = FIXTURES / "projects"
+WORKLOAD_FOLDERS = ("services", "jobs")
 # Every fixture stack: dev, prod (the shipped examples as they were), maximal, minimal, ...
 FIXTURE_STACKS = tuple(
     sorted(
@@ -46,16 +51,19 @@ def synthesize_fixture(name: str, config: dict[str, Any] | None = None) -> Synth
 
 def project_copy(destination: Path, stacks_from: Path = FIXTURES) -> Path:
     """A project folder for the CLI tests: this project's files (linked), with the stack files
-    of `stacks_from` in place of the root Pulumi.<stack>.yaml."""
+    and workload files (services/, jobs/) of `stacks_from` in place of the user's."""
     destination.mkdir(parents=True, exist_ok=True)
     for source in PROJECT_DIR.iterdir():
         if source.name.startswith((".", "Pulumi.")) and source.name != "Pulumi.yaml":
             continue
-        if source.name in {"node_modules", "tests", "__pycache__"}:
+        if source.name in {"node_modules", "tests", "__pycache__", *WORKLOAD_FOLDERS}:
             continue
         os.symlink(source, destination / source.name)
     for stack_file in stacks_from.glob("Pulumi.*.yaml"):
         shutil.copy(stack_file, destination / stack_file.name)
+    for folder in WORKLOAD_FOLDERS:
+        if (stacks_from / folder).is_dir():
+            shutil.copytree(stacks_from / folder, destination / folder)
     return destination
 
 

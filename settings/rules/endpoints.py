@@ -15,6 +15,10 @@ Sources, per need:
   its service's endpoint (sqs:..., cloudwatch:PutMetricData -> monitoring, kms:..., ...); a
   worker scaled on a queue reads that queue (`sqs`);
 - an image outside ECR cannot be pulled at all: no endpoint reaches a public registry.
+A secret in another region cannot be read at all: the stack's endpoints are its own region's,
+and Secrets Manager and Systems Manager are not among the services an interface endpoint reaches
+in another region ("Cross-region enabled AWS services", https://docs.aws.amazon.com/vpc/latest/
+privatelink/aws-services-cross-region-privatelink-support.html).
 Service Connect is not derived: the AWS pages found name no endpoint for its proxy. A customer
 key on a secret needs no endpoint: Secrets Manager and Parameter Store decrypt server-side.
 The baseline (s3, ecr.api, ecr.dkr, logs; ecs, ecs-agent, ecs-telemetry with EC2 pools) is
@@ -100,6 +104,15 @@ def declared_needs_reach_aws_without_nat(settings: PlatformSettings) -> Iterable
                 f"natGateways is none and network.endpoints has no {endpoint}, which service"
                 f" {name} needs ({why}); add {endpoint} to network.endpoints",
             )
+        for variable, arn in sorted(service.secrets.items()):
+            region = arn.split(":")[3]
+            if region != settings.region:
+                yield Problem(
+                    f"services.{name}.secrets.{variable}",
+                    f"natGateways is none, so this secret in {region} cannot be read: the"
+                    f" stack's endpoints reach {settings.region} only; replicate the secret to"
+                    f" {settings.region} or use a NAT",
+                )
         for key, image in _foreign_images(service):
             yield Problem(
                 f"services.{name}.{key}",

@@ -12,8 +12,18 @@ PRODUCTION_MIN_LOG_RETENTION_DAYS = 365
 
 @dataclass(frozen=True)
 class Problem:
+    """A problem at `path` (a key path as the user wrote it) of `file`: None for the running
+    stack file, else the file it is in (a workload file like `services/api.yaml`, or another
+    stack's file in a check across stacks). An empty path is about the whole file."""
+
     path: str
     message: str
+    file: str | None = None
+
+    def line(self, stack_file: str) -> str:
+        """`<file>: <path>: <message>` (the running stack file when `file` is None)."""
+        where = self.file or stack_file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 
 def join_path(parts: Sequence[Any]) -> str:

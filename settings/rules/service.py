@@ -8,6 +8,7 @@ import zoneinfo
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from settings.rules.cron import schedule_problem
 from settings.rules.problem import Problem, join_path
 from settings.rules.tasks import secret_looking
 
@@ -19,38 +20,12 @@ if TYPE_CHECKING:
     )
 
 SERVICE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,27}$")
-CRON_FIELD = re.compile(r"^[0-9A-Za-z*?,/#L-]+$")
 EBS_MIN_SIZE = {"gp3": 1, "gp2": 1, "st1": 125, "sc1": 125}
 ALB_VALUES_PER_RULE = 5
 
 
 def _path(name: str, *parts: str | int) -> str:
     return join_path(["services", name, *parts])
-
-
-def schedule_problem(expression: str) -> str | None:
-    """Why an Application Auto Scaling schedule expression is invalid, or None."""
-    if re.fullmatch(r"rate\(\d+ (minute|minutes|hour|hours|day|days)\)", expression):
-        return None
-    if re.fullmatch(r"at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)", expression):
-        return None
-    match = re.fullmatch(r"cron\((.*)\)", expression)
-    if match is None:
-        return "expected cron(min hour day-of-month month day-of-week year), rate(...) or at(...)"
-    fields = match.group(1).split()
-    if len(fields) != 6:
-        return (
-            f"cron needs 6 fields (min hour day-of-month month day-of-week year), got {len(fields)}"
-        )
-    if any(not CRON_FIELD.match(field) for field in fields):
-        return "cron fields may only hold digits, names, * ? , / - L #"
-    if (fields[2] == "?") == (fields[4] == "?"):
-        return "cron needs ? in exactly one of day-of-month and day-of-week"
-    for value, low, high, label in ((fields[0], 0, 59, "minute"), (fields[1], 0, 23, "hour")):
-        numbers = [int(n) for n in re.findall(r"\d+", value)]
-        if any(not low <= n <= high for n in numbers if "/" not in value):
-            return f"{label} must be {low}-{high}"
-    return None
 
 
 def service_names(settings: PlatformSettings) -> Iterable[Problem]:

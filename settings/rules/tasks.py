@@ -15,15 +15,20 @@ if TYPE_CHECKING:
     from settings.service import TaskSettings
 
 # Fargate task sizes: cpu units -> allowed memory (MiB).
-FARGATE_MEMORY: dict[int, range] = {
-    256: range(512, 2049, 512),
-    512: range(1024, 4097, 1024),
-    1024: range(2048, 8193, 1024),
-    2048: range(4096, 16385, 1024),
-    4096: range(8192, 30721, 1024),
-    8192: range(16384, 61441, 4096),
-    16384: range(32768, 122881, 8192),
+# Fargate task sizes: cpu units -> allowed memory (MiB), AWS's table in "Troubleshoot Amazon ECS
+# task definition invalid CPU or memory errors" (https://docs.aws.amazon.com/AmazonECS/latest/
+# developerguide/task-cpu-memory-error.html) and RegisterTaskDefinition's `memory`: 256 takes
+# 512, 1024 or 2048 only (not 1536); 8192 and 16384 are Linux only.
+FARGATE_MEMORY: dict[int, tuple[int, ...]] = {
+    256: (512, 1024, 2048),
+    512: tuple(range(1024, 4097, 1024)),
+    1024: tuple(range(2048, 8193, 1024)),
+    2048: tuple(range(4096, 16385, 1024)),
+    4096: tuple(range(8192, 30721, 1024)),
+    8192: tuple(range(16384, 61441, 4096)),
+    16384: tuple(range(32768, 122881, 8192)),
 }
+FARGATE_WINDOWS_CPU = (1024, 2048, 4096)
 SECRET_LOOKING = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|CREDENTIAL)")
 
 
@@ -36,7 +41,7 @@ def _fargate_memory(cpu: int) -> str:
     sizes = FARGATE_MEMORY[cpu]
     if len(sizes) <= 4:
         return ", ".join(str(m) for m in sizes)
-    return f"{sizes.start} to {sizes[-1]} in steps of {sizes.step}"
+    return f"{sizes[0]} to {sizes[-1]} in steps of {sizes[1] - sizes[0]}"
 
 
 def image_reference(settings: PlatformSettings) -> Iterable[Problem]:
@@ -114,8 +119,9 @@ def _windows(
             f"{where}.capacity",
             "Windows tasks run on Fargate only, not Fargate Spot, EC2 or managed instance pools",
         )
-    if task.cpu < 1024:
-        yield Problem(f"{where}.cpu", "Windows tasks on Fargate need at least 1024 (1 vCPU)")
+    if task.cpu not in FARGATE_WINDOWS_CPU:
+        allowed = ", ".join(str(c) for c in FARGATE_WINDOWS_CPU)
+        yield Problem(f"{where}.cpu", f"Windows tasks on Fargate take cpu {allowed}")
     if task.architecture == "arm64":
         yield Problem(f"{where}.architecture", "Windows tasks run on x86_64 only")
 

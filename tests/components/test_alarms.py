@@ -290,8 +290,7 @@ BAD_ALARMS: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
       " (got 'Above')"]),
     ("threshold not a number", "dev",
      alarm(lambda a: a.update(custom=[CUSTOM | {"threshold": "high"}])),
-     ["alarms.custom[0].threshold: Input should be a valid number, unable to parse string as a"
-      " number (got 'high')"]),
+     ["alarms.custom[0].threshold: expected a number (got 'high')"]),
     ("non-positive periods", "dev", alarm(lambda a: a["thresholds"].update(evaluationPeriods=0)),
      ["alarms.thresholds.evaluationPeriods: Input should be greater than or equal to 1 (got 0)"]),
     ("period not allowed", "dev", alarm(lambda a: a["thresholds"].update(periodSeconds=45)),

@@ -4,6 +4,7 @@ key and pinned SHA they name exists, and no figure is typed by hand outside gene
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +15,12 @@ from pydantic import BaseModel
 from cost.usage_file import Usage, parse_usage
 from harness.engine import run_program
 from reference import pages as reference_pages
+from settings.loader import load_stack
 from settings.platform import PlatformConfig
 from settings.stack_files import PROJECT_DIR, read_stack_config
 from settings.types import is_mapping_field, model_in
 
-from conftest import FIXTURES
+from conftest import FIXTURES, PROJECTS
 
 DOCS = PROJECT_DIR / "docs"
 PAGES = sorted([PROJECT_DIR / "README.md", PROJECT_DIR / "CONTRIBUTING.md", *DOCS.rglob("*.md")])
@@ -186,6 +188,24 @@ def test_every_stack_file_example_synthesizes(where: str, fixture: str, config: 
     assert set(config.get("ecs-platform:services", {})) <= services
     jobs = set(synthesis.outputs.get("jobStateMachineArns") or {})
     assert set(config.get("ecs-platform:jobs", {})) <= jobs
+
+
+SERVICE_FILE = re.compile(
+    r"<!-- service-file: (?P<name>[\w-]+) -->\n```yaml\n(?P<body>.*?)```", re.S
+)
+
+
+def test_every_service_file_example_loads_in_every_stack(tmp_path: Path) -> None:
+    """A `<!-- service-file: NAME -->` block, as services/NAME.yaml of the shipped example."""
+    found = [(page, m) for page in PAGES for m in SERVICE_FILE.finditer(page.read_text())]
+    assert found, "docs/services/organising.md shows a service file"
+    for page, match in found:
+        project = tmp_path / _name(page).replace("/", "-") / match["name"]
+        shutil.copytree(PROJECTS / "shipped", project)
+        shutil.copy(PROJECT_DIR / "Pulumi.yaml", project / "Pulumi.yaml")
+        (project / "services" / f"{match['name']}.yaml").write_text(match["body"])
+        for stack in ("dev", "prod"):
+            assert match["name"] in load_stack(stack, project).services, (page, stack)
 
 
 def test_there_are_examples_of_every_service_kind() -> None:

@@ -69,6 +69,7 @@ FORBIDDEN_TO_COMPONENTS = (
     "settings.namespaces",
     "settings.partial",
     "settings.tier_defaults",
+    "settings.workloads",
 )
 SETTINGS_LAYERS = {
     "settings.types": 0,
@@ -79,6 +80,12 @@ SETTINGS_LAYERS = {
     "settings.namespaces": 4,
     "settings.partial": 4,
     "settings.tier_defaults": 4,
+    # workload files (services/<name>.yaml): read, merged per stack, interpolated
+    "settings.workloads": 4,
+    "settings.merge": 4,
+    "settings.interpolation": 4,
+    "settings.messages": 4,
+    "settings.explain": 4,
 }
 
 

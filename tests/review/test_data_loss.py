@@ -39,6 +39,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def plan_against_queues(project: Path, edit: Edit, capsys, fmt: str = "json") -> tuple[int, str]:
     config = fixture_config("queues")
+    config["ecs-platform:ciAccess"]["deployEnvironment"] = STACK  # its own: checks across stacks
     edit(config)
     (project / f"Pulumi.{STACK}.yaml").write_text(yaml.safe_dump({"config": config}))
     argv = ["plan", STACK, "--against", "queues", "--project-dir", str(project)]
@@ -125,7 +126,9 @@ def test_a_rename_without_renamed_from_blocks_and_says_the_line_to_add(project, 
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A committed git copy of the project (code and the fixture stack files), for --base."""
     copy_dir = tmp_path_factory.mktemp("data-loss-repo") / "project"
-    ignored = shutil.ignore_patterns(".git", ".venv", "tests", "docs", "node_modules", ".*")
+    ignored = shutil.ignore_patterns(
+        ".git", ".venv", "tests", "docs", "node_modules", ".*", "services", "jobs"
+    )
     shutil.copytree(PROJECT_DIR, copy_dir, ignore=ignored)
     for stack_file in FIXTURES.glob("Pulumi.*.yaml"):
         shutil.copy2(stack_file, copy_dir / stack_file.name)

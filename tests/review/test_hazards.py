@@ -164,11 +164,25 @@ def _project_with_prod(tmp_path: Path, edit: Edit) -> Path:
     shutil.copytree(
         PROJECT_DIR,
         project,
-        ignore=shutil.ignore_patterns(".git", ".venv", "tests", "docs", "__pycache__", ".*"),
+        ignore=shutil.ignore_patterns(
+            ".git",
+            ".venv",
+            "tests",
+            "docs",
+            "__pycache__",
+            ".*",
+            "services",
+            "jobs",
+            "Pulumi.*.yaml",
+        ),
     )
     config = {"config": copy.deepcopy(read_stack_config("prod", FIXTURES))}
+    config["config"]["aws:allowedAccountIds"] = ["123456789012"]
     (project / "Pulumi.prod.yaml").write_text(yaml.safe_dump(config))
     edited = copy.deepcopy(config)
+    # Its own account and deploy environment: the checks across stack files pass.
+    edited["config"]["aws:allowedAccountIds"] = ["210987654321"]
+    edited["config"]["ecs-platform:ciAccess"]["deployEnvironment"] = "retired"
     edit(edited["config"])
     (project / "Pulumi.retired.yaml").write_text(yaml.safe_dump(edited))
     return project

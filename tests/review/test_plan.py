@@ -73,6 +73,6 @@ def test_plan_command_fails_cleanly_on_bad_config(tmp_path) -> None:
         " (got 2)",
     ]
     assert re.fullmatch(
-        r"\(\d+ cross-key checks not run until the problems above are fixed\)", note
+        r"\(\d+ cross-key checks not run in full until the problems above are fixed\)", note
     )
     assert "Traceback" not in result.stderr

@@ -14,7 +14,7 @@ from cli.app import main
 from review.render import render_diff_text, render_markdown
 from settings.stack_files import PROJECT_DIR, read_stack_config
 
-from conftest import FIXTURES
+from conftest import FIXTURES, PROJECTS
 
 SECRET_CIPHERTEXT = "v1:ZmFrZS1jaXBoZXJ0ZXh0LWZvci10ZXN0cw=="  # what a stack file holds
 
@@ -28,12 +28,13 @@ def git(repo: Path, *args: str) -> str:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """A committed copy of this working tree (tracked and untracked, not ignored, files)."""
+    """A committed copy of this working tree (tracked and untracked, not ignored, files), with
+    the fixture stack files in place of the team's stack files and service files."""
     listed = git(PROJECT_DIR, "ls-files", "-co", "--exclude-standard").splitlines()
     copy = tmp_path / "project"
     for name in listed:
         source = PROJECT_DIR / name
-        if source.is_file():
+        if source.is_file() and not name.startswith(("services/", "jobs/")):
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, copy / name)
     for stack_file in copy.glob("Pulumi.*.yaml"):  # the team's stacks; the fixtures instead
@@ -88,7 +89,8 @@ def test_base_shows_a_working_tree_change(repo: Path, capsys) -> None:
 
 
 def test_a_stack_file_missing_at_the_base_is_all_adds(repo: Path, capsys) -> None:
-    shutil.copy(repo / "Pulumi.dev.yaml", repo / "Pulumi.qa.yaml")
+    assert main(["stack", "add", "qa", "--from", "dev", "--project-dir", str(repo)]) == 0
+    capsys.readouterr()
     report = run_json(capsys, "qa", "--base", "HEAD", "--project-dir", str(repo))
     actions = {change["action"] for change in report["changes"]}
     assert actions == {"add"} and report["summary"]["add"] == len(report["changes"])
@@ -166,3 +168,26 @@ def test_against_lists_the_documented_dev_prod_differences(capsys, fixture_proje
     assert report["cost"]["baseMonthly"] < report["cost"]["monthly"]
     # names that only differ by the stack are not reported as changes
     assert not [p for c in report["changes"] for p in c["properties"] if p["path"] == "name"]
+
+
+def test_a_change_to_a_service_file_shows_in_each_stack_it_touches(tmp_path: Path, capsys) -> None:
+    """Only services/api.yaml changes: the --base diff of dev and of prod both show it, each
+    with its own merged value; a stack the file does not run in shows nothing."""
+    repo = tmp_path / "repo"
+    shutil.copytree(PROJECTS / "shipped", repo)
+    for name in git(PROJECT_DIR, "ls-files", "-co", "--exclude-standard").splitlines():
+        source = PROJECT_DIR / name
+        skipped = ("Pulumi.", "services/", "jobs/", "tests/", "docs/", ".github/")
+        if source.is_file() and not name.startswith(skipped):
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, repo / name)
+    shutil.copy2(PROJECT_DIR / "Pulumi.yaml", repo / "Pulumi.yaml")
+    git(repo, "init", "-q")
+    commit_all(repo, "base")
+    api = repo / "services" / "api.yaml"
+    text = api.read_text().replace("LOG_LEVEL: debug", "LOG_LEVEL: warn")  # dev only
+    api.write_text(text.replace("    memory: 1024\n", "    memory: 2048\n"))  # prod only
+    for stack, old, new in (("dev", "debug", "warn"), ("prod", "1024", "2048")):
+        report = run_json(capsys, stack, "--base", "HEAD", "--project-dir", str(repo))
+        (task,) = [c for c in report["changes"] if c["name"] == "api-task"]
+        assert [(p["old"], p["new"]) for p in task["properties"]] == [(old, new)], task

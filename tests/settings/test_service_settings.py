@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from settings.rules.service import schedule_problem
+from settings.rules.cron import schedule_problem
 
 from conftest import problems
 
@@ -34,7 +34,7 @@ def add(name: str, **service: Any) -> Callable[[Config], Any]:
 
 BAD_SERVICES: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
     ("fargate memory", "dev", api(lambda s: s.update(memory=300)),
-     ["services.api.memory: 300 is not valid for cpu 256 (512, 1024, 1536, 2048)"]),
+     ["services.api.memory: 300 is not valid for cpu 256 (512, 1024, 2048)"]),
     ("fargate memory step", "dev", api(lambda s: s.update(cpu=1024, memory=2500)),
      ["services.api.memory: 2500 is not valid for cpu 1024 (2048 to 8192 in steps of 1024)"]),
     ("fargate cpu", "dev", api(lambda s: s.update(cpu=300)),
@@ -54,7 +54,7 @@ BAD_SERVICES: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
       " managed instance pools"]),
     ("windows too small", "dev", api(lambda s: s.update(operatingSystem="windows",
                                                          capacity="fargate")),
-     ["services.api.cpu: Windows tasks on Fargate need at least 1024 (1 vCPU)"]),
+     ["services.api.cpu: Windows tasks on Fargate take cpu 1024, 2048, 4096"]),
     ("priority clash", "dev",
      add("admin", image={"repository": "admin", "tag": "1"}, port=8080,
          routing={"pathPatterns": ["/admin/*"], "priority": 10}),
@@ -123,8 +123,8 @@ BAD_SERVICES: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
      ["services.worker.scaling.requestsPerTarget: needs routing (an ALB target group)"]),
     ("bad cron", "dev",
      api(lambda s: s["scaling"]["schedules"][0].update(schedule="cron(0 20 * * MON-FRI *)")),
-     ["services.api.scaling.schedules[0].schedule: cron needs ? in exactly one of day-of-month"
-      " and day-of-week"]),
+     ["services.api.scaling.schedules[0].schedule: give ? in exactly one of day-of-month and"
+      " day-of-week (EventBridge cannot use both)"]),
     ("bad time zone", "dev",
      api(lambda s: s["scaling"]["schedules"][0].update(timezone="Mars/Olympus")),
      ["services.api.scaling.schedules[0].timezone: 'Mars/Olympus' is not an IANA time zone"]),
@@ -186,11 +186,27 @@ def test_whole_service_wildcards_are_refused() -> None:
         ("cron(30 7 1 * ? 2027)", None),
         ("rate(5 minutes)", None),
         ("at(2027-01-01T08:00:00)", None),
-        ("cron(0 20 ? * MON-FRI)", "cron needs 6 fields (min hour day-of-month month"
-         " day-of-week year), got 5"),
-        ("cron(61 20 ? * MON-FRI *)", "minute must be 0-59"),
-        ("every day", "expected cron(min hour day-of-month month day-of-week year), rate(...)"
-         " or at(...)"),
+        ("cron(0 20 ? * MON-FRI)", "cron needs 6 fields, cron(minutes hours day-of-month month"
+         " day-of-week year); got 5"),
+        ("cron(61 20 ? * MON-FRI *)", "minute 61 is outside 0-59 (minute takes 0-59; wildcards"
+         " , - * /)"),
+        ("cron(0 20 ? * MON-FRY *)", "day-of-week 'MON-FRY': FRY is not a value or wildcard here"
+         " (day-of-week takes 1-7 or SUN-SAT; wildcards , - * ? L #)"),
+        ("cron(0 20 1 JANUARY ? *)", "month 'JANUARY': ARUY is not a value or wildcard here"
+         " (month takes 1-12 or JAN-DEC; wildcards , - * /)"),
+        ("cron(0 20 1 13 ? *)", "month 13 is outside 1-12 (month takes 1-12 or JAN-DEC;"
+         " wildcards , - * /)"),
+        ("cron(0 20 ? * 2#1,6#3 *)", "day-of-week: with # the field holds one expression only"
+         " (like 3#2) (day-of-week takes 1-7 or SUN-SAT; wildcards , - * ? L #)"),
+        ("cron(0 20 * * * *)", "give ? in exactly one of day-of-month and day-of-week"
+         " (EventBridge cannot use both)"),
+        ("cron(0/15 8-17 ? JAN,MAR-DEC 2-6 2027-2030)", None),
+        ("cron(0 9 LW * ? *)", None),
+        ("cron(0 9 15W * ? *)", None),
+        ("cron(0 9 ? * 6L *)", None),
+        ("cron(0 9 ? * 3#2 *)", None),
+        ("every day", "expected cron(minutes hours day-of-month month day-of-week year),"
+         " rate(...) or at(...)"),
     ],
 )  # fmt: skip
 def test_schedule_expressions(expression: str, problem: str | None) -> None:

@@ -27,8 +27,7 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
     (
         "wrong type",
         network(lambda n: n.update(publicSubnetMask="abc")),
-        "network.publicSubnetMask: Input should be a valid integer, unable to parse string as"
-        " an integer (got 'abc')",
+        "network.publicSubnetMask: expected a whole number from 16 to 28, like 24 (got 'abc')",
     ),
     (
         "unknown key (typo)",
@@ -137,7 +136,7 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
     (
         "tag value not a string",
         lambda c: c.update({"ecs-platform:tags": {"Team": {"name": "x"}}}),
-        "tags.Team: Input should be a valid string (got {'name': 'x'})",
+        "tags.Team: expected text, a string (got {'name': 'x'})",
     ),
     (
         "block that is not a mapping",
@@ -178,7 +177,7 @@ def test_every_problem_is_listed_at_once() -> None:
     ]
     # The network failed, so the rules that read it wait; the note says how many.
     assert re.fullmatch(
-        r"\(\d+ cross-key checks not run until the problems above are fixed\)", lines[-1]
+        r"\(\d+ cross-key checks not run in full until the problems above are fixed\)", lines[-1]
     )
     assert failure.resources == []
 

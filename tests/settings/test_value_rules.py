@@ -105,3 +105,80 @@ def test_empty_repository_is_a_clean_error_before_any_resource() -> None:
         "Pulumi.dev.yaml: services.api.image.repository: '' is not a repository name"
         " (lowercase letters and digits, . _ - between)"
     ]
+
+
+# -- the mistakes issue 30 found the plan let through ---------------------------------------
+def _api(change):
+    def apply(config: dict[str, Any]) -> None:
+        change(config[SERVICES]["api"])
+
+    return apply
+
+
+def test_fargate_256_cpu_takes_512_1024_or_2048_mib_only() -> None:
+    lines = problems("dev", _api(lambda api: api.update(cpu=256, memory=1536)))
+    assert lines == [
+        "Pulumi.dev.yaml: services.api.memory: 1536 is not valid for cpu 256 (512, 1024, 2048)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("expression", "field"),
+    [
+        ("cron(0 20 ? * MON-FRY *)", "day-of-week 'MON-FRY'"),
+        ("cron(0 20 ? * FOO *)", "day-of-week 'FOO'"),
+        ("cron(0 20 1 JANUARY ? *)", "month 'JANUARY'"),
+    ],
+)
+def test_cron_month_and_day_of_week_fields_are_checked(expression: str, field: str) -> None:
+    def change(api: dict[str, Any]) -> None:
+        api["scaling"]["schedules"][0]["schedule"] = expression
+
+    (line,) = problems("dev", _api(change))
+    assert line.startswith(f"Pulumi.dev.yaml: services.api.scaling.schedules[0].schedule: {field}")
+    assert line.endswith("; wildcards , - * ? L #)" if "week" in field else "; wildcards , - * /)")
+
+
+def test_a_route_behind_a_broader_one_of_a_lower_priority_is_refused() -> None:
+    def change(config: dict[str, Any]) -> None:
+        billing = {
+            "image": {"repository": "api", "tag": "latest"},
+            "port": 8080,
+            "capacity": "fargate-spot",
+            "routing": {"pathPatterns": ["/api/billing/*"], "priority": 20},
+        }
+        config[SERVICES]["billing"] = billing
+
+    assert problems("dev", change) == [
+        "Pulumi.dev.yaml: services.billing.routing.priority: 20: no request reaches this route:"
+        " service api's rule (/api/*) at priority 10 matches all of them first (the ALB takes"
+        " the lowest priority that matches); give this route a priority below 10"
+    ]
+
+    def below(config: dict[str, Any]) -> None:
+        change(config)
+        config[SERVICES]["billing"]["routing"]["priority"] = 5
+
+    assert settings_problems("dev", below) == []
+
+
+def test_without_nat_a_secret_in_another_region_is_refused() -> None:
+    def change(config: dict[str, Any]) -> None:
+        config["ecs-platform:network"].update(natGateways="none")
+        secrets = config[SERVICES]["api"]["secrets"]
+        secrets["DB_PASSWORD"] = secrets["DB_PASSWORD"].replace("eu-west-1", "us-east-1")
+
+    lines = problems("prod", change)
+    assert (
+        "Pulumi.prod.yaml: services.api.secrets.DB_PASSWORD: natGateways is none, so this secret"
+        " in us-east-1 cannot be read: the stack's endpoints reach eu-west-1 only; replicate the"
+        " secret to eu-west-1 or use a NAT"
+    ) in lines
+
+
+def test_a_typo_in_one_service_does_not_hide_the_hostnames_of_its_routes() -> None:
+    def change(config: dict[str, Any]) -> None:
+        config[SERVICES]["api"]["deployment"] = {"strategy": "bluegreen"}  # blueGreen
+
+    (line,) = problems("domain", change)
+    assert line.startswith("Pulumi.domain.yaml: services.api.deployment.strategy: ")

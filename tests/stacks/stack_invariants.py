@@ -19,8 +19,8 @@ from cost import PRICES_DIR, estimate, iter_unpriced, load_prices
 from cost.usage import usage_pricer
 from cost.usage_file import TIER_DEFAULTS, Usage
 from harness.records import Synthesis
-from settings.loader import SettingsError, parse_settings
-from settings.stack_files import PROJECT_DIR, load_config, read_yaml
+from settings.loader import SettingsError, load_stack
+from settings.stack_files import PROJECT_DIR, read_yaml
 
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 SERVICE = "aws:ecs/service:Service"
@@ -41,10 +41,28 @@ def stacks_in(project_dir: Path) -> list[str]:
     )
 
 
+# Inputs that become a resource's physical name in AWS (as tests/program/test_urns.py).
+PHYSICAL_NAME_KEYS = ("name", "namePrefix", "bucket", "bucketPrefix", "logGroupName")
+# Names unique in a narrower scope than the account and region: an ECS service's within its
+# cluster (CreateService "serviceName": "unique within a cluster"), a security group's within
+# its VPC (CreateSecurityGroup "GroupName": "unique within the VPC").
+SCOPED_NAMES = {"aws:ecs/service:Service", "aws:ec2/securityGroup:SecurityGroup"}
+
+
+def physical_names(synthesis: Synthesis) -> set[str]:
+    """The physical names a stack registers, by resource type (`type name`)."""
+    return {
+        f"{r.type} {r.inputs[key]}"
+        for r in synthesis.resources
+        for key in PHYSICAL_NAME_KEYS
+        if r.custom and r.type not in SCOPED_NAMES and isinstance(r.inputs.get(key), str)
+    }
+
+
 def settings_problems(stack: str, project_dir: Path) -> list[str]:
-    project, flat = load_config(stack, project_dir)
+    """The problem lines of the stack's settings (its stack file and workload files)."""
     try:
-        parse_settings(flat, project=project, stack=stack)
+        load_stack(stack, project_dir)
     except SettingsError as error:
         return error.lines
     return []
@@ -159,21 +177,27 @@ def cost_problems(
 
 
 def synthesis_problems(
-    synthesis: Synthesis, config: Mapping[str, Any], policy_dir: Path, project: str = PROJECT
+    synthesis: Synthesis,
+    config: Mapping[str, Any],
+    policy_dir: Path,
+    project: str = PROJECT,
+    services: list[str] | None = None,
+    jobs: list[str] | None = None,
 ) -> list[str]:
     """Every content-independent invariant of a stack synthesized from `config` (its stack
-    file's `config:` mapping)."""
+    file's `config:` mapping), `services` and `jobs` (the names it runs; default: those of the
+    stack file, for a stack without workload files)."""
     tier = str(config[f"{project}:tier"])
+    if services is None:
+        services = list(config.get(f"{project}:services") or {})
+    if jobs is None:
+        jobs = list(config.get(f"{project}:jobs") or {})
     return [
         *policy_problems(synthesis, tier, policy_dir),
         *logging_problems(synthesis),
         *role_problems(synthesis),
         *public_ip_problems(synthesis),
         *identity_problems(synthesis),
-        *service_problems(
-            synthesis,
-            list(config.get(f"{project}:services") or {}),
-            list(config.get(f"{project}:jobs") or {}),
-        ),
+        *service_problems(synthesis, services, jobs),
         *cost_problems(synthesis, config, project=project),
     ]
