@@ -19,18 +19,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from components.common.naming import Naming
-from settings.loader import parse_settings
+from settings.loader import load_stack
 from settings.platform import PlatformSettings
 from settings.queue import queue_ref
 from settings.service import ServiceSettings
-from settings.stack_files import PROJECT_DIR, load_config
+from settings.stack_files import PROJECT_DIR
 
 
 def stack_settings(stack: str, project_dir: Path = PROJECT_DIR) -> PlatformSettings:
     """The validated settings of `stack` in `project_dir`: the one call the commands make into
     the settings loader (SettingsError, ConfigFileError on a bad stack file)."""
-    project, flat = load_config(stack, project_dir)
-    return parse_settings(flat, project=project, stack=stack)
+    return load_stack(stack, project_dir)
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,18 @@ execution roles, repositories)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from harness.engine import run_program
 from harness.records import Synthesis, inputs_document
 from ops.stack import compare_outputs, stack_names
+from settings.stack_files import PROJECT_DIR, read_stack_config
+
+from conftest import PROJECTS
 
 
 def registered(synthesis: Synthesis, type_: str, key: str = "name") -> set[str]:
@@ -59,3 +64,18 @@ def test_a_stack_output_that_differs_is_reported(fixture_project: Path) -> None:
         "stack output serviceNames.gone exists; the stack file has no 'gone'",
     ]
     assert compare_outputs(names, {"region": "eu-west-1"}) == []
+
+
+def test_names_come_from_service_files_too(tmp_path: Path) -> None:
+    """The shipped example declares its services in services/*.yaml: the commands read them
+    through the same loader as the program, with prod's overrides."""
+    project = tmp_path / "project"
+    shutil.copytree(PROJECTS / "shipped", project)
+    shutil.copy(PROJECT_DIR / "Pulumi.yaml", project / "Pulumi.yaml")
+    for stack in ("dev", "prod"):
+        names = stack_names(stack, project)
+        config = read_stack_config(stack, project)
+        synthesis = run_program(stack, stack_config=config, workloads_from=project)
+        assert set(names.services) == registered(synthesis, "aws:ecs/service:Service")
+        families = registered(synthesis, "aws:ecs/taskDefinition:TaskDefinition", "family")
+        assert {s.family for s in names.services.values()} <= families
