@@ -21,7 +21,12 @@ loader may read the runtime's config and nothing else of it.
 from __future__ import annotations
 
 import ast
+import importlib.metadata
+import re
+import sys
 from pathlib import Path
+
+from cli.app import MODULES as COMMAND_MODULES
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = (
@@ -212,3 +217,85 @@ def test_every_folder_is_in_the_layout() -> None:
         if path.parent.name not in {"tests", "docs"}
     }
     assert packages <= set(PACKAGES)
+
+
+def _requirement_names(path: Path) -> set[str]:
+    names = set()
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):
+            names.add(_canonical(re.split(r"[=<>~!\[; ]", line, maxsplit=1)[0]))
+    return names
+
+
+def _canonical(distribution: str) -> str:
+    return re.sub(r"[-_.]+", "-", distribution).lower()
+
+
+def _module_level_names(path: Path) -> list[str]:
+    """What `path` imports when it is imported (not the imports inside its functions)."""
+    tree = ast.parse(path.read_text())
+    in_functions = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for inner in ast.walk(node)
+    }
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if id(node) in in_functions:
+            continue
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+    return names
+
+
+def closure(start: set[str], modules: dict[str, Path], *, when_run: bool = True) -> set[str]:
+    """`start` and every first-party module they import, at any depth: with `when_run`, the
+    imports inside functions too (a command may run any of them), else those of importing."""
+    read = _imported_names if when_run else _module_level_names
+    seen: set[str] = set()
+    todo = list(start)
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        todo += [name for name in read(modules[module]) if name in modules]
+    return seen
+
+
+def not_runtime(first_party: set[str], modules: dict[str, Path], *, when_run: bool = True) -> dict:
+    """{import name: its distributions} that `first_party` imports and requirements.txt lacks."""
+    read = _imported_names if when_run else _module_level_names
+    names = {name.split(".")[0] for m in first_party for name in read(modules[m])}
+    own = {package_of(m) for m in modules}
+    runtime = _requirement_names(ROOT / "requirements.txt")
+    distributions = importlib.metadata.packages_distributions()
+    found = {
+        name: sorted(d for d in distributions.get(name, [name]) if _canonical(d) not in runtime)
+        for name in names - own
+        if name not in sys.stdlib_module_names
+    }
+    return {name: dists for name, dists in sorted(found.items()) if dists}
+
+
+def test_the_plan_runs_on_the_runtime_packages_alone() -> None:
+    """`make plan` installs requirements.txt only: the plan, bootstrap and completion commands
+    and the program import nothing else, and no command module does when it is imported (the
+    root `--help` imports them all; `reference` imports the IAM database when it runs)."""
+    modules = source_modules()
+    run = closure({"cli.app", "cli.review", "cli.completion", "__main__"}, modules)
+    assert not_runtime(run, modules) == {}
+    imported = closure({"cli.app", *COMMAND_MODULES.values()}, modules, when_run=False)
+    assert not_runtime(imported, modules, when_run=False) == {}
+
+
+def test_the_runtime_check_sees_a_test_tool() -> None:
+    modules = source_modules()
+    assert "policy_sentry" in not_runtime(closure({"cli.tools"}, modules), modules)
+    assert (
+        not_runtime(closure({"cli.tools"}, modules, when_run=False), modules, when_run=False) == {}
+    )
