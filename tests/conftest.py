@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from bench.scale import stack_with_services
 from harness.engine import SynthesisError, run_program
 from harness.records import Synthesis
 from settings.loader import SettingsError
@@ -72,6 +73,21 @@ def synthesized() -> Callable[[str], Synthesis]:
         return cache[stack]
 
     return get
+
+
+# One past AWS's default quotas of 100 listener rules and 100 target groups per ALB.
+MANY_SERVICES = 101
+MANY_SERVICES_QUOTAS = {"listenerRules": MANY_SERVICES, "targetGroups": MANY_SERVICES}
+
+
+@pytest.fixture(scope="session")
+def many_services() -> Synthesis:
+    """The prod fixture with 101 routed services (the quotas raised): about 2,300 resources,
+    synthesized once per test process for the scale and pull-request comment tests (they share
+    the xdist group "many-services", so one worker runs them all)."""
+    config = stack_with_services(MANY_SERVICES, "prod", FIXTURES)
+    config["ecs-platform:quotas"] = MANY_SERVICES_QUOTAS
+    return run_program("prod", stack_config=config)
 
 
 @pytest.fixture(params=STACKS)
