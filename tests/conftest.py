@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from bench.scale import stack_with_services
+from harness import run_cache
 from harness.engine import SynthesisError, run_program
 from harness.records import Synthesis
 from settings.loader import SettingsError
@@ -30,6 +31,17 @@ FIXTURE_STACKS = tuple(
         p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in FIXTURES.glob("Pulumi.*.yaml")
     )
 )
+
+
+# Each distinct synthesis runs once in the whole suite: both pytest workers and the commands the
+# tests start in subprocesses share the runs kept here (harness/run_cache.py).
+os.environ.setdefault(run_cache.ENV, str(PROJECT_DIR / ".pytest_cache" / "synthesis"))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # once, in the controlling process
+        folder = Path(os.environ[run_cache.ENV])
+        run_cache.prune(folder, keep=run_cache.code_digest(PROJECT_DIR))
 
 
 def fixture_config(name: str) -> dict[str, Any]:
