@@ -21,6 +21,7 @@ loader may read the runtime's config and nothing else of it.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata
 import re
 import sys
@@ -90,10 +91,16 @@ def source_modules() -> dict[str, Path]:
     return modules
 
 
+@functools.cache
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text())
+
+
+@functools.cache
 def _imported_names(path: Path) -> list[str]:
     """Every module name `path` imports (`from package import module` names the module)."""
     names: list[str] = []
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(_tree(path)):
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -232,9 +239,10 @@ def _canonical(distribution: str) -> str:
     return re.sub(r"[-_.]+", "-", distribution).lower()
 
 
+@functools.cache
 def _module_level_names(path: Path) -> list[str]:
     """What `path` imports when it is imported (not the imports inside its functions)."""
-    tree = ast.parse(path.read_text())
+    tree = _tree(path)
     in_functions = {
         id(inner)
         for node in ast.walk(tree)
