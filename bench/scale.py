@@ -41,6 +41,8 @@ NAME_INPUTS: dict[str, tuple[str, str]] = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": ("alarm", "name"),
     "aws:appautoscaling/policy:Policy": ("scaling-policy", "name"),
     "aws:appautoscaling/scheduledAction:ScheduledAction": ("scheduled-action", "name"),
+    "aws:sfn/stateMachine:StateMachine": ("state-machine", "name"),
+    "aws:scheduler/schedule:Schedule": ("schedule", "name"),
 }
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import click
 
-from reference.pages import GENERATED
+from reference import GENERATED
 
 CommandList = list[tuple[str, click.Command]]
 

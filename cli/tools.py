@@ -10,15 +10,25 @@ import click
 from cli.common import command, emit_json, walk
 from cost.prices.files import HERE as PRICES_HERE
 from cost.prices.files import write_region_files
-from ops import aws
+from cost.prices.offers import OfferError, Offers
 
-PRICES_EXITS = {0: "the price files were written"}
+PRICES_EXITS = {
+    0: "the price files were written",
+    1: "an offer file could not be had (no network, or not in the --offers folder)",
+}
 
 
 @command("prices", PRICES_EXITS)
 @click.argument("regions", nargs=-1, required=True, metavar="REGION...")
 @click.option(
     "--instance-type", "instance_types", multiple=True, metavar="TYPE", help="Add a type."
+)
+@click.option(
+    "--offers",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="A folder holding the offer files under their URL paths (offers/v1.0/aws/...), "
+    "instead of downloading them.",
 )
 @click.option(
     "--out",
@@ -29,16 +39,37 @@ PRICES_EXITS = {0: "the price files were written"}
 )
 @click.option("--json", "as_json", is_flag=True, help="The files written, as JSON.")
 def prices(
-    regions: tuple[str, ...], instance_types: tuple[str, ...], out: Path, as_json: bool
+    regions: tuple[str, ...],
+    instance_types: tuple[str, ...],
+    offers: Path | None,
+    out: Path,
+    as_json: bool,
 ) -> int:
-    """Rebuild the price files of REGION... (cost/prices/<region>.yaml) from the AWS Price
-    List, keeping the instance types each file lists."""
-    client = aws.client("pricing", "us-east-1")  # the Price List Query API lives in us-east-1
-    written = write_region_files(list(regions), list(instance_types), out, client)
+    """Rebuild the price files of REGION... (cost/prices/<region>.yaml) from the AWS bulk
+    offer files (public, no AWS credentials), keeping the instance types each file lists."""
+    try:
+        written = write_region_files(
+            list(regions), list(instance_types), out, Offers(folder=offers)
+        )
+    except OfferError as error:
+        click.echo(f"error: {error}", err=True)
+        return 1
     if as_json:
-        emit_json({"written": [str(path) for path in written]})
+        emit_json(
+            {
+                "written": [str(path) for path, _ in written],
+                "regions": {
+                    outcome.region: {
+                        "read": outcome.read,
+                        "kept": outcome.kept,
+                        "notFound": outcome.missing,
+                    }
+                    for _, outcome in written
+                },
+            }
+        )
     else:
-        click.echo("\n".join(f"wrote {path}" for path in written))
+        click.echo("\n".join(f"wrote {path}: {outcome.summary()}" for path, outcome in written))
     return 0
 
 

@@ -11,6 +11,7 @@ import pulumi_aws as aws
 from components.common.alarms import AlarmSpec, AlarmTarget, Metric, metric_alarm
 from components.common.dashboard import (
     CONTAINER_INSIGHTS,
+    DashboardJob,
     DashboardService,
     ManagedPoolMetrics,
     PoolMetrics,
@@ -46,6 +47,10 @@ class EnvironmentAlarmsArgs:
     dashboard_services: list[DashboardService] | None = None
     # ECS Managed Instances pools (their metrics come from Container Insights: empty without it)
     managed_pools: list[ManagedPoolAlarmArgs] = field(default_factory=list)
+    dashboard_jobs: list[DashboardJob] = field(default_factory=list)
+    # False for a team's load balancer (loadBalancer.existing): its 5xx and rejected
+    # connections come from other teams' traffic too, so the stack does not page on them
+    load_balancer_alarms: bool = True
 
 
 def load_balancer_specs(
@@ -181,7 +186,11 @@ class EnvironmentAlarms(pulumi.ComponentResource):
         super().__init__(self.TYPE, name, None, opts)
         target = args.target
         thresholds = target.settings.thresholds
-        specs = load_balancer_specs(args.load_balancer_suffix, thresholds)
+        specs = (
+            load_balancer_specs(args.load_balancer_suffix, thresholds)
+            if args.load_balancer_alarms
+            else {}
+        )
         for pool in args.pools:
             specs.update(pool_specs(pool, args.cluster_name, thresholds))
         for managed in args.managed_pools:
@@ -203,9 +212,13 @@ class EnvironmentAlarms(pulumi.ComponentResource):
             if key.startswith("custom-")
         }
 
-    def add_dashboards(self, services: list[DashboardService]) -> None:
-        """The dashboard(s), once the services exist; completes the component."""
-        args = dataclasses.replace(self._args, dashboard_services=services)
+    def add_dashboards(
+        self, services: list[DashboardService], jobs: list[DashboardJob] | None = None
+    ) -> None:
+        """The dashboard(s), once the services and jobs exist; completes the component."""
+        args = dataclasses.replace(
+            self._args, dashboard_services=services, dashboard_jobs=list(jobs or [])
+        )
         self.dashboards = self._dashboards(self._name, args)
         self.dashboard = self.dashboards[0]
         self.register_outputs({"dashboardName": self.dashboard.dashboard_name})
@@ -220,6 +233,7 @@ class EnvironmentAlarms(pulumi.ComponentResource):
             args.load_balancer_suffix,
             [s.target_group_suffix for s in services],
             [p.auto_scaling_group_name for p in args.pools],
+            [job.state_machine_arn for job in args.dashboard_jobs],
         ).apply(
             lambda values: dashboard_bodies(
                 region=args.region,
@@ -236,10 +250,17 @@ class EnvironmentAlarms(pulumi.ComponentResource):
                 managed_pools=[
                     ManagedPoolMetrics(p.name, p.capacity_provider_name) for p in args.managed_pools
                 ],
+                jobs=[
+                    job.resolved(arn)
+                    for job, arn in zip(args.dashboard_jobs, values[4], strict=True)
+                ],
             )
         )
         count = dashboard_count(
-            services, len(args.pools), managed_pool_count=len(args.managed_pools)
+            services,
+            len(args.pools),
+            managed_pool_count=len(args.managed_pools),
+            job_count=len(args.dashboard_jobs),
         )
         return [
             aws.cloudwatch.Dashboard(

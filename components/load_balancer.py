@@ -13,6 +13,7 @@ import pulumi_aws as aws
 from components.common import policies
 from components.common.naming import Naming
 from settings.load_balancer import LoadBalancerSettings
+from settings.looked_up import LookedUp
 
 HTTP, HTTPS = 80, 443
 NOT_FOUND = {
@@ -80,6 +81,18 @@ class RouteTarget:
     listener_arn: pulumi.Input[str]
     security_group_id: pulumi.Input[str]
     arn_suffix: pulumi.Input[str]
+
+
+def existing_route_target(settings: LoadBalancerSettings, facts: LookedUp) -> RouteTarget:
+    """`loadBalancer.existing`: the team's listener and ALB security group, and the ALB's
+    metric dimension (its ARN suffix) as looked up (components/existing.py)."""
+    existing, listener = settings.existing, facts.listener
+    assert existing is not None and listener is not None  # checked before any resource
+    return RouteTarget(
+        listener_arn=existing.listener_arn,
+        security_group_id=existing.security_group_id,
+        arn_suffix=listener.arn_suffix,
+    )
 
 
 @dataclass(frozen=True)

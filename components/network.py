@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -11,6 +11,7 @@ import pulumi_awsx as awsx
 from components.common import policies
 from components.common.naming import Naming
 from components.nat_instance import NatInstanceBuilder
+from settings.looked_up import LookedUp
 from settings.network import NetworkSettings
 
 NAT_STRATEGIES = {
@@ -43,6 +44,8 @@ class NetworkArgs:
     account_id: pulumi.Input[str]
     kms_key_id: pulumi.Input[str] | None = None  # the log key (None: AWS-owned encryption)
     protect: bool = False
+    # network.existing: what the program looked up about it (components/existing.py)
+    looked_up: LookedUp = field(default_factory=LookedUp)
 
 
 class Network(pulumi.ComponentResource):
@@ -52,6 +55,9 @@ class Network(pulumi.ComponentResource):
     availability_zones: list[str]
     public_subnet_ids: pulumi.Output[list[str]]
     private_subnet_ids: pulumi.Output[list[str]]
+    # AZ -> one private subnet in it: EFS allows one mount target per AZ (API_CreateMountTarget),
+    # an interface endpoint one subnet per AZ
+    subnet_per_zone: dict[str, pulumi.Input[str]]
 
     def __init__(
         self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
@@ -61,6 +67,30 @@ class Network(pulumi.ComponentResource):
         self._args = args
         settings = args.settings
 
+        self.vpc: awsx.ec2.Vpc | None = None
+        if settings.existing is None:
+            self._create_vpc()
+        else:
+            self._adopt_vpc()
+        self.nat_instance = self._nat_instance() if settings.nat_gateways == "instance" else None
+        # An existing VPC's flow logs are the team's unless the stack file asks (network.flowLogs).
+        self.flow_log = self._flow_logs() if settings.wants_flow_log else None
+        self.endpoint_security_group, self.endpoints = self._endpoints()
+
+        self.register_outputs(
+            {
+                "vpcId": self.vpc_id,
+                "cidrBlock": self.cidr_block,
+                "availabilityZones": self.availability_zones,
+                "publicSubnetIds": self.public_subnet_ids,
+                "privateSubnetIds": self.private_subnet_ids,
+            }
+        )
+
+    def _create_vpc(self) -> None:
+        """The stack's own VPC (awsx), and its default security group locked."""
+        name, args, settings = self._name, self._args, self._args.settings
+        assert settings.cidr is not None
         self.vpc = awsx.ec2.Vpc(
             f"{name}-vpc",
             cidr_block=settings.cidr,
@@ -87,6 +117,11 @@ class Network(pulumi.ComponentResource):
         self.availability_zones = list(settings.availability_zones)
         self.public_subnet_ids = self.vpc.public_subnet_ids
         self.private_subnet_ids = self.vpc.private_subnet_ids
+        # awsx makes one private subnet per AZ, in the order of the AZs
+        self.subnet_per_zone = {
+            zone: self.private_subnet_ids.apply(lambda ids, i=index: ids[i])
+            for index, zone in enumerate(self.availability_zones)
+        }
 
         # Managing the default SG with no rules means nothing can use it by accident (EC2.2).
         self.default_security_group = aws.ec2.DefaultSecurityGroup(
@@ -97,19 +132,20 @@ class Network(pulumi.ComponentResource):
             tags=args.naming.tags("default"),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        self.nat_instance = self._nat_instance() if settings.nat_gateways == "instance" else None
-        self.flow_log = self._flow_logs()
-        self.endpoint_security_group, self.endpoints = self._endpoints()
 
-        self.register_outputs(
-            {
-                "vpcId": self.vpc_id,
-                "cidrBlock": self.cidr_block,
-                "availabilityZones": self.availability_zones,
-                "publicSubnetIds": self.public_subnet_ids,
-                "privateSubnetIds": self.private_subnet_ids,
-            }
-        )
+    def _adopt_vpc(self) -> None:
+        """A VPC the team has: its ids as given, its CIDR and AZs as looked up. Nothing in it is
+        managed here but what the stack adds (security groups, endpoints, a flow log if asked);
+        its default security group stays the team's."""
+        existing, facts = self._args.settings.existing, self._args.looked_up
+        assert existing is not None
+        self.vpc_id = pulumi.Output.from_input(existing.vpc_id)
+        self.cidr_block = facts.vpc_cidr
+        self.availability_zones = facts.zones(existing.private_subnet_ids)
+        self.public_subnet_ids = pulumi.Output.from_input(list(existing.public_subnet_ids))
+        self.private_subnet_ids = pulumi.Output.from_input(list(existing.private_subnet_ids))
+        self.subnet_per_zone = facts.one_per_zone(existing.private_subnet_ids)
+        self.default_security_group = None
 
     def _private_route_table_ids(self) -> list[pulumi.Output[str]]:
         """awsx gives each private subnet its own route table; one lookup per subnet."""
@@ -132,7 +168,7 @@ class Network(pulumi.ComponentResource):
             region=args.region,
             account_id=args.account_id,
             vpc_id=self.vpc_id,
-            vpc_cidr=args.settings.cidr,
+            vpc_cidr=self.cidr_block,
             public_subnet_id=self.public_subnet_ids.apply(lambda ids: ids[0]),
             private_route_table_ids=self._private_route_table_ids(),
         ).build()
@@ -202,7 +238,9 @@ class Network(pulumi.ComponentResource):
             private_route_tables = aws.ec2.get_route_tables_output(
                 vpc_id=self.vpc_id,
                 filters=[{"name": "association.subnet-id", "values": self.private_subnet_ids}],
-                opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[self.vpc]),
+                opts=pulumi.InvokeOutputOptions(
+                    parent=self, depends_on=[self.vpc] if self.vpc is not None else []
+                ),
             )
             for service in gateways:
                 endpoints[service] = aws.ec2.VpcEndpoint(
@@ -229,7 +267,7 @@ class Network(pulumi.ComponentResource):
                     protocol="tcp",
                     from_port=HTTPS,
                     to_port=HTTPS,
-                    cidr_blocks=[args.settings.cidr],
+                    cidr_blocks=[self.cidr_block],
                 )
             ],
             egress=[],
@@ -243,7 +281,12 @@ class Network(pulumi.ComponentResource):
                 service_name=f"com.amazonaws.{args.region}.{service}",
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
-                subnet_ids=self.private_subnet_ids,
+                # (an existing VPC may have several private subnets in one AZ)
+                subnet_ids=(
+                    self.private_subnet_ids
+                    if self.vpc is not None
+                    else list(self.subnet_per_zone.values())
+                ),
                 security_group_ids=[security_group.id],
                 tags=args.naming.tags("endpoint", service.replace(".", "-")),
                 opts=child,

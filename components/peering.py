@@ -5,7 +5,7 @@ Built after every service exists, so two services may admit each other."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -19,6 +19,8 @@ class ServicePeeringArgs:
     accesses: list[PeerAccess]
     security_group_ids: Mapping[str, pulumi.Input[str]]
     naming: Naming
+    # a renamed service's rules keep its old name (logical name, description, tags)
+    deployed_names: Mapping[str, str] = field(default_factory=dict)
 
 
 class ServicePeering(pulumi.ComponentResource):
@@ -29,15 +31,17 @@ class ServicePeering(pulumi.ComponentResource):
     ) -> None:
         super().__init__(self.TYPE, name, None, opts)
         for access in args.accesses:
+            source = args.deployed_names.get(access.source, access.source)
+            target = args.deployed_names.get(access.target, access.target)
             aws.vpc.SecurityGroupIngressRule(
-                f"{name}-{access.source}-to-{access.target}",
+                f"{name}-{source}-to-{target}",
                 security_group_id=args.security_group_ids[access.target],
                 referenced_security_group_id=args.security_group_ids[access.source],
                 ip_protocol="tcp",
                 from_port=access.port,
                 to_port=access.port,
-                description=f"service {access.source} to service {access.target}",
-                tags=args.naming.tags(access.source, "to", access.target),
+                description=f"service {source} to service {target}",
+                tags=args.naming.tags(source, "to", target),
                 opts=pulumi.ResourceOptions(parent=self),
             )
         self.register_outputs({})

@@ -1,11 +1,13 @@
 """Monthly cost of a stack from its recorded resources and a per-region price file.
 
 Pure: `estimate(resources, prices, usage)`. Prices come from `cost/prices/<region>.yaml` (each
-figure with its unit and source); a figure that is `null` there is reported as unpriced, never
-guessed. Fixed costs follow from the resources; usage-based costs (traffic, LCUs, log volume)
-from the usage inputs (cost/usage_file.py, priced in cost/usage.py), kept apart. The items and
-totals are in model.py; tasks, pools and instances in compute.py; Managed Instances sizing in
-managed.py.
+figure with its unit, source and date); an item the file has no figure for is reported as
+unpriced, one whose price the file records as not found is listed under what the estimate
+leaves out: neither is guessed. Fixed costs follow from the resources; usage-based costs
+(traffic, LCUs, log volume) from the usage inputs (cost/usage_file.py, priced in
+cost/usage.py), kept apart. The items and totals are in model.py; tasks, pools and instances in
+compute.py; Managed Instances sizing in managed.py; each service's share of the pools it runs
+on in shares.py.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from cost.model import EXCLUDED as EXCLUDED
 from cost.model import CostItem as CostItem
 from cost.model import Estimate, Pricer
 from cost.model import ServiceLine as ServiceLine
+from cost.model import iter_left_out as iter_left_out
 from cost.model import iter_unpriced as iter_unpriced
 from cost.price_table import PRICES_DIR as PRICES_DIR
 from cost.price_table import NoPricesError as NoPricesError
 from cost.price_table import PriceTable
 from cost.price_table import load_prices as load_prices
 from cost.price_table import price_file as price_file
+from cost.shares import with_pool_shares
 from harness.deployments import doubled_task_notes
 from harness.records import RecordedResource, as_document, component_namer
 
@@ -145,6 +149,5 @@ def estimate(
             price(pricer, resource, context)
     if usage is not None:
         usage(pricer, resources)
-    return Estimate(
-        table, pricer.items, pricer.services, usage_source, doubled_task_notes(resources)
-    )
+    services = with_pool_shares(pricer.services, pricer.items, resources)
+    return Estimate(table, pricer.items, services, usage_source, doubled_task_notes(resources))

@@ -136,7 +136,7 @@ def price_managed_pool(pricer: Pricer, resource: RecordedResource, context: dict
                 )
             )
     fit = cheapest_fit(
-        template.get("instanceRequirements") or {}, pricer.table.prices.get("ec2InstanceHour") or {}
+        template.get("instanceRequirements") or {}, pricer.table.priced_variants("ec2InstanceHour")
     )
     count = float(instances_needed(fit, tasks)) if fit else float(sum(t[0] for t in tasks) > 0)
     instance_type = fit.instance_type if fit else "no priced type fits"

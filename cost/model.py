@@ -28,6 +28,8 @@ class CostItem:
     unit_price: float | None
     monthly: float | None
     usage: bool = False  # usage-based (from the usage inputs), not fixed
+    left_out: bool = False  # the price file records its price as not found (NOT FOUND)
+    resource: str = ""  # URN of the resource it prices
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class ServiceLine:
     architecture: str
     placed: dict[str, float]
     monthly: float | None
+    # Capacity provider -> the fraction of that EC2 or Managed Instances pool's fixed cost
+    # this service bears (by reserved CPU and memory; cost/shares.py), included in `monthly`.
+    pool_shares: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -73,7 +78,13 @@ class Estimate:
 
     @property
     def unpriced(self) -> list[CostItem]:
-        return [item for item in self.items if item.monthly is None]
+        """Items the price file has no figure for (a key or instance type it lacks)."""
+        return [item for item in self.items if item.monthly is None and not item.left_out]
+
+    @property
+    def left_out(self) -> list[CostItem]:
+        """Items whose price the file records as looked for and not found (not guessed)."""
+        return [item for item in self.items if item.monthly is None and item.left_out]
 
     def assumptions(self) -> list[str]:
         """Short statements of what the estimate assumes (the reasons are in the price file)."""
@@ -116,9 +127,20 @@ class Pricer:
         hours = self.table.hours if key.endswith("Hour") else 1.0
         monthly = None if unit is None else quantity * unit * hours * factor
         label = f"{key}[{variant}]" if variant else key
-        item = CostItem(self.component(resource), what, quantity, label, unit, monthly, usage)
+        left_out = unit is None and self.table.status(key, variant) == "not found"
+        item = CostItem(
+            self.component(resource), what, quantity, label, unit, monthly, usage, left_out,
+            resource.urn,
+        )  # fmt: skip
         self.items.append(item)
         return item
+
+
+def iter_left_out(estimate_: Estimate) -> Iterator[str]:
+    """One line per item left out because its price was looked for and not found."""
+    table = estimate_.table
+    for item in estimate_.left_out:
+        yield (f"{item.what} ({item.price_key}): no {table.region} price found, see {table.path}")
 
 
 def iter_unpriced(estimate_: Estimate) -> Iterator[str]:

@@ -1,7 +1,8 @@
 """Usage-based cost items: the usage inputs (cost/usage_file.py) at the region's prices.
 
 Each line is priced only when the stack has the resource that bills it (NAT processing only with
-NAT gateways, endpoint processing only with interface endpoints, SQS requests only with queues),
+NAT gateways, endpoint processing only with interface endpoints, SQS requests only with queues,
+job runs only with jobs: cost/jobs.py),
 and attached to the component of that resource. Items are marked `usage` and kept apart from the
 fixed cost in every rendering.
 """
@@ -12,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from cost import nat_gateways
+from cost.jobs import price_jobs
 from cost.model import Pricer
 from cost.usage_file import Usage
 from harness.records import RecordedResource
@@ -23,6 +25,7 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 QUEUE = "aws:sqs/queue:Queue"
 WEB_ACL = "aws:wafv2/webAcl:WebAcl"
 REPOSITORY = "aws:ecr/repository:Repository"
+FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
 
 
 def _first(resources: Sequence[RecordedResource], type_: str, **match: Any) -> RecordedResource:
@@ -71,6 +74,7 @@ def price_usage(pricer: Pricer, resources: Sequence[RecordedResource], usage: Us
         gb = usage.data_transfer_out_gb_per_month
         pricer.add(vpc, f"data transfer out, {gb:g} GB", gb, "dataTransferOutGb", usage=True)
     _logs_and_requests(pricer, resources, usage)
+    price_jobs(pricer, resources, usage)
 
 
 def _logs_and_requests(pricer: Pricer, resources: Sequence[RecordedResource], usage: Usage) -> None:
@@ -87,6 +91,10 @@ def _logs_and_requests(pricer: Pricer, resources: Sequence[RecordedResource], us
     if repository is not None:
         gb = usage.ecr_storage_gb
         pricer.add(repository, f"ECR storage, {gb:g} GB", gb, "ecrStorageGbMonth", usage=True)
+    file_system = _first(resources, FILE_SYSTEM)  # the stack's own; a team's is the team's bill
+    if file_system is not None:
+        gb = usage.efs_storage_gb
+        pricer.add(file_system, f"EFS storage, {gb:g} GB", gb, "efsStandardGbMonth", usage=True)
     queue = _first(resources, QUEUE)
     if queue is not None:
         millions = usage.sqs_requests_per_month / 1e6

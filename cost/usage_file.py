@@ -18,6 +18,21 @@ from pydantic.alias_generators import to_camel
 from settings.stack_files import ConfigFileError
 
 
+class JobUsage(BaseModel):
+    """How long one job runs (and, on demand, how often): `jobs.<name>` in the usage file."""
+
+    model_config = ConfigDict(alias_generator=to_camel, extra="forbid", frozen=True)
+
+    minutes_per_run: float | None = Field(
+        None, ge=0, description="Minutes one run takes (default: jobMinutesPerRun)."
+    )
+    runs_per_month: float | None = Field(
+        None,
+        ge=0,
+        description="Runs a month (default: from the job's schedule; 0 for an on-demand job).",
+    )
+
+
 class Usage(BaseModel):
     """Monthly usage the fixed-price resources cannot tell: traffic, log volume, requests."""
 
@@ -46,6 +61,21 @@ class Usage(BaseModel):
         0, ge=0, description="Requests inspected by the web ACL (only priced with a web ACL)."
     )
     ecr_storage_gb: float = Field(0, ge=0, description="GB of images stored in ECR.")
+    efs_storage_gb: float = Field(
+        0, ge=0, description="GB stored in the stack's own EFS file system (Standard class)."
+    )
+    job_minutes_per_run: float = Field(
+        0, ge=0, description="Minutes a job's run takes, for jobs the file does not list."
+    )
+    jobs: dict[str, JobUsage] = Field(
+        default_factory=dict, description="Per job: minutesPerRun, runsPerMonth (by job name)."
+    )
+
+    def job(self, name: str) -> tuple[float, float | None]:
+        """(minutes per run, runs a month or None to take them from the schedule) of a job."""
+        own = self.jobs.get(name, JobUsage())
+        minutes = own.minutes_per_run
+        return (self.job_minutes_per_run if minutes is None else minutes), own.runs_per_month
 
 
 # Defaults when no usage file sets a key: a quiet development stack and a modest production one.
@@ -61,6 +91,8 @@ TIER_DEFAULTS: dict[str, dict[str, float]] = {
         "sqsRequestsPerMonth": 1_000_000,
         "wafRequestsPerMonth": 1_000_000,
         "ecrStorageGb": 10,
+        "efsStorageGb": 5,
+        "jobMinutesPerRun": 5,
     },
     "production": {
         "natGatewayGbPerMonth": 100,
@@ -72,6 +104,8 @@ TIER_DEFAULTS: dict[str, dict[str, float]] = {
         "sqsRequestsPerMonth": 10_000_000,
         "wafRequestsPerMonth": 10_000_000,
         "ecrStorageGb": 50,
+        "efsStorageGb": 50,
+        "jobMinutesPerRun": 15,
     },
 }
 

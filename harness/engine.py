@@ -26,6 +26,7 @@ from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.stack import wait_for_rpcs
 
 from harness import run_cache
+from harness.existing_mocks import ExistingWorld
 from harness.mocks import AwsMocks, RecordingMonitor
 from harness.records import RecordedResource, Synthesis
 from settings.stack_files import PROJECT_DIR, load_config
@@ -108,7 +109,7 @@ def _synthesize(
     stack: str, project: str, project_dir: Path, config: Mapping[str, str], seed: str
 ) -> Synthesis:
     region = config.get("aws:region") or "us-east-1"
-    mocks = AwsMocks(region=region, seed=seed)
+    mocks = AwsMocks(region=region, seed=seed, existing=ExistingWorld.from_config(project, config))
     monitor = RecordingMonitor(mocks)
 
     loop = asyncio.new_event_loop()

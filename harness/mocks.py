@@ -1,7 +1,8 @@
 """Pulumi mocks that answer like AWS would: realistic ids and ARNs, and awsx's documented outputs.
 
 `RecordingMonitor` keeps every registration with its resource options (parent, protect,
-ignoreChanges, ...) so tests and the plan can see what the engine would be asked to create.
+ignoreChanges, aliases, ...) so tests and the plan can see what the engine would be asked to
+create.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mo
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from harness import domain_mocks
+from harness import domain_mocks, existing_mocks
+from harness.existing_mocks import ExistingWorld
 from harness.records import RecordedResource
 
 MOCK_ACCOUNT_ID = "123456789012"  # the documentation example account, never a real one
@@ -69,10 +71,17 @@ def _digest(*parts: str, length: int = 17) -> str:
 class AwsMocks(Mocks):
     """Answers registrations and invokes for one stack in one region and account."""
 
-    def __init__(self, region: str, seed: str = "", account_id: str = MOCK_ACCOUNT_ID) -> None:
+    def __init__(
+        self,
+        region: str,
+        seed: str = "",
+        account_id: str = MOCK_ACCOUNT_ID,
+        existing: ExistingWorld | None = None,
+    ) -> None:
         self.region = region
         self.seed = seed
         self.account_id = account_id
+        self.existing = existing or ExistingWorld()
         self.invokes: list[tuple[str, dict[str, Any]]] = []
 
     # -- resources ---------------------------------------------------------------------------
@@ -186,6 +195,24 @@ class AwsMocks(Mocks):
         if module == "acm" and token == "Certificate":
             uuid = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[:4]}-{hexid[4:16]}"
             return self._arn("acm", f"certificate/{uuid}"), {}
+        if module == "efs" and token in {"FileSystem", "AccessPoint", "MountTarget"}:
+            prefix, kind = {
+                "FileSystem": ("fs", "file-system"),
+                "AccessPoint": ("fsap", "access-point"),
+                "MountTarget": ("fsmt", "mount-target"),
+            }[token]
+            resource_id = f"{prefix}-{hexid}"
+            return resource_id, {"arn": self._arn("elasticfilesystem", f"{kind}/{resource_id}")}
+        if module == "sfn" and token == "StateMachine":
+            # The provider's id is the machine's ARN (sfn/state_machine.go: d.SetId(arn)).
+            arn = self._arn("states", f"stateMachine:{name}")
+            return arn, {"arn": arn}
+        if module == "scheduler" and token == "Schedule":
+            # id <group>/<name> (scheduler/schedule.go scheduleCreateResourceID), group default
+            return f"default/{name}", {
+                "arn": self._arn("scheduler", f"schedule/default/{name}"),
+                "groupName": "default",
+            }
         if module == "autoscaling" and token == "Group":
             uuid = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[:4]}-{hexid[4:16]}"
             arn = self._arn("autoscaling", f"autoScalingGroup:{uuid}:autoScalingGroupName/{name}")
@@ -247,6 +274,9 @@ class AwsMocks(Mocks):
                 "subnetId": args.args.get("subnetId"),
                 "vpcId": args.args.get("vpcId"),
             }
+        answer = self._existing(token, dict(args.args))
+        if answer is not None:
+            return answer
         if token == "aws:elb/getServiceAccount:getServiceAccount":
             return {"arn": MOCK_ELB_ACCOUNT_ARN, "id": "000000000000"}
         if token == "aws:route53/getZone:getZone":
@@ -260,6 +290,41 @@ class AwsMocks(Mocks):
                 "id": args.args.get("name"),
             }
         raise NotImplementedError(f"no mock for invoke {token}; add one to harness/mocks.py")
+
+    def _existing(self, token: str, args: dict[str, Any]) -> dict[str, Any] | None:
+        """What a team already has (harness/existing_mocks.py)."""
+        world, region, account = self.existing, self.region, self.account_id
+        if token == "aws:ec2/getVpc:getVpc":
+            return existing_mocks.vpc_result(world, args, region, account)
+        if token == "aws:ec2/getSubnet:getSubnet":
+            return existing_mocks.subnet_result(world, args, region, account)
+        if token == "aws:lb/getListener:getListener":
+            return existing_mocks.listener_result(args)
+        if token == "aws:lb/getLoadBalancer:getLoadBalancer":
+            return existing_mocks.load_balancer_result(world, args, region)
+        return None
+
+
+def _aliases(request: Any) -> list[dict[str, Any]]:
+    """The request's aliases as plain dicts (harness.records.alias_urns reads them): full URNs,
+    or specs with only the fields the program set (the SDK sends specs, pulumi.runtime.resource
+    prepare_aliases, since the mock monitor supports the aliasSpecs feature)."""
+    found: list[dict[str, Any]] = [{"urn": urn} for urn in request.aliasURNs]
+    for alias in request.aliases:
+        if alias.WhichOneof("alias") == "urn":
+            found.append({"urn": alias.urn})
+            continue
+        spec = alias.spec
+        fields = {
+            "name": spec.name,
+            "type": spec.type,
+            "stack": spec.stack,
+            "project": spec.project,
+            "parent": spec.parentUrn,
+            "noParent": spec.noParent,
+        }
+        found.append({key: value for key, value in fields.items() if value})
+    return found
 
 
 class RecordingMonitor(MockMonitor):
@@ -318,6 +383,7 @@ class RecordingMonitor(MockMonitor):
                 ignore_changes=list(request.ignoreChanges),
                 dependencies=list(request.dependencies),
                 transforms=len(request.transforms),
+                aliases=_aliases(request),
             )
         )
         response_object = _plain_struct(state)

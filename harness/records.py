@@ -35,6 +35,9 @@ class RecordedResource:
     ignore_changes: list[str] = field(default_factory=list)
     dependencies: list[str] = field(default_factory=list)
     transforms: int = 0
+    # `aliases` as the SDK sends them: {"urn": ...}, or a spec {"name", "type", "parent",
+    # "noParent", "stack", "project"} whose empty fields mean "this resource's own" (alias_urns)
+    aliases: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_component(self) -> bool:
@@ -102,6 +105,64 @@ def stack_free_urn(urn: str) -> str:
     """`urn:pulumi:STACK::PROJECT::TYPES::NAME` without its stack: the key across stacks."""
     parts = urn.split("::", 1)
     return parts[1] if len(parts) == 2 else urn
+
+
+ROOT_STACK = "pulumi:pulumi:Stack"
+
+
+def make_urn(stack: str, project: str, parent: str, type_: str, name: str) -> str:
+    """A URN as the mock monitor builds it (pulumi.runtime.mocks.MockMonitor.make_urn: the
+    parent's own type before this one's, never the parent's name)."""
+    if parent:
+        type_ = parent.split("::")[2].split("$").pop() + "$" + type_
+    return "urn:pulumi:" + "::".join([stack, project, type_, name])
+
+
+def _urn_parts(urn: str) -> tuple[str, str, str, str]:
+    """(stack, project, type chain, name) of `urn:pulumi:STACK::PROJECT::TYPES::NAME`."""
+    stack, project, types, name = urn.removeprefix("urn:pulumi:").split("::", 3)
+    return stack, project, types, name
+
+
+def alias_urns(resource: RecordedResource, parent_was: str | None = None) -> list[str]:
+    """The old URNs the engine would look this resource up by, after its own, in order.
+
+    The engine's rules (pulumi/pulumi pkg/resource/deploy/step_generator.go, collapseAliasToUrn
+    and generateAliases): a spec's empty name, type, stack and project are the resource's own;
+    an empty parent is its current parent and `noParent` none; an explicit parent that was
+    itself found through an alias stands for that parent's old URN. When the parent was found
+    through an alias (`parent_was`, its old URN), every alias is also inherited: the name's
+    prefix that is the parent's name becomes the parent's old name, under the old parent."""
+    stack, project, _, _ = _urn_parts(resource.urn)
+    parent_now = _urn_parts(resource.parent)[3] if resource.parent else ""
+    found: list[str] = []
+    for alias in resource.aliases:
+        if alias.get("urn"):
+            found.append(str(alias["urn"]))
+            continue
+        parent = str(alias.get("parent") or resource.parent)
+        if alias.get("noParent"):  # no parent is the root stack (what the mocks put first)
+            parent = f"urn:pulumi:{stack}::{project}::{ROOT_STACK}::{project}-{stack}"
+        elif alias.get("parent") and parent == resource.parent and parent_was:
+            parent = parent_was
+        found.append(
+            make_urn(
+                str(alias.get("stack") or stack),
+                str(alias.get("project") or project),
+                parent,
+                str(alias.get("type") or resource.type),
+                str(alias.get("name") or resource.name),
+            )
+        )
+    if parent_was:
+        old_parent_name = _urn_parts(parent_was)[3]
+        for name, type_ in [(resource.name, resource.type)] + [
+            (_urn_parts(urn)[3], _urn_parts(urn)[2].split("$").pop()) for urn in list(found)
+        ]:
+            if parent_now and name.startswith(parent_now):
+                name = old_parent_name + name[len(parent_now) :]
+            found.append(make_urn(stack, project, parent_was, type_, name))
+    return list(dict.fromkeys(found))
 
 
 def resource_from_json(data: dict[str, Any]) -> RecordedResource:

@@ -20,7 +20,7 @@ from review.render import render_markdown
 from settings.stack_files import PROJECT_DIR, read_stack_config
 
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"
-FIGURE_STACKS = ("dev", "prod", "minimal", "maximal")
+FIGURE_STACKS = ("dev", "prod", "minimal", "maximal", "jobs", "existing")
 CI_POLICY = "aws:iam/policy:Policy"
 IAM_POLICY_LIMIT = 6144  # characters, whitespace not counted (IAM quotas)
 
@@ -43,12 +43,12 @@ def stack_row(stack: str) -> str:
         synthesis, str(config.get("aws:region")), PRICES_DIR, usage
     )
     if estimate is None:
-        return f"| {stack} | {tier} | {len(synthesis.resources)} | {error} | | | |"
+        return f"| {stack} | {tier} | {len(synthesis.resources)} | {error} | | | | |"
     fixed = sum(i.monthly or 0.0 for i in estimate.items if not i.usage)
     used = sum(i.monthly or 0.0 for i in estimate.items if i.usage)
     return (
         f"| {stack} | {tier} | {len(synthesis.resources)} | {_money(fixed)} | {_money(used)}"
-        f" | {_money(fixed + used)} | {len(estimate.unpriced)} |"
+        f" | {_money(fixed + used)} | {len(estimate.unpriced)} | {len(estimate.left_out)} |"
     )
 
 
@@ -76,11 +76,13 @@ def figures_page(generated: str) -> str:
             "",
             "Computed by the offline plan from the stack files in `tests/fixtures/` (the shipped",
             "dev and prod as examples, a minimal and a maximal stack), prices from",
-            "`cost/prices/`, usage from each tier's default usage inputs (no usage file). Your",
+            "`cost/prices/`, usage from each tier's default usage inputs (no usage file). Left",
+            "out: items whose price was looked for and not found ([Prices](prices.md)). Your",
             "own figures: `ecs-platform plan <stack>`.",
             "",
-            "| fixture | tier | resources | fixed / month | usage / month | total | unpriced |",
-            "|---|---|---:|---:|---:|---:|---:|",
+            "| fixture | tier | resources | fixed / month | usage / month | total | unpriced "
+            "| left out |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
             *rows,
             "",
             "## CI roles' managed policies (maximal fixture)",

@@ -20,7 +20,10 @@ from review import base_revision
 from review.diff import diff_resources
 from review.report import cost_report, diff_report
 from review.risks import assess, cost_risk, logical_namer, with_logical_names
+from review.risks.data_loss import Acknowledgements, data_loss
 from review.risks.hazards import hazards
+from settings.acknowledgements import LossAcknowledgement
+from settings.platform import stack_file_name
 from settings.stack_files import read_stack_config, read_yaml
 
 
@@ -42,6 +45,14 @@ class Timing:
 
 def stack_setting(stack: str, project_dir: Path, key: str) -> Any:
     return read_stack_config(stack, project_dir).get(key)
+
+
+def acknowledgements(stack: str, project_dir: Path) -> Acknowledgements:
+    """The stack file's `acknowledgedLosses` (the program has validated them by now)."""
+    entries = stack_setting(stack, project_dir, "ecs-platform:acknowledgedLosses") or []
+    return Acknowledgements(
+        [LossAcknowledgement.model_validate(entry) for entry in entries], stack_file_name(stack)
+    )
 
 
 def stack_usage(stack: str, project_dir: Path, usage_path: Path | None = None) -> UsageInputs:
@@ -88,9 +99,15 @@ def report_between(
     regions: tuple[str | None, str | None],
     prices_dir: Path,
     usages: tuple[UsageInputs | None, UsageInputs | None] = (None, None),
+    acknowledged: Acknowledgements | None = None,
 ) -> dict[str, Any]:
     changes = diff_resources(old.resources, new.resources)
-    risks = hazards(changes.changes, new.resources, old.resources) + assess(changes.changes, tier)
+    acknowledged = acknowledged or Acknowledgements(stack_file=stack_file_name(new.stack))
+    risks = (
+        hazards(changes.changes, new.resources, old.resources)
+        + data_loss(changes.changes, tier, old.resources, new.resources, acknowledged)
+        + assess(changes.changes, tier, new.resources)
+    )
     risks = with_logical_names(risks, [*old.resources, *new.resources])
     new_estimate, error = estimate_for(new, regions[0], prices_dir, usages[0])
     old_estimate, old_error = estimate_for(old, regions[1] or regions[0], prices_dir, usages[1])
@@ -103,6 +120,7 @@ def report_between(
     report = diff_report(
         stack=new.stack, base=base, commit=commit, diff=changes, risks=risks, cost=cost
     )
+    report["acknowledgements"] = acknowledged.report()
     name = logical_namer([*old.resources, *new.resources])
     for change in report["changes"]:  # a new resource's properties name others by logical name
         change["summary"] = {
@@ -149,6 +167,7 @@ def against_revision(
         regions=(region, run.region),
         prices_dir=prices_dir,
         usages=(usage := stack_usage(stack, project_dir, usage_path), usage),
+        acknowledged=acknowledgements(stack, project_dir),
     )
 
 
@@ -179,6 +198,7 @@ def against_stack(
         ),
         prices_dir=prices_dir,
         usages=(stack_usage(stack, project_dir, usage_path), stack_usage(other, project_dir)),
+        acknowledged=acknowledgements(stack, project_dir),
     )
     return report
 

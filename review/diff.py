@@ -1,7 +1,8 @@
 """Plan diff: two lists of recorded resources -> what a deployment would add, change, replace
 and delete. Pure functions; no Pulumi runtime needed.
 
-Resources are matched by URN without the stack part, inputs are compared property by property
+Resources are matched by URN without the stack part, then by their aliases as the engine
+would (harness.records.alias_urns), inputs are compared property by property
 (JSON documents inside strings as parsed JSON), and whether a change replaces the resource comes
 from REPLACING_PROPERTIES, an approximation of the AWS provider's own ForceNew rules.
 """
@@ -13,7 +14,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.records import RecordedResource, as_document, component_namer, stack_free_urn
+from harness.records import (
+    RecordedResource,
+    alias_urns,
+    as_document,
+    component_namer,
+    stack_free_urn,
+)
 
 ACTIONS = ("add", "update", "replace", "delete")
 
@@ -157,14 +164,52 @@ def _planned(resources: Sequence[RecordedResource]) -> dict[str, RecordedResourc
     return {stack_free_urn(r.urn): r for r in resources if r.custom or r.remote}
 
 
+def matched_by_alias(
+    old: Sequence[RecordedResource], new: Sequence[RecordedResource]
+) -> dict[str, str]:
+    """Stack-free new URN -> the stack-free old URN it takes over through an alias.
+
+    As the engine's step generator does: a resource is looked up by its own URN first, then by
+    its aliases (its parent's inherited ones too, when the parent was found by an alias); an old
+    URN that a new resource has as its own, or that another resource took, is not taken again."""
+    old_keys = {stack_free_urn(r.urn): r.urn for r in old}
+    own = {stack_free_urn(r.urn) for r in new}
+    by_urn = {r.urn: r for r in new}
+    found: dict[str, str | None] = {}  # new URN -> old full URN (None: not aliased)
+
+    def resolve(resource: RecordedResource) -> str | None:
+        if resource.urn in found:
+            return found[resource.urn]
+        found[resource.urn] = None
+        parent = by_urn.get(resource.parent)
+        parent_was = resolve(parent) if parent is not None else None
+        if stack_free_urn(resource.urn) not in old_keys:
+            for alias in alias_urns(resource, parent_was):
+                key = stack_free_urn(alias)
+                if key in old_keys and key not in own and key not in taken:
+                    taken.add(key)
+                    found[resource.urn] = old_keys[key]
+                    break
+        return found[resource.urn]
+
+    taken: set[str] = set()
+    for resource in new:
+        resolve(resource)
+    return {
+        stack_free_urn(urn): stack_free_urn(was) for urn, was in found.items() if was is not None
+    }
+
+
 def diff_resources(old: Sequence[RecordedResource], new: Sequence[RecordedResource]) -> Diff:
-    """What turning `old` into `new` does, resource by resource (components are not counted)."""
+    """What turning `old` into `new` does, resource by resource (components are not counted);
+    a resource found through an alias is the same resource under its new URN."""
     before, after = _planned(old), _planned(new)
+    renamed = {key: was for key, was in matched_by_alias(old, new).items() if key in after}
     old_component, new_component = component_namer(old), component_namer(new)
     changes: list[Change] = []
     same = 0
-    for key in sorted(set(before) | set(after)):
-        was, will = before.get(key), after.get(key)
+    for key in sorted((set(before) - set(renamed.values())) | set(after)):
+        was, will = before.get(renamed.get(key, key)), after.get(key)
         current = will or was
         assert current is not None
         component = new_component(will) if will else old_component(current)

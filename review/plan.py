@@ -6,8 +6,9 @@ No AWS account and no Pulumi CLI needed. `--base REF` diffs the stack against th
 git revision REF, `--against OTHER` against another stack; every output has the monthly cost
 estimate. Exit status: 0 success (changes or not), 2 bad stack config (the same error the program
 raises under `pulumi up`), 3 the base revision could not be synthesized, 4 (with --base or
---against) the diff has a blocking risk: a step AWS would refuse in the order the engine applies
-the change (review/risks/hazards.py); the output says the safe sequence of deploys.
+--against) the diff has a blocking risk: a step AWS or the engine would refuse in the order the
+engine applies the change (review/risks/hazards.py), or a loss of data (review/risks/data_loss.py);
+the output says the safe sequence.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from harness.records import Synthesis, masked_outputs
 from review.base_revision import BaseError
 from review.compare import Timing, against_nothing, against_revision, against_stack, plan_cost
 from review.render import cost_lines, render_diff_text, render_markdown
+from review.risks.data_loss import AcknowledgementError
 from review.summaries import summarize
 from review.summaries.queues import queue_access, render_queues
 from settings.stack_files import PROJECT_DIR, ConfigFileError
@@ -33,11 +35,31 @@ CONFIG_ERROR, BASE_FAILED, BLOCKED = 2, 3, 4
 # Exit statuses of `ecs-platform plan` (docs/reference/commands.md is generated from them).
 EXIT_STATUS = {
     0: "plan or diff printed (changes or not)",
-    CONFIG_ERROR: "bad stack config or usage file: the error `pulumi up` would raise",
+    CONFIG_ERROR: "bad stack config or usage file (the error `pulumi up` would raise), or an"
+    " acknowledgement of a resource the stack does not have",
     BASE_FAILED: "the base revision (`--base`) could not be synthesized",
-    BLOCKED: "the diff has a blocking risk: a step AWS would refuse in the order the engine"
-    " applies the change; the output gives the safe sequence of deploys",
+    BLOCKED: "the diff has a blocking risk: a step AWS or the engine would refuse, or a loss of"
+    " data; the output gives the safe sequence",
 }
+
+
+# The data sources that name what a team already has (network.existing, loadBalancer.existing).
+EXISTING_LOOKUPS = {
+    "aws:ec2/getVpc:getVpc": ("VPC", "id"),
+    "aws:ec2/getSubnet:getSubnet": ("subnet", "id"),
+    "aws:lb/getListener:getListener": ("listener", "arn"),
+    "aws:lb/getLoadBalancer:getLoadBalancer": ("load balancer", "arn"),
+}
+
+
+def existing_resources(synthesis: Synthesis) -> list[str]:
+    """What the stack moves in beside: looked up when it runs, never created or changed."""
+    found = [
+        f"{EXISTING_LOOKUPS[token][0]} {args.get(EXISTING_LOOKUPS[token][1])}"
+        for token, args in synthesis.invokes
+        if token in EXISTING_LOOKUPS
+    ]
+    return list(dict.fromkeys(found))
 
 
 def build_plan(synthesis: Synthesis) -> dict[str, Any]:
@@ -60,6 +82,7 @@ def build_plan(synthesis: Synthesis) -> dict[str, Any]:
         "total": len(synthesis.resources),
         "outputs": masked_outputs(synthesis),
         "queues": queue_access(synthesis),
+        "existing": existing_resources(synthesis),
     }
 
 
@@ -75,6 +98,10 @@ def render_text(plan: dict[str, Any]) -> str:
             for key, value in resource["properties"].items():
                 shown = ", ".join(map(str, value)) if isinstance(value, list) else value
                 lines.append(f"      {key}: {shown}")
+        lines.append("")
+    if plan.get("existing"):
+        lines.append("Existing (looked up, not managed by this stack):")
+        lines += [f"  = {what}" for what in plan["existing"]]
         lines.append("")
     lines += render_queues(plan.get("queues") or [])
     lines.append("Resources by type:")
@@ -116,6 +143,11 @@ def plan_output(request: PlanRequest, timing: Timing) -> str:
     plan["cost"] = plan_cost(synthesis, request.project_dir, request.prices_dir, request.usage)
     if request.format == "json":
         return json.dumps(plan, indent=2, sort_keys=False)
+    return plan_text(plan)
+
+
+def plan_text(plan: dict[str, Any]) -> str:
+    """The text plan with its cost lines (`plan["cost"]`), as `ecs-platform plan` prints it."""
     return render_text(plan) + "\n\n" + "\n".join(cost_lines(plan["cost"]))
 
 
@@ -157,5 +189,7 @@ def run_plan(request: PlanRequest, timing: Timing) -> tuple[str, int]:
         return f"error: {error}", CONFIG_ERROR
     except SynthesisError as failure:
         return f"error: {failure.cause}", CONFIG_ERROR
+    except AcknowledgementError as error:
+        return f"error: {error}", CONFIG_ERROR
     except BaseError as error:
         return f"error: the base revision could not be synthesized: {error}", BASE_FAILED

@@ -11,6 +11,12 @@ MARKDOWN_LIMIT = 60_000
 MAX_RISK_LINES = 60
 SYMBOLS = {"add": "+", "update": "~", "replace": "±", "delete": "-"}
 MOCK_NOTE = "ran offline under Pulumi mocks (no AWS account); ids and ARNs are mock values"
+ACKNOWLEDGED = "loss-acknowledged"
+ACK_STATUS = {
+    "applied": "applied",
+    "stale": "too old to count: the loss stays blocking (renew the date if it is intended)",
+    "unused": "nothing in this change loses that resource's data",
+}
 
 
 def show(value: Any, width: int = 100) -> str:
@@ -118,6 +124,10 @@ def render_diff_text(report: dict[str, Any]) -> str:
             lines += [f"      {line}" for line in _summary_lines(change)]
             lines += [f"      ! {r['code']}: {r['message']}" for r in change["risks"]]
         lines.append("")
+    lines += [
+        f"Acknowledgement {e['resource']} of {e['date']}: {ACK_STATUS[e['status']]}"
+        for e in report.get("acknowledgements") or []
+    ]
     if report["risks"]:
         lines.append(f"Risks ({len(report['risks'])}):")
         lines += [
@@ -247,6 +257,22 @@ def _blocking_markdown(report: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _acknowledged_markdown(report: dict[str, Any]) -> list[str]:
+    """Losses the stack file acknowledges, whole, and every acknowledgement's fate."""
+    acknowledged = [r for r in report["risks"] if r["code"] == ACKNOWLEDGED]
+    entries = report.get("acknowledgements") or []
+    if not acknowledged and not entries:
+        return []
+    lines = [f"> [!IMPORTANT]\n> **{len(acknowledged)} acknowledged loss(es) of data**"]
+    lines += [f"> - {_code(r['code'])} {r['message']}" for r in acknowledged]
+    lines += [
+        f"> - acknowledgement {_code(e['resource'])} of {e['date']}: {ACK_STATUS[e['status']]}"
+        for e in entries
+        if e["status"] != "applied"
+    ]
+    return [*lines, ""]
+
+
 def render_markdown(report: dict[str, Any], limit: int = MARKDOWN_LIMIT) -> str:
     stack, cost = report["stack"], report["cost"]
     head = [
@@ -257,7 +283,8 @@ def render_markdown(report: dict[str, Any], limit: int = MARKDOWN_LIMIT) -> str:
         "",
     ]
     head += _blocking_markdown(report)
-    others = [r for r in report["risks"] if not r.get("blocking")]
+    head += _acknowledged_markdown(report)
+    others = [r for r in report["risks"] if not r.get("blocking") and r["code"] != ACKNOWLEDGED]
     if others:
         head.append(f"> [!WARNING]\n> **{len(others)} risk flag(s)**")
         shown = others[:MAX_RISK_LINES]

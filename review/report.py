@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from cost import EXCLUDED, Estimate, ServiceLine, iter_unpriced
+from cost import EXCLUDED, Estimate, ServiceLine, iter_left_out, iter_unpriced
 from review.diff import Change, Diff
 from review.risks import Risk
 from review.summaries import summarize
@@ -16,9 +16,6 @@ from review.summaries import summarize
 
 def _money(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
-
-
-FARGATE = {"FARGATE", "FARGATE_SPOT"}
 
 
 def _service_line(name: str, line: ServiceLine) -> dict[str, Any]:
@@ -33,10 +30,18 @@ def _service_line(name: str, line: ServiceLine) -> dict[str, Any]:
         "architecture": line.architecture,
         "capacityMix": {provider: count for provider, count in line.placed.items() if count},
         "monthly": _money(line.monthly),
+        "poolShares": {provider: round(share, 4) for provider, share in line.pool_shares.items()},
         "text": f"{line.tasks:g} task(s) x {line.vcpu:g} vCPU / {line.gib:g} GB "
-        f"{line.architecture} x ({mix or 'no tasks'})"
-        + ("; tasks on EC2 pools are priced with the pool" if set(line.placed) - FARGATE else ""),
+        f"{line.architecture} x ({mix or 'no tasks'})" + _pool_text(line),
     }
+
+
+def _pool_text(line: ServiceLine) -> str:
+    """How much of each pool it runs on the service's line includes."""
+    if not line.pool_shares:
+        return ""
+    parts = [f"{share:.0%} of pool {name}" for name, share in sorted(line.pool_shares.items())]
+    return "; " + ", ".join(parts) + " (by reserved vCPU and memory)"
 
 
 def _new_services(new: Estimate, old: Estimate | None, compared: bool) -> list[dict[str, Any]]:
@@ -70,6 +75,8 @@ def cost_report(
     report: dict[str, Any] = {"excluded": list(EXCLUDED)}
     if new is None:
         return {"error": error, "monthly": None, "baseMonthly": None, "delta": None, **report}
+    left_out = set(iter_left_out(new)) | set(iter_left_out(old) if old else ())
+    report["excluded"] += sorted(left_out)
     base_total = old.monthly if old is not None else (0.0 if compared else None)
     base_parts = old.by_component() if old is not None else {}
     components = sorted(set(new.by_component()) | set(base_parts))

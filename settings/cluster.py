@@ -37,6 +37,12 @@ class InstanceRefreshSettings(Settings):
 
 class Ec2PoolSettings(Settings):
     name: str = Field(pattern=POOL_NAME_PATTERN, description="Pool name (lowercase).")
+    renamed_from: str | None = Field(
+        None,
+        pattern=POOL_NAME_PATTERN,
+        description="The pool's name before a rename: its resources keep their AWS names and"
+        " URNs (docs/data-safety.md). Keep it while the pool lives.",
+    )
     architecture: Architecture = Field("x86_64", description="CPU architecture.")
     instance_types: Annotated[
         list[Annotated[str, Field(pattern=INSTANCE_TYPE_PATTERN)]],
@@ -89,6 +95,10 @@ class Ec2PoolSettings(Settings):
     def spot(self) -> bool:
         return self.spot_percentage > 0
 
+    def deployed(self) -> Ec2PoolSettings:
+        """The pool as its resources are built: under its name before a rename, if any."""
+        return self.model_copy(update={"name": self.renamed_from}) if self.renamed_from else self
+
 
 class ClusterSettings(Settings):
     container_insights: Literal["enhanced", "enabled", "disabled"] = Field(
@@ -112,6 +122,11 @@ class ClusterSettings(Settings):
         description="ECS Managed Instances capacity providers: EC2 capacity AWS picks from"
         " attribute requirements, patches and replaces (docs/capacity.md).",
     )
+
+    @property
+    def pool_settings(self) -> list[Ec2PoolSettings | ManagedInstancePoolSettings]:
+        """Every EC2 and managed instance pool, in declaration order."""
+        return [*self.ec2_pools, *self.managed_instance_pools]
 
     @property
     def pool_names(self) -> list[str]:

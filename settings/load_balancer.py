@@ -7,7 +7,15 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 
 from settings.domain import DomainSettings
-from settings.types import CERTIFICATE_ARN_PATTERN, Cidr, RetentionDays, Settings, unique
+from settings.types import (
+    CERTIFICATE_ARN_PATTERN,
+    LISTENER_ARN_PATTERN,
+    SECURITY_GROUP_ID_PATTERN,
+    Cidr,
+    RetentionDays,
+    Settings,
+    unique,
+)
 
 TLS_POLICIES = (
     "ELBSecurityPolicy-TLS13-1-2-2021-06",
@@ -37,7 +45,34 @@ class WafSettings(Settings):
     )
 
 
+class PriorityRange(Settings):
+    """Listener rule priorities (1-50000, ALB API RulePriorityPair) the team keeps for this
+    stack on a listener it shares: its other rules use none of them."""
+
+    first: int = Field(ge=1, le=50000, description="Lowest priority the stack's rules may use.")
+    last: int = Field(ge=1, le=50000, description="Highest priority the stack's rules may use.")
+
+
+class ExistingLoadBalancerSettings(Settings):
+    """An ALB listener the team owns: routes become rules on it, and nothing else is created."""
+
+    listener_arn: Annotated[str, Field(pattern=LISTENER_ARN_PATTERN)] = Field(
+        description="Its HTTPS listener (same account and region as the stack)."
+    )
+    security_group_id: Annotated[str, Field(pattern=SECURITY_GROUP_ID_PATTERN)] = Field(
+        description="A security group of that ALB: the tasks admit it on their port."
+    )
+    priorities: PriorityRange = Field(
+        description="The range of rule priorities reserved for this stack on that listener."
+    )
+
+
 class LoadBalancerSettings(Settings):
+    existing: ExistingLoadBalancerSettings | None = Field(
+        None,
+        description="Add routes to a listener the team has (needs network.existing): no ALB,"
+        " listener, WAF or access-log bucket is created.",
+    )
     internal: bool = Field(False, description="Internal ALB in the private subnets.")
     certificate_arn: Annotated[str, Field(pattern=CERTIFICATE_ARN_PATTERN)] | None = Field(
         None, description="ACM certificate: HTTPS on 443 and HTTP only redirects."
@@ -70,3 +105,7 @@ class LoadBalancerSettings(Settings):
     def serves_https(self) -> bool:
         """HTTPS on 443 (and HTTP only redirects): a certificate brought or one to create."""
         return self.certificate_arn is not None or self.domain is not None
+
+    @property
+    def creates_load_balancer(self) -> bool:
+        return self.existing is None

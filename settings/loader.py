@@ -17,9 +17,12 @@ from pulumi.runtime import config as runtime_config
 from pydantic import BaseModel, ValidationError
 
 from settings import rules
+from settings.job import service_key_hint
+from settings.looked_up import LookedUp
 from settings.namespaces import did_you_mean, namespace_problems
 from settings.partial import check_partially, clean_location
 from settings.platform import PlatformConfig, PlatformSettings, stack_file_name
+from settings.rules.looked_up import looked_up_problems
 from settings.rules.problem import Problem, join_path
 from settings.tier_defaults import with_tier_defaults
 from settings.types import PATTERN_MEANINGS, REGION_PATTERN, is_mapping_field, model_in
@@ -131,6 +134,10 @@ def _problems_from(error: ValidationError) -> list[Problem]:
             guess = did_you_mean(str(location[-1]), allowed)
             hint = f"did you mean {guess!r}? " if guess else ""
             message = f"unknown key ({hint}allowed: {', '.join(allowed)})"
+            in_job = len(location) == 3 and location[0] == "jobs"
+            service_key = service_key_hint(str(location[-1])) if in_job else None
+            if service_key:
+                message = f"{service_key} (a job allows: {', '.join(allowed)})"
         elif kind == "missing":
             message = "required key is missing"
         elif kind == "string_pattern_mismatch" and item["ctx"]["pattern"] in PATTERN_MEANINGS:
@@ -168,3 +175,11 @@ def _allowed_keys(location: list[Any]) -> list[str]:
         model = model_in(field.annotation)
         skip_mapping_key = is_mapping_field(field.annotation)
     return sorted(f.alias or name for name, f in model.model_fields.items()) if model else []
+
+
+def check_looked_up(settings: PlatformSettings, facts: LookedUp) -> None:
+    """Raise SettingsError listing what the lookups of an existing network or load balancer
+    revealed (settings/looked_up.py); do nothing when they revealed nothing."""
+    problems = looked_up_problems(settings, facts)
+    if problems:
+        raise SettingsError(settings.stack_file, problems)

@@ -38,6 +38,12 @@ class ManagedInstancePoolSettings(Settings):
         pattern=POOL_NAME_PATTERN,
         description="Pool name (lowercase), unique across ec2Pools and managedInstancePools.",
     )
+    renamed_from: str | None = Field(
+        None,
+        pattern=POOL_NAME_PATTERN,
+        description="The pool's name before a rename: its resources keep their AWS names and"
+        " URNs (docs/data-safety.md). Keep it while the pool lives.",
+    )
     architecture: Architecture = Field(
         "x86_64", description="CPU architecture of the instances (and of the tasks placed here)."
     )
@@ -74,6 +80,10 @@ class ManagedInstancePoolSettings(Settings):
         " that optimization off; default AWS's.",
     )
     detailed_monitoring: bool = Field(False, description="1-minute EC2 metrics.")
+
+    def deployed(self) -> ManagedInstancePoolSettings:
+        """The pool as its resources are built: under its name before a rename, if any."""
+        return self.model_copy(update={"name": self.renamed_from}) if self.renamed_from else self
 
     @property
     def capacity_option_type(self) -> str:

@@ -53,6 +53,10 @@ NAME_RULES: Final[dict[str, NameRule]] = {
     "web-acl": NameRule(128, r"[A-Za-z0-9_-]+", "A-Z a-z 0-9 _ -"),
     # `alias/` plus the name: 256 in all, so 250 for what follows it
     "kms-alias": NameRule(250, r"[A-Za-z0-9/_-]+", "A-Z a-z 0-9 / _ -"),
+    # terraform-provider-aws internal/service/sfn/validate.go validStateMachineName (80,
+    # ^[a-zA-Z0-9-_]+$) and internal/service/scheduler/schedule.go name (1-64, ^[0-9A-Za-z_.-]+$)
+    "state-machine": NameRule(80, r"[A-Za-z0-9_-]+", "A-Z a-z 0-9 _ -"),
+    "schedule": NameRule(64, r"[A-Za-z0-9_.-]+", "A-Z a-z 0-9 _ . -"),
 }
 
 # A stack's prefix goes into every kind above; S3, ECR and ALB together allow only this.
@@ -78,6 +82,17 @@ def fit(kind: str, prefix: str, *parts: str, separator: str = "-") -> str:
     if parts and room >= 1:
         return f"{prefix[:room].rstrip('-')}-{digest}{separator}{tail}"
     return f"{full[: limit - len(digest) - 1].rstrip('-/')}-{digest}"
+
+
+def state_machine_name(prefix: str, job: str) -> str:
+    """A job's state machine: the program names it so (components/job) and the day-2 commands
+    find it so (settings.platform.PlatformSettings.job_state_machine_name)."""
+    return fit("state-machine", prefix, job)
+
+
+def schedule_name(prefix: str, job: str) -> str:
+    """A job's EventBridge Scheduler schedule (in the `default` group)."""
+    return fit("schedule", prefix, job)
 
 
 def prefix_problem(prefix: str) -> str | None:

@@ -7,9 +7,12 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
+from pydantic.alias_generators import to_camel
 
 from settings.types import (
     INSTANCE_TYPE_PATTERN,
+    SUBNET_ID_PATTERN,
+    VPC_ID_PATTERN,
     Architecture,
     RetentionDays,
     Settings,
@@ -62,11 +65,48 @@ class NatInstanceSettings(Settings):
     )
 
 
+SubnetId = Annotated[str, Field(pattern=SUBNET_ID_PATTERN)]
+# ECS takes at most 16 subnets in a task's awsvpcConfiguration (task-networking-awsvpc.md).
+SubnetIds = Annotated[list[SubnetId], Field(max_length=16), AfterValidator(unique)]
+
+
+class ExistingNetworkSettings(Settings):
+    """A VPC the stack does not own: it only adds security groups (and the endpoints and flow
+    log asked for); AZs and the VPC's CIDR are looked up when the program runs."""
+
+    vpc_id: Annotated[str, Field(pattern=VPC_ID_PATTERN)] = Field(description="The VPC (vpc-...).")
+    public_subnet_ids: SubnetIds = Field(
+        default_factory=list,
+        description="Its public subnets (for an internet-facing ALB the stack creates).",
+    )
+    private_subnet_ids: Annotated[SubnetIds, Field(min_length=1)] = Field(
+        description="Its private subnets, where tasks, instances and EFS mount targets go."
+    )
+
+
+# The keys that describe a VPC the stack creates: refused beside `existing`.
+CREATED_NETWORK_KEYS = (
+    "cidr", "availability_zones", "nat_gateways", "nat_instance", "public_subnet_mask",
+    "private_subnet_mask",
+)  # fmt: skip
+
+
 class NetworkSettings(Settings):
-    cidr: VpcCidr = Field(description="VPC IPv4 range, private, /16 to /24.")
+    existing: ExistingNetworkSettings | None = Field(
+        None,
+        description="Move into a VPC the team has (instead of cidr, availabilityZones, NAT and"
+        " masks): the stack creates no VPC, subnet, NAT or flow log (unless flowLogs is set).",
+    )
+    cidr: VpcCidr | None = Field(
+        None, description="VPC IPv4 range, private, /16 to /24 (required without existing)."
+    )
     availability_zones: Annotated[
-        list[AvailabilityZone], Field(min_length=1, max_length=6), AfterValidator(unique)
-    ] = Field(description="AZ names in the stack's region; one public and one private subnet each.")
+        list[AvailabilityZone], Field(max_length=6), AfterValidator(unique)
+    ] = Field(
+        default_factory=list,
+        description="AZ names in the stack's region; one public and one private subnet each"
+        " (required without existing).",
+    )
     nat_gateways: Literal["none", "single", "one-per-az", "instance"] = Field(
         "single",
         description="Private subnets' egress: NAT gateways, none, or one NAT instance"
@@ -79,7 +119,8 @@ class NetworkSettings(Settings):
     public_subnet_mask: SubnetMask = Field(24, description="Prefix length of each public subnet.")
     private_subnet_mask: SubnetMask = Field(20, description="Prefix length of each private subnet.")
     flow_logs: FlowLogSettings = Field(
-        default_factory=FlowLogSettings, description="VPC flow logs to CloudWatch Logs."
+        default_factory=FlowLogSettings,
+        description="VPC flow logs to CloudWatch Logs (with existing: only when this key is set).",
     )
     endpoints: Annotated[
         list[Literal[GATEWAY_ENDPOINTS + INTERFACE_ENDPOINTS]],  # type: ignore[valid-type]
@@ -88,3 +129,17 @@ class NetworkSettings(Settings):
         default_factory=list,
         description="VPC endpoints: s3/dynamodb (gateway, free) and interface endpoints.",
     )
+
+    @property
+    def creates_vpc(self) -> bool:
+        return self.existing is None
+
+    @property
+    def wants_flow_log(self) -> bool:
+        """Always for the stack's own VPC; for an existing one only when asked (`flowLogs`)."""
+        return self.existing is None or "flow_logs" in self.model_fields_set
+
+    @property
+    def created_keys_set(self) -> list[str]:
+        """Keys of a created VPC that the stack file sets (camelCase)."""
+        return [to_camel(key) for key in CREATED_NETWORK_KEYS if key in self.model_fields_set]

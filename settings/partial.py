@@ -120,28 +120,34 @@ def _remove(data: Any, location: list[Any]) -> bool:
     return False
 
 
+# Sections of named workloads: one with a bad field is set aside alone, not its whole section.
+WORKLOAD_SECTIONS = ("services", "jobs")
+
+
 def _repair(
     raw: Mapping[str, Any], errors: list[dict[str, Any]]
-) -> tuple[dict[str, Any], set[str], set[str]]:
-    """(config without the bad parts, top-level keys replaced, services set aside)."""
+) -> tuple[dict[str, Any], set[str], set[str], set[str]]:
+    """(config without the bad parts, top-level keys replaced, services and jobs set aside)."""
     repaired = copy.deepcopy(dict(raw))
     broken: set[str] = set()
-    services: set[str] = set()
+    aside: dict[str, set[str]] = {section: set() for section in WORKLOAD_SECTIONS}
     for location, kind in ((clean_location(e["loc"]), e["type"]) for e in errors):
         if kind == "extra_forbidden" and _remove(repaired, location):
             continue
         top = str(location[0]) if location else ""
-        if top == "services" and len(location) > 1 and isinstance(raw.get("services"), dict):
-            services.add(str(location[1]))
+        if top in aside and len(location) > 1 and isinstance(raw.get(top), dict):
+            aside[top].add(str(location[1]))
         else:
             broken.add(top)
-    for name in services:
-        repaired["services"].pop(name, None)
+    for section, names in aside.items():
+        for name in names:
+            repaired[section].pop(name, None)
+    services, jobs = aside["services"], aside["jobs"]
     for key in broken:
         repaired.pop(key, None)
         if key in STAND_INS:
             repaired[key] = copy.deepcopy(STAND_INS[key])
-    return repaired, broken, services
+    return repaired, broken, services, jobs
 
 
 def check_partially(
@@ -154,7 +160,7 @@ def check_partially(
     rules: tuple[Rule, ...],
 ) -> PartialResult:
     """Run every rule whose inputs validated; count the others."""
-    repaired, broken, set_aside = _repair(raw, errors)
+    repaired, broken, set_aside, jobs_aside = _repair(raw, errors)
     try:
         config = PlatformConfig.model_validate(repaired)
     except ValidationError:  # a part we could not isolate: nothing can be trusted
@@ -163,7 +169,10 @@ def check_partially(
     untrusted = {names.get(key, key) for key in broken}
     if region is None:
         untrusted.add(REGION)
-    result = PartialResult(set_aside=[f"services.{name}" for name in sorted(set_aside)])
+    result = PartialResult(
+        set_aside=[f"services.{name}" for name in sorted(set_aside)]
+        + [f"jobs.{name}" for name in sorted(jobs_aside)]
+    )
     for rule in rules:
         seen: set[str] = set()
         looked_up: set[str] = set()

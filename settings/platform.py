@@ -7,15 +7,18 @@ from typing import Literal
 
 from pydantic import Field
 
+from settings.acknowledgements import LossAcknowledgement
 from settings.alarms import AlarmSettings
 from settings.ci_access import CiAccessSettings
 from settings.cluster import ClusterSettings, Ec2PoolSettings, StrategyItem
+from settings.job import JobSettings
 from settings.load_balancer import LoadBalancerSettings
 from settings.managed_instances import ManagedInstancePoolSettings
+from settings.names import schedule_name, state_machine_name
 from settings.network import NetworkSettings
 from settings.quotas import QuotaSettings
 from settings.registry import RegistrySettings
-from settings.service import ServiceSettings
+from settings.service import ServiceSettings, TaskSettings
 from settings.types import Settings, TagKey, TagValue
 
 
@@ -45,7 +48,12 @@ class PlatformConfig(Settings):
         default_factory=LoadBalancerSettings, description="The environment's ALB."
     )
     services: dict[str, ServiceSettings] = Field(
-        default_factory=dict, description="The services, by name (see below)."
+        default_factory=dict, description="The services, by name."
+    )
+    jobs: dict[str, JobSettings] = Field(
+        default_factory=dict,
+        description="Jobs by name: tasks that run to completion, on a schedule or on demand"
+        " (docs/jobs.md).",
     )
     alarms: AlarmSettings = Field(
         default_factory=AlarmSettings, description="Notifications, alarms and the dashboard."
@@ -55,6 +63,20 @@ class PlatformConfig(Settings):
     )
     quotas: QuotaSettings = Field(
         default_factory=QuotaSettings, description="AWS quotas raised for this account."
+    )
+    acknowledged_losses: list[LossAcknowledgement] = Field(
+        default_factory=list,
+        description="Losses of data the team intends: each turns the plan's blocking data-loss"
+        " hazard for that resource into a flag (docs/data-safety.md).",
+        examples=[
+            [
+                {
+                    "resource": "worker-logs",
+                    "date": "2026-12-01",
+                    "reason": "the worker's old log group: its logs are exported to S3",
+                }
+            ]
+        ],
     )
 
 
@@ -143,13 +165,50 @@ class PlatformSettings:
     def services(self) -> dict[str, ServiceSettings]:
         return self.config.services
 
+    def deployed_name(self, service: str) -> str:
+        """The name `services.<service>`'s resources carry in AWS and in Pulumi: its name
+        before a rename (`renamedFrom`), else its own."""
+        return self.services[service].renamed_from or service
+
+    @property
+    def jobs(self) -> dict[str, JobSettings]:
+        return self.config.jobs
+
+    @property
+    def workloads(self) -> list[tuple[str, str, TaskSettings]]:
+        """(section, name, task settings) of every service, then every job: what the rules
+        that hold for any task check (image, placement, secrets, production hardening)."""
+        return [
+            *(("services", name, service) for name, service in self.services.items()),
+            *(("jobs", name, job) for name, job in self.jobs.items()),
+        ]
+
+    @property
+    def prefix(self) -> str:
+        """`<project>-<stack>`: the start of every physical name."""
+        return f"{self.project}-{self.stack}"
+
+    def job_state_machine_name(self, job: str) -> str:
+        """The Step Functions state machine of job `job`, as the program names it (what
+        `ecs-platform job run` starts)."""
+        return state_machine_name(self.prefix, self._built_as(job))
+
+    def job_schedule_name(self, job: str) -> str:
+        """The EventBridge Scheduler schedule of job `job` (group `default`)."""
+        return schedule_name(self.prefix, self._built_as(job))
+
+    def _built_as(self, job: str) -> str:
+        """A renamed job keeps its AWS names (renamedFrom, components/common/renames.py)."""
+        declared = self.jobs.get(job)
+        return (declared.renamed_from or job) if declared is not None else job
+
     @property
     def repository_names(self) -> list[str]:
-        """Declared repositories plus every one a service's image names, in order."""
+        """Declared repositories plus every one a service's or job's image names, in order."""
         names = list(self.registry.repositories)
-        for service in self.services.values():
-            if service.image.repository and service.image.repository not in names:
-                names.append(service.image.repository)
+        for _, _, task in self.workloads:
+            if task.image.repository and task.image.repository not in names:
+                names.append(task.image.repository)
         return names
 
     @property
@@ -162,16 +221,16 @@ class PlatformSettings:
             for peer in service.allow_from
         ]
 
-    def require_placement(self, service: ServiceSettings) -> Placement:
+    def require_placement(self, service: TaskSettings) -> Placement:
         found = self.placement(service)
         if found is None:  # the rules refuse such settings before any resource exists
             raise ValueError(f"unknown capacity {service.capacity!r}")
         return found
 
-    def architecture(self, service: ServiceSettings) -> str:
+    def architecture(self, service: TaskSettings) -> str:
         return service.architecture or self.cluster.default_task_architecture
 
-    def placement(self, service: ServiceSettings) -> Placement | None:
+    def placement(self, service: TaskSettings) -> Placement | None:
         """None when `capacity` names nothing known (the rules report that)."""
         if service.capacity == "default":
             strategy = tuple(self.cluster.default_strategy)

@@ -29,3 +29,5 @@ SCHEDULED_ACTIONS_PER_TARGET = 200
 CAPACITY_PROVIDERS_PER_CLUSTER = 20
 # Fixed by the services' own egress rules: HTTPS anywhere and anything inside the VPC.
 DEFAULT_TASK_EGRESS_RULES = 2
+# Not adjustable: security groups in a task's awsvpcConfiguration (ECS API AwsVpcConfiguration).
+TASK_SECURITY_GROUPS = 5

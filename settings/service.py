@@ -6,8 +6,16 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from settings.containers import (
+    ContainerHealthCheckSettings,
+    DependsOnSettings,
+    EnvironmentFiles,
+    Secrets,
+    SidecarSettings,
+)
 from settings.deployment import DeploymentSettings
 from settings.queue import QueueSettings
+from settings.storage import VolumeSettings
 from settings.types import (
     ALB_HOST_PATTERN,
     ALB_PATH_PATTERN,
@@ -20,13 +28,13 @@ from settings.types import (
     QUEUE_NAME_PATTERN,
     REPOSITORY_NAME_PATTERN,
     RESOURCE_ARN_PATTERN,
-    SECRET_ARN_PATTERN,
+    SECURITY_GROUP_ID_PATTERN,
+    SERVICE_NAME_PATTERN,
     AbsolutePath,
     Architecture,
     Cidr,
     Dimensions,
     EnvName,
-    HealthCheckCommand,
     KmsKeyArn,
     MetricName,
     Period,
@@ -67,6 +75,11 @@ class RouteSettings(Settings):
         AfterValidator(unique),
     ] = Field(default_factory=list, description="ALB host headers (like api.example.com).")
     priority: int = Field(ge=1, le=50000, description="Listener rule priority, unique per ALB.")
+    target_container: str | None = Field(
+        None,
+        description="The container the ALB sends to: a sidecar with a port (like an nginx in"
+        " front); default the service's own container on its port.",
+    )
 
 
 class TargetHealthSettings(Settings):
@@ -78,16 +91,6 @@ class TargetHealthSettings(Settings):
     timeout_seconds: int = Field(5, ge=2, le=120, description="Seconds before a check fails.")
     healthy_threshold: int = Field(2, ge=2, le=10, description="Passes to become healthy.")
     unhealthy_threshold: int = Field(3, ge=2, le=10, description="Failures to become unhealthy.")
-
-
-class ContainerHealthCheckSettings(Settings):
-    command: HealthCheckCommand = Field(
-        description='Docker health check, like ["CMD-SHELL", "curl -f localhost:8080/health"].'
-    )
-    interval_seconds: int = Field(15, ge=5, le=300, description="Seconds between checks.")
-    timeout_seconds: int = Field(5, ge=2, le=60, description="Seconds before a check fails.")
-    retries: int = Field(3, ge=1, le=10, description="Failures before unhealthy.")
-    start_period_seconds: int = Field(30, ge=0, le=300, description="Grace after start.")
 
 
 class PermissionSettings(Settings):
@@ -103,15 +106,6 @@ class EbsVolumeSettings(Settings):
     size_gib: int = Field(ge=1, le=16384, description="Volume size.")
     volume_type: Literal["gp3", "gp2", "st1", "sc1"] = Field("gp3", description="EBS volume type.")
     mount_path: AbsolutePath = Field(description="Where the container sees it.")
-
-
-class SidecarSettings(Settings):
-    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,30}$")] = Field(description="Name.")
-    image: str = Field(pattern=IMAGE_URI_PATTERN, description="Full image URI.")
-    cpu: int = Field(0, ge=0, le=16384, description="CPU units reserved.")
-    memory: int | None = Field(None, ge=6, le=122880, description="Hard memory limit (MiB).")
-    essential: bool = Field(False, description="Stop the task when this container stops.")
-    environment: dict[EnvName, str] = Field(default_factory=dict, description="Variables.")
 
 
 class StepSettings(Settings):
@@ -204,7 +198,16 @@ class EgressSettings(Settings):
         return self.from_port if self.to_port is None else self.to_port
 
 
-class ServiceSettings(Settings):
+class TaskSettings(Settings):
+    """What a service and a job both declare about their task: image, size, placement,
+    environment, secrets, IAM, egress and hardening (settings/job.py, ServiceSettings below)."""
+
+    renamed_from: Annotated[str, Field(pattern=SERVICE_NAME_PATTERN)] | None = Field(
+        None,
+        description="The workload's name before a rename: its resources keep their AWS names"
+        " and Pulumi URNs, so nothing is replaced (docs/data-safety.md). Keep it while the"
+        " workload lives.",
+    )
     image: ImageSettings = Field(description="What to run.")
     cpu: int = Field(256, ge=128, le=16384, description="Task CPU units (1024 = 1 vCPU).")
     memory: int = Field(512, ge=128, le=122880, description="Task memory (MiB).")
@@ -214,20 +217,65 @@ class ServiceSettings(Settings):
     operating_system: Literal["linux", "windows"] = Field(
         "linux", description="windows: Windows Server Core 2022 on Fargate."
     )
-    port: int | None = Field(None, ge=1, le=65535, description="Container port, if it serves.")
     command: list[str] | None = Field(None, description="Container command.")
     entry_point: list[str] | None = Field(None, description="Container entry point.")
     capacity: str = Field(
         "default", description="default (the cluster's), fargate, fargate-spot or a pool name."
     )
-    desired_count: int = Field(1, ge=0, le=1000, description="Tasks (initial, with scaling).")
     environment: dict[EnvName, str] = Field(default_factory=dict, description="Plain variables.")
-    secrets: dict[EnvName, Annotated[str, Field(pattern=SECRET_ARN_PATTERN)]] = Field(
-        default_factory=dict, description="Variables injected from SSM or Secrets Manager ARNs."
+    secrets: Secrets = Field(
+        default_factory=dict,
+        description="Variables from SSM or Secrets Manager: ssm:<parameter name>,"
+        " secretsmanager:<secret name>[:<json key>] or a full ARN (another region or account).",
+    )
+    environment_files: EnvironmentFiles = Field(
+        default_factory=list,
+        description="Environment files in S3 (arn:aws:s3:::bucket/key.env; at most 10 per task).",
     )
     secret_kms_key_arns: list[KmsKeyArn] = Field(
         default_factory=list, description="Customer keys that encrypt those secrets."
     )
+    read_only_root_filesystem: bool = Field(True, description="Read-only root file system.")
+    writable_paths: Annotated[list[AbsolutePath], AfterValidator(unique)] = Field(
+        default_factory=list, description="Scratch volumes mounted writable (like /tmp)."
+    )
+    user: Annotated[str, Field(pattern=CONTAINER_USER_PATTERN)] = Field(
+        "1000:1000", description="User the container runs as (Linux)."
+    )
+    stop_timeout_seconds: int = Field(30, ge=2, le=120, description="SIGTERM to SIGKILL.")
+    log_retention_days: RetentionDays = Field(30, description="Log group retention.")
+    permissions: list[PermissionSettings] = Field(
+        default_factory=list, description="What the task role may do."
+    )
+    egress: list[EgressSettings] = Field(
+        default_factory=list,
+        description="Destinations beyond HTTPS anywhere and the VPC (ports and CIDRs or lists).",
+    )
+    security_groups: Annotated[
+        list[Annotated[str, Field(pattern=SECURITY_GROUP_ID_PATTERN)]], AfterValidator(unique)
+    ] = Field(
+        default_factory=list,
+        description="More security groups for the tasks (like a database's client group; at"
+        " most 4 besides the task's own).",
+    )
+
+    @property
+    def secret_references(self) -> list[str]:
+        """Every `secrets:` value of the task."""
+        return list(self.secrets.values())
+
+    @property
+    def task_environment_files(self) -> list[str]:
+        """Every environment file of the task, once each."""
+        return list(dict.fromkeys(self.environment_files))
+
+
+class ServiceSettings(TaskSettings):
+    """A long-running ECS service: the task (TaskSettings) plus port, routing, scaling and
+    deployments."""
+
+    port: int | None = Field(None, ge=1, le=65535, description="Container port, if it serves.")
+    desired_count: int = Field(1, ge=0, le=1000, description="Tasks (initial, with scaling).")
     routing: RouteSettings | None = Field(None, description="Route from the ALB, if public.")
     health_check: TargetHealthSettings = Field(
         default_factory=TargetHealthSettings, description="Target group health check."
@@ -241,25 +289,15 @@ class ServiceSettings(Settings):
     deregistration_delay_seconds: int = Field(
         30, ge=0, le=3600, description="Connection draining on deploys (below Spot's 120 s)."
     )
-    read_only_root_filesystem: bool = Field(True, description="Read-only root file system.")
-    writable_paths: Annotated[list[AbsolutePath], AfterValidator(unique)] = Field(
-        default_factory=list, description="Scratch volumes mounted writable (like /tmp)."
-    )
-    user: Annotated[str, Field(pattern=CONTAINER_USER_PATTERN)] = Field(
-        "1000:1000", description="User the container runs as (Linux)."
-    )
-    stop_timeout_seconds: int = Field(30, ge=2, le=120, description="SIGTERM to SIGKILL.")
-    log_retention_days: RetentionDays = Field(30, description="Log group retention.")
     sidecars: list[SidecarSettings] = Field(default_factory=list, description="More containers.")
+    depends_on: list[DependsOnSettings] = Field(
+        default_factory=list, description="Sidecars that must start (or pass) before this one."
+    )
+    volumes: list[VolumeSettings] = Field(
+        default_factory=list, description="Task volumes: EFS (existing or created) or shared."
+    )
     ebs_volume: EbsVolumeSettings | None = Field(None, description="ECS-managed EBS volume.")
     exec_enabled: bool = Field(False, description="ECS Exec (aws ecs execute-command).")
-    permissions: list[PermissionSettings] = Field(
-        default_factory=list, description="What the task role may do."
-    )
-    egress: list[EgressSettings] = Field(
-        default_factory=list,
-        description="Destinations beyond HTTPS anywhere and the VPC (ports and CIDRs or lists).",
-    )
     allow_from: Annotated[list[str], AfterValidator(unique)] = Field(
         default_factory=list, description="Services whose tasks may reach this one's port."
     )
@@ -305,3 +343,17 @@ class ServiceSettings(Settings):
         """The queue named by scaling.customMetric.queueName (the older way to name it)."""
         metric = self.scaling.custom_metric if self.scaling else None
         return metric.queue_name if metric else None
+
+    @property
+    def secret_references(self) -> list[str]:
+        """Every `secrets:` value of the task: the service's and its sidecars'."""
+        return [
+            *self.secrets.values(),
+            *(ref for sidecar in self.sidecars for ref in sidecar.secrets.values()),
+        ]
+
+    @property
+    def task_environment_files(self) -> list[str]:
+        """Every environment file of the task (the service's and its sidecars'), once each."""
+        files = [*self.environment_files, *(f for s in self.sidecars for f in s.environment_files)]
+        return list(dict.fromkeys(files))

@@ -43,9 +43,20 @@ PRODUCTION_DEFAULTS: tuple[tuple[tuple[str, ...], Any, str], ...] = (
     (
         ("services", EACH, "logRetentionDays"),
         PRODUCTION_MIN_LOG_RETENTION_DAYS,
-        "rules/service.py production_services",
+        "rules/tasks.py production_tasks",
+    ),
+    (
+        ("jobs", EACH, "logRetentionDays"),
+        PRODUCTION_MIN_LOG_RETENTION_DAYS,
+        "rules/tasks.py production_tasks",
     ),
 )
+
+
+# A section that moves in beside a team's own (`existing`) gets none of its defaults: the VPC's
+# NAT and the ALB's protection, logs and WAF are the team's (settings/rules/existing.py refuses
+# those keys there), and an existing VPC's flow log is made only when the file asks for one.
+EXISTING = "existing"
 
 
 def with_tier_defaults(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -55,6 +66,9 @@ def with_tier_defaults(raw: Mapping[str, Any]) -> dict[str, Any]:
     if raw.get("tier") != "production":
         return filled
     for path, value, _rule in PRODUCTION_DEFAULTS:
+        section = raw.get(path[0])
+        if isinstance(section, Mapping) and EXISTING in section:
+            continue
         _set_default(filled, path, value)
     return filled
 

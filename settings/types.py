@@ -25,17 +25,40 @@ KMS_KEY_ARN_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$
 CERTIFICATE_ARN_PATTERN = r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$"
 REPOSITORY_NAME_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
 POOL_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"
+SERVICE_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,27}$"
+# A resource's logical name as the plan diff shows it (worker-queue, registry-api, alb-logs).
+LOGICAL_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/:-]{0,199}$"
 INSTANCE_TYPE_PATTERN = r"^[a-z][a-z0-9-]*\.[a-z0-9]+$"
 # An ECS-optimized AL2023 AMI name, as in its SSM parameter path (amzn2023-ami-ecs-hvm-<release>-
 # kernel-<version>-<arch>), or "latest" for the recommended image.
 AMI_RELEASE_PATTERN = r"^(latest|amzn2023-ami-ecs-hvm-2023\.[0-9.]+-kernel-[0-9.]+-(x86_64|arm64))$"
-# Secrets Manager ARNs must be complete (name plus AWS's 6-character suffix), optionally with
-# ECS's :json-key:version-stage:version-id selector; a partial ARN is denied by IAM.
-SECRET_ARN_PATTERN = (
-    r"^arn:aws[a-z-]*:(ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9_./-]+"
+# A secret by name in the stack's region and account: `ssm:<parameter name>` (a hierarchy starts
+# with /: SSM user guide, sysman-paramstore-su-create.md, "Fully qualified") or
+# `secretsmanager:<secret name>[:<json key>]` (names: letters, digits and /_+=.@-); or a full ARN:
+# a Secrets Manager ARN must be complete (name plus AWS's 6-character suffix), optionally with
+# ECS's :json-key:version-stage:version-id selector, since IAM denies a partial ARN.
+SECRET_REFERENCE_PATTERN = (
+    r"^(arn:aws[a-z-]*:(ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9_./-]+"
     r"|secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}"
-    r"(:[^:]*:[^:]*:[^:]*)?)$"
+    r"(:[^:]*:[^:]*:[^:]*)?)"
+    r"|ssm:([A-Za-z0-9_.-]+|(/[A-Za-z0-9_.-]+)+)"
+    r"|secretsmanager:[A-Za-z0-9/_+=.@-]{1,512}(:[^:\s]+)?)$"
 )
+# EC2 ids are 8 or 17 hexadecimal digits after the prefix.
+VPC_ID_PATTERN = r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$"
+SUBNET_ID_PATTERN = r"^subnet-[0-9a-f]{8}([0-9a-f]{9})?$"
+# sg- and the EFS ids as the EFS API patterns them (API_CreateMountTarget, API_CreateAccessPoint).
+SECURITY_GROUP_ID_PATTERN = r"^sg-[0-9a-f]{8,40}$"
+FILE_SYSTEM_ID_PATTERN = r"^fs-[0-9a-f]{8,40}$"
+ACCESS_POINT_ID_PATTERN = r"^fsap-[0-9a-f]{8,40}$"
+# An Application Load Balancer's listener (listener rules with path and host conditions are ALB's).
+LISTENER_ARN_PATTERN = (
+    r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:"
+    r"listener/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}/[0-9a-f]{16}$"
+)
+# An environment file: one S3 object whose key ends in .env (ECS developer guide,
+# taskdef-envfiles.md), no IAM wildcard characters (the ARN is granted as written).
+ENVIRONMENT_FILE_PATTERN = r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[^\s*?]*\.env$"
 ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 IMAGE_TAG_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"
 DIGEST_PATTERN = r"^sha256:[a-f0-9]{64}$"
@@ -93,14 +116,29 @@ PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
     CERTIFICATE_ARN_PATTERN: "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/)",
     REPOSITORY_NAME_PATTERN: "a repository name (lowercase letters and digits, . _ - between)",
     POOL_NAME_PATTERN: "a pool name (lowercase letter, then up to 30 letters, digits or -)",
+    SERVICE_NAME_PATTERN: "a service name (lowercase letter, then up to 27 letters, digits or -)",
+    LOGICAL_NAME_PATTERN: "a resource's logical name as the plan shows it (like worker-queue)",
     INSTANCE_TYPE_PATTERN: "an EC2 instance type (like m7g.large)",
     AMI_RELEASE_PATTERN: (
         "latest, or an ECS-optimized AL2023 AMI name"
         " (amzn2023-ami-ecs-hvm-2023.<release>-kernel-<version>-<arch>)"
     ),
-    SECRET_ARN_PATTERN: (
-        "an SSM parameter or complete Secrets Manager secret ARN (arn:aws:ssm:...:parameter/... or"
-        " arn:aws:secretsmanager:...:secret:<name>-<6 characters>)"
+    SECRET_REFERENCE_PATTERN: (
+        "a secret reference: ssm:<parameter name>, secretsmanager:<secret name>[:<json key>]"
+        " (this stack's region and account) or a full SSM parameter or Secrets Manager ARN"
+        " (required for another region or account)"
+    ),
+    VPC_ID_PATTERN: "a VPC id (vpc- and 8 or 17 hex digits)",
+    SUBNET_ID_PATTERN: "a subnet id (subnet- and 8 or 17 hex digits)",
+    SECURITY_GROUP_ID_PATTERN: "a security group id (sg- and hex digits)",
+    FILE_SYSTEM_ID_PATTERN: "an EFS file system id (fs- and hex digits)",
+    ACCESS_POINT_ID_PATTERN: "an EFS access point id (fsap- and hex digits)",
+    LISTENER_ARN_PATTERN: (
+        "an Application Load Balancer listener ARN"
+        " (arn:aws:elasticloadbalancing:<region>:<account>:listener/app/<name>/<id>/<id>)"
+    ),
+    ENVIRONMENT_FILE_PATTERN: (
+        "an S3 object ARN of an environment file (arn:aws:s3:::<bucket>/<key>.env, no * or ?)"
     ),
     ENV_NAME_PATTERN: "a variable name (letters, digits, _; not starting with a digit)",
     IMAGE_TAG_PATTERN: "an image tag (letters, digits, _ . -; at most 128)",

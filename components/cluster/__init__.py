@@ -128,7 +128,7 @@ class Cluster(pulumi.ComponentResource):
             group, provider = PoolBuilder(
                 parent=self,
                 cluster_logical_name=name,
-                pool=pool,
+                pool=pool.deployed(),  # renamed: built as before (components/common/renames.py)
                 naming=args.naming,
                 vpc_id=args.vpc_id,
                 subnet_ids=args.private_subnet_ids,
@@ -146,12 +146,13 @@ class Cluster(pulumi.ComponentResource):
             pool.name: ManagedInstancePool(
                 f"{name}-{pool.name}",
                 ManagedInstancePoolArgs(
-                    pool=pool,
+                    pool=pool.deployed(),
                     naming=args.naming,
-                    provider_name=capacity_provider_name(args.naming, pool.name),
+                    provider_name=capacity_provider_name(args.naming, pool.deployed().name),
                     cluster_name=self.cluster.name,
                     vpc_id=args.vpc_id,
                     subnet_ids=args.private_subnet_ids,
+                    renamed_from=f"{name}-{pool.renamed_from}" if pool.renamed_from else None,
                 ),
                 opts=pulumi.ResourceOptions(parent=self),
             ).capacity_provider
@@ -166,11 +167,12 @@ class Cluster(pulumi.ComponentResource):
         name, args, settings = self._name, self._args, self._args.settings
         child = pulumi.ResourceOptions(parent=self)
         managed = managed_providers or {}
+        built_as = {pool.name: pool.deployed().name for pool in settings.pool_settings}
         self.capacity_provider_names = {
             "FARGATE": "FARGATE",
             "FARGATE_SPOT": "FARGATE_SPOT",
-            **{pool: capacity_provider_name(args.naming, pool) for pool in pool_providers},
-            **{pool: capacity_provider_name(args.naming, pool) for pool in managed},
+            **{p: capacity_provider_name(args.naming, built_as[p]) for p in pool_providers},
+            **{p: capacity_provider_name(args.naming, built_as[p]) for p in managed},
         }
         return aws.ecs.ClusterCapacityProviders(
             name,

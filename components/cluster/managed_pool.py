@@ -32,6 +32,7 @@ import pulumi_aws as aws
 from components.common import policies
 from components.common.instances import https_out_egress
 from components.common.naming import Naming
+from components.common.renames import renamed
 from settings.managed_instances import ManagedInstancePoolSettings
 from settings.names import fit
 
@@ -108,6 +109,7 @@ class ManagedInstancePoolArgs:
     cluster_name: pulumi.Input[str]
     vpc_id: pulumi.Input[str]
     subnet_ids: pulumi.Input[Sequence[str]]
+    renamed_from: str | None = None  # the component's name before the pool's rename
 
 
 class ManagedInstancePool(pulumi.ComponentResource):
@@ -117,8 +119,10 @@ class ManagedInstancePool(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ManagedInstancePoolArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        # Renamed (renamedFrom): the old URN by alias, every child and AWS name as before.
+        built_as, opts = renamed(name, args.renamed_from, opts)
         super().__init__(self.TYPE, name, None, opts)
-        self._name = name
+        self._name = built_as
         self._args = args
         infrastructure_role, infrastructure_policy = self._infrastructure_role()
         profile, instance_policy = self._instance_profile()

@@ -38,13 +38,15 @@ MANAGED_POLICY_MAX_CHARS = 6144
 # attached policies: `read`, `services`, `iam` and `state` predate the split; keep them.
 READ_FAMILIES: dict[str, tuple[str, ...]] = {
     "read": ("sts", "ssm", "ec2", "ecs", "elasticloadbalancing", "autoscaling",
-             "application-autoscaling", "servicediscovery", "wafv2", "acm", "route53"),
-    "read-data": ("iam", "kms", "logs", "cloudwatch", "ecr", "s3", "sns", "sqs"),
+             "application-autoscaling", "servicediscovery", "wafv2", "acm", "route53",
+             "states", "scheduler"),
+    "read-data": ("iam", "kms", "logs", "cloudwatch", "ecr", "s3", "sns", "sqs",
+                  "elasticfilesystem"),
 }  # fmt: skip
 WRITE_FAMILIES: dict[str, tuple[str, ...]] = {
     "services": ("ec2", "ecs", "elasticloadbalancing", "autoscaling", "application-autoscaling",
-                 "servicediscovery", "wafv2", "acm", "route53"),
-    "data": ("kms", "logs", "cloudwatch", "ecr", "s3", "sns", "sqs"),
+                 "servicediscovery", "wafv2", "acm", "route53", "states", "scheduler"),
+    "data": ("kms", "logs", "cloudwatch", "ecr", "s3", "sns", "sqs", "elasticfilesystem"),
     "iam": ("iam",),
 }  # fmt: skip
 # The AWS-managed policies the platform attaches to its own roles.
@@ -56,11 +58,14 @@ AWS_MANAGED_POLICIES = (
     INSTANCE_POLICY,  # managed instance pools: the instance role
     LOAD_BALANCERS_POLICY,  # blue/green, canary, linear: the ECS load balancer role
 )
-# The services the platform's roles are handed to (task, instance, flow-log, volume roles).
+# The services the platform's roles are handed to (task, instance, flow-log, volume roles; a
+# job's state machine and schedule roles).
 PASSED_TO_SERVICES = (
     "ec2.amazonaws.com",
     "ecs-tasks.amazonaws.com",
     "ecs.amazonaws.com",
+    "scheduler.amazonaws.com",
+    "states.amazonaws.com",
     "vpc-flow-logs.amazonaws.com",
 )
 SERVICE_LINKED_ROLES = (

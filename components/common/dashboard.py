@@ -37,6 +37,17 @@ class DashboardService:
 
 
 @dataclass(frozen=True)
+class DashboardJob:
+    """A job's state machine: its runs, failures and duration (AWS/States)."""
+
+    name: str
+    state_machine_arn: pulumi.Input[str]
+
+    def resolved(self, state_machine_arn: str) -> DashboardJob:
+        return dataclasses.replace(self, state_machine_arn=state_machine_arn)
+
+
+@dataclass(frozen=True)
 class PoolMetrics:
     name: str
     capacity_provider_name: str
@@ -49,7 +60,9 @@ class ManagedPoolMetrics:
     capacity_provider_name: str
 
 
-def _widget(title: str, region: str, metrics: list[list[Any]], stat: str) -> dict[str, Any]:
+def _widget(
+    title: str, region: str, metrics: list[list[Any]], stat: str, period: int = 60
+) -> dict[str, Any]:
     return {
         "type": "metric",
         "width": WIDTH,
@@ -59,7 +72,7 @@ def _widget(title: str, region: str, metrics: list[list[Any]], stat: str) -> dic
             "region": region,
             "view": "timeSeries",
             "stat": stat,
-            "period": 60,
+            "period": period,
             "metrics": metrics,
         },
     }
@@ -127,6 +140,47 @@ def _service_widgets(
             )
         )
     return widgets
+
+
+JOB_WIDGETS = 3
+JOB_PERIOD = 300  # runs are minutes apart at most: 5-minute points stay readable over a week
+
+
+def _job_widgets(job: DashboardJob, region: str) -> list[dict[str, Any]]:
+    """Runs, failures and duration of one job (AWS/States execution metrics by StateMachineArn,
+    Step Functions Developer Guide, procedure-cw-metrics.md; ExecutionTime in milliseconds)."""
+    machine = ["StateMachineArn", job.state_machine_arn]
+
+    def states(metric: str, *options: dict[str, Any]) -> list[Any]:
+        return ["AWS/States", metric, *machine, *options]
+
+    return [
+        _widget(
+            f"job {job.name}: runs",
+            region,
+            [states("ExecutionsStarted"), states("ExecutionsSucceeded")],
+            "Sum",
+            JOB_PERIOD,
+        ),
+        _widget(
+            f"job {job.name}: failures",
+            region,
+            [
+                states("ExecutionsFailed"),
+                states("ExecutionsTimedOut"),
+                states("ExecutionsAborted"),
+            ],
+            "Sum",
+            JOB_PERIOD,
+        ),
+        _widget(
+            f"job {job.name}: duration (ms)",
+            region,
+            [states("ExecutionTime"), states("ExecutionTime", {"stat": "Maximum"})],
+            "Average",
+            JOB_PERIOD,
+        ),
+    ]
 
 
 def _pool_widgets(pool: PoolMetrics, region: str, cluster_name: str) -> list[dict[str, Any]]:
@@ -197,9 +251,11 @@ def dashboard_count(
     limit: int = MAX_WIDGETS,
     *,
     managed_pool_count: int = 0,
+    job_count: int = 0,
 ) -> int:
-    """How many dashboards `dashboard_bodies` returns for these services and pools."""
-    sizes = [service_widget_count(s) for s in services] + [POOL_WIDGETS] * pool_count
+    """How many dashboards `dashboard_bodies` returns for these services, jobs and pools."""
+    sizes = [service_widget_count(s) for s in services] + [JOB_WIDGETS] * job_count
+    sizes += [POOL_WIDGETS] * pool_count
     sizes += [MANAGED_POOL_WIDGETS] * managed_pool_count
     return len(pack(sizes, limit))
 
@@ -213,9 +269,12 @@ def dashboard_bodies(
     pools: list[PoolMetrics],
     limit: int = MAX_WIDGETS,
     managed_pools: Sequence[ManagedPoolMetrics] = (),
+    jobs: Sequence[DashboardJob] = (),
 ) -> list[str]:
-    """One dashboard body per page of at most `limit` widgets: services first, then pools."""
+    """One dashboard body per page of at most `limit` widgets: services first, then jobs,
+    then pools."""
     groups = [_service_widgets(s, region, cluster_name, load_balancer_suffix) for s in services]
+    groups += [_job_widgets(job, region) for job in jobs]
     groups += [_pool_widgets(pool, region, cluster_name) for pool in pools]
     groups += [_managed_pool_widgets(pool, region, cluster_name) for pool in managed_pools]
     pages = pack([len(group) for group in groups], limit)

@@ -14,6 +14,7 @@ from components.common import policies
 from components.common.alarms import AlarmTarget
 from components.common.capacity import strategy_entries
 from components.common.naming import Naming
+from components.common.renames import renamed
 from components.load_balancer import RouteTarget
 from components.service import iam as task_iam
 from components.service.alarms import ServiceAlarmArgs, ServiceAlarms, service_alarms
@@ -28,6 +29,7 @@ from components.service.progressive import (
 from components.service.queue import ServiceQueues, wire_queues
 from components.service.routing import RouteArgs, attach_route
 from components.service.scaling import ScalingArgs, attach_scaling
+from components.service.volumes import CreatedVolume, efs_statements, task_volumes
 from settings.platform import Placement
 from settings.service import ServiceSettings
 
@@ -61,6 +63,10 @@ class ServiceArgs:
     custom_alarms: Mapping[str, aws.cloudwatch.MetricAlarm] = field(default_factory=dict)
     # its SQS queue (created or existing) and the queues it may send to
     queues: ServiceQueues = field(default_factory=ServiceQueues)
+    # `efs: create` volumes: the stack file system's access point per volume name, and the
+    # security group of its mount targets (components/file_system.py)
+    created_volumes: Mapping[str, CreatedVolume] = field(default_factory=dict)
+    efs_security_group_id: pulumi.Input[str] | None = None
 
 
 class Service(pulumi.ComponentResource):
@@ -73,8 +79,10 @@ class Service(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ServiceArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        # Renamed (renamedFrom): the old URN by alias, every child and AWS name as before.
+        built_as, opts = renamed(name, args.settings.renamed_from, opts)
         super().__init__(self.TYPE, name, None, opts)
-        self._name = name
+        self._name = name = built_as
         self._args = args
         service = args.settings
         naming = args.naming
@@ -124,7 +132,7 @@ class Service(pulumi.ComponentResource):
             description=f"Tasks of service {name}",
             vpc_id=args.vpc_id,
             # Ingress comes as separate rules (from the ALB here, from peers in ServicePeering).
-            egress=task_egress(args.settings, args.vpc_cidr),
+            egress=task_egress(args.settings, args.vpc_cidr, args.efs_security_group_id),
             tags=naming.tags(name, "tasks"),
             opts=child,
         )
@@ -149,10 +157,15 @@ class Service(pulumi.ComponentResource):
             execution_role_arn=execution_role.arn,
             task_role_arn=task_role.arn,
             container_definitions=definitions_json(
-                name, service, args.region, args.image, self.log_group.name, self.queues.environment
+                name,
+                service,
+                args.region,
+                args.image,
+                self.log_group.name,
+                self.queues.environment,
+                args.account_id,
             ),
-            volumes=[{"name": f"scratch-{i}"} for i in range(len(service.writable_paths))]
-            + ([{"name": DATA_VOLUME, "configure_at_launch": True}] if service.ebs_volume else []),
+            volumes=task_volumes(service, args.created_volumes),
             tags=naming.tags(name),
             opts=child,
         )
@@ -212,7 +225,8 @@ class Service(pulumi.ComponentResource):
             platform_version="LATEST" if args.placement.compatibility == "FARGATE" else None,
             network_configuration={
                 "subnets": args.subnet_ids,
-                "security_groups": [self.security_group.id],
+                # its own group first, then the groups the stack file adds (a database's, ...)
+                "security_groups": [self.security_group.id, *service.security_groups],
                 "assign_public_ip": False,
             },
             load_balancers=load_balancers,
@@ -284,6 +298,9 @@ class Service(pulumi.ComponentResource):
                     args.settings,
                     log_group_arn=self.log_group.arn,
                     repository_arn=args.repository_arn,
+                    sidecar_images=tuple(s.image for s in args.settings.sidecars),
+                    region=args.region,
+                    account_id=args.account_id,
                 ),
             ),
             (
@@ -292,6 +309,13 @@ class Service(pulumi.ComponentResource):
                     args.settings,
                     exec_log_group_arn=args.exec_log_group_arn,
                     exec_kms_key_arn=args.kms_key_id,
+                    exec_enabled=args.settings.exec_enabled,
+                )
+                + efs_statements(
+                    args.settings,
+                    region=args.region,
+                    account_id=args.account_id,
+                    created=args.created_volumes,
                 )
                 + list(self.queues.statements),
             ),

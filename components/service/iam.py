@@ -1,18 +1,22 @@
 """What a service's two roles may do, built from its declared needs (and nothing more).
 
 The execution role is what ECS uses to start the task: pull its image, write its log group,
-read exactly its declared secrets. The task role is what the application runs as: exactly the
-declared permissions, plus the ECS Exec channels only when exec is on.
+read exactly its declared secrets (by ARN, or by name: settings/secrets.py) and environment
+files. The task role is what the application runs as: exactly the declared permissions, plus
+the ECS Exec channels only when exec is on (and its EFS grants: components/service/volumes.py).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import pulumi
 
 from components.common import policies
 from components.common.ecr import PULL_ACTIONS, ecr_repository_arn
 from components.common.policies import Statement
-from settings.service import ServiceSettings
+from settings.secrets import Source, reference_service, secret_source
+from settings.service import TaskSettings
 
 EXEC_CHANNELS = (
     "ssmmessages:CreateControlChannel",
@@ -23,17 +27,48 @@ EXEC_CHANNELS = (
 VOLUMES_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForVolumes"
 
 
-def secret_arn(value_from: str) -> str:
-    """The secret's ARN without ECS's `:json-key:version-stage:version-id` selector."""
-    return ":".join(value_from.split(":")[:7])
+def secret_grants(
+    references: Sequence[str], region: str, account_id: pulumi.Input[str], source: Source
+) -> list[pulumi.Output[str]]:
+    """The ARNs to grant for the references of one service (`ssm`, `secretsmanager`), once
+    each, in a stable order (settings/secrets.py resolves each form)."""
+    placeholder = "000000000000"  # the account only fills in a name's ARN: equal here, equal there
+    unique = {
+        secret_source(ref, region, placeholder).grant: ref
+        for ref in sorted(set(references))
+        if reference_service(ref) == source
+    }
+    return [
+        pulumi.Output.from_input(account_id).apply(
+            lambda account, ref=ref: secret_source(ref, region, account).grant
+        )
+        for _, ref in sorted(unique.items())
+    ]
+
+
+def environment_file_statements(files: Sequence[str]) -> list[Statement]:
+    """ECS reads environment files with the execution role: s3:GetObject on each object and
+    s3:GetBucketLocation on its bucket (ECS developer guide, taskdef-envfiles.md)."""
+    if not files:
+        return []
+    buckets = sorted({arn.split("/", 1)[0] for arn in files})
+    return [
+        policies.statement(["s3:GetObject"], sorted(files), sid="ReadDeclaredEnvironmentFiles"),
+        policies.statement(["s3:GetBucketLocation"], buckets, sid="LocateEnvironmentFileBuckets"),
+    ]
 
 
 def execution_statements(
-    service: ServiceSettings,
+    service: TaskSettings,
     *,
     log_group_arn: pulumi.Input[str],
     repository_arn: pulumi.Input[str] | None,
+    sidecar_images: tuple[str, ...] = (),
+    region: str = "",
+    account_id: pulumi.Input[str] = "",
 ) -> list[Statement]:
+    """A service's or a job's execution role: its own logs, its images, its declared secrets
+    (by ARN or by name, resolved in `region` and `account_id`) and environment files."""
     statements = [
         policies.statement(
             ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -43,7 +78,7 @@ def execution_statements(
     ]
     repositories = [repository_arn] if repository_arn is not None else []
     repositories += sorted(
-        {arn for s in service.sidecars if (arn := ecr_repository_arn(s.image)) is not None}
+        {arn for image in sidecar_images if (arn := ecr_repository_arn(image)) is not None}
     )
     if repositories:
         statements += [
@@ -51,10 +86,9 @@ def execution_statements(
             policies.statement(["ecr:GetAuthorizationToken"], ["*"], sid="EcrLogin"),
             policies.statement(PULL_ACTIONS, repositories, sid="PullOwnImage"),
         ]
-    parameters = sorted({arn for arn in service.secrets.values() if ":ssm:" in arn})
-    secrets = sorted(
-        {secret_arn(arn) for arn in service.secrets.values() if ":secretsmanager:" in arn}
-    )
+    references = service.secret_references
+    parameters = secret_grants(references, region, account_id, "ssm")
+    secrets = secret_grants(references, region, account_id, "secretsmanager")
     if parameters:
         statements.append(
             policies.statement(["ssm:GetParameters"], parameters, sid="ReadDeclaredParameters")
@@ -71,20 +105,22 @@ def execution_statements(
                 ["kms:Decrypt"], sorted(service.secret_kms_key_arns), sid="DecryptDeclaredSecrets"
             )
         )
-    return statements
+    return statements + environment_file_statements(service.task_environment_files)
 
 
 def task_statements(
-    service: ServiceSettings,
+    service: TaskSettings,
     *,
     exec_log_group_arn: pulumi.Input[str] | None,
     exec_kms_key_arn: pulumi.Input[str] | None = None,
+    exec_enabled: bool = False,
 ) -> list[Statement]:
+    """A service's or a job's task role: its declared permissions (and ECS Exec's channels)."""
     statements = [
         policies.statement(permission.actions, permission.resources, sid=f"Declared{index}")
         for index, permission in enumerate(service.permissions)
     ]
-    if service.exec_enabled:
+    if exec_enabled:
         # The Session Manager channels have no resource ARN: AWS requires "*".
         statements.append(policies.statement(EXEC_CHANNELS, ["*"], sid="EcsExecChannels"))
         if exec_kms_key_arn is not None:

@@ -323,18 +323,21 @@ class ServiceQueues:
 def plan_queues(
     services: Mapping[str, ServiceSettings],
     *,
+    deployed_names: Mapping[str, str] | None = None,
     naming: Naming,
     region: str,
     account_id: pulumi.Input[str],
     stack_key_arn: pulumi.Input[str] | None,
     protect: bool,
 ) -> dict[str, ServiceQueues]:
-    """Every service's queue (created or existing) and the queues it may send to."""
+    """Every service's queue (created or existing) and the queues it may send to; a renamed
+    service's (`deployed_names`: key -> the name its resources carry) under its old name."""
+    built_as = deployed_names or {}
     refs = {
         name: ref
         for name, service in services.items()
         if service.queue is not None
-        and (ref := queue_ref(naming.prefix, name, service.queue)) is not None
+        and (ref := queue_ref(naming.prefix, built_as.get(name, name), service.queue)) is not None
     }
     addresses = {
         name: address(
@@ -350,7 +353,7 @@ def plan_queues(
         ref = refs.get(name)
         queue = service.queue
         sends_to = tuple(
-            SendTarget(worker, addresses[worker])
+            SendTarget(built_as.get(worker, worker), addresses[worker])
             for worker, other in services.items()
             if worker in addresses and other.queue is not None and name in other.queue.senders
         )

@@ -52,6 +52,17 @@ def attach_route(
     return RoutedService(group, rule, [load_balancer_entry(name, service, group)])
 
 
+def route_target(name: str, service: ServiceSettings) -> tuple[str, int]:
+    """(container, port) the ALB sends to: `routing.targetContainer` (a sidecar with a port,
+    like an nginx in front) or the service's own container on its port."""
+    assert service.routing is not None and service.port is not None  # routed services only
+    target = service.routing.target_container
+    sidecar = next((s for s in service.sidecars if s.name == target), None)
+    if sidecar is not None and sidecar.port is not None:
+        return sidecar.name, sidecar.port
+    return name, service.port
+
+
 def allow_from_load_balancer(
     parent: pulumi.Resource,
     name: str,
@@ -59,14 +70,14 @@ def allow_from_load_balancer(
     route: RouteTarget,
     args: RouteArgs,
 ) -> aws.vpc.SecurityGroupIngressRule:
-    assert service.port is not None  # routed services only
+    _, port = route_target(name, service)
     return aws.vpc.SecurityGroupIngressRule(
         f"{name}-from-alb",
         security_group_id=args.security_group_id,
         referenced_security_group_id=route.security_group_id,
         ip_protocol="tcp",
-        from_port=service.port,
-        to_port=service.port,
+        from_port=port,
+        to_port=port,
         description="container port from the load balancer",
         tags=args.naming.tags(name, "from-alb"),
         opts=pulumi.ResourceOptions(parent=parent),
@@ -80,15 +91,16 @@ def target_group(
     service: ServiceSettings,
     args: RouteArgs,
 ) -> aws.lb.TargetGroup:
-    """An ip target group (awsvpc tasks) on the container port with the service's health check."""
-    assert service.port is not None  # routed services only
+    """An ip target group (awsvpc tasks) on the target container's port with the service's
+    health check."""
+    _, port = route_target(name_parts[0], service)
     health = service.health_check
     return aws.lb.TargetGroup(
         logical_name,
-        name=args.naming.physical("target-group", *name_parts, str(service.port)),
+        name=args.naming.physical("target-group", *name_parts, str(port)),
         target_type="ip",
         protocol="HTTP",
-        port=service.port,
+        port=port,
         vpc_id=args.vpc_id,
         deregistration_delay=service.deregistration_delay_seconds,
         health_check={
@@ -123,4 +135,5 @@ def route_conditions(service: ServiceSettings) -> list[dict[str, Any]]:
 def load_balancer_entry(
     name: str, service: ServiceSettings, group: aws.lb.TargetGroup
 ) -> dict[str, Any]:
-    return {"target_group_arn": group.arn, "container_name": name, "container_port": service.port}
+    container, port = route_target(name, service)
+    return {"target_group_arn": group.arn, "container_name": container, "container_port": port}

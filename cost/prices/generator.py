@@ -1,221 +1,201 @@
-"""Builds cost/prices/<region>.yaml from the AWS Price List Query API.
+"""Builds a region's price file (cost/prices/<region>.yaml) from the AWS bulk offer files.
 
-    ecs-platform prices REGION... [--instance-type TYPE ...] [--out DIR]
+    ecs-platform prices REGION... [--instance-type TYPE ...] [--offers DIR] [--out DIR]
 
-One `pricing:GetProducts` query per key (ServiceCode, TERM_MATCH filters, `regionCode`), all pages
-read (`NextToken`); each PriceList entry is a JSON string holding `product` (sku, attributes with
-`usagetype`) and `terms.OnDemand.<offer>.priceDimensions.<rate>.pricePerUnit.USD` with the
-term's `effectiveDate` (response shape: https://docs.aws.amazon.com/aws-cost-management/latest/
-APIReference/API_pricing_GetProducts.html). The Price List Query API is served from us-east-1
-(https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/using-price-list-query-api.html).
-Needs AWS credentials with `pricing:GetProducts`; a key no product matches is written as
-`price: null` with a NOT FOUND source, never guessed.
+For each offer the keys need (specs.py), the region's current price list is read (offers.py):
+only rows of the region (or global rows, for dashboards) whose usage type, after the region's
+prefix, is one a key looks for; then each key takes the row that passes its filters, and the
+first non-zero on-demand tier of it. Each value is written with its SKU, rate code, usage type,
+effective date and the price list's version and publication date. A key no row matches keeps
+the previous file's value when that one has a source and a date (prices found elsewhere: the
+SkyPilot catalog, AWS pricing pages; see docs/cost.md), else it is written `price: null` with
+a NOT FOUND source: never a guess.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-# Usage types carry a region prefix ("EU-", "USW2-", none or "USE1-" in us-east-1), so products
-# are matched by regionCode and the usage type's suffix after that prefix.
-EC2_INSTANCE_FILTERS = {
-    "productFamily": "Compute Instance",
-    "operatingSystem": "Linux",
-    "tenancy": "Shared",
-    "preInstalledSw": "NA",
-    "capacitystatus": "Used",
-    "licenseModel": "No License required",
-}
+from cost.price_table import VALUE_META, is_sourced
+from cost.prices.offers import Offers, Product, RegionOffer
+from cost.prices.specs import (
+    EC2_KEY,
+    MANAGED_FEE_KEY,
+    SPECS,
+    PriceSpec,
+    instance_spec,
+    keeps,
+    list_price,
+    managed_fee_spec,
+    matches,
+)
+
+HOURS_PER_MONTH = 730
 
 
-@dataclass(frozen=True)
-class PriceSpec:
-    """How one price key is found: service, filters, the usage type's suffix, unit scaling."""
+@dataclass
+class Outcome:
+    """What the generator did for one region: values read, kept and not found (by label)."""
 
-    key: str
-    service: str
-    suffix: str
-    unit: str
-    filters: dict[str, str] = field(default_factory=dict)
-    variant: str | None = None
-    scale: float = 1.0  # per request -> per million requests
+    region: str
+    read: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
 
-
-SPECS: tuple[PriceSpec, ...] = (
-    PriceSpec("natGatewayHour", "AmazonEC2", "NatGateway-Hours", "USD/hour",
-              {"productFamily": "NAT Gateway"}),
-    PriceSpec("natGatewayGb", "AmazonEC2", "NatGateway-Bytes", "USD/GB",
-              {"productFamily": "NAT Gateway"}),
-    PriceSpec("publicIpv4Hour", "AmazonVPC", "PublicIPv4:InUseAddress", "USD/hour"),
-    PriceSpec("albHour", "AWSELB", "LoadBalancerUsage", "USD/hour",
-              {"productFamily": "Load Balancer-Application"}),
-    PriceSpec("albLcuHour", "AWSELB", "LCUUsage", "USD/LCU-hour",
-              {"productFamily": "Load Balancer-Application"}),
-    PriceSpec("interfaceEndpointAzHour", "AmazonVPC", "VpcEndpoint-Hours",
-              "USD/hour per endpoint per AZ", {"productFamily": "VpcEndpoint"}),
-    PriceSpec("interfaceEndpointGb", "AmazonVPC", "VpcEndpoint-Bytes", "USD/GB",
-              {"productFamily": "VpcEndpoint"}),
-    PriceSpec("fargateVcpuHour", "AmazonECS", "Fargate-vCPU-Hours:perCPU", "USD/vCPU-hour",
-              variant="x86_64"),
-    PriceSpec("fargateVcpuHour", "AmazonECS", "Fargate-ARM-vCPU-Hours:perCPU", "USD/vCPU-hour",
-              variant="arm64"),
-    PriceSpec("fargateGbHour", "AmazonECS", "Fargate-GB-Hours", "USD/GB-hour", variant="x86_64"),
-    PriceSpec("fargateGbHour", "AmazonECS", "Fargate-ARM-GB-Hours", "USD/GB-hour",
-              variant="arm64"),
-    PriceSpec("ebsGp3GbMonth", "AmazonEC2", "EBS:VolumeUsage.gp3", "USD/GB-month",
-              {"productFamily": "Storage", "volumeApiName": "gp3"}),
-    PriceSpec("alarmStandardMonth", "AmazonCloudWatch", "CW:AlarmMonitorUsage",
-              "USD/alarm-month"),
-    PriceSpec("alarmHighResolutionMonth", "AmazonCloudWatch", "CW:HighResAlarmMonitorUsage",
-              "USD/alarm-month"),
-    PriceSpec("dashboardMonth", "AmazonCloudWatch", "DashboardsUsageHour", "USD/dashboard-month",
-              {"productFamily": "Dashboard"}),
-    PriceSpec("customMetricMonth", "AmazonCloudWatch", "CW:MetricMonitorUsage",
-              "USD/metric-month"),
-    PriceSpec("logsIngestionGb", "AmazonCloudWatch", "DataProcessing-Bytes", "USD/GB"),
-    PriceSpec("logsStorageGbMonth", "AmazonCloudWatch", "TimedStorage-ByteHrs", "USD/GB-month"),
-    PriceSpec("ecrStorageGbMonth", "AmazonECR", "TimedStorage-ByteHrs", "USD/GB-month"),
-    PriceSpec("s3StorageGbMonth", "AmazonS3", "TimedStorage-ByteHrs", "USD/GB-month",
-              {"volumeType": "Standard"}),
-    PriceSpec("snsRequestsMillion", "AmazonSNS", "Requests-Tier1", "USD/million requests",
-              scale=1e6),
-    PriceSpec("sqsRequestsMillion", "AWSQueueService", "Requests-Tier1", "USD/million requests",
-              scale=1e6),
-    PriceSpec("kmsKeyMonth", "awskms", "KMS-Keys", "USD/key-month"),
-    PriceSpec("wafWebAclMonth", "awswaf", "WebACL", "USD/web-ACL-month"),
-    PriceSpec("wafRuleMonth", "awswaf", "Rule", "USD/rule-month"),
-    PriceSpec("wafRequestsMillion", "awswaf", "Request", "USD/million requests", scale=1e6),
-    PriceSpec("cloudMapResourceMonth", "AWSCloudMap", "RegisteredResource",
-              "USD/registered resource-month"),
-    PriceSpec("dataTransferOutGb", "AWSDataTransfer", "DataTransfer-Out-Bytes", "USD/GB"),
-)  # fmt: skip
+    def summary(self) -> str:
+        line = (
+            f"{self.region}: {len(self.read)} values from the offer files, "
+            f"{len(self.kept)} kept from the previous file, {len(self.missing)} not found"
+        )
+        return line + (f" ({', '.join(self.missing)})" if self.missing else "")
 
 
-MANAGED_FEE_KEY = "managedInstancesFeeHour"
+def _best(products: Iterable[Product]) -> Product | None:
+    """Of several matching rows, the current one (CloudWatch marks `version: Current`), then
+    the newest effective date, then the SKU, so the choice never depends on file order."""
+    ranked = sorted(products, key=lambda p: p.sku)
+    ranked.sort(key=lambda p: p.effective, reverse=True)
+    ranked.sort(key=lambda p: p.get("version") not in ("", "Current"))
+    return ranked[0] if ranked else None
 
 
-def _filters(region: str, extra: dict[str, str]) -> list[dict[str, str]]:
+def find(offer: RegionOffer, spec: PriceSpec) -> dict[str, Any] | None:
+    """The value of `spec` in this price list (price, date, source, SKU...), or None."""
+    for usage_type in spec.usage_types:
+        rows = [
+            p
+            for p in offer.products
+            if matches(p, offer.region, spec, usage_type) and list_price(p.dimensions)
+        ]
+        product = _best(rows)
+        if product is None:
+            continue
+        tier = list_price(product.dimensions)
+        assert tier is not None
+        effective = product.effective or offer.published[:10]
+        return {
+            "price": round(tier.usd * spec.scale, 10),
+            "date": offer.published[:10] or effective,  # still the price when published
+            "source": (
+                f"AWS Price List {offer.offer}/{offer.version}/{offer.region} (published "
+                f"{offer.published}): SKU {product.sku}, {product.get('usagetype')}, "
+                f"{tier.description!r}"
+            ),
+            "sku": product.sku,
+            "rateCode": tier.rate_code,
+            "usagetype": product.get("usagetype"),
+            "effectiveDate": effective,
+            "publicationDate": offer.published,
+            "offerFile": offer.url,
+        }
+    return None
+
+
+def _not_found(spec: PriceSpec, region: str, offer: RegionOffer | None, today: str) -> dict:
+    where = (
+        f"{offer.offer}/{offer.version}/{region}"
+        if offer is not None
+        else f"{spec.offer} (AWS lists no price list for {region})"
+    )
+    filters = ", ".join(f"{k}={v}" for k, v in spec.filters.items())
+    wanted = " or ".join(spec.usage_types)
+    return {
+        "price": None,
+        "date": today,
+        "source": f"NOT FOUND - {where}: no on-demand row with usage type {wanted}"
+        + (f" ({filters})" if filters else ""),
+    }
+
+
+def _previous(prices: Mapping[str, Any], spec: PriceSpec) -> dict[str, Any] | None:
+    entry = prices.get(spec.key) or {}
+    value = entry.get(spec.variant) if spec.variant else entry
+    if not is_sourced(value):
+        return None
+    return {k: v for k, v in value.items() if k not in VALUE_META}
+
+
+def _specs(instance_types: Iterable[str], fee_types: Iterable[str]) -> list[PriceSpec]:
     return [
-        {"Type": "TERM_MATCH", "Field": name, "Value": value}
-        for name, value in {"regionCode": region, **extra}.items()
+        *SPECS,
+        *(instance_spec(t) for t in sorted(set(instance_types))),
+        *(managed_fee_spec(t) for t in sorted(set(fee_types))),
     ]
 
 
-def products(client: Any, service: str, filters: list[dict[str, str]]) -> Iterator[dict[str, Any]]:
-    """Every product of a GetProducts query, all pages, each PriceList JSON string parsed."""
-    token: str | None = None
-    while True:
-        arguments: dict[str, Any] = {"ServiceCode": service, "Filters": filters}
-        if token:
-            arguments["NextToken"] = token
-        page = client.get_products(**arguments)
-        for entry in page.get("PriceList", []):
-            yield json.loads(entry) if isinstance(entry, str) else entry
-        token = page.get("NextToken")
-        if not token:
-            return
-
-
-def _matches(usage_type: str, suffix: str) -> bool:
-    return usage_type == suffix or usage_type.endswith("-" + suffix)
-
-
-@dataclass(frozen=True)
-class Found:
-    price: float
-    sku: str
-    effective: str
-    usage_type: str
-
-
-def on_demand_price(product: dict[str, Any]) -> tuple[float, str] | None:
-    """(first non-zero on-demand price, effective date); tiers are read from the lowest range."""
-    for term in (product.get("terms", {}).get("OnDemand") or {}).values():
-        dimensions = sorted(
-            term.get("priceDimensions", {}).values(),
-            key=lambda d: float(d.get("beginRange") or 0),
-        )
-        for dimension in dimensions:
-            price = float(dimension.get("pricePerUnit", {}).get("USD") or 0)
-            if price > 0:
-                return price, str(term.get("effectiveDate", ""))[:10]
-    return None
-
-
-def find(
-    client: Any, region: str, spec: PriceSpec, extra: dict[str, str] | None = None
-) -> Found | None:
-    """The spec's price in `region`, or None when no product matches."""
-    filters = _filters(region, {**spec.filters, **(extra or {})})
-    for product in products(client, spec.service, filters):
-        attributes = product.get("product", {}).get("attributes", {})
-        usage_type = str(attributes.get("usagetype", ""))
-        if not _matches(usage_type, spec.suffix):
-            continue
-        priced = on_demand_price(product)
-        if priced is not None:
-            sku = str(product.get("product", {}).get("sku", ""))
-            return Found(priced[0] * spec.scale, sku, priced[1], usage_type)
-    return None
-
-
-def find_instance(client: Any, region: str, instance_type: str) -> Found | None:
-    spec = PriceSpec("ec2InstanceHour", "AmazonEC2", f"BoxUsage:{instance_type}", "USD/hour")
-    return find(client, region, spec, {**EC2_INSTANCE_FILTERS, "instanceType": instance_type})
-
-
-def _source(spec: PriceSpec, region: str, found: Found | None) -> str:
-    query = f"AWS Price List Query API GetProducts ServiceCode={spec.service} regionCode={region}"
-    if found is None:
-        return f"NOT FOUND - placeholder ({query}, usage type *{spec.suffix}: no product)"
-    return f"{query} usagetype={found.usage_type} SKU {found.sku} effective {found.effective}"
-
-
-def build_prices(client: Any, region: str, instance_types: list[str]) -> dict[str, Any]:
-    """The `prices:` mapping of a region file."""
+def build_prices(
+    offers: Offers,
+    region: str,
+    instance_types: Iterable[str],
+    fee_types: Iterable[str],
+    previous: Mapping[str, Any] | None = None,
+    today: str | None = None,
+) -> tuple[dict[str, Any], Outcome]:
+    """The `prices:` mapping of a region file, and what was read, kept and not found."""
+    today = today or date.today().isoformat()
+    previous = previous or {}
+    specs = _specs(instance_types, fee_types)
+    outcome = Outcome(region)
     prices: dict[str, Any] = {}
-    for spec in SPECS:
-        found = find(client, region, spec)
-        value = None if found is None else round(found.price, 10)
-        entry = prices.setdefault(spec.key, {})
-        if spec.variant is None:
-            entry.update(price=value, unit=spec.unit, source=_source(spec, region, found))
-            entry.update(sku=found.sku if found else None, effectiveDate=found and found.effective)
-            continue
-        entry[spec.variant] = value
-        entry["unit"] = spec.unit
-        entry.setdefault("sources", {})[spec.variant] = _source(spec, region, found)
-    ec2: dict[str, Any] = {"unit": "USD/hour", "sources": {}}
-    for instance_type in sorted(set(instance_types)):
-        found = find_instance(client, region, instance_type)
-        ec2[instance_type] = None if found is None else found.price
-        spec = PriceSpec("ec2InstanceHour", "AmazonEC2", f"BoxUsage:{instance_type}", "USD/hour")
-        ec2["sources"][instance_type] = _source(spec, region, found)
-    prices["ec2InstanceHour"] = ec2
-    return prices
+    for offer_code in sorted({spec.offer for spec in specs}):
+        of_offer = [spec for spec in specs if spec.offer == offer_code]
+        offer = offers.region_offer(offer_code, region, keeps(of_offer, region))
+        for spec in of_offer:
+            value = find(offer, spec) if offer is not None else None
+            if value is not None:
+                outcome.read.append(spec.label)
+            elif (kept := _previous(previous, spec)) is not None:
+                value = kept
+                outcome.kept.append(spec.label)
+            else:
+                value = _not_found(spec, region, offer, today)
+                outcome.missing.append(spec.label)
+            entry = prices.setdefault(spec.key, {"unit": spec.unit})
+            note = (previous.get(spec.key) or {}).get("note")
+            if note:
+                entry["note"] = note
+            if spec.variant is None:
+                entry.update(value)
+            else:
+                entry[spec.variant] = value
+    return {key: prices[key] for key in _order(prices)}, outcome
+
+
+def _order(prices: Mapping[str, Any]) -> list[str]:
+    """SPECS order, then EC2 instances, then the management fee."""
+    keys = list(dict.fromkeys(spec.key for spec in SPECS))
+    return [k for k in [*keys, EC2_KEY, MANAGED_FEE_KEY] if k in prices]
+
+
+def variants_of(entry: Mapping[str, Any] | None) -> list[str]:
+    """The instance types (or architectures) an entry of the price file lists."""
+    return [k for k in (entry or {}) if k not in VALUE_META]
 
 
 def region_document(
-    client: Any, region: str, instance_types: list[str], previous: dict[str, Any] | None
-) -> dict[str, Any]:
-    """A whole region file; assumptions and free-tier notes are kept from the previous file."""
+    offers: Offers,
+    region: str,
+    instance_types: Iterable[str],
+    previous: Mapping[str, Any] | None,
+    today: str | None = None,
+) -> tuple[dict[str, Any], Outcome]:
+    """A whole region file; the assumptions and free-tier notes of the previous file are kept,
+    and so are the instance types it lists (for the instance hours and the management fee)."""
     previous = previous or {}
-    return {
+    old = previous.get("prices") or {}
+    types = [*variants_of(old.get(EC2_KEY)), *instance_types]
+    fee_types = [*variants_of(old.get(MANAGED_FEE_KEY)), *instance_types]
+    prices, outcome = build_prices(offers, region, types, fee_types, old, today)
+    document = {
         "region": region,
         "currency": "USD",
-        "pricesAsOf": date.today().isoformat(),
-        "hoursPerMonth": 730,
+        "pricesAsOf": today or date.today().isoformat(),
+        "hoursPerMonth": HOURS_PER_MONTH,
         "assumptions": previous.get("assumptions") or {},
         "freeTier": previous.get("freeTier") or {},
-        "prices": {
-            **build_prices(client, region, instance_types),
-            # The ECS Managed Instances fee is per instance type; its Price List usage type is not
-            # confirmed here, so its (sourced) figures are kept from the previous file.
-            MANAGED_FEE_KEY: (previous.get("prices") or {}).get(MANAGED_FEE_KEY)
-            or {"unit": "USD/hour per instance", "sources": {}},
-        },
+        "prices": prices,
     }
+    return document, outcome

@@ -13,11 +13,13 @@ from typing import Any
 from .data_rules import DATA_RULES
 from .deployment_rules import DEPLOYMENT_RULES
 from .ecs_rules import ECS_RULES
+from .job_rules import JOB_RULES
 from .managed_instance_rules import MANAGED_INSTANCE_RULES
 from .model import Context, Resource, Rule, Tier
 from .network_rules import NETWORK_RULES
 from .queue_rules import QUEUE_RULES
 from .stack_rules import STACK_RULES
+from .storage_rules import STORAGE_RULES
 from .waivers import Waiver, waiver_for
 
 RULES: tuple[Rule, ...] = (
@@ -28,6 +30,8 @@ RULES: tuple[Rule, ...] = (
     + DEPLOYMENT_RULES
     + MANAGED_INSTANCE_RULES
     + QUEUE_RULES
+    + STORAGE_RULES
+    + JOB_RULES
 )
 RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
 DEFAULT_TIER: Tier = "production"

@@ -25,7 +25,8 @@ IAM_DOCUMENTS = {
     "aws:iam/groupPolicy:GroupPolicy": "policy",
 }
 ROLE = "aws:iam/role:Role"
-DATA_HOLDING = (REPOSITORY, LOG_GROUP, BUCKET, BUCKET_V2, KMS_KEY)
+EFS_FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
+DATA_HOLDING = (REPOSITORY, LOG_GROUP, BUCKET, BUCKET_V2, KMS_KEY, EFS_FILE_SYSTEM)
 KMS_ALGORITHMS = {"aws:kms", "aws:kms:dsse"}
 
 
@@ -212,7 +213,8 @@ DATA_RULES: tuple[Rule, ...] = (
     Rule(
         "production-data-protected",
         "platform (data protection)",
-        "Production repositories, log groups, buckets and KMS keys are protect=True.",
+        "Production repositories, log groups, buckets, KMS keys and EFS file systems are"
+        " protect=True.",
         "Register the resource with ResourceOptions(protect=True) in a production tier.",
         DATA_HOLDING,
         production_protected,

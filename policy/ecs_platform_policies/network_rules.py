@@ -29,6 +29,7 @@ SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 ASG = "aws:autoscaling/group:Group"
 SERVICE_COMPONENT = "ecs-platform:service:Service"
+JOB_COMPONENT = "ecs-platform:job:Job"
 WORLD = {"0.0.0.0/0", "::/0"}
 HIGH_RISK_PORTS = (
     20,
@@ -189,8 +190,13 @@ def restricted_ingress(resource: Resource, ctx: Context) -> Iterator[str]:
             )
 
 
+def _task_group(resource: Resource) -> bool:
+    """A service's or a job's task security group."""
+    return resource.under(SERVICE_COMPONENT) or resource.under(JOB_COMPONENT)
+
+
 def task_sg_ingress(resource: Resource, _: Context) -> Iterator[str]:
-    if not resource.under(SERVICE_COMPONENT):
+    if not _task_group(resource):
         return
     for rule in sg_rules(resource, "ingress"):
         if rule["cidrs"] or rule["prefix_list"] or not rule["source_sg"]:
@@ -198,7 +204,7 @@ def task_sg_ingress(resource: Resource, _: Context) -> Iterator[str]:
 
 
 def task_sg_egress(resource: Resource, _: Context) -> Iterator[str]:
-    if not resource.under(SERVICE_COMPONENT):
+    if not _task_group(resource):
         return
     for rule in sg_rules(resource, "egress"):
         if not WORLD & set(rule["cidrs"]):

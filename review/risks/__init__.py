@@ -5,32 +5,19 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from components.common.ci_catalogue.data_classes import holds
 from harness.deployments import SERVICE, strategy_of
 from harness.records import RecordedResource, inputs_document
 from review.diff import Change
 from review.risks.codes import RISK_CODES
 from review.risks.domain import DOMAIN_CHECKS
+from review.risks.jobs import JOB_CHECKS
+from review.risks.shared import shared_resource_flags
 
-STATEFUL_TYPES = frozenset(
-    {
-        "aws:ecr/repository:Repository",
-        "aws:cloudwatch/logGroup:LogGroup",
-        "aws:s3/bucket:Bucket",
-        "aws:s3/bucketV2:BucketV2",
-        "aws:lb/loadBalancer:LoadBalancer",
-        "aws:kms/key:Key",
-        "aws:sns/topic:Topic",
-        "aws:ecs/cluster:Cluster",
-        "awsx:ec2:Vpc",
-        "aws:ec2/vpc:Vpc",
-        "aws:servicediscovery/httpNamespace:HttpNamespace",
-        "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace",
-    }
-)
 GENERATED_ID = re.compile(r"^[a-z]+(-[a-z]+)*-[0-9a-f]{8,}$")  # sg-0a1b..., subnet-..., vpc-...
 OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
 IAM_DOCUMENTS = {
@@ -68,22 +55,43 @@ def _inputs(change: Change, side: str) -> dict[str, Any]:
     return inputs_document(change.old if side == "old" else change.new)
 
 
+def loss_kind(change: Change, tier: str) -> str | None:
+    """ "protected" when the engine refuses the change (a `protect`ed resource deleted, or
+    replaced while it stays protected), "data" when it loses data in a production stack, None
+    otherwise. Either is a blocking hazard (review/risks/data_loss.py)."""
+    if change.action not in ("delete", "replace") or change.old is None:
+        return None
+    if change.old.protect and (change.new is None or change.new.protect):
+        return "protected"
+    if tier == "production" and holds(change.type).kind == "data":
+        return "data"
+    return None
+
+
 def _stateful(change: Change, tier: str) -> Iterator[Risk]:
-    if change.type not in STATEFUL_TYPES or change.action not in ("delete", "replace"):
+    """What holds data (in a development stack) or identity, deleted or replaced, when nothing
+    blocks it (the type's class: components/common/ci_catalogue/data_classes.py)."""
+    held = holds(change.type)
+    if held.kind == "neither" or change.action not in ("delete", "replace"):
         return
+    if loss_kind(change, tier) is not None:
+        return  # a blocking hazard says it, with the safe sequence
     verb = "deleted" if change.action == "delete" else "replaced (deleted, then created anew)"
+    what = f"holds {held.what}" if held.kind == "data" else f"is known to others by {held.what}"
     yield Risk(
         f"stateful-{change.action}",
         change.urn,
-        f"{change.name} ({change.type}) holds data or identity and would be {verb}.",
+        f"{change.name} ({change.type}) {what}: it would be {verb}.",
     )
 
 
 def _protect(change: Change, tier: str) -> Iterator[Risk]:
-    if change.old is not None and change.old.protect and not (change.new and change.new.protect):
-        how = "deleted" if change.new is None else "left unprotected"
+    """A protected resource left unprotected (deleting one is the blocking protected-delete)."""
+    if change.old is not None and change.old.protect and change.new and not change.new.protect:
         yield Risk(
-            "protect-removed", change.urn, f"{change.name} was protected and would be {how}."
+            "protect-removed",
+            change.urn,
+            f"{change.name} was protected and would be left unprotected.",
         )
 
 
@@ -349,6 +357,13 @@ def _domains(change: Change, tier: str) -> Iterator[Risk]:
             yield Risk(code, urn, message)
 
 
+def _jobs(change: Change, tier: str) -> Iterator[Risk]:
+    """A job's schedule changing or going away (review/risks/jobs.py)."""
+    for check in JOB_CHECKS:
+        for code, urn, message in check(change, tier):
+            yield Risk(code, urn, message)
+
+
 CHECKS: tuple[Callable[[Change, str], Iterable[Risk]], ...] = (
     _stateful,
     _protect,
@@ -358,12 +373,20 @@ CHECKS: tuple[Callable[[Change, str], Iterable[Risk]], ...] = (
     _capacity,
     _deployment_strategy,
     _domains,
+    _jobs,
 )
 
 
-def assess(changes: Iterable[Change], tier: str) -> list[Risk]:
-    """Every risk of every change, in change order; `tier` is the new side's tier."""
-    return [risk for change in changes for check in CHECKS for risk in check(change, tier)]
+def assess(
+    changes: Sequence[Change], tier: str, new: Sequence[RecordedResource] = ()
+) -> list[Risk]:
+    """Every risk of every change, in change order; `tier` is the new side's tier; `new` (the
+    new side's resources) tells what the stack owns (review/risks/shared.py)."""
+    risks = [risk for change in changes for check in CHECKS for risk in check(change, tier)]
+    if not new:  # without the new side's resources nothing tells what the stack owns
+        return risks
+    return risks + [Risk(code, urn, message) for code, urn, message in
+                    shared_resource_flags(changes, new)]  # fmt: skip
 
 
 def cost_risk(

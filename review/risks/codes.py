@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from settings.acknowledgements import ACKNOWLEDGEMENT_DAYS
+
 
 @dataclass(frozen=True)
 class RiskCode:
@@ -18,11 +20,36 @@ class RiskCode:
 RISK_CODES: dict[str, RiskCode] = {
     "stateful-delete": RiskCode(
         False,
-        "a repository, log group, bucket, load balancer, KMS key, SNS topic, cluster, VPC or"
-        " namespace would be deleted",
+        "a resource of a type that holds data (in a development stack) or identity (the table"
+        " below) would be deleted",
     ),
     "stateful-replace": RiskCode(False, "one of those would be replaced (deleted, then created)"),
-    "protect-removed": RiskCode(False, "a `protect`ed resource loses it or is deleted"),
+    "protect-removed": RiskCode(False, "a `protect`ed resource would be left unprotected"),
+    "protected-delete": RiskCode(
+        True,
+        "a `protect`ed resource would be deleted: the engine refuses it, in every tier (the"
+        " message gives the safe sequence for its kind)",
+    ),
+    "protected-replace": RiskCode(
+        True,
+        "a `protect`ed resource would be replaced while it stays protected: the engine refuses it",
+    ),
+    "data-loss-delete": RiskCode(
+        True,
+        "a resource of a type that holds data (the table below) would be deleted in a"
+        " production stack",
+    ),
+    "data-loss-replace": RiskCode(True, "one of those would be replaced in a production stack"),
+    "loss-acknowledged": RiskCode(
+        False,
+        "one of the four above, acknowledged for that resource in `acknowledgedLosses` (at most"
+        f" {ACKNOWLEDGEMENT_DAYS} days old); the message says when and why",
+    ),
+    "probable-rename": RiskCode(
+        False,
+        "a service or pool is removed and one of the same shape added: the message gives the"
+        " `renamedFrom` line that keeps its resources",
+    ),
     "ingress-widened": RiskCode(
         False,
         "a new ingress source or rule, any `0.0.0.0/0` or `::/0`, a wider port range (a CIDR"
@@ -56,7 +83,22 @@ RISK_CODES: dict[str, RiskCode] = {
         False, "a service moves between rolling, blue/green, canary and linear deployments"
     ),
     "hostname-removed": RiskCode(False, "a routed hostname (a service URL) goes away"),
+    "shared-listener": RiskCode(
+        False,
+        "a listener rule is added to (or moves on) a listener the stack does not own"
+        " (`loadBalancer.existing`): its priority must be free there",
+    ),
+    "security-group-joined": RiskCode(
+        False,
+        "a service's tasks join a security group the stack file names"
+        " (`services.<name>.securityGroups`): they reach whatever admits it",
+    ),
     "certificate-replaced": RiskCode(False, "the load balancer's ACM certificate is replaced"),
+    "schedule-changed": RiskCode(
+        False,
+        "a job's schedule changes (expression, time zone or state) or is removed: its runs come"
+        " at other times, or only on demand",
+    ),
     "transition-provider-in-use": RiskCode(
         True,
         "a capacity provider leaves the cluster while the base still places a service on it"

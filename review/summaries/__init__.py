@@ -10,6 +10,8 @@ from cost import nat_gateways
 from harness.records import RecordedResource, mask_secrets
 from review.summaries.compute import COMPUTE_SUMMARIES
 from review.summaries.domain import DOMAIN_SUMMARIES
+from review.summaries.jobs import JOB_SUMMARIES
+from review.summaries.storage import STORAGE_SUMMARIES
 
 Summary = dict[str, Any]
 
@@ -219,6 +221,8 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], Summary]] = {
     },
     **COMPUTE_SUMMARIES,
     **DOMAIN_SUMMARIES,
+    **STORAGE_SUMMARIES,
+    **JOB_SUMMARIES,
 }
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from harness.deployments import deployment_summary
+from review.summaries.storage import efs_volume
 
 Summary = dict[str, Any]
 
@@ -105,7 +106,14 @@ def _task_definition(inputs: dict[str, Any]) -> Summary:
             for c in containers
         ],
         "secrets": sorted(s["name"] for c in containers for s in c.get("secrets", [])),
+        "environmentFiles": [f["value"] for c in containers for f in c.get("environmentFiles", [])],
+        "volumes": [efs_volume(v) for v in inputs.get("volumes") or [] if _declared(v)],
     }
+
+
+def _declared(volume: dict[str, Any]) -> bool:
+    """A volume from `volumes` or the EBS volume (not the writable paths' scratch volumes)."""
+    return "scratch" not in str(volume.get("name"))
 
 
 def _ecs_service(inputs: dict[str, Any]) -> Summary:
@@ -118,6 +126,8 @@ def _ecs_service(inputs: dict[str, Any]) -> Summary:
         if strategy
         else "cluster default",
         "publicIp": (inputs.get("networkConfiguration") or {}).get("assignPublicIp"),
+        # its own group is first; the rest are groups the stack file names (a database's, ...)
+        "joins": ((inputs.get("networkConfiguration") or {}).get("securityGroups") or [])[1:],
         "circuitBreaker": f"enable={breaker.get('enable')} rollback={breaker.get('rollback')}",
         "deploymentAlarms": (
             f"{', '.join(alarms.get('alarmNames') or [])} rollback={alarms.get('rollback')}"

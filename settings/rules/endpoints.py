@@ -3,6 +3,7 @@ tasks need: a missing one is a task that never starts ("unable to pull secrets o
 ... context deadline exceeded", terraform-provider-aws#33044) or an API call that hangs.
 
 Sources, per need:
+- environment files: the agent reads them from S3 at task start (taskdef-envfiles.md);
 - secrets from Secrets Manager / SSM Parameter Store: the ECS agent reads them at task start
   through `secretsmanager` / `ssm` (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/
   vpc-endpoints.html, "Create the Secrets Manager VPC endpoint" and the Systems Manager one);
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from settings.network import GATEWAY_ENDPOINTS, INTERFACE_ENDPOINTS
 from settings.rules.problem import Problem, join_path
+from settings.secrets import reference_service
 
 if TYPE_CHECKING:
     from settings.platform import PlatformSettings
@@ -50,9 +52,20 @@ def _permission_needs(service: ServiceSettings) -> Iterator[tuple[str, str, str]
 
 def service_needs(service: ServiceSettings, log_encryption: bool) -> Iterator[tuple[str, str, str]]:
     """(endpoint, key under services.<name>, why) for each endpoint the service's tasks call."""
-    for variable, arn in sorted(service.secrets.items()):
-        source = "secretsmanager" if ":secretsmanager:" in arn else "ssm"
-        yield source, f"secrets.{variable}", "it reads this secret at task start"
+    for variable, reference in sorted(service.secrets.items()):
+        yield (
+            reference_service(reference),
+            f"secrets.{variable}",
+            "it reads this secret at task start",
+        )
+    for index, sidecar in enumerate(service.sidecars):
+        for variable, reference in sorted(sidecar.secrets.items()):
+            key = join_path(["sidecars", index, "secrets", variable])
+            yield reference_service(reference), key, "it reads this secret at task start"
+    if service.task_environment_files:
+        # ECS reads them from S3 at task start (taskdef-envfiles.md)
+        key = "environmentFiles" if service.environment_files else "sidecars"
+        yield "s3", key, "ECS reads its environment files from S3 at task start"
     if service.exec_enabled:
         yield "ssmmessages", "execEnabled", "ECS Exec opens its session channels there"
         if log_encryption:
@@ -73,7 +86,7 @@ def _foreign_images(service: ServiceSettings) -> Iterator[tuple[str, str]]:
 def declared_needs_reach_aws_without_nat(settings: PlatformSettings) -> Iterable[Problem]:
     """Each endpoint a service needs and the network lacks, named with the service and the key
     that needs it (one problem per endpoint and service)."""
-    if settings.network.nat_gateways != "none":
+    if settings.network.nat_gateways != "none" or not settings.network.creates_vpc:
         return
     have = set(settings.network.endpoints)
     for name, service in settings.services.items():

@@ -15,6 +15,11 @@ ALB_MIN_AZS = 2
 
 def load_balancer_listeners(settings: PlatformSettings) -> Iterable[Problem]:
     balancer = settings.load_balancer
+    if balancer.existing is not None:
+        # the team's listener: its protocol is checked once looked up (settings/looked_up.py)
+        if settings.is_production and balancer.allow_plain_http:
+            yield Problem("loadBalancer.allowPlainHttp", "tier production serves HTTPS only")
+        return
     if not balancer.serves_https and not balancer.allow_plain_http:
         yield Problem(
             "loadBalancer.certificateArn",
@@ -47,8 +52,13 @@ def load_balancer_listeners(settings: PlatformSettings) -> Iterable[Problem]:
 
 
 def load_balancer_zones(settings: PlatformSettings) -> Iterable[Problem]:
-    """The stack always has an ALB, and AWS refuses one with subnets in fewer than two AZs."""
+    """AWS refuses an ALB with subnets in fewer than two AZs (an existing VPC's AZs are checked
+    once looked up, settings/looked_up.py)."""
+    if not settings.network.creates_vpc or not settings.load_balancer.creates_load_balancer:
+        return
     zones = len(settings.network.availability_zones)
+    if zones == 0:
+        return  # missing: rules/existing.py reports the key
     if zones < ALB_MIN_AZS and not settings.is_production:  # production has its own AZ rule
         yield Problem(
             "network.availabilityZones",

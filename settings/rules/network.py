@@ -11,6 +11,7 @@ from settings.rules.cluster import instance_architecture
 from settings.rules.problem import PRODUCTION_MIN_AZS, Problem, join_path, production_retention
 
 if TYPE_CHECKING:
+    from settings.network import NetworkSettings
     from settings.platform import PlatformSettings
 
 NO_NAT_ENDPOINTS = ("s3", "ecr.api", "ecr.dkr", "logs")
@@ -18,6 +19,7 @@ EC2_POOL_ENDPOINTS = ("ecs", "ecs-agent", "ecs-telemetry")
 
 
 def availability_zones_in_region(settings: PlatformSettings) -> Iterable[Problem]:
+    # (with network.existing the AZs are looked up: settings/looked_up.py checks them)
     for index, zone in enumerate(settings.network.availability_zones):
         if zone[:-1] != settings.region:
             yield Problem(
@@ -30,6 +32,8 @@ def subnets_fit_in_vpc(settings: PlatformSettings) -> Iterable[Problem]:
     """awsx's "Auto" strategy gives each AZ an equal power-of-two block of the VPC and places
     the subnets in it in order, each aligned to its own size."""
     network = settings.network
+    if network.cidr is None or not network.availability_zones:
+        return  # network.existing, or a missing key (rules/existing.py reports it)
     vpc = ipaddress.IPv4Network(network.cidr)
     zones = len(network.availability_zones)
     zone_prefix = vpc.prefixlen + math.ceil(math.log2(zones)) if zones > 1 else vpc.prefixlen
@@ -61,8 +65,9 @@ def image_pulls_need_s3(settings: PlatformSettings) -> Iterable[Problem]:
 
 
 def private_subnets_reach_aws_without_nat(settings: PlatformSettings) -> Iterable[Problem]:
-    """With no NAT gateway, tasks and instances reach AWS only through endpoints."""
-    if settings.network.nat_gateways != "none":
+    """With no NAT gateway, tasks and instances reach AWS only through endpoints (in an
+    existing VPC the routes are the team's: nothing to tell from the settings)."""
+    if settings.network.nat_gateways != "none" or not settings.network.creates_vpc:
         return
     needed = list(NO_NAT_ENDPOINTS)
     if settings.cluster.ec2_pools:
@@ -91,6 +96,15 @@ def production_network(settings: PlatformSettings) -> Iterable[Problem]:
     if not settings.is_production:
         return
     network = settings.network
+    if network.creates_vpc:  # an existing VPC: rules/existing.py, rules/looked_up.py
+        yield from _production_vpc(network)
+    if network.wants_flow_log:
+        yield from production_retention(
+            "network.flowLogs.retentionDays", network.flow_logs.retention_days
+        )
+
+
+def _production_vpc(network: NetworkSettings) -> Iterable[Problem]:
     if len(network.availability_zones) < PRODUCTION_MIN_AZS:
         yield Problem(
             "network.availabilityZones",
@@ -109,9 +123,6 @@ def production_network(settings: PlatformSettings) -> Iterable[Problem]:
             " failure for all egress (a replacement takes minutes) and its bandwidth is the"
             " instance type's; use one-per-az, or none with VPC endpoints",
         )
-    yield from production_retention(
-        "network.flowLogs.retentionDays", network.flow_logs.retention_days
-    )
 
 
 RULES = (

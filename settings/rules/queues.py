@@ -57,7 +57,7 @@ def queue_shape(settings: PlatformSettings) -> Iterable[Problem]:
                     _path(name, "queue", "senders", index),
                     f"{sender!r} is not a service of this stack",
                 )
-        ref = queue_ref(prefix(settings), name, queue)
+        ref = queue_ref(prefix(settings), settings.deployed_name(name), queue)
         if ref is not None and ref.region is not None and ref.region != settings.region:
             yield Problem(
                 _path(name, "queue", "existing"),
@@ -128,9 +128,10 @@ def _variables(
             )
     for sender in service.queue.senders:
         other = settings.services.get(sender)
-        if other is not None and sender_variable(name) in other.environment:
+        variable = sender_variable(settings.deployed_name(name))  # a rename keeps it
+        if other is not None and variable in other.environment:
             yield Problem(
-                _path(sender, "environment", sender_variable(name)),
+                _path(sender, "environment", variable),
                 f"is set by the platform (this service sends to {name}'s queue): remove it",
             )
 
@@ -142,7 +143,8 @@ def queue_scaling(settings: PlatformSettings) -> Iterable[Problem]:
         if rule is None:
             continue
         metric = rule.custom_metric
-        declared = queue_ref(prefix(settings), name, service.queue) if service.queue else None
+        deployed = settings.deployed_name(name)
+        declared = queue_ref(prefix(settings), deployed, service.queue) if service.queue else None
         named = metric.queue_name if metric is not None else None
         if named is not None and declared is not None and named != declared.name:
             yield Problem(

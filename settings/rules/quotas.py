@@ -9,6 +9,7 @@ from settings.quotas import (
     CAPACITY_PROVIDERS_PER_CLUSTER,
     DEFAULT_TASK_EGRESS_RULES,
     SCHEDULED_ACTIONS_PER_TARGET,
+    TASK_SECURITY_GROUPS,
 )
 from settings.rules.problem import Problem
 
@@ -29,6 +30,8 @@ def load_balancer(settings: PlatformSettings) -> Iterable[Problem]:
         "services", "listener rules", len(routed), quotas.listener_rules, "listenerRules"
     )
     yield from _over("services", "target groups", len(routed), quotas.target_groups, "targetGroups")
+    if config.load_balancer.existing is not None:
+        return  # the team's ALB and its security group
     ports = 2 if config.load_balancer.serves_https else 1
     inbound = len(config.load_balancer.ingress_cidrs) * ports
     yield from _over(
@@ -53,8 +56,12 @@ def services(settings: PlatformSettings) -> Iterable[Problem]:
         )
         # AWS counts one rule per destination CIDR or prefix list (a prefix list counts as its
         # max entries, unknown here: one is the least it can be)
-        outbound = DEFAULT_TASK_EGRESS_RULES + sum(
-            len(extra.cidrs) + len(extra.prefix_list_ids) for extra in service.egress
+        outbound = (
+            DEFAULT_TASK_EGRESS_RULES
+            + sum(len(extra.cidrs) + len(extra.prefix_list_ids) for extra in service.egress)
+            # NFS to EFS mount targets: one rule to the VPC, one to the stack's file system
+            + any(v.existing_efs is not None for v in service.volumes)
+            + any(v.creates_file_system for v in service.volumes)
         )
         yield from _over(
             f"services.{name}.egress",
@@ -73,6 +80,19 @@ def services(settings: PlatformSettings) -> Iterable[Problem]:
         )
 
 
+def task_security_groups(settings: PlatformSettings) -> Iterable[Problem]:
+    """ECS takes at most 5 security groups per awsvpc task (task-networking-awsvpc.md,
+    AwsVpcConfiguration): a service's or job's own and 4 more."""
+    for section, name, task in settings.workloads:
+        yield from _over(
+            f"{section}.{name}.securityGroups",
+            "security groups besides the task's own (ECS takes 5 per task)",
+            len(task.security_groups),
+            TASK_SECURITY_GROUPS - 1,
+            None,
+        )
+
+
 def cluster(settings: PlatformSettings) -> Iterable[Problem]:
     providers = 2 + len(settings.config.cluster.pool_names)  # FARGATE, FARGATE_SPOT, the pools
     yield from _over(
@@ -84,4 +104,4 @@ def cluster(settings: PlatformSettings) -> Iterable[Problem]:
     )
 
 
-RULES = (load_balancer, services, cluster)
+RULES = (load_balancer, services, task_security_groups, cluster)

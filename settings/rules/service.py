@@ -8,28 +8,17 @@ import zoneinfo
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from settings.rules.problem import Problem, join_path, production_retention
+from settings.rules.problem import Problem, join_path
+from settings.rules.tasks import secret_looking
 
 if TYPE_CHECKING:
     from settings.platform import PlatformSettings
     from settings.service import (
         CustomMetricSettings,
-        ServiceSettings,
         ThresholdSteps,
     )
 
 SERVICE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,27}$")
-# Fargate task sizes: cpu units -> allowed memory (MiB).
-FARGATE_MEMORY: dict[int, range] = {
-    256: range(512, 2049, 512),
-    512: range(1024, 4097, 1024),
-    1024: range(2048, 8193, 1024),
-    2048: range(4096, 16385, 1024),
-    4096: range(8192, 30721, 1024),
-    8192: range(16384, 61441, 4096),
-    16384: range(32768, 122881, 8192),
-}
-SECRET_LOOKING = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|CREDENTIAL)")
 CRON_FIELD = re.compile(r"^[0-9A-Za-z*?,/#L-]+$")
 EBS_MIN_SIZE = {"gp3": 1, "gp2": 1, "st1": 125, "sc1": 125}
 ALB_VALUES_PER_RULE = 5
@@ -37,13 +26,6 @@ ALB_VALUES_PER_RULE = 5
 
 def _path(name: str, *parts: str | int) -> str:
     return join_path(["services", name, *parts])
-
-
-def _fargate_memory(cpu: int) -> str:
-    sizes = FARGATE_MEMORY[cpu]
-    if len(sizes) <= 4:
-        return ", ".join(str(m) for m in sizes)
-    return f"{sizes.start} to {sizes[-1]} in steps of {sizes.step}"
 
 
 def schedule_problem(expression: str) -> str | None:
@@ -79,85 +61,6 @@ def service_names(settings: PlatformSettings) -> Iterable[Problem]:
                 f"{name!r} is not a service name (lowercase letter, then up to 27 letters,"
                 " digits or -)",
             )
-
-
-def image_reference(settings: PlatformSettings) -> Iterable[Problem]:
-    for name, service in settings.services.items():
-        image = service.image
-        if image.uri is not None:
-            if image.repository or image.tag or image.digest:
-                yield Problem(
-                    _path(name, "image"), "give either uri, or repository with tag or digest"
-                )
-        elif image.repository is None:
-            yield Problem(_path(name, "image"), "give either uri, or repository with tag or digest")
-        elif (image.tag is None) == (image.digest is None):
-            yield Problem(
-                _path(name, "image"),
-                f"repository {image.repository} needs exactly one of tag or digest",
-            )
-
-
-def placement(settings: PlatformSettings) -> Iterable[Problem]:
-    pools = settings.cluster.pool_names
-    for name, service in settings.services.items():
-        found = settings.placement(service)
-        if found is None:
-            known = ", ".join(["default", "fargate", "fargate-spot", *pools])
-            yield Problem(
-                _path(name, "capacity"),
-                f"unknown capacity {service.capacity!r} (known: {known})",
-            )
-            continue
-        architecture = settings.architecture(service)
-        if "FARGATE_SPOT" in found.providers and architecture == "arm64":
-            if service.capacity == "default":
-                yield Problem(
-                    _path(name, "architecture"),
-                    "arm64 tasks cannot use the cluster default strategy: it has FARGATE_SPOT"
-                    " (x86_64 only); set capacity: fargate",
-                )
-            else:
-                yield Problem(
-                    _path(name, "capacity"),
-                    "fargate-spot runs only x86_64 Linux tasks, but the tasks are arm64",
-                )
-        for pool in found.pools:
-            if pool.architecture != architecture:
-                yield Problem(
-                    _path(name, "architecture"),
-                    f"{architecture} tasks cannot run on pool {pool.name} ({pool.architecture})",
-                )
-        yield from _task_size(name, service, found.compatibility)
-        if service.operating_system == "windows":
-            yield from _windows(name, service, found.compatibility, found.providers)
-
-
-def _task_size(name: str, service: ServiceSettings, compatibility: str) -> Iterable[Problem]:
-    if compatibility != "FARGATE":
-        return
-    if service.cpu not in FARGATE_MEMORY:
-        allowed = ", ".join(str(c) for c in FARGATE_MEMORY)
-        yield Problem(_path(name, "cpu"), f"{service.cpu} is not a Fargate cpu size ({allowed})")
-    elif service.memory not in FARGATE_MEMORY[service.cpu]:
-        yield Problem(
-            _path(name, "memory"),
-            f"{service.memory} is not valid for cpu {service.cpu} ({_fargate_memory(service.cpu)})",
-        )
-
-
-def _windows(
-    name: str, service: ServiceSettings, compatibility: str, providers: tuple[str, ...]
-) -> Iterable[Problem]:
-    if compatibility != "FARGATE" or "FARGATE_SPOT" in providers:
-        yield Problem(
-            _path(name, "capacity"),
-            "Windows tasks run on Fargate only, not Fargate Spot, EC2 or managed instance pools",
-        )
-    if service.cpu < 1024:
-        yield Problem(_path(name, "cpu"), "Windows tasks on Fargate need at least 1024 (1 vCPU)")
-    if service.architecture == "arm64":
-        yield Problem(_path(name, "architecture"), "Windows tasks run on x86_64 only")
 
 
 def routing(settings: PlatformSettings) -> Iterable[Problem]:
@@ -228,24 +131,9 @@ def networking(settings: PlatformSettings) -> Iterable[Problem]:
 
 def twelve_factor(settings: PlatformSettings) -> Iterable[Problem]:
     for name, service in settings.services.items():
-        environments: list[tuple[list[str | int], dict[str, str]]] = [
-            (["environment"], service.environment),
-            *[
-                (["sidecars", index, "environment"], sidecar.environment)
-                for index, sidecar in enumerate(service.sidecars)
-            ],
-        ]
-        for path, environment in environments:
-            for variable in environment:
-                if SECRET_LOOKING.search(variable.upper()):
-                    yield Problem(
-                        _path(name, *path, variable),
-                        "looks like a secret: put its SSM or Secrets Manager ARN under secrets"
-                        " (ECS.8)",
-                    )
-        for variable in set(service.environment) & set(service.secrets):
-            yield Problem(
-                _path(name, "secrets", variable), "is also set under environment; keep one"
+        for index, sidecar in enumerate(service.sidecars):
+            yield from secret_looking(
+                _path(name, "sidecars", index, "environment"), sidecar.environment
             )
         if (
             service.ebs_volume
@@ -367,33 +255,12 @@ def deployment_alarms(settings: PlatformSettings) -> Iterable[Problem]:
                 )
 
 
-def production_services(settings: PlatformSettings) -> Iterable[Problem]:
-    if not settings.is_production:
-        return
-    for name, service in settings.services.items():
-        yield from production_retention(_path(name, "logRetentionDays"), service.log_retention_days)
-        if not service.read_only_root_filesystem and service.operating_system == "linux":
-            yield Problem(
-                _path(name, "readOnlyRootFilesystem"),
-                "tier production runs read-only root file systems (ECS.5); use writablePaths",
-            )
-        if service.user.split(":")[0] in {"0", "root"}:
-            yield Problem(_path(name, "user"), "tier production never runs containers as root")
-        if service.image.tag is not None and service.image.tag == "latest":
-            yield Problem(
-                _path(name, "image", "tag"), "tier production deploys a fixed tag or a digest"
-            )
-
-
 RULES = (
     service_names,
-    image_reference,
-    placement,
     routing,
     networking,
     containers,
     twelve_factor,
     scaling,
     deployment_alarms,
-    production_services,
 )

@@ -22,6 +22,8 @@ from review.compare import Timing
 from review.plan import PlanRequest, plan_output
 from settings.stack_files import PROJECT_DIR
 
+from conftest import FIXTURES
+
 COMMANDS = walk(cli)
 NAMES = [name for name, _ in COMMANDS]
 PACKAGES = ("settings", "components", "harness", "review", "cost", "ops", "reference", "bench")
@@ -78,7 +80,7 @@ def test_an_unknown_stack_lists_the_stacks_that_exist(fixture_project: Path, cap
     assert main(["plan", "stagin", "--project-dir", str(fixture_project)]) == 2
     err = capsys.readouterr().err
     assert "no stack 'stagin'" in err
-    assert "stacks here: dev, domain, managed, maximal" in err
+    assert "stacks here: dev, domain, existing, jobs, managed, maximal" in err
 
 
 def test_the_installed_command_prints_the_same_plan_as_the_library(fixture_project: Path) -> None:
@@ -157,7 +159,7 @@ def test_completion_offers_commands_and_stacks(fixture_project: Path) -> None:
     complete = BashComplete(cli, {}, "ecs-platform", COMPLETE_VAR)
     assert [c.value for c in complete.get_completions([], "ro")] == ["rollback", "rollout-check"]
     stacks = complete.get_completions(["plan", "--project-dir", str(fixture_project)], "")
-    assert [c.value for c in stacks][:3] == ["dev", "domain", "managed"]
+    assert [c.value for c in stacks] == [p.name[7:-5] for p in sorted(FIXTURES.glob("Pulumi.*"))]
     against = complete.get_completions(["plan", "prod", "--against"], "d")
     assert [c.value for c in against] == ["dev"]
 

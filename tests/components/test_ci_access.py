@@ -22,7 +22,9 @@ ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
 ACCOUNT = "123456789012"  # the mock harness's account
 GITHUB = "token.actions.githubusercontent.com"
-READ_VERBS = ("Describe", "Get", "List")
+# ValidateStateMachineDefinition checks a definition and changes nothing (IAM access level
+# Read); the provider calls it at plan time (ci_catalogue/workflows.py).
+READ_VERBS = ("Describe", "Get", "List", "ValidateStateMachineDefinition")
 MANAGED_POLICY_LIMIT = 6144  # characters, whitespace not counted
 
 

@@ -15,10 +15,12 @@ from ci_fixtures import FIXTURE_NAMES, role_statements, synthesized
 from components.common import ci_catalogue
 from components.common.ci_catalogue import (
     CATALOGUE,
+    DATA_CLASSES,
     INVOKES,
     REMOTE_COMPONENT_CHILDREN,
     REMOTE_COMPONENT_INVOKES,
     Entry,
+    Holds,
 )
 from components.common.ci_policies import render
 from components.common.naming import Naming
@@ -46,8 +48,16 @@ def registered(synthesis: Synthesis) -> tuple[set[str], set[str]]:
     return types, invokes
 
 
-def missing_entries(types: Iterable[str], catalogue: dict[str, Entry]) -> list[str]:
+def missing_entries(
+    types: Iterable[str], catalogue: dict[str, Entry] | dict[str, Holds]
+) -> list[str]:
     return sorted(t for t in types if t not in catalogue)
+
+
+def planned_types(synthesis: Synthesis) -> set[str]:
+    """What the plan diff sees: the registered types and the remote components as themselves."""
+    types, _ = registered(synthesis)
+    return types | {r.type for r in synthesis.resources if r.type in REMOTE_COMPONENT_CHILDREN}
 
 
 def naming_of(synthesis: Synthesis) -> Naming:
@@ -90,6 +100,29 @@ def test_every_registered_type_and_data_source_has_a_catalogue_entry(fixture):
     assert unknown_components == [], "a component type: expand it in REMOTE_COMPONENT_CHILDREN"
     assert missing_entries(types, CATALOGUE) == []
     assert missing_entries(invokes, INVOKES) == []
+
+
+def test_every_registered_type_has_its_data_classification(fixture):
+    assert missing_entries(planned_types(fixture), DATA_CLASSES) == []
+
+
+def test_a_removed_classification_fails_naming_its_type(fixture):
+    without = {k: v for k, v in DATA_CLASSES.items() if k != "aws:sqs/queue:Queue"}
+    missing = missing_entries(planned_types(fixture), without)
+    has_queues = any(r.type == "aws:sqs/queue:Queue" for r in fixture.resources)
+    assert missing == (["aws:sqs/queue:Queue"] if has_queues else [])
+    without = {k: v for k, v in DATA_CLASSES.items() if k != "aws:kms/alias:Alias"}
+    assert missing_entries(planned_types(fixture), without) == ["aws:kms/alias:Alias"]
+
+
+def test_the_classification_covers_every_catalogue_entry_and_what_later_features_add():
+    later = {"aws:efs/fileSystem:FileSystem", "aws:secretsmanager/secret:Secret"}
+    assert missing_entries([*CATALOGUE, *later, *REMOTE_COMPONENT_CHILDREN], DATA_CLASSES) == []
+    assert {DATA_CLASSES[t].kind for t in later} == {"data"}
+    kinds = {t: h.kind for t, h in DATA_CLASSES.items()}
+    assert kinds["aws:sqs/queue:Queue"] == "data"
+    assert kinds["aws:iam/role:Role"] == "identity"
+    assert all(h.what for h in DATA_CLASSES.values() if h.kind != "neither")
 
 
 def test_a_removed_entry_fails_naming_its_type(fixture):

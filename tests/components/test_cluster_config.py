@@ -152,8 +152,8 @@ BAD_CLUSTER_CONFIG: list[tuple[str, str, Callable[[Config], Any], list[str]]] = 
             " allowed: amiRelease, architecture,"
             " containerStopTimeoutSeconds, detailedMonitoring, forceDelete, instanceRefresh,"
             " instanceTypes, instanceWarmupSeconds, maxSize, maximumScalingStepSize, minSize,"
-            " minimumScalingStepSize, name, onDemandBaseCapacity, rootVolumeGib, spotPercentage,"
-            " ssmAccess, targetCapacity)"
+            " minimumScalingStepSize, name, onDemandBaseCapacity, renamedFrom, rootVolumeGib,"
+            " spotPercentage, ssmAccess, targetCapacity)"
         ],
     ),
     (

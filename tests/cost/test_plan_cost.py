@@ -11,8 +11,10 @@ import pytest
 import yaml
 
 from cli.app import main
-from cost import PRICES_DIR, NoPricesError, estimate, load_prices
+from cost import PRICES_DIR, NoPricesError, ServiceLine, estimate, load_prices
+from cost.shares import shares
 from harness.records import Synthesis
+from review.report import cost_report
 from settings.stack_files import read_stack_config
 
 from conftest import FIXTURES
@@ -27,8 +29,11 @@ def raw_prices(region: str = "eu-west-1", directory: Path = PRICES_DIR) -> dict[
 
 def figure(raw: dict[str, Any], key: str, variant: str | None = None) -> float | None:
     entry = raw["prices"][key]
-    entry = entry[variant] if variant else entry
-    return entry["price"] if isinstance(entry, dict) else entry
+    return (entry[variant] if variant else entry)["price"]
+
+
+def value_of(price: float | None, source: str = "test figure") -> dict[str, Any]:
+    return {"price": price, "date": "2026-12-07", "source": source}
 
 
 def discount(raw: dict[str, Any], key: str) -> float:
@@ -128,30 +133,31 @@ def test_estimate_follows_from_the_price_file(stack: str, synthesized) -> None:
     assert result.monthly == pytest.approx(sum(want.values()) + pool_cost, abs=0.01)
 
 
-def test_unpriced_items_are_reported_not_guessed(synthesized) -> None:
+def test_a_missing_price_is_unpriced_and_a_price_not_found_is_left_out(
+    tmp_path: Path, synthesized
+) -> None:
+    """Neither is guessed: both items have no monthly figure; the plan lists the first as
+    unpriced and the second under what the estimate leaves out."""
     raw = raw_prices()
-    result = estimate(synthesized("prod").resources, load_prices("eu-west-1"))
-    unpriced = {item.price_key.split("[")[0] for item in result.unpriced}
-    null_keys = {
-        key
-        for key, entry in raw["prices"].items()
-        if isinstance(entry, dict) and entry.get("price", 0) is None
-    }
-    assert unpriced <= null_keys | {"ec2InstanceHour"}
-    assert all(item.monthly is None for item in result.unpriced)
-    if figure(raw, "interfaceEndpointAzHour") is None:
-        endpoints = read_stack_config("prod", FIXTURES)["ecs-platform:network"]["endpoints"]
-        interface = [e for e in endpoints if e not in ("s3", "dynamodb")]
-        assert sum(1 for i in result.unpriced if i.price_key == "interfaceEndpointAzHour") == len(
-            interface
-        )
+    del raw["prices"]["albHour"]
+    raw["prices"]["interfaceEndpointAzHour"].update(value_of(None, "NOT FOUND - test"))
+    (tmp_path / "eu-west-1.yaml").write_text(yaml.safe_dump(raw))
+    result = estimate(synthesized("prod").resources, load_prices("eu-west-1", tmp_path))
+    assert {i.price_key for i in result.unpriced} == {"albHour"}
+    endpoints = read_stack_config("prod", FIXTURES)["ecs-platform:network"]["endpoints"]
+    interface = [e for e in endpoints if e not in ("s3", "dynamodb")]
+    assert [i.price_key for i in result.left_out] == ["interfaceEndpointAzHour"] * len(interface)
+    assert all(i.monthly is None for i in result.unpriced + result.left_out)
+    report = cost_report(result)
+    assert any("interfaceEndpointAzHour" in line for line in report["excluded"])
+    assert report["unpriced"] and all("albHour" in line for line in report["unpriced"])
 
 
 def test_alarms_dashboards_and_spot_pools_with_a_complete_price_file(tmp_path, synthesized) -> None:
     raw = raw_prices()
     for key in ("alarmStandardMonth", "alarmHighResolutionMonth", "dashboardMonth"):
-        raw["prices"][key] = {"price": 0.25, "unit": "USD/month", "source": "test figure"}
-    raw["prices"]["ec2InstanceHour"]["m7g.large"] = 0.1
+        raw["prices"][key] = {"unit": "USD/month", **value_of(0.25)}
+    raw["prices"]["ec2InstanceHour"]["m7g.large"] = value_of(0.1)
     (tmp_path / "eu-west-1.yaml").write_text(yaml.safe_dump(raw))
     synthesis = synthesized("prod")
     result = estimate(synthesis.resources, load_prices("eu-west-1", tmp_path))
@@ -174,7 +180,7 @@ def test_alarms_dashboards_and_spot_pools_with_a_complete_price_file(tmp_path, s
     assert sum(i.monthly for i in pool_items) == pytest.approx(
         0.1 * raw["hoursPerMonth"] * (on_demand + spot * (1 - discount(raw, "ec2SpotDiscount")))
     )
-    assert result.unpriced == [] or all("Endpoint" in i.price_key for i in result.unpriced)
+    assert result.unpriced == []
 
 
 def test_a_region_without_prices_gives_a_message_and_no_number(
@@ -191,3 +197,53 @@ def test_a_region_without_prices_gives_a_message_and_no_number(
     text = capsys.readouterr().out
     assert "no cost estimate: no price file for region eu-west-1" in text
     assert "$" not in text.split("Monthly cost estimate:")[1]
+
+
+def test_a_service_on_an_ec2_pool_shows_its_share_of_the_pool(synthesized) -> None:
+    """prod's worker is the only service on the general pool: its line is the whole pool."""
+    raw = raw_prices()
+    result = estimate(synthesized("prod").resources, load_prices("eu-west-1"))
+    pool = read_stack_config("prod", FIXTURES)["ecs-platform:cluster"]["ec2Pools"][0]
+    assert pool["onDemandBaseCapacity"] >= pool["minSize"]  # all on demand at minSize
+    instance = figure(raw, "ec2InstanceHour", pool["instanceTypes"][0]) or 0.0
+    volumes = pool.get("rootVolumeGib", 30) * (figure(raw, "ebsGp3GbMonth") or 0.0)
+    pool_cost = pool["minSize"] * (instance * raw["hoursPerMonth"] + volumes)
+    worker = result.services["worker"]
+    assert worker.pool_shares == {f"{pool['name']}-ecs-platform-prod": 1.0}
+    assert worker.monthly == pytest.approx(pool_cost)
+    line = next(s for s in cost_report(result)["newServices"] if s["service"] == "worker")
+    assert "100% of pool general-ecs-platform-prod (by reserved vCPU and memory)" in line["text"]
+
+
+def test_services_share_a_pool_by_reserved_vcpu_and_memory() -> None:
+    def line(tasks: float, vcpu: float, gib: float) -> ServiceLine:
+        return ServiceLine("c", tasks, vcpu, gib, "arm64", {"pool": tasks}, 0.0)
+
+    # vCPU: 2 and 2 reserved (half each); memory: 4 and 8 GB (a third, two thirds)
+    got = shares({"a": line(2, 1, 2), "b": line(1, 2, 8), "c": line(0, 4, 4)}, "pool")
+    assert got == pytest.approx({"a": (1 / 2 + 1 / 3) / 2, "b": (1 / 2 + 2 / 3) / 2})
+
+
+def test_the_prod_plan_as_json_has_no_unpriced_item(capsys, fixture_project) -> None:
+    assert main(["plan", "prod", "--format", "json", "--project-dir", str(fixture_project)]) == 0
+    cost = json.loads(capsys.readouterr().out)["cost"]
+    assert cost["monthly"] is not None and cost["unpriced"] == []
+    worker = next(s for s in cost["newServices"] if s["service"] == "worker")
+    assert worker["poolShares"] == {"general-ecs-platform-prod": 1.0} and worker["monthly"] > 0
+
+
+def test_an_unpublished_management_fee_is_named_in_the_leaves_out_line(
+    tmp_path: Path, capsys, fixture_project
+) -> None:
+    raw = raw_prices()
+    fees = raw["prices"]["managedInstancesFeeHour"]
+    for name in [k for k in fees if k not in ("unit", "note")]:
+        fees[name] = value_of(None, "NOT FOUND - not published (test)")
+    (tmp_path / "eu-west-1.yaml").write_text(yaml.safe_dump(raw))
+    project = ["--project-dir", str(fixture_project), "--prices-dir", str(tmp_path)]
+    assert main(["plan", "managed", *project]) == 0
+    text = capsys.readouterr().out
+    leaves_out = next(line for line in text.splitlines() if "leaves out:" in line)
+    assert "management fee (managedInstancesFeeHour[" in leaves_out
+    assert f"no eu-west-1 price found, see {tmp_path / 'eu-west-1.yaml'}" in leaves_out
+    assert "unpriced" not in text

@@ -184,6 +184,8 @@ def test_every_stack_file_example_synthesizes(where: str, fixture: str, config: 
     synthesis = run_program(fixture, stack_config=merged)
     services = {r.name for r in synthesis.of_type("aws:ecs/service:Service")}
     assert set(config.get("ecs-platform:services", {})) <= services
+    jobs = set(synthesis.outputs.get("jobStateMachineArns") or {})
+    assert set(config.get("ecs-platform:jobs", {})) <= jobs
 
 
 def test_there_are_examples_of_every_service_kind() -> None:

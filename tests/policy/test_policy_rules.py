@@ -365,9 +365,11 @@ def prod_resources(synthesized: Any) -> list[Resource]:
 
 
 def test_every_policy_has_a_case() -> None:
+    from job_cases import JOB_CASES  # on the jobs fixture: test_job_policies.py
     from queue_cases import QUEUE_CASES  # on the queues fixture: test_queue_policy_rules.py
+    from storage_cases import STORAGE_CASES  # on the existing fixture: test_storage_policy_rules
 
-    assert set(CASES) | set(QUEUE_CASES) == set(RULES_BY_NAME)
+    assert set(CASES) | set(QUEUE_CASES) | set(JOB_CASES) | set(STORAGE_CASES) == set(RULES_BY_NAME)
 
 
 @pytest.mark.parametrize("policy", sorted(CASES))

@@ -1,5 +1,5 @@
 """The plan shows each managed instance pool's requirements; the estimate prices its minimum as
-the cheapest fitting instance type plus the management fee (unpriced where no fee is known)."""
+the cheapest fitting instance type plus the management fee (left out where no fee is known)."""
 
 from __future__ import annotations
 
@@ -49,10 +49,10 @@ def test_estimate_prices_the_cheapest_fitting_type_and_the_fee(
     service = read_stack_config("managed", FIXTURES)["ecs-platform:services"]["reports"]
     # by hand: the priced arm64 types inside the pool's ranges and allow-list
     candidates = {
-        name: price
-        for name, price in raw["ec2InstanceHour"].items()
+        name: value["price"]
+        for name, value in raw["ec2InstanceHour"].items()
         if name in INSTANCE_SPECS
-        and isinstance(price, float)
+        and isinstance(value["price"], float)
         and INSTANCE_SPECS[name][2] == "amazon-web-services"
         and pool["vcpu"]["min"] <= INSTANCE_SPECS[name][0] <= pool["vcpu"]["max"]
         and pool["memoryMib"]["min"] <= INSTANCE_SPECS[name][1] <= pool["memoryMib"]["max"]
@@ -70,8 +70,9 @@ def test_estimate_prices_the_cheapest_fitting_type_and_the_fee(
     assert instance.quantity == count
     assert instance.monthly == pytest.approx(count * candidates[cheapest] * 730)
     assert fee.price_key == f"managedInstancesFeeHour[{cheapest}]"
-    expected_fee = raw["managedInstancesFeeHour"][cheapest]
-    assert fee.unit_price == expected_fee  # None (unpriced) where no fee was found
+    expected_fee = raw["managedInstancesFeeHour"][cheapest]["price"]
+    assert fee.unit_price == expected_fee  # None (left out) where no fee was found
+    assert fee.left_out == (expected_fee is None)
     assert "management fee" in fee.what
 
 

@@ -9,7 +9,6 @@ import sys
 
 from cli.app import main
 from harness.records import Synthesis
-from reference.configuration import PAGE, render
 from review.plan import build_plan, render_text
 from settings.stack_files import PROJECT_DIR
 
@@ -77,7 +76,3 @@ def test_plan_command_fails_cleanly_on_bad_config(tmp_path) -> None:
         r"\(\d+ cross-key checks not run until the problems above are fixed\)", note
     )
     assert "Traceback" not in result.stderr
-
-
-def test_the_config_reference_page_is_generated_from_the_models() -> None:
-    assert render() in PAGE.read_text()

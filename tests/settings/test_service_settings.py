@@ -14,8 +14,9 @@ from conftest import problems
 Config = dict[str, Any]
 DIGEST = "sha256:" + "a" * 64
 SECRET_MEANING = (
-    "an SSM parameter or complete Secrets Manager secret ARN (arn:aws:ssm:...:parameter/... or"
-    " arn:aws:secretsmanager:...:secret:<name>-<6 characters>)"
+    "a secret reference: ssm:<parameter name>, secretsmanager:<secret name>[:<json key>] (this"
+    " stack's region and account) or a full SSM parameter or Secrets Manager ARN (required for"
+    " another region or account)"
 )
 
 

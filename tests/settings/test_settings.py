@@ -34,14 +34,14 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
         "unknown key (typo)",
         network(lambda n: n.update(cidrr="10.0.0.0/16")),
         "network.cidrr: unknown key (did you mean 'cidr'? allowed: availabilityZones, cidr,"
-        " endpoints, flowLogs,"
+        " endpoints, existing, flowLogs,"
         " natGateways, natInstance, privateSubnetMask, publicSubnetMask)",
     ),
     (
         "unknown top-level key",
         lambda c: c.update({"ecs-platform:netwrok": {}}),
-        "netwrok: unknown key (did you mean 'network'? allowed: alarms, ciAccess, cluster,"
-        " loadBalancer, logEncryption,"
+        "netwrok: unknown key (did you mean 'network'? allowed: acknowledgedLosses, alarms,"
+        " ciAccess, cluster, jobs, loadBalancer, logEncryption,"
         " network, quotas, registry, services, tags, tier)",
     ),
     (
@@ -69,7 +69,7 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
     (
         "no AZ",
         network(lambda n: n.update(availabilityZones=[])),
-        "network.availabilityZones: List should have at least 1 item, not 0 (got [])",
+        "network.availabilityZones: required: one or more AZ names (or set network.existing)",
     ),
     (
         "AZ outside the region",
@@ -91,7 +91,7 @@ BAD_DEV_CONFIG: list[tuple[str, Callable[[Config], Any], str]] = [
     (
         "missing required key",
         network(lambda n: n.pop("cidr")),
-        "network.cidr: required key is missing",
+        "network.cidr: required key is missing (or set network.existing)",
     ),
     (
         "negative retention",

@@ -15,12 +15,16 @@ from ecs_platform_policies.catalog import evaluate
 from ecs_platform_policies.waivers import load_waivers
 from policy_offline import policy_resources
 
+from cost import PRICES_DIR, estimate, iter_unpriced, load_prices
+from cost.usage import usage_pricer
+from cost.usage_file import TIER_DEFAULTS, Usage
 from harness.records import Synthesis
 from settings.loader import SettingsError, parse_settings
 from settings.stack_files import PROJECT_DIR, load_config, read_yaml
 
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 SERVICE = "aws:ecs/service:Service"
+STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 # The policy config a stack without its own policy/config.<stack>.json is checked with.
 TIER_POLICY_CONFIG = {"production": "config.prod.json", "development": "config.dev.json"}
@@ -115,16 +119,43 @@ def identity_problems(synthesis: Synthesis) -> list[str]:
     return problems
 
 
-def service_problems(synthesis: Synthesis, declared: list[str]) -> list[str]:
-    """Each declared service becomes one ECS service with one task definition."""
+def service_problems(
+    synthesis: Synthesis, declared: list[str], jobs: list[str] | None = None
+) -> list[str]:
+    """Each declared service becomes one ECS service with one task definition; each declared job
+    one task definition and one state machine."""
     built = sorted(r.name for r in synthesis.of_type(SERVICE))
     tasks = sorted(r.name for r in synthesis.of_type(TASK_DEFINITION))
+    machines = synthesis.of_type(STATE_MACHINE)
     problems = []
     if built != sorted(declared):
         problems.append(f"ECS services {built} are not the declared services {sorted(declared)}")
-    if len(tasks) != len(declared):
-        problems.append(f"task definitions {tasks} are not one per declared service")
+    if len(tasks) != len(declared) + len(jobs or []):
+        problems.append(f"task definitions {tasks} are not one per declared service and job")
+    if len(machines) != len(jobs or []):
+        problems.append(f"{len(machines)} state machines for {len(jobs or [])} declared jobs")
     return problems
+
+
+def cost_problems(
+    synthesis: Synthesis,
+    config: Mapping[str, Any],
+    regions: list[str] | None = None,
+    project: str = PROJECT,
+) -> list[str]:
+    """Every item of the estimate has a figure in every shipped region's price file, at the
+    tier's default usage. A price the file records as not found is left out (and the plan says
+    so); an instance type a file lacks is unpriced: `ecs-platform prices` adds it."""
+    tier = str(config.get(f"{project}:tier") or "development")
+    usage = Usage.model_validate(TIER_DEFAULTS.get(tier, TIER_DEFAULTS["development"]))
+    shipped = regions or sorted(path.stem for path in PRICES_DIR.glob("*.yaml"))
+    return [
+        f"{region}: unpriced {line}"
+        for region in shipped
+        for line in iter_unpriced(
+            estimate(synthesis.resources, load_prices(region), usage_pricer(usage))
+        )
+    ]
 
 
 def synthesis_problems(
@@ -139,5 +170,10 @@ def synthesis_problems(
         *role_problems(synthesis),
         *public_ip_problems(synthesis),
         *identity_problems(synthesis),
-        *service_problems(synthesis, list(config.get(f"{project}:services") or {})),
+        *service_problems(
+            synthesis,
+            list(config.get(f"{project}:services") or {}),
+            list(config.get(f"{project}:jobs") or {}),
+        ),
+        *cost_problems(synthesis, config, project=project),
     ]

@@ -1,5 +1,6 @@
 """The permission catalogue of the CI roles: per AWS resource type (and per data source the
-program invokes), what the provider calls to read it and to change it. See base.py."""
+program invokes), what the provider calls to read it and to change it (see base.py); and beside
+it, what each type holds (data, identity or neither: data_classes.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from components.common.ci_catalogue.base import (
 )
 from components.common.ci_catalogue.compute import COMPUTE
 from components.common.ci_catalogue.data import DATA
+from components.common.ci_catalogue.data_classes import DATA_CLASSES, Holds, holds
 from components.common.ci_catalogue.network import EC2
+from components.common.ci_catalogue.storage import STORAGE
+from components.common.ci_catalogue.workflows import WORKFLOWS
 
-CATALOGUE: dict[str, Entry] = {**EC2, **COMPUTE, **DATA}
+CATALOGUE: dict[str, Entry] = {**EC2, **COMPUTE, **DATA, **WORKFLOWS, **STORAGE}
 
 # Data sources (invokes) run on every preview: only reads.
 INVOKES: dict[str, Entry] = {
@@ -51,6 +55,49 @@ INVOKES: dict[str, Entry] = {
             Grant(svc("route53", "GetHostedZone", "ListTagsForResource"), (HOSTED_ZONES,)),
         ),
     ),
+    # network.existing (components/existing.py). vpc_data_source.go: findVPC -> DescribeVpcs,
+    # findVPCAttribute -> DescribeVpcAttribute (three), findVPCMainRouteTable ->
+    # DescribeRouteTables; tags from DescribeVpcs. vpc_subnet_data_source.go: findSubnet ->
+    # DescribeSubnets (tags from it).
+    "aws:ec2/getVpc:getVpc": Entry(
+        "internal/service/ec2/vpc_data_source.go",
+        (Grant(svc("ec2", "DescribeVpcs", "DescribeVpcAttribute", "DescribeRouteTables")),),
+    ),
+    "aws:ec2/getSubnet:getSubnet": Entry(
+        "internal/service/ec2/vpc_subnet_data_source.go", (Grant(svc("ec2", "DescribeSubnets")),)
+    ),
+    # loadBalancer.existing. listener_data_source.go: DescribeListeners, then its tags
+    # (DescribeTags); DescribeListenerAttributes is granted too, as the listener resource's read
+    # makes it and the v6 data source was not read. load_balancer_data_source.go:
+    # findLoadBalancers -> DescribeLoadBalancers, findLoadBalancerAttributesByARN ->
+    # DescribeLoadBalancerAttributes, @Tags(identifierAttribute="arn") -> DescribeTags. These
+    # describe actions have no resource-level permission.
+    "aws:lb/getListener:getListener": Entry(
+        "internal/service/elbv2/listener_data_source.go",
+        (
+            Grant(
+                svc(
+                    "elasticloadbalancing",
+                    "DescribeListeners",
+                    "DescribeListenerAttributes",
+                    "DescribeTags",
+                )
+            ),
+        ),
+    ),
+    "aws:lb/getLoadBalancer:getLoadBalancer": Entry(
+        "internal/service/elbv2/load_balancer_data_source.go",
+        (
+            Grant(
+                svc(
+                    "elasticloadbalancing",
+                    "DescribeLoadBalancers",
+                    "DescribeLoadBalancerAttributes",
+                    "DescribeTags",
+                )
+            ),
+        ),
+    ),
     # A static table of ELB account ids per region in the provider: no API call.
     "aws:elb/getServiceAccount:getServiceAccount": Entry(
         "internal/service/elb/service_account_data_source.go", ()
@@ -78,10 +125,13 @@ REMOTE_COMPONENT_INVOKES: dict[str, tuple[str, ...]] = {
 
 __all__ = [
     "CATALOGUE",
+    "DATA_CLASSES",
     "INVOKES",
     "NO_RESOURCE_LEVEL",
     "REMOTE_COMPONENT_CHILDREN",
     "REMOTE_COMPONENT_INVOKES",
     "Entry",
     "Grant",
+    "Holds",
+    "holds",
 ]
