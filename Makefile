@@ -90,7 +90,7 @@ lint: setup-dev
 unit: setup-dev
 	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory node_modules/.installed; fi
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2
 
 # The GitHub workflows: zizmor (security audit, offline) and actionlint, zero findings each.
 lint-workflows: setup-dev

@@ -95,8 +95,8 @@ MANY_SERVICES_QUOTAS = {"listenerRules": MANY_SERVICES, "targetGroups": MANY_SER
 @pytest.fixture(scope="session")
 def many_services() -> Synthesis:
     """The prod fixture with 101 routed services (the quotas raised): about 2,300 resources,
-    synthesized once per test process for the scale and pull-request comment tests (they share
-    the xdist group "many-services", so one worker runs them all)."""
+    synthesized once for the scale and pull-request comment tests (the other worker reads the
+    run harness/run_cache.py keeps, or waits for it)."""
     config = stack_with_services(MANY_SERVICES, "prod", FIXTURES)
     config["ecs-platform:quotas"] = MANY_SERVICES_QUOTAS
     return run_program("prod", stack_config=config)

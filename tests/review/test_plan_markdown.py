@@ -6,8 +6,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 from cli.app import main
 from cost import PRICES_DIR
 from harness.engine import run_program
@@ -54,7 +52,6 @@ def test_markdown_has_marker_counts_estimate_and_details(capsys, fixture_project
     assert "ran offline under Pulumi mocks" in markdown and "leaves out" in markdown
 
 
-@pytest.mark.xdist_group("many-services")
 def test_markdown_for_101_services_stays_under_the_limit(many_services: Synthesis) -> None:
     synthesis = many_services
     report = against_nothing("prod", synthesis, FIXTURES, PRICES_DIR)

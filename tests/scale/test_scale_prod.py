@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
 from settings_check import settings_problems
 
 from bench.scale import all_checks, name_check, stack_with_services
@@ -29,7 +28,6 @@ def test_101_services_need_the_listener_and_target_group_quotas_raised() -> None
     ]
 
 
-@pytest.mark.xdist_group("many-services")
 def test_101_services_in_prod_pass_every_check_and_split_the_dashboard(
     many_services: Synthesis,
 ) -> None:
