@@ -18,7 +18,8 @@ OFFERS ?=
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: help setup setup-dev test lint lint-workflows unit plan plan-json bench lock clean \
-	urn-snapshot docs docs-check docs-serve reference release promote prices approve rollback
+	urn-snapshot docs docs-check docs-serve reference operations-examples release promote prices \
+	approve rollback
 
 help:
 	@echo "make plan [STACK=prod]   offline plan of a stack (no AWS account, no Pulumi CLI)"
@@ -37,6 +38,7 @@ help:
 	@echo "                         a screenshot per page in .site-screenshots/"
 	@echo "make docs-serve          serve the docs site at http://127.0.0.1:8000"
 	@echo "make reference           regenerate the docs' reference pages from the code"
+	@echo "make operations-examples rerun the docs' operations examples against the emulator"
 	@echo "make approve SERVICE=api STACK=prod   continue a deployment paused for approval"
 	@echo "make rollback SERVICE=api STACK=prod  roll the service's running deployment back"
 	@echo "make bench               synthesis time with 1..100 services vs bare SDK registrations,"
@@ -162,3 +164,7 @@ lock:
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .site .site-screenshots *.egg-info
+
+# The command output on docs/operations/*.md: rerun against the emulator (moto) and rewrite.
+operations-examples: setup-dev
+	ECS_PLATFORM_WRITE_EXAMPLES=1 $(BIN)/python -m pytest -q tests/emulator/test_operations_examples.py

@@ -305,6 +305,11 @@ ci_access = (
             region=settings.region,
             account_id=account_id,
             managed_policies_per_role=settings.config.quotas.managed_policies_per_role,
+            push_subjects=[
+                f"repo:{repository}:ref:refs/heads/{settings.registry.push_branch}"
+                for repository in settings.registry.push_from
+            ],
+            repository_arns=list(registry.repository_arns.values()),
         ),
     )
     if settings.ci_access is not None
@@ -342,3 +347,5 @@ pulumi.export("alarmTopicArn", notifications.topic_arn)
 pulumi.export("ciPreviewRoleArn", ci_access.preview_role_arn if ci_access else None)
 pulumi.export("ciDeployRoleArn", ci_access.deploy_role_arn if ci_access else None)
 pulumi.export("ciDriftRoleArn", ci_access.drift_role_arn if ci_access else None)
+if ci_access is not None and ci_access.push_role_arn is not None:
+    pulumi.export("ciPushRoleArn", ci_access.push_role_arn)

@@ -26,6 +26,17 @@ def exits(codes: Mapping[int, str]) -> Callable[[F], F]:
     return mark
 
 
+def json_output(shape: str) -> Callable[[F], F]:
+    """Declare what `--json` prints (put it right under `@command(...)`): the keys and their
+    meaning, shown in docs/reference/commands.md."""
+
+    def mark(function: F) -> F:
+        function.json_shape = shape  # type: ignore[attr-defined]
+        return function
+
+    return mark
+
+
 def exit_epilog(codes: Mapping[int, str]) -> str:
     return "Exit status: " + "; ".join(f"{code} {meaning}" for code, meaning in codes.items())
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import command, emit_json, exit_epilog, exits, project_dir_option
+from cli.common import command, emit_json, exit_epilog, exits, json_output, project_dir_option
 from ops import aws, github_api
 from ops.deployments import act, stack_output
 from ops.release import ReleaseError, promote, release
@@ -27,6 +27,7 @@ def _pinned(path: Path, service: str, as_json: bool) -> None:
 
 
 @command("release", RELEASE_EXITS)
+@json_output("one object: `stackFile`, `service`.")
 @click.argument("service")
 @click.option("--stack", required=True, help="The stack whose file is changed.")
 @click.option("--digest", required=True, metavar="sha256:...", help="The image digest.")
@@ -45,6 +46,7 @@ def release_command(service: str, stack: str, digest: str, as_json: bool, projec
 
 
 @command("promote", RELEASE_EXITS)
+@json_output("one object: `stackFile`, `service`.")
 @click.argument("service")
 @click.option("--from", "source", required=True, help="The stack whose digest is copied.")
 @click.option("--to", "target", required=True, help="The stack whose file is changed.")
@@ -68,6 +70,7 @@ DEPLOYMENT_EXITS = {0: "done", 1: "no deployment to act on (the message says why
 
 def _deployment_command(action: str, summary: str) -> click.Command:
     @command(action, DEPLOYMENT_EXITS, help=summary)
+    @json_output("one object: `action`, `service`, `serviceDeploymentArn`.")
     @click.argument("service")
     @click.option("--stack", help="The stack whose clusterName and region outputs to use.")
     @click.option("--cluster", help="ECS cluster name (default: the stack's output).")

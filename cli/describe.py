@@ -57,6 +57,9 @@ def commands_page(commands: CommandList) -> str:
         options = _options(command)
         if options:
             lines += ["| option | meaning |", "|---|---|", *options, ""]
+        shape = getattr(command.callback, "json_shape", None)
+        if shape:
+            lines += [f"`--json` prints {' '.join(shape.split())}", ""]
         codes = getattr(command.callback, "exit_codes", {})
         if codes:
             lines += ["| exit | meaning |", "|---:|---|"]

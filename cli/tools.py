@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import command, emit_json, walk
+from cli.common import command, emit_json, json_output, walk
 from cost.prices.files import HERE as PRICES_HERE
 from cost.prices.files import write_region_files
 from cost.prices.offers import OfferError, Offers
@@ -19,6 +19,7 @@ PRICES_EXITS = {
 
 
 @command("prices", PRICES_EXITS)
+@json_output("one object: `written[]` (the price files).")
 @click.argument("regions", nargs=-1, required=True, metavar="REGION...")
 @click.option(
     "--instance-type", "instance_types", multiple=True, metavar="TYPE", help="Add a type."
@@ -80,6 +81,7 @@ REFERENCE_EXITS = {
 
 
 @command("reference", REFERENCE_EXITS)
+@json_output("one object: `written[]` (--write) or `stale[]`, the pages' paths (docs/reference/).")
 @click.option("--write", "mode", flag_value="write", help="Rewrite every generated page.")
 @click.option("--check", "mode", flag_value="check", default=True, help="Name each stale page.")
 @click.option("--json", "as_json", is_flag=True, help="The pages written or stale, as JSON.")
@@ -112,6 +114,10 @@ BENCH_EXITS = {0: "the figures were printed (they are reported, not asserted)"}
 
 
 @command("bench", BENCH_EXITS)
+@json_output(
+    "one object: `synthesis` (per garbage-collector mode, rows of service count, resources "
+    "and seconds), `plans` (per stack: `planSeconds`, `diffSeconds`, `ratio`)."
+)
 @click.option("--counts", default="1,10,50,100", show_default=True, help="Service counts.")
 @click.option("--repeat", type=int, default=3, show_default=True, help="Runs per figure.")
 @click.option("--check-services", type=int, default=100, show_default=True)

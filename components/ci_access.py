@@ -1,6 +1,7 @@
 """IAM roles for GitHub Actions, trusted through GitHub's OIDC provider: a preview role for pull
 requests and a drift role for the scheduled drift check on the default branch (both read only,
-sharing the same read policies), and a deploy role for one GitHub environment."""
+sharing the same read policies), a deploy role for one GitHub environment, and (with
+`registry.pushFrom`) a push role for application repositories' image builds."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ class CiAccessArgs:
     region: str
     account_id: pulumi.Input[str]
     managed_policies_per_role: int = DEFAULT_MANAGED_POLICIES_PER_ROLE
+    # registry.pushFrom: application repositories whose default-branch builds push images
+    push_subjects: list[str] = field(default_factory=list)
+    repository_arns: list[pulumi.Input[str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -33,10 +37,19 @@ class RolePlan:
     and the role whose policies it attaches too (`shares`)."""
 
     part: str
-    subject: str
+    subject: str | list[str]
     policies: dict[str, list[policies.Statement]]
     shares: str | None = None
     attached: list[str] = field(default_factory=list)
+
+
+def push_plan(args: CiAccessArgs) -> list[RolePlan]:
+    """The push role, trusted by the pushFrom repositories' branch builds only, allowed to push
+    to this stack's repositories and nothing else (no read of the stack, no deploy)."""
+    if not args.push_subjects:
+        return []
+    statements = ci_policies.push_statements(args.repository_arns)
+    return [RolePlan("push", sorted(args.push_subjects), {"push": statements})]
 
 
 def role_plans(settings: CiAccessSettings, scope: CiScope) -> list[RolePlan]:
@@ -72,6 +85,7 @@ class CiAccess(pulumi.ComponentResource):
     preview_role_arn: pulumi.Output[str]
     deploy_role_arn: pulumi.Output[str]
     drift_role_arn: pulumi.Output[str]
+    push_role_arn: pulumi.Output[str] | None
 
     def __init__(
         self, name: str, args: CiAccessArgs, opts: pulumi.ResourceOptions | None = None
@@ -82,18 +96,20 @@ class CiAccess(pulumi.ComponentResource):
         self._policies: dict[str, dict[str, aws.iam.Policy]] = {}
         self.provider_arn = self._oidc_provider()
         scope = CiScope(account_id=args.account_id, region=args.region, naming=args.naming)
-        plans = role_plans(args.settings, scope)
+        plans = role_plans(args.settings, scope) + push_plan(args)
         check_policy_count(plans, args.managed_policies_per_role)
         roles = {plan.part: self._role(plan) for plan in plans}
         self.preview_role_arn = roles["preview"].arn
         self.deploy_role_arn = roles["deploy"].arn
         self.drift_role_arn = roles["drift"].arn
+        self.push_role_arn = roles["push"].arn if "push" in roles else None
         self.register_outputs(
             {
                 "providerArn": self.provider_arn,
                 "previewRoleArn": self.preview_role_arn,
                 "deployRoleArn": self.deploy_role_arn,
                 "driftRoleArn": self.drift_role_arn,
+                "pushRoleArn": self.push_role_arn,
             }
         )
 
@@ -118,7 +134,8 @@ class CiAccess(pulumi.ComponentResource):
         role = aws.iam.Role(
             f"{self._name}-{plan.part}",
             name=naming.physical("iam-role", CI_NAME, plan.part),
-            description=f"GitHub Actions: {plan.subject}",
+            description="GitHub Actions: "
+            + (plan.subject if isinstance(plan.subject, str) else ", ".join(plan.subject)),
             assume_role_policy=policies.document(
                 [ci_policies.github_trust(self.provider_arn, plan.subject)]
             ),

@@ -126,8 +126,11 @@ def upsert_issue(github: GitHub, title: str, body: str, label: str) -> str:
     return f"opened issue #{github.call('POST', 'issues', payload)['number']}"
 
 
-def open_release_pr(github: GitHub, path: str, branch: str, title: str, body: str) -> str:
-    """Commit the local `path` to a new branch off the default branch and open a pull request."""
+def open_release_pr(
+    github: GitHub, path: str, branch: str, title: str, body: str, source: Path | None = None
+) -> str:
+    """Commit the local `path` (or the file `source`, committed as `path`) to a new branch off
+    the default branch and open a pull request."""
     base = github.call("GET", "")["default_branch"]
     base_sha = github.call("GET", f"git/ref/heads/{base}")["object"]["sha"]
     try:
@@ -136,7 +139,7 @@ def open_release_pr(github: GitHub, path: str, branch: str, title: str, body: st
         if error.status != 422:  # 422: the branch exists (a re-run): commit onto it
             raise
     current = github.call("GET", f"contents/{path}?ref={branch}")
-    content = base64.b64encode(Path(path).read_bytes()).decode()
+    content = base64.b64encode((source or Path(path)).read_bytes()).decode()
     change = {"message": title, "content": content, "sha": current["sha"], "branch": branch}
     github.call("PUT", f"contents/{path}", change)
     pulls = github.call("GET", f"pulls?state=open&head={_owner(github)}:{branch}")

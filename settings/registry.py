@@ -8,6 +8,8 @@ from pydantic import AfterValidator, Field
 
 from settings.types import (
     ACCOUNT_ID_PATTERN,
+    GITHUB_BRANCH_PATTERN,
+    GITHUB_REPOSITORY_PATTERN,
     REPOSITORY_NAME_PATTERN,
     KmsKeyArn,
     Settings,
@@ -44,3 +46,15 @@ class RegistrySettings(Settings):
     pull_account_ids: Annotated[
         list[Annotated[str, Field(pattern=ACCOUNT_ID_PATTERN)]], AfterValidator(unique)
     ] = Field(default_factory=list, description="Other AWS accounts allowed to pull images.")
+    push_from: Annotated[
+        list[Annotated[str, Field(pattern=GITHUB_REPOSITORY_PATTERN)]], AfterValidator(unique)
+    ] = Field(
+        default_factory=list,
+        description="GitHub repositories (OWNER/REPO) whose build workflow may push images to"
+        " this stack's repositories, through the `<prefix>-ci-push` role (needs ciAccess).",
+    )
+    push_branch: Annotated[str, Field(pattern=GITHUB_BRANCH_PATTERN)] = Field(
+        "main",
+        description="The branch of those repositories that may push: the role trusts"
+        " `repo:OWNER/REPO:ref:refs/heads/<pushBranch>` only.",
+    )

@@ -22,6 +22,9 @@ from harness.records import Synthesis
 from settings.loader import SettingsError
 from settings.stack_files import PROJECT_DIR, read_stack_config
 
+# The AWS API emulator (moto server) for the day-2 command tests: tests/emulator/fixtures.py.
+pytest_plugins = ["emulator.fixtures"]
+
 STACKS = ("dev", "prod")
 # Stack files the platform is proven on. The root Pulumi.<stack>.yaml belong to the user.
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -111,8 +111,9 @@ def render(template: str, account: str, region: str, naming: Naming) -> str:
     )
 
 
-def github_trust(provider_arn: pulumi.Input[str], subject: str) -> Statement:
-    """Only tokens GitHub issued for AWS (`aud`) to exactly this workflow context (`sub`)."""
+def github_trust(provider_arn: pulumi.Input[str], subject: str | list[str]) -> Statement:
+    """Only tokens GitHub issued for AWS (`aud`) to exactly this workflow context (`sub`; a list
+    matches any of its values under StringEquals)."""
     return statement(
         ["sts:AssumeRoleWithWebIdentity"],
         principals={"Federated": provider_arn},
@@ -203,6 +204,27 @@ def keep_ci_roles_out_of_reach(scope: CiScope, writes: Iterable[Grant]) -> State
     iam_writes -= {"iam:CreateServiceLinkedRole"}
     ci = [scope.iam(kind, f"{CI_NAME}-*") for kind in ("role", "policy")]
     return statement(sorted(iam_writes), ci, effect="Deny", sid="KeepCiRolesOutOfReach")
+
+
+def push_statements(repository_arns: list[pulumi.Input[str]]) -> list[Statement]:
+    """What `docker buildx build --push` needs on ECR (ECR user guide, "Pushing an image":
+    the layer upload actions and PutImage; GetAuthorizationToken has no resource, so "*")."""
+    return [
+        statement(["ecr:GetAuthorizationToken"], ["*"], sid="EcrLogin"),
+        statement(
+            [
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:BatchGetImage",
+                "ecr:CompleteLayerUpload",
+                "ecr:DescribeImages",
+                "ecr:InitiateLayerUpload",
+                "ecr:PutImage",
+                "ecr:UploadLayerPart",
+            ],
+            repository_arns,
+            sid="PushStackImages",
+        ),
+    ]
 
 
 def state_statements(bucket_arn: str, *, write: bool) -> list[Statement]:

@@ -67,12 +67,33 @@ def _efs_configuration(volume: VolumeSettings, created: CreatedVolume | None) ->
     return configuration
 
 
+# ECS Exec with a read-only root file system. AWS documents it as NOT supported: "The SSM agent
+# requires that the container file system is able to be written to ... making the root file
+# system read-only ... isn't supported" (ECS developer guide, "Using Amazon ECS Exec",
+# Considerations; unchanged in 2026 per aws/containers-roadmap#2824). The managed agent writes
+# below these three paths only; mounting them as writable task volumes is the workaround users
+# report in aws/containers-roadmap#1359 and aws-containers/amazon-ecs-exec-checker#71 (which
+# still flags readonlyRootFilesystem, #21). Check `ecs-platform svc exec` after each agent update.
+EXEC_AGENT_PATHS = ("/managed-agents", "/var/lib/amazon/ssm", "/var/log/amazon/ssm")
+
+
+def writable_paths(service: ServiceSettings) -> list[str]:
+    """The service container's writable scratch paths (volume `scratch-<index>` each, in this
+    order): the declared `writablePaths`, then ECS Exec's agent paths when exec runs on a
+    read-only root file system."""
+    paths = list(service.writable_paths)
+    exec_on_read_only = service.exec_enabled and service.read_only_root_filesystem
+    if exec_on_read_only and service.operating_system == "linux":
+        paths += [path for path in EXEC_AGENT_PATHS if path not in paths]
+    return paths
+
+
 def task_volumes(
     service: ServiceSettings, created: Mapping[str, CreatedVolume] | None = None
 ) -> list[dict[str, Any]]:
     """The task definition's `volumes` (snake_case, as the provider takes them)."""
     volumes: list[dict[str, Any]] = [
-        {"name": f"scratch-{i}"} for i in range(len(service.writable_paths))
+        {"name": f"scratch-{i}"} for i in range(len(writable_paths(service)))
     ]
     if service.ebs_volume is not None:
         volumes.append({"name": DATA_VOLUME, "configure_at_launch": True})
@@ -95,17 +116,17 @@ def _read_only(volume: VolumeSettings, mounted_read_only: bool) -> bool:
     return mounted_read_only or (existing is not None and existing.read_only)
 
 
-def scratch_mounts(task: TaskSettings) -> list[dict[str, Any]]:
-    """One writable scratch volume per writablePaths entry (`scratch-<index>`)."""
+def scratch_mounts(task: TaskSettings, paths: list[str] | None = None) -> list[dict[str, Any]]:
+    """One writable scratch volume per path (`scratch-<index>`): writablePaths by default."""
     return [
         {"sourceVolume": f"scratch-{index}", "containerPath": path, "readOnly": False}
-        for index, path in enumerate(task.writable_paths)
+        for index, path in enumerate(task.writable_paths if paths is None else paths)
     ]
 
 
 def mount_points(service: ServiceSettings) -> list[dict[str, Any]]:
     """The service's own container's mounts."""
-    mounts = scratch_mounts(service)
+    mounts = scratch_mounts(service, writable_paths(service))
     if service.ebs_volume is not None:
         mounts.append(
             {

@@ -341,7 +341,8 @@ def _deployment_strategy(change: Change, tier: str) -> Iterator[Risk]:
     if change.type != SERVICE or change.action != "update":
         return
     before, after = strategy_of(_inputs(change, "old")), strategy_of(_inputs(change, "new"))
-    if before != after:
+    # leaving blue/green, canary or linear is a blocking hazard (hazards.leaving_progressive)
+    if before != after and not (after == "ROLLING" and before != "ROLLING"):
         yield Risk(
             "deployment-strategy",
             change.urn,

@@ -114,6 +114,11 @@ RISK_CODES: dict[str, RiskCode] = {
         "a listener rule priority, listener port, Service Connect name or physical name goes"
         " from one resource to another",
     ),
+    "transition-leave-progressive": RiskCode(
+        True,
+        "a service leaves blue/green, canary or linear for rolling: production may be on the"
+        " alternate target group the change removes (`ecs-platform svc status` names it)",
+    ),
     "transition-replace-in-use": RiskCode(
         True,
         "a resource with a fixed name (target group, security group, capacity provider) is"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
+from harness.deployments import strategy_of
 from harness.records import RecordedResource, inputs_document, stack_free_urn
 from review.diff import Change
 from review.risks import Risk
@@ -277,6 +278,54 @@ def image_from_new_repository(changes: Sequence[Change], labels: dict[str, str])
                 )
 
 
+def _target_group_name(resources: Sequence[RecordedResource], logical: str) -> str:
+    for resource in resources:
+        if resource.type == "aws:lb/targetGroup:TargetGroup" and resource.name == logical:
+            return str(inputs_document(resource).get("name") or logical)
+    return logical
+
+
+def leaving_progressive(
+    changes: Sequence[Change], old: Sequence[RecordedResource]
+) -> Iterator[Risk]:
+    """A service leaves blue/green, canary or linear for rolling.
+
+    ECS alternates production between `<name>-tg` and `<name>-tg-alt` at every blue/green,
+    canary or linear deployment (it rewrites the production rule's weights, which is why the
+    program ignores them), so after an odd number of deployments the serving tasks sit in the
+    alternate group. This change points the rule at `<name>-tg` alone and drops the alternate:
+    all traffic goes to an empty group until the rolling deployment finishes. AWS's "Update the
+    deployment strategy from blue/green to rolling" (ECS developer guide,
+    update-bluegreen-to-rolling.html) also refuses the switch while a deployment is in
+    progress, and keeps the revision that serves traffic."""
+    for change in changes:
+        if change.type != SERVICE or change.action != "update":
+            continue
+        before, after = (
+            strategy_of(inputs_document(change.old)),
+            strategy_of(inputs_document(change.new)),
+        )
+        if before == "ROLLING" or after != "ROLLING":
+            continue
+        name = change.name
+        primary = _target_group_name(old, f"{name}-tg")
+        alternate = _target_group_name(old, f"{name}-tg-alt")
+        yield Risk(
+            "transition-leave-progressive",
+            change.urn,
+            f"`{name}` leaves {before} for rolling: this change points production at `{primary}`"
+            f" alone and removes `{alternate}`, but ECS moves production between the two at every"
+            f" {before} deployment, so after an odd number of them the serving tasks are in"
+            f" `{alternate}` and all traffic would go to an empty group until the rolling"
+            " deployment finishes. Safe sequence: wait until no deployment is in progress (ECS"
+            f" refuses the switch during one); run `ecs-platform svc status {name} --stack"
+            f" <stack>`, which names the serving target group; if it is `{alternate}`, deploy"
+            f" once more with {before} so production returns to `{primary}` and check again;"
+            f" when `{primary}` serves, apply this change.",
+            blocking=True,
+        )
+
+
 Hazard = Callable[[Sequence[Change], dict[str, str]], Iterable[Risk]]
 HAZARDS: tuple[Hazard, ...] = (
     provider_removed_in_use,
@@ -296,6 +345,7 @@ def hazards(
     labels = pool_labels([*old, *new])
     found = [risk for hazard in HAZARDS for risk in hazard(changes, labels)]
     found += replaced_while_referenced(changes, new)
+    found += leaving_progressive(changes, old)
     unique: dict[tuple[str, str | None, str], Risk] = {}
     for risk in found:
         unique.setdefault((risk.code, risk.urn, risk.message), risk)

@@ -23,4 +23,13 @@ def production_registry(settings: PlatformSettings) -> Iterable[Problem]:
         yield Problem("registry.forceDelete", "tier production never force-deletes repositories")
 
 
-RULES = (production_registry,)
+def push_needs_ci_access(settings: PlatformSettings) -> Iterable[Problem]:
+    if settings.registry.push_from and settings.ci_access is None:
+        yield Problem(
+            "registry.pushFrom",
+            "the push role trusts GitHub's OIDC provider: declare ciAccess (createOidcProvider"
+            " or oidcProviderArn)",
+        )
+
+
+RULES = (production_registry, push_needs_ci_access)

@@ -109,12 +109,6 @@ def containers(settings: PlatformSettings) -> Iterable[Problem]:
                     f"{sidecar.name!r} is already a container of this task",
                 )
             seen.add(sidecar.name)
-        if service.exec_enabled and service.read_only_root_filesystem:
-            yield Problem(
-                _path(name, "execEnabled"),
-                "ECS Exec's agent needs a writable root file system: set"
-                " readOnlyRootFilesystem: false, or turn exec off",
-            )
 
 
 def networking(settings: PlatformSettings) -> Iterable[Problem]:

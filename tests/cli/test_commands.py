@@ -66,6 +66,13 @@ def test_every_command_declares_its_exit_statuses(name: str, command: click.Comm
     assert "Exit status: 0 " in (command.epilog or "")
 
 
+@pytest.mark.parametrize(("name", "command"), COMMANDS, ids=NAMES)
+def test_every_json_option_declares_what_it_prints(name: str, command: click.Command) -> None:
+    """docs/reference/commands.md shows each command's JSON (cli.common.json_output)."""
+    if any("--json" in getattr(param, "opts", ()) for param in command.params):
+        assert getattr(command.callback, "json_shape", None), f"{name}: declare json_output"
+
+
 def test_no_python_m_entry_point_is_left_outside_the_command() -> None:
     leftovers = [
         str(path.relative_to(PROJECT_DIR))

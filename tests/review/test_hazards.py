@@ -226,3 +226,23 @@ def test_bootstrap_prints_the_target_command(tmp_path: Path, capsys) -> None:
     assert "'urn:pulumi:prod::ecs-platform::ecs-platform:registry:Registry$aws:ecr/" in out
     assert "TaskDefinition" not in out and "ecs/service" not in out
     assert out.rstrip().endswith("# 3. Create everything else: pulumi up --stack prod")
+
+
+def test_leaving_blue_green_is_blocking_with_the_safe_sequence(synthesized) -> None:
+    """The progressive fixture's web deploys blue/green; removing `deployment` makes it rolling,
+    which drops `web-tg-alt` where production may be."""
+    base = synthesized("progressive")
+    config = copy.deepcopy(read_stack_config("progressive", FIXTURES))
+    del config["ecs-platform:services"]["web"]["deployment"]
+    new = run_program("progressive", stack_config=config)
+    changes = diff_resources(base.resources, new.resources).changes
+    risks = [r for r in hazards(changes, new.resources, base.resources) if r.blocking]
+    (risk,) = risks
+    assert risk.code == "transition-leave-progressive"
+    groups = {r.name: r.inputs.get("name") for r in base.of_type("aws:lb/targetGroup:TargetGroup")}
+    assert f"removes `{groups['web-tg-alt']}`" in risk.message
+    assert "ecs-platform svc status web --stack <stack>" in risk.message
+    assert f"deploy once more with BLUE_GREEN so production returns to `{groups['web-tg']}`" in (
+        risk.message
+    )
+    assert not any(r.code == "deployment-strategy" and "web" in r.message for r in risks)

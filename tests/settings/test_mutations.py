@@ -80,6 +80,8 @@ ACCEPTED: dict[str, str] = {
             "services.*.memory",
             "services.*.desiredCount",
             "services.*.execEnabled",
+            # read-only by default; ECS Exec then gets writable agent paths (containers.py)
+            "services.*.readOnlyRootFilesystem",
             "services.*.healthCheck.path",
             "services.*.logRetentionDays",
             "services.*.scaling.cpuTarget",
@@ -150,10 +152,6 @@ REPORTED_AT: dict[str, tuple[str, str]] = {
     "deleted services.*.routing.pathPatterns[*]": (
         "services.*.routing",
         "a route needs path patterns or host headers: a rule over the whole mapping",
-    ),
-    "deleted services.*.readOnlyRootFilesystem": (
-        "services.*.execEnabled",
-        "the default read-only root contradicts ECS Exec, which is what needs a writable root",
     ),
     "deleted services.*.capacity": (
         "services.*.architecture",

@@ -87,9 +87,6 @@ BAD_SERVICES: list[tuple[str, str, Callable[[Config], Any], list[str]]] = [
      )),
      ["services.api.secrets.KEY: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:"
       f"db-password' is not {SECRET_MEANING}"]),
-    ("exec with read-only root", "prod", api(lambda s: s.update(execEnabled=True)),
-     ["services.api.execEnabled: ECS Exec's agent needs a writable root file system: set"
-      " readOnlyRootFilesystem: false, or turn exec off"]),
     ("duplicate container name", "dev",
      api(lambda s: s.update(sidecars=[{"name": "api", "image": "ghcr.io/o/agent:1"}])),
      ["services.api.sidecars[0].name: 'api' is already a container of this task"]),

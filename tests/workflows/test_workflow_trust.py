@@ -115,10 +115,13 @@ def assumptions() -> list[Assumption]:
     return found
 
 
-def trusted(stack: str, **changes: Any) -> dict[str, list[str]]:
+def trusted(
+    stack: str, registry: dict[str, Any] | None = None, **changes: Any
+) -> dict[str, list[str]]:
     """The `sub` values each CI role of the fixture `stack` trusts (StringEquals only)."""
     config = read_stack_config(stack, FIXTURES)
     config["ecs-platform:ciAccess"].update(changes)
+    config["ecs-platform:registry"].update(registry or {})
     synthesis = run_program(stack, stack_config=config)
     found = {}
     for role in synthesis.of_type("aws:iam/role:Role"):
@@ -165,6 +168,25 @@ def test_no_pull_request_and_no_other_branch_can_assume_the_drift_or_deploy_role
         for role in ("drift", "deploy"):
             assert not any(s.endswith(":pull_request") for s in roles[role]), role
         assert roles["drift"] == ["repo:your-org/ecs-platform:ref:refs/heads/main"]
+
+
+def test_the_push_role_trusts_only_the_push_from_repositories_branch_builds():
+    """registry.pushFrom: application repositories call the reusable build-image workflow,
+    whose token carries the caller's subject; no job of this repository assumes the role."""
+    apps = ["your-org/api-app", "your-org/web-app"]
+    roles = trusted("prod", registry={"pushFrom": apps, "pushBranch": "release"})
+    assert roles["push"] == [f"repo:{app}:ref:refs/heads/release" for app in apps]
+    own = {s for role, subs in roles.items() if role != "push" for s in subs}
+    assert not set(roles["push"]) & own
+    assert "push" not in {a.role for a in ASSUMPTIONS}
+    called = load("build-image.yml")
+    assert set(triggers(called)) == {"workflow_call"}
+    (job,) = called["jobs"].values()
+    assert job["permissions"] == {"contents": "read", "id-token": "write"}
+    steps = {str(step.get("uses", "")).split("@")[0]: step for step in job["steps"]}
+    assert steps["aws-actions/configure-aws-credentials"]["with"]["role-to-assume"] == (
+        "${{ inputs.role-arn }}"
+    )
 
 
 def test_immutable_ids_change_every_trusted_subject():
