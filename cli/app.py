@@ -8,29 +8,61 @@ leaving the process, so tests call it end to end. Every command declares its exi
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
-from cli import delivery, operations, review, stacks, tools
-
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+# Command name -> the module that defines it (in its COMMANDS). A command's module is imported
+# when that command runs, so `plan` loads neither boto3 nor the docs generators (and runs on the
+# runtime packages alone, as `make plan` installs them). tests/cli/test_commands.py keeps this
+# table and the modules' COMMANDS the same.
+MODULES = {
+    "plan": "cli.review",
+    "bootstrap": "cli.review",
+    "release": "cli.delivery",
+    "promote": "cli.delivery",
+    "approve": "cli.delivery",
+    "rollback": "cli.delivery",
+    "rollout-check": "cli.delivery",
+    "github": "cli.delivery",
+    "svc": "cli.operations",
+    "task": "cli.operations",
+    "job": "cli.operations",
+    "completion": "cli.completion",
+    "config": "cli.stacks",
+    "stack": "cli.stacks",
+    "prices": "cli.tools",
+    "reference": "cli.tools",
+    "bench": "cli.tools",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use, from `MODULES`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in MODULES:
+            for command in importlib.import_module(MODULES[cmd_name]).COMMANDS:
+                self.add_command(command)
+        return self.commands.get(cmd_name)
 
 
 @click.group(
+    cls=LazyGroup,
     context_settings=CONTEXT,
-    epilog='Shell completion: eval "$(_ECS_PLATFORM_COMPLETE=bash_source ecs-platform)"'
-    " (zsh_source, fish_source for other shells). Reference: docs/reference/commands.md",
+    epilog='Shell completion: eval "$(ecs-platform completion bash)" (or zsh, fish).'
+    " Reference: docs/reference/commands.md",
 )
 @click.version_option(package_name="ecs-platform", prog_name="ecs-platform")
 def cli() -> None:
     """An AWS container platform on ECS, one Pulumi stack per environment: plan a stack
     offline, release images, follow and operate deployments."""
-
-
-for module in (review, delivery, operations, stacks, tools):
-    for command in module.COMMANDS:
-        cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -65,6 +65,13 @@ project_dir_option = click.option(
 )
 
 
+def complete_stack(context: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of a STACK: the stacks of the project folder (`--project-dir` if given
+    before it)."""
+    project_dir = context.params.get("project_dir") or PROJECT_DIR
+    return [name for name in stack_names(Path(project_dir)) if name.startswith(incomplete)]
+
+
 def check_stack(stack: str, project_dir: Path) -> None:
     """Refuse an unknown stack with the stacks that exist (a usage error, status 2)."""
     known = stack_names(project_dir)
@@ -79,8 +86,11 @@ def check_stack(stack: str, project_dir: Path) -> None:
 def walk(group: click.Group, prefix: str = "ecs-platform") -> list[tuple[str, click.Command]]:
     """Every command under `group` with its full name, depth first in name order."""
     found: list[tuple[str, click.Command]] = []
-    for name in sorted(group.commands):
-        sub = group.commands[name]
+    context = click.Context(group, info_name=prefix)
+    for name in group.list_commands(context):
+        sub = group.get_command(context, name)
+        if sub is None:
+            continue
         found.append((f"{prefix} {name}", sub))
         if isinstance(sub, click.Group):
             found.extend(walk(sub, f"{prefix} {name}"))

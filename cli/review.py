@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from cli.common import check_stack, command, emit_json, json_output, project_dir_option
+from cli.common import (
+    check_stack,
+    command,
+    complete_stack,
+    emit_json,
+    json_output,
+    project_dir_option,
+)
 from cost import PRICES_DIR
 from harness.engine import SynthesisError, run_program
 from review.bootstrap import bootstrap_lines, repository_targets
@@ -22,9 +29,11 @@ from settings.stack_files import ConfigFileError
     "`--against`, the diff: `stack`, `base`, `commit`, `summary`, `changes[]`, "
     "`newComponents`, `risks[]` (`code`, `urn`, `message`, `blocking`), `blocking`, `cost`."
 )
-@click.argument("stack", default="dev")
+@click.argument("stack", default="dev", shell_complete=complete_stack)
 @click.option("--base", metavar="REF", help="Diff against this stack at git revision REF.")
-@click.option("--against", metavar="OTHER", help="Diff against another stack.")
+@click.option(
+    "--against", metavar="OTHER", help="Diff against another stack.", shell_complete=complete_stack
+)
 @click.option("--format", "format_", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @click.option(
@@ -83,7 +92,7 @@ BOOTSTRAP_EXITS = {0: "the commands were printed", 2: "bad stack file"}
 
 @command("bootstrap", BOOTSTRAP_EXITS)
 @json_output("one object: `stack`, `targets[]` (the URNs `pulumi up --target` creates first).")
-@click.argument("stack", default="dev")
+@click.argument("stack", default="dev", shell_complete=complete_stack)
 @project_dir_option
 @click.option("--json", "as_json", is_flag=True, help="The target URNs as JSON.")
 def bootstrap(stack: str, project_dir: Path, as_json: bool) -> int:

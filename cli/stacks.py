@@ -7,9 +7,17 @@ from pathlib import Path
 
 import click
 
-from cli.common import check_stack, command, exit_epilog, exits, project_dir_option
+from cli.common import (
+    check_stack,
+    command,
+    emit_json,
+    exit_epilog,
+    exits,
+    json_output,
+    project_dir_option,
+)
 from ops.new_stack import StackAddError, add_stack, write
-from settings.explain import explain, render
+from settings.explain import explain, origins, render
 from settings.loader import SettingsError
 from settings.stack_files import ConfigFileError
 
@@ -18,12 +26,17 @@ ADD_EXITS = {0: "the stack file and workflow entries were written", 2: "refused:
 
 
 @command("config", CONFIG_EXITS)
+@json_output(
+    "`stack`; `settings` (the merged settings, camelCase, as the program sees them); with"
+    " --explain, `origins` ({key path: the file it came from, or which default})"
+)
 @click.argument("stack")
 @click.option(
     "--explain", "with_origins", is_flag=True, help="Say after each value which file it came from."
 )
+@click.option("--json", "as_json", is_flag=True, help="The settings as JSON.")
 @project_dir_option
-def config(stack: str, with_origins: bool, project_dir: Path) -> int:
+def config(stack: str, with_origins: bool, as_json: bool, project_dir: Path) -> int:
     """The settings of STACK as the program sees them: its stack file with services/<name>.yaml
     merged in (environments.<stack> applied, ${...} replaced) and every default filled in."""
     project_dir = project_dir.resolve()
@@ -33,6 +46,10 @@ def config(stack: str, with_origins: bool, project_dir: Path) -> int:
     except (SettingsError, ConfigFileError) as error:
         click.echo(f"error: {error}", err=True)
         return 2
+    if as_json:
+        data = {"stack": stack, "settings": explained.data}
+        emit_json({**data, "origins": origins(explained)} if with_origins else data)
+        return 0
     header = f"# stack {stack}: Pulumi.{stack}.yaml with services/*.yaml merged, defaults filled"
     click.echo("\n".join([header, *render(explained, with_origins)]))
     return 0
@@ -45,10 +62,15 @@ def stack() -> None:
 
 @stack.command("add", epilog=exit_epilog(ADD_EXITS))
 @exits(ADD_EXITS)
+@json_output(
+    "`stack`, `from`, `files` (the files written or changed), `changes` (what was made, one"
+    " line each)"
+)
 @click.argument("name")
 @click.option("--from", "source", required=True, metavar="STACK", help="The stack to copy.")
+@click.option("--json", "as_json", is_flag=True, help="What was made, as JSON.")
 @project_dir_option
-def add(name: str, source: str, project_dir: Path) -> int:
+def add(name: str, source: str, as_json: bool, project_dir: Path) -> int:
     """Add stack NAME as a copy of --from STACK: writes Pulumi.NAME.yaml (its own VPC range and
     deploy environment) and adds NAME to the workflows' stack lists and deploy jobs."""
     try:
@@ -57,6 +79,10 @@ def add(name: str, source: str, project_dir: Path) -> int:
         click.echo(f"stack add refused: {error}", err=True)
         return 2
     write(made)
+    if as_json:
+        files = sorted(str(path.relative_to(project_dir.resolve())) for path in made.files)
+        emit_json({"stack": name, "from": source, "files": files, "changes": made.lines})
+        return 0
     click.echo("\n".join(made.lines))
     click.echo(
         f"next: ecs-platform plan {name}; pulumi stack init {name}; create the GitHub"

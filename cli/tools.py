@@ -74,34 +74,38 @@ def prices(
     return 0
 
 
-REFERENCE_EXITS = {0: "the pages were written, or are up to date", 1: "(--check) a page is stale"}
-
-
-def _all_pages() -> dict:
-    # The generators need the test tools (policy_sentry, the fixtures): imported here, so the
-    # commands that only need the runtime set (`make plan` installs no more) never load them.
-    from cli import describe
-    from reference.pages import PAGES
-
-    root = click.get_current_context().find_root().command
-    assert isinstance(root, click.Group)
-    return {**PAGES, **describe.pages(walk(root))}
+REFERENCE_EXITS = {
+    0: "the pages were written, or are up to date",
+    1: "(--check) a page is stale; or the packages of requirements-dev.txt are missing",
+}
 
 
 @command("reference", REFERENCE_EXITS)
+@json_output("one object: `written[]` (--write) or `stale[]`, the pages' paths (docs/reference/).")
 @click.option("--write", "mode", flag_value="write", help="Rewrite every generated page.")
 @click.option("--check", "mode", flag_value="check", default=True, help="Name each stale page.")
-def reference(mode: str) -> int:
+@click.option("--json", "as_json", is_flag=True, help="The pages written or stale, as JSON.")
+def reference(mode: str, as_json: bool) -> int:
     """The docs' reference pages (docs/reference/), generated from the code and the fixtures."""
-    from reference.pages import stale_pages, write_pages
-
-    pages = _all_pages()
+    try:  # the generators read the IAM reference database, a test tool (requirements-dev.txt)
+        from cli import describe
+        from reference.pages import PAGES, stale_pages, write_pages
+    except ModuleNotFoundError as missing:
+        raise click.ClickException(f"{missing}: run `make setup-dev` first") from missing
+    root = click.get_current_context().find_root().command
+    assert isinstance(root, click.Group)
+    pages = {**PAGES, **describe.pages(walk(root))}
     if mode == "write":
-        for name in write_pages(pages):
+        written = write_pages(pages)
+        if as_json:
+            emit_json({"written": [f"docs/reference/{name}" for name in written]})
+        for name in [] if as_json else written:
             click.echo(f"wrote docs/reference/{name}")
         return 0
     stale = stale_pages(pages=pages)
-    for name in stale:
+    if as_json:
+        emit_json({"stale": [f"docs/reference/{name}" for name in stale]})
+    for name in [] if as_json else stale:
         click.echo(f"docs/reference/{name} is out of date: ecs-platform reference --write")
     return 1 if stale else 0
 

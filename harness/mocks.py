@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 from typing import Any
 
+from google.protobuf import struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 from pulumi.runtime.proto import resource_pb2
@@ -34,6 +35,33 @@ def _tidy(value: Any) -> Any:
     if isinstance(value, list):
         return [_tidy(item) for item in value]
     return value
+
+
+_PLAIN_SCALARS = (str, bool, int, float)
+
+
+def _is_plain(value: Any) -> bool:
+    if value is None or type(value) in _PLAIN_SCALARS:
+        return True
+    if type(value) is dict:
+        return all(type(key) is str and _is_plain(item) for key, item in value.items())
+    if type(value) is list:
+        return all(_is_plain(item) for item in value)
+    return False
+
+
+def _plain_struct(state: dict[str, Any]) -> struct_pb2.Struct | None:
+    """`state` as the wire Struct when it holds only JSON data (what the mocks answer, secrets
+    included: they are plain wrapper dicts once deserialized), else None. The same Struct the
+    SDK's `rpc.serialize_properties(state, {})` builds (it drops top-level None values, keeps
+    nested ones, sends numbers as floats) without an event loop per registration."""
+    if not _is_plain(state):
+        return None
+    struct = struct_pb2.Struct()
+    for key, value in state.items():
+        if value is not None:
+            struct[key] = value
+    return struct
 
 
 def _digest(*parts: str, length: int = 17) -> str:
@@ -358,7 +386,9 @@ class RecordingMonitor(MockMonitor):
                 aliases=_aliases(request),
             )
         )
-        response_object = _sync_await(rpc.serialize_properties(state, {}))
+        response_object = _plain_struct(state)
+        if response_object is None:  # not plain data: the SDK's serializer knows the rest
+            response_object = _sync_await(rpc.serialize_properties(state, {}))
         return resource_pb2.RegisterResourceResponse(
             urn=urn, id=resource_id, object=response_object
         )

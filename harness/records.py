@@ -221,17 +221,20 @@ def without_stack_name(
 
 
 def as_document(value: Any) -> Any:
-    """Secrets masked, and strings holding JSON objects or arrays parsed."""
-    value = mask_secrets(value)
+    """Secrets masked, and strings holding JSON objects or arrays parsed (and masked too)."""
+    return _parsed(mask_secrets(value))
+
+
+def _parsed(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("{", "["):
         try:
-            return as_document(json.loads(value))
+            return _parsed(mask_secrets(json.loads(value)))
         except ValueError:
             return value
     if isinstance(value, dict):
-        return {key: as_document(item) for key, item in value.items()}
+        return {key: _parsed(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [as_document(item) for item in value]
+        return [_parsed(item) for item in value]
     return value
 
 

@@ -80,8 +80,8 @@ def judge(deployment: Mapping[str, Any], service: str) -> DeploymentVerdict:
             "waiting",
             [
                 f"{service}: paused at {stage} for approval until {hook.get('expiresAt')}"
-                f" (then {hook.get('timeoutAction', 'ROLLBACK')}): make approve SERVICE={service}"
-                f" or make rollback SERVICE={service}"
+                f" (then {hook.get('timeoutAction', 'ROLLBACK')}): ecs-platform approve {service}"
+                f" or ecs-platform rollback {service}"
                 for hook in paused
             ],
         )

@@ -78,7 +78,7 @@ def figures_page(generated: str) -> str:
             "dev and prod as examples, a minimal and a maximal stack), prices from",
             "`cost/prices/`, usage from each tier's default usage inputs (no usage file). Left",
             "out: items whose price was looked for and not found ([Prices](prices.md)). Your",
-            "own figures: `make plan STACK=<stack>`.",
+            "own figures: `ecs-platform plan <stack>`.",
             "",
             "| fixture | tier | resources | fixed / month | usage / month | total | unpriced "
             "| left out |",
@@ -146,7 +146,7 @@ def example_comment_page(generated: str, stack: str = "prod") -> str:
             "",
             f"What the preview workflow posts for the `{stack}` fixture when a change brings",
             f"{EXAMPLE_CHANGE}, rendered by the same code as",
-            "`make plan STACK=prod BASE=<ref> FORMAT=markdown`.",
+            "`ecs-platform plan prod --base <ref> --format markdown`.",
             "",
             "````markdown",
             render_markdown(report),

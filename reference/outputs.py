@@ -70,7 +70,7 @@ def example_plan_page(generated: str, stack: str = "dev") -> str:
             "",
             generated,
             "",
-            f"What `make plan STACK={stack}` prints for the `{stack}` fixture",
+            f"What `ecs-platform plan {stack}` prints for the `{stack}` fixture",
             f"(`tests/fixtures/Pulumi.{stack}.yaml`), produced by the same code as the command:",
             "every resource the stack would register, by component, with the properties a",
             "reviewer checks, the resource counts, the stack outputs (mock values) and the",

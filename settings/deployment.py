@@ -127,8 +127,9 @@ class LambdaHookSettings(Settings):
 
 
 class ApprovalSettings(Settings):
-    """A PAUSE hook: the deployment waits at `stage` for ContinueServiceDeployment (make approve
-    or make rollback) until `timeoutMinutes`, then does `onTimeout`."""
+    """A PAUSE hook: the deployment waits at `stage` for ContinueServiceDeployment
+    (`ecs-platform approve` or `ecs-platform rollback`) until `timeoutMinutes`, then does
+    `onTimeout`."""
 
     stage: HookStage = Field(
         "POST_TEST_TRAFFIC_SHIFT",

@@ -69,6 +69,26 @@ def explain(stack: str, project_dir: Path) -> Explained:
     return Explained(stack, data, raw, with_tier_defaults(raw), sources)
 
 
+def origins(explained: Explained) -> dict[str, str]:
+    """Each leaf key path of the settings (`services.api.cpu`) -> the file it came from, or
+    which default."""
+    found: dict[str, str] = {}
+
+    def walk(value: Any, path: list[Any]) -> None:
+        nested = isinstance(value, list) and any(isinstance(i, dict | list) for i in value)
+        if isinstance(value, dict) and value:
+            for key, item in value.items():
+                walk(item, [*path, key])
+        elif nested:
+            for index, item in enumerate(value):
+                walk(item, [*path, index])
+        else:
+            found[join_path(path)] = explained.origin(path)
+
+    walk(explained.data, [])
+    return found
+
+
 def render(explained: Explained, with_origins: bool) -> list[str]:
     """The settings as YAML lines; with `with_origins`, each value ends in `# <where from>`."""
     lines: list[str] = []

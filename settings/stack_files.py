@@ -18,6 +18,8 @@ import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SECRET_PLACEHOLDER = "[secret]"
+# PyYAML's libyaml parser when the wheel has it (about 6 times faster; the same documents).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ConfigFileError(Exception):
@@ -42,7 +44,7 @@ def _engine_value(value: Any) -> str:
 
 def read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text()) or {}
+        data = yaml.load(path.read_text(), Loader=_SAFE_LOADER) or {}
     except FileNotFoundError:
         raise ConfigFileError(f"{path.name}: no such stack file in {path.parent}") from None
     except yaml.YAMLError as error:

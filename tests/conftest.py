@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from bench.scale import stack_with_services
+from harness import run_cache
 from harness.engine import SynthesisError, run_program
 from harness.records import Synthesis
 from settings.loader import SettingsError
@@ -37,6 +39,17 @@ FIXTURE_STACKS = tuple(
         p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in FIXTURES.glob("Pulumi.*.yaml")
     )
 )
+
+
+# Each distinct synthesis runs once in the whole suite: both pytest workers and the commands the
+# tests start in subprocesses share the runs kept here (harness/run_cache.py).
+os.environ.setdefault(run_cache.ENV, str(PROJECT_DIR / ".pytest_cache" / "synthesis"))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # once, in the controlling process
+        folder = Path(os.environ[run_cache.ENV])
+        run_cache.prune(folder, keep=run_cache.code_digest(PROJECT_DIR))
 
 
 def fixture_config(name: str) -> dict[str, Any]:
@@ -83,6 +96,21 @@ def synthesized() -> Callable[[str], Synthesis]:
         return cache[stack]
 
     return get
+
+
+# One past AWS's default quotas of 100 listener rules and 100 target groups per ALB.
+MANY_SERVICES = 101
+MANY_SERVICES_QUOTAS = {"listenerRules": MANY_SERVICES, "targetGroups": MANY_SERVICES}
+
+
+@pytest.fixture(scope="session")
+def many_services() -> Synthesis:
+    """The prod fixture with 101 routed services (the quotas raised): about 2,300 resources,
+    synthesized once for the scale and pull-request comment tests (the other worker reads the
+    run harness/run_cache.py keeps, or waits for it)."""
+    config = stack_with_services(MANY_SERVICES, "prod", FIXTURES)
+    config["ecs-platform:quotas"] = MANY_SERVICES_QUOTAS
+    return run_program("prod", stack_config=config)
 
 
 @pytest.fixture(params=STACKS)

@@ -266,10 +266,18 @@ def logical_namer(resources: Iterable[RecordedResource]) -> Callable[[str], str]
         for value in (resource.id, resource.outputs.get("arn")):
             if isinstance(value, str) and (value.startswith("arn:") or GENERATED_ID.match(value)):
                 names.setdefault(value, resource.name)  # ids and ARNs, not physical names
-    if not names:
-        return lambda text: text
-    pattern = re.compile("|".join(re.escape(v) for v in sorted(names, key=len, reverse=True)))
-    return lambda text: pattern.sub(lambda m: f"`{names[m.group(0)]}`", text)
+    longest_first = sorted(names, key=len, reverse=True)
+
+    def name(text: str) -> str:
+        # One pattern of the values in this text only: the same matches as one pattern of them
+        # all, without compiling thousands of alternatives for a large stack.
+        present = [value for value in longest_first if value in text]
+        if not present:
+            return text
+        pattern = re.compile("|".join(re.escape(value) for value in present))
+        return pattern.sub(lambda m: f"`{names[m.group(0)]}`", text)
+
+    return name
 
 
 def with_logical_names(risks: Iterable[Risk], resources: Iterable[RecordedResource]) -> list[Risk]:

@@ -251,7 +251,8 @@ def replaced_while_referenced(
 def image_from_new_repository(changes: Sequence[Change], labels: dict[str, str]) -> Iterator[Risk]:
     """A service pulls from an ECR repository this same change creates: the repository is empty
     when the service first deploys, so its tasks cannot pull, the circuit breaker rolls back
-    and the alarms page. Not blocking: the bootstrap order avoids it (docs/bootstrap.md)."""
+    and the alarms page. Not blocking: the bootstrap order avoids it
+    (docs/first-up.md#bootstrap-repositories-then-images-then-everything)."""
     created = {
         str(inputs_document(c.new).get("name")): c.name
         for c in changes

@@ -3,6 +3,7 @@ plan's checks across stack files, on a copy of the shipped example (services/ fi
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -45,6 +46,12 @@ def test_config_prints_the_merged_settings_and_where_each_value_came_from(
     assert "  cidr: 10.20.0.0/16  # Pulumi.prod.yaml" in lines
     assert "    stopTimeoutSeconds: 30  # default" in lines
 
+    assert main(["config", "prod", "--json", "--explain", "--project-dir", str(project)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["settings"]["services"]["api"]["cpu"] == 512
+    assert data["origins"]["services.api.cpu"] == "services/api.yaml environments.prod"
+    assert data["origins"]["network.cidr"] == "Pulumi.prod.yaml"
+
 
 def test_config_of_a_bad_stack_prints_its_problems(project: Path, capsys) -> None:
     api = project / "services" / "api.yaml"
@@ -75,6 +82,12 @@ def test_stack_add_writes_a_stack_file_and_the_workflow_entries(project: Path, c
     assert "Pulumi.staging.yaml exists already" in capsys.readouterr().err
     assert main(["stack", "add", "uat", "--from", "nope", "--project-dir", str(project)]) == 2
     assert "no stack 'nope' to copy (stacks: dev, prod, staging)" in capsys.readouterr().err
+
+    again = ["stack", "add", "qa", "--from", "dev", "--json", "--project-dir", str(project)]
+    assert main(again) == 0
+    made = json.loads(capsys.readouterr().out)
+    assert (made["stack"], made["from"]) == ("qa", "dev")
+    assert "Pulumi.qa.yaml" in made["files"] and made["changes"][0].startswith("wrote Pulumi.qa")
 
 
 def test_stack_add_from_a_production_stack_copies_its_service_overrides(project: Path) -> None:

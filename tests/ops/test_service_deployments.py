@@ -176,7 +176,7 @@ def test_a_deployment_pending_approval_waits_and_says_how_to_answer():
     assert verdict.state == "waiting"
     assert lines == [
         "api: paused at POST_TEST_TRAFFIC_SHIFT for approval until 2026-11-30 14:00:00+00:00"
-        " (then ROLLBACK): make approve SERVICE=api or make rollback SERVICE=api"
+        " (then ROLLBACK): ecs-platform approve api or ecs-platform rollback api"
     ]
 
 

@@ -23,6 +23,7 @@ loader may read the runtime's config and nothing else of it.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,6 +105,7 @@ def source_modules() -> dict[str, Path]:
     return modules
 
 
+@functools.cache
 def _imported_names(path: Path) -> list[str]:
     """Every module name `path` imports (`from package import module` names the module)."""
     names: list[str] = []

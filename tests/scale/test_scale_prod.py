@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 
 from settings_check import settings_problems
 
 from bench.scale import all_checks, name_check, stack_with_services
-from harness.engine import run_program
 from harness.records import RecordedResource, Synthesis
 from settings.quotas import QuotaSettings
 
-from conftest import FIXTURES
+from conftest import FIXTURES, MANY_SERVICES, MANY_SERVICES_QUOTAS
 
-SERVICES = 101
-RAISED = {"listenerRules": SERVICES, "targetGroups": SERVICES}
+SERVICES = MANY_SERVICES  # the many_services fixture: prod with 101 services, quotas raised
+RAISED = MANY_SERVICES_QUOTAS
 
 
 def test_101_services_need_the_listener_and_target_group_quotas_raised() -> None:
@@ -30,14 +28,10 @@ def test_101_services_need_the_listener_and_target_group_quotas_raised() -> None
     ]
 
 
-def test_101_services_in_prod_pass_every_check_and_split_the_dashboard() -> None:
-    config = stack_with_services(SERVICES, "prod", FIXTURES)
-    config["ecs-platform:quotas"] = RAISED
-    gc.disable()  # ~2,300 resources; see bench/synthesis.py on the collector
-    try:
-        synthesis = run_program("prod", stack_config=config)
-    finally:
-        gc.enable()
+def test_101_services_in_prod_pass_every_check_and_split_the_dashboard(
+    many_services: Synthesis,
+) -> None:
+    synthesis = many_services
     quotas = QuotaSettings.model_validate(RAISED)
     failed = [check for check in all_checks(synthesis, quotas) if not check.ok]
     assert failed == []
