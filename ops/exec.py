@@ -110,7 +110,7 @@ def prechecks(
         raise ExecRefusedError(
             f"the ExecuteCommandAgent of container {name} is {agent.get('lastStatus', 'absent')}"
             f"{': ' + agent['reason'] if agent.get('reason') else ''} (on a read-only root file"
-            " system it needs its writable paths: docs/operations.md; try `aws ecs"
+            " system it needs its writable paths: docs/operations/services.md#exec; try `aws ecs"
             " describe-tasks` or the amazon-ecs-exec-checker)"
         )
     if which(PLUGIN) is None:

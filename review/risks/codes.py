@@ -77,7 +77,7 @@ RISK_CODES: dict[str, RiskCode] = {
     "image-not-pushed": RiskCode(
         False,
         "a service pulls from an ECR repository the same change creates (see the first `up` in"
-        " docs/operations.md)",
+        " docs/lifecycle.md)",
     ),
     "deployment-strategy": RiskCode(
         False, "a service moves between rolling, blue/green, canary and linear deployments"

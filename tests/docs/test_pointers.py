@@ -125,7 +125,7 @@ def test_the_check_catches_a_planted_bad_pointer(tmp_path: Path, text: str) -> N
 def test_good_pointers_pass_and_anchors_follow_mkdocs(tmp_path: Path) -> None:
     text = (
         "docs/first-up.md#bootstrap-repositories-then-images-then-everything,"
-        " docs/operations.md#before-the-first-pulumi-up, README.md, docs/reference/"
+        " docs/lifecycle.md#before-the-first-pulumi-up, README.md, docs/reference/"
         "commands.md#ecs-platform-plan, README.md in this folder"
     )
     (tmp_path / "README.md").write_text("# here\n")
