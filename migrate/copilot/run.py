@@ -1,0 +1,173 @@
+"""The whole import: read the workspace, map it, render the files, and write them (refusing to
+overwrite unless forced)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from migrate.copilot.addons import Addon, read_addon
+from migrate.copilot.environment import guess_tier, map_environment
+from migrate.copilot.ledger import REPORT, Ledger
+from migrate.copilot.report import render
+from migrate.copilot.values import PLACEHOLDER, placeholder
+from migrate.copilot.workload import map_workload
+from migrate.copilot.workspace import LBWS, CopilotError, Workspace, read_workspace
+from settings.stack_files import PROJECT_DIR
+
+STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+
+
+@dataclass
+class Imported:
+    """The files to write (path relative to the output folder -> text) and the ledger."""
+
+    app: str
+    files: dict[str, str] = field(default_factory=dict)
+    ledger: Ledger = field(default_factory=Ledger)
+    stacks: dict[str, str] = field(default_factory=dict)  # Copilot environment -> stack
+
+
+def parse_environments(text: str | None) -> dict[str, str]:
+    """`dev=development,prod=production` -> {dev: development, prod: production}. Raises
+    CopilotError on a malformed pair."""
+    pairs: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in (text or "").split(","))):
+        env, _, stack = item.partition("=")
+        if not env or not STACK_NAME.match(stack):
+            raise CopilotError(f"--environments: {item!r} is not ENV=STACK (like dev=development)")
+        pairs[env] = stack
+    return pairs
+
+
+def import_workspace(
+    path: Path, out: Path, environments: Mapping[str, str], region: str | None = None
+) -> Imported:
+    """Map the workspace at `path` for the output folder `out` (nothing is written). Raises
+    CopilotError with one line naming the file or option at fault."""
+    workspace = read_workspace(path)
+    known = [env.name for env in workspace.environments]
+    unknown = sorted(set(environments) - set(known))
+    if unknown:
+        raise CopilotError(f"--environments: no Copilot environment {', '.join(unknown)}"
+                           f" (the workspace has: {', '.join(known) or 'none'})")  # fmt: skip
+    result = Imported(workspace.app)
+    result.stacks = {env: environments.get(env, env) for env in known}
+    namespace = _project_name(out)
+    _workloads(workspace, result)
+    for env in workspace.environments:
+        stack = result.stacks[env.name]
+        tier = guess_tier(stack) if guess_tier(stack) == "production" else guess_tier(env.name)
+        mapped = map_environment(env, workspace.app, stack, tier, region)
+        _entries(result.ledger, env.file, mapped.entries)
+        config: dict[str, Any] = {"aws:region": region or placeholder("the AWS region")}
+        config[f"{namespace}:tier"] = tier
+        config.update({f"{namespace}:{key}": value for key, value in mapped.out.items()})
+        name = f"Pulumi.{stack}.yaml"
+        header = f"Stack {stack} (tier {tier}), from Copilot environment {env.name} ({env.file})"
+        result.files[name] = _yaml(header, {"config": config})
+        _find_placeholders(result.ledger, name, config, [])
+    if not (out / "Pulumi.yaml").is_file():
+        result.files["Pulumi.yaml"] = (PROJECT_DIR / "Pulumi.yaml").read_text()
+    addons = _extras(workspace, result.ledger)
+    written = sorted([*result.files, REPORT])
+    first_stack = next(iter(result.stacks.values()), "<stack>")
+    result.files[REPORT] = render(workspace.app, result.ledger, written, addons, first_stack)
+    return result
+
+
+def _workloads(workspace: Workspace, result: Imported) -> None:
+    priority = 0
+    for manifest in workspace.workloads:
+        if manifest.type == LBWS:
+            priority += 10
+        mapped = map_workload(manifest, workspace.app, priority, result.stacks)
+        _entries(result.ledger, manifest.file, mapped.entries)
+        if not mapped.body:
+            continue
+        name = f"{mapped.section}/{mapped.name}.yaml"
+        result.files[name] = _yaml(f"{manifest.type} {mapped.name}, from {manifest.file}",
+                                   mapped.body)  # fmt: skip
+        _find_placeholders(result.ledger, name, mapped.body, [])
+
+
+def _extras(workspace: Workspace, ledger: Ledger) -> list[Addon]:
+    """Addons, overrides and pipelines: each file gets one entry; the addons are read."""
+    addons = []
+    groups = [(m.addons, m.overrides) for m in workspace.workloads]
+    groups.append((workspace.environment_addons, workspace.environment_overrides))
+    for addon_files, override_files in groups:
+        for file in addon_files:
+            if Path(file).name.startswith("addons.parameters."):
+                ledger.add(file, "(parameters)", "not mapped", "the addon's parameters: see"
+                           " the addon template's entry")  # fmt: skip
+                continue
+            addon = read_addon(workspace.root, file)
+            addons.append(addon)
+            what = addon.error or f"{len(addon.resources)} resources, {len(addon.data)} with data"
+            ledger.add(file, "(template)", "not mapped", f"{what}: this project does not create"
+                       f" them; keep them as {REPORT} says under Addons")  # fmt: skip
+        for file in override_files:
+            ledger.add(file, "(override)", "not mapped", "CloudFormation overrides (YAML patches,"
+                       " CDK) have no counterpart: find each patched property in"
+                       " docs/reference/configuration.md")  # fmt: skip
+    for file in workspace.pipelines:
+        ledger.add(
+            file,
+            "(pipeline)",
+            "not mapped",
+            "CodePipeline: the shipped GitHub workflows"
+            " deploy the stacks in order (preview, deploy, release; docs/delivery.md)",
+        )
+    return addons
+
+
+def _entries(ledger: Ledger, file: str, entries: list[tuple[str, Any, str]]) -> None:
+    for path, status, note in entries:
+        ledger.add(file, path, status, note)
+
+
+def _find_placeholders(ledger: Ledger, file: str, value: Any, at: list[str]) -> None:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _find_placeholders(ledger, file, item, [*at, str(key)])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _find_placeholders(ledger, file, item, [*at[:-1], f"{at[-1]}[{index}]"] if at else [])
+    elif isinstance(value, str) and f"${{{PLACEHOLDER}:" in value:
+        what = re.findall(r"\$\{PLACEHOLDER:([^}]*)\}", value)
+        ledger.placeholder(file, ".".join(at), "; ".join(what))
+
+
+def _project_name(out: Path) -> str:
+    source = out / "Pulumi.yaml" if (out / "Pulumi.yaml").is_file() else PROJECT_DIR / "Pulumi.yaml"
+    try:
+        return str((yaml.safe_load(source.read_text()) or {})["name"])
+    except (yaml.YAMLError, KeyError, TypeError):
+        raise CopilotError(f"{source}: no project name (name:)") from None
+
+
+def _yaml(header: str, data: Any) -> str:
+    body = yaml.safe_dump(data, sort_keys=False, default_flow_style=False, width=100,
+                          allow_unicode=True)  # fmt: skip
+    return (f"# {header}.\n# Written by ecs-platform import copilot: see MIGRATION.md. Replace"
+            " every ${PLACEHOLDER:...} before planning.\n" + body)  # fmt: skip
+
+
+def write(imported: Imported, out: Path, force: bool = False) -> list[Path]:
+    """Write the files under `out`; refuse (CopilotError, nothing written) if one exists and
+    `force` is not set. Returns the paths written."""
+    paths = [out / name for name in imported.files]
+    existing = [str(p.relative_to(out)) for p in paths if p.exists()]
+    if existing and not force:
+        raise CopilotError(f"{out}: would overwrite {', '.join(sorted(existing))}: nothing"
+                           " written (--force overwrites)")  # fmt: skip
+    for path, text in zip(paths, imported.files.values(), strict=True):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return paths
