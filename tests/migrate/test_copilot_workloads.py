@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from copilot_helpers import copilot_text, entries, imported, unaccounted, workspace, written
 
 from migrate.copilot.job import schedule_expression
 from migrate.copilot.workload import copilot_merge, diff
 from settings.merge import merge
-
-from copilot_helpers import copilot_text, entries, imported, unaccounted, workspace, written
 
 # (file under tests/fixtures/copilot/testdata, Copilot environments it names, section)
 MANIFESTS = [
