@@ -1,0 +1,140 @@
+"""The command on a whole workspace: one summary line from the ledger, one clear line for a
+workspace it cannot read, no file overwritten unless forced, environments renamed to stacks
+with their interpolated names kept, an imported VPC, addons and their data."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from copilot_helpers import copilot_text, copy_shop, entries, imported, workspace, written
+
+from cli.app import main
+from migrate.copilot.run import import_workspace
+
+SUMMARY = re.compile(r"^mapped (\d+), changed (\d+), not mapped (\d+): see MIGRATION\.md$")
+
+
+def test_the_command_prints_one_summary_line_with_the_ledgers_figures(
+    tmp_path: Path, capsys
+) -> None:
+    shop = copy_shop(tmp_path)
+    assert main(["import", "copilot", str(shop), "--out", str(tmp_path / "a")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and SUMMARY.match(lines[0])
+    assert main(["import", "copilot", str(shop), "--out", str(tmp_path / "b"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    counts = data["counts"]
+    figures = [int(n) for n in SUMMARY.match(lines[0]).groups()]  # type: ignore[union-attr]
+    assert figures == [counts["mapped"], counts["changed"], counts["not mapped"]]
+    report = (tmp_path / "a" / "MIGRATION.md").read_text()
+    assert report.count("| mapped |") == counts["mapped"]
+    assert report.count("| not mapped |") == counts["not mapped"]
+    assert data["stacks"] == {"prod": "prod", "test": "test"}
+    for name in data["files"]:
+        assert (tmp_path / "b" / name).is_file()
+
+
+def test_existing_files_are_not_overwritten_unless_forced(tmp_path: Path, capsys) -> None:
+    shop = copy_shop(tmp_path)
+    out = tmp_path / "out"
+    (out / "services").mkdir(parents=True)
+    (out / "services" / "api.yaml").write_text("# mine\n")
+    assert main(["import", "copilot", str(shop), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "would overwrite services/api.yaml" in err and "nothing written" in err
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == ["api.yaml"]
+    assert main(["import", "copilot", str(shop), "--out", str(out), "--force"]) == 0
+    assert (out / "services" / "api.yaml").read_text() != "# mine\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name: api\ntype: Backend Service\nimage: [unclosed\n", "not valid YAML"),
+        ("name: api\ntype: Serverless Function\n", "unknown workload type 'Serverless Function'"),
+        ("- a list\n", "expected a mapping at the top level"),
+    ],
+)
+def test_a_manifest_it_cannot_read_is_one_line_naming_the_file(
+    tmp_path: Path, capsys, text: str, message: str
+) -> None:
+    root = workspace(tmp_path, {"api": text}, {})
+    assert main(["import", "copilot", str(root), "--out", str(tmp_path / "out")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and "copilot/api/manifest.yml: " in lines[0] and message in lines[0]
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_workspace_or_an_unknown_environment_is_refused(tmp_path: Path, capsys) -> None:
+    assert main(["import", "copilot", str(tmp_path)]) == 2
+    assert "copilot/.workspace is missing" in capsys.readouterr().err
+    shop = copy_shop(tmp_path)
+    assert main(["import", "copilot", str(shop), "--environments", "dev=development"]) == 2
+    assert "no Copilot environment dev (the workspace has: prod, test)" in capsys.readouterr().err
+
+
+def test_renamed_environments_keep_the_names_copilot_interpolated(tmp_path: Path) -> None:
+    shop = copy_shop(tmp_path)
+    result = imported(shop, {"test": "staging", "prod": "production"})
+    assert {"Pulumi.staging.yaml", "Pulumi.production.yaml"} <= set(result.files)
+    frontend = written(result, "services/frontend.yaml")
+    assert frontend["environment"]["APP_ENV"] == "${stack}"
+    staging = frontend["environments"]["staging"]
+    assert staging["environment"] == {"APP_ENV": "test"}  # Copilot's name, not the stack's
+    assert staging["secrets"]["DB_SECRET"] == "secretsmanager:shop/test/mysql"
+    production = frontend["environments"]["production"]
+    assert production["environment"] == {"APP_ENV": "prod", "LOG_LEVEL": "warn"}
+    assert production["routing"]["hostHeaders"] == ["shop.example.com"]
+    assert written(result, "Pulumi.production.yaml")["config"]["ecs-platform:tier"] == "production"
+    assert written(result, "Pulumi.staging.yaml")["config"]["ecs-platform:tier"] == "development"
+    api = written(result, "services/api.yaml")
+    assert api["secrets"]["DB_PASSWORD"] == "ssm:/copilot/shop/${stack}/secrets/db_password"
+    assert api["environments"]["production"]["secrets"] == {
+        "DB_PASSWORD": "ssm:/copilot/shop/prod/secrets/db_password"
+    }
+
+
+def test_an_environment_with_an_imported_vpc(tmp_path: Path) -> None:
+    root = workspace(tmp_path, {}, {"test": copilot_text("environment-import-vpc.yml")})
+    result = import_workspace(root, tmp_path / "out", {}, None)
+    config = written(result, "Pulumi.test.yaml")["config"]
+    assert config["ecs-platform:network"] == {
+        "existing": {
+            "vpcId": "mock-vpc-id",
+            "publicSubnetIds": ["mock-subnet-id-1", "mock-subnet-id-2"],
+            "privateSubnetIds": ["mock-subnet-id-3", "mock-subnet-id-4"],
+        }
+    }
+    assert config["ecs-platform:loadBalancer"] == {"certificateArn": "mock-cert-1"}
+    assert config["ecs-platform:cluster"] == {"containerInsights": "enabled"}
+    assert config["aws:region"] == "${PLACEHOLDER:the AWS region}"
+    found = entries(result, "copilot/environments/test/manifest.yml")
+    assert found["http.public.certificates[1]"].status == "not mapped"
+    assert ("Pulumi.test.yaml", "aws:region", "the AWS region") in result.ledger.placeholders
+
+
+def test_an_addon_folder_is_read_and_its_data_kept(tmp_path: Path) -> None:
+    result = imported(copy_shop(tmp_path))
+    found = entries(result, "copilot/api/addons/ddb.yml")
+    assert found["(template)"].status == "not mapped"
+    assert "2 resources, 1 with data" in found["(template)"].note
+    report = result.files["MIGRATION.md"]
+    assert "- `ddb`: AWS::DynamoDB::Table" in report
+    assert "- `ddbAccessPolicy`: AWS::IAM::ManagedPolicy" in report
+    assert "`pulumi import aws:dynamodb/table:Table ddb <the table name> --stack" in report
+    assert "add `DeletionPolicy: Retain`" in report
+    assert entries(result, "copilot/pipelines/release/manifest.yml")["(pipeline)"]
+
+
+def test_every_written_file_is_valid_yaml_with_the_stacks_keys(tmp_path: Path) -> None:
+    result = imported(copy_shop(tmp_path))
+    for name, text in result.files.items():
+        if name.endswith(".yaml"):
+            assert isinstance(yaml.safe_load(text), dict), name
+    assert written(result, "jobs/report.yaml")["schedule"]["expression"] == "cron(0 */2 * * ? *)"
