@@ -86,7 +86,7 @@ def _placeholders(ledger: Ledger) -> list[str]:
     return [
         "## Placeholders to fill in before `ecs-platform plan`",
         "",
-        "Each is written as `${PLACEHOLDER:...}`: the plan refuses the stack, naming the key,",
+        "Each is written as `${FILL_IN:...}`: the plan refuses the stack, naming the key,",
         "until it is replaced.",
         "",
         "| file | key | what to write |",

@@ -140,7 +140,7 @@ def _find_placeholders(ledger: Ledger, file: str, value: Any, at: list[str]) -> 
         for index, item in enumerate(value):
             _find_placeholders(ledger, file, item, [*at[:-1], f"{at[-1]}[{index}]"] if at else [])
     elif isinstance(value, str) and f"${{{PLACEHOLDER}:" in value:
-        what = re.findall(r"\$\{PLACEHOLDER:([^}]*)\}", value)
+        what = re.findall(r"\$\{FILL_IN:([^}]*)\}", value)
         ledger.placeholder(file, ".".join(at), "; ".join(what))
 
 
@@ -156,7 +156,7 @@ def _yaml(header: str, data: Any) -> str:
     body = yaml.safe_dump(data, sort_keys=False, default_flow_style=False, width=100,
                           allow_unicode=True)  # fmt: skip
     return (f"# {header}.\n# Written by ecs-platform import copilot: see MIGRATION.md. Replace"
-            " every ${PLACEHOLDER:...} before planning.\n" + body)  # fmt: skip
+            " every ${FILL_IN:...} before planning.\n" + body)  # fmt: skip
 
 
 def write(imported: Imported, out: Path, force: bool = False) -> list[Path]:

@@ -17,11 +17,11 @@ UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60
 # except the two reserved names.
 COPILOT_VARIABLE = re.compile(r"(\\?)\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}")
 APP_NAME, ENV_NAME = "COPILOT_APPLICATION_NAME", "COPILOT_ENVIRONMENT_NAME"
-PLACEHOLDER = "PLACEHOLDER"
+PLACEHOLDER = "FILL_IN"
 
 
 def placeholder(what: str) -> str:
-    """A marked value the user must replace: `${PLACEHOLDER:<what>}`. In a workload file the
+    """A marked value the user must replace: `${FILL_IN:<what>}`. In a workload file the
     loader refuses it as an unknown variable, in a stack file it fails the key's pattern, so a
     plan names every one left."""
     return f"${{{PLACEHOLDER}:{what}}}"

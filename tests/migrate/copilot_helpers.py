@@ -16,7 +16,7 @@ from migrate.copilot.run import Imported, import_workspace
 COPILOT = Path(__file__).resolve().parents[1] / "fixtures" / "copilot"
 TESTDATA = COPILOT / "testdata"
 SHOP = COPILOT / "shop"
-PLACEHOLDER = re.compile(r"\$\{PLACEHOLDER:([^}]*)\}")
+PLACEHOLDER = re.compile(r"\$\{FILL_IN:([^}]*)\}")
 
 
 def workspace(root: Path, workloads: dict[str, str], environments: dict[str, str]) -> Path:

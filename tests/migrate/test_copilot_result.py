@@ -35,7 +35,7 @@ def test_each_stack_refuses_only_the_marked_placeholders(imported_shop: Path, st
         load_stack(stack, imported_shop)
     lines = refused.value.lines
     assert lines, "the placeholders must stop the stack"
-    assert all("${PLACEHOLDER:" in line for line in lines), lines
+    assert all("${FILL_IN:" in line for line in lines), lines
     report = (imported_shop / "MIGRATION.md").read_text()
     for line in lines:  # every one is listed in MIGRATION.md, at its file and key
         file, key = line.split(": ")[:2]

@@ -54,7 +54,7 @@ def test_a_load_balanced_web_service_becomes_a_routed_service(tmp_path: Path) ->
     assert service["port"] == 80
     assert service["routing"] == {"priority": 10, "pathPatterns": ["/*"]}
     assert service["image"]["repository"] == "frontend"
-    assert service["image"]["tag"].startswith("${PLACEHOLDER:")
+    assert service["image"]["tag"].startswith("${FILL_IN:")
     assert "readOnlyRootFilesystem" not in service and service["writablePaths"] == ["/tmp"]
 
 
@@ -80,7 +80,7 @@ def test_a_worker_subscribed_to_topics_gets_a_queue_and_marked_topic_arns(tmp_pa
     assert queue["maxReceiveCount"] == 5
     topics = [s["topicArn"] for s in queue["subscribe"]]
     assert len(topics) == 5
-    assert topics[0] == "${PLACEHOLDER:the ARN of topic demo-<env>-dogsvc-givesdogs}"
+    assert topics[0] == "${FILL_IN:the ARN of topic demo-<env>-dogsvc-givesdogs}"
     assert worker["scaling"]["backlogPerTask"] == 900.0  # 15m / 1s, as the manifest says
     found = entries(result, "copilot/dogworker/manifest.yml")
     assert found["subscribe.topics[0].filter_policy"].status == "not mapped"
@@ -118,7 +118,7 @@ def test_secrets_from_ssm_and_secrets_manager_by_name(tmp_path: Path) -> None:
     secrets = written(result, "services/fe.yaml")["environments"]["prod"]["secrets"]
     assert secrets["SQL_PASS"] == "ssm:SQL_PASS"
     assert secrets["DB"] == "secretsmanager:demo/testing/mysql"
-    assert secrets["GIT_USERNAME"] == "${PLACEHOLDER:the secret of export stack-SSMGHUserName}"
+    assert secrets["GIT_USERNAME"] == "${FILL_IN:the secret of export stack-SSMGHUserName}"
     found = entries(result, "copilot/fe/manifest.yml")
     assert found["environments.prod.secrets.GIT_USERNAME"].status == "not mapped"
 
@@ -127,7 +127,7 @@ def test_a_shell_variable_is_a_marked_placeholder(tmp_path: Path) -> None:
     root, _ = one(tmp_path, "svc-manifest.yml", ["test", "staging", "prod"])
     staging = written(imported(root), "services/fe.yaml")["environments"]["staging"]
     assert staging["image"] == {
-        "uri": "123456789000.dkr.ecr.us-east-1.amazonaws.com/vault/e2e:${PLACEHOLDER:shell"
+        "uri": "123456789000.dkr.ecr.us-east-1.amazonaws.com/vault/e2e:${FILL_IN:shell"
         " variable TAG}",
         "repository": None,
         "tag": None,

@@ -113,7 +113,7 @@ def test_an_environment_with_an_imported_vpc(tmp_path: Path) -> None:
     }
     assert config["ecs-platform:loadBalancer"] == {"certificateArn": "mock-cert-1"}
     assert config["ecs-platform:cluster"] == {"containerInsights": "enabled"}
-    assert config["aws:region"] == "${PLACEHOLDER:the AWS region}"
+    assert config["aws:region"] == "${FILL_IN:the AWS region}"
     found = entries(result, "copilot/environments/test/manifest.yml")
     assert found["http.public.certificates[1]"].status == "not mapped"
     assert ("Pulumi.test.yaml", "aws:region", "the AWS region") in result.ledger.placeholders
