@@ -174,6 +174,28 @@ def _private(context: Context, value: Any, path: str) -> None:
     )
 
 
+def certificate_default(context: Context, tier: str) -> None:
+    """Routed services need HTTPS or, in development, plain HTTP: what Copilot did without a
+    certificate (an HTTP listener on port 80) where the manifest brings none."""
+    if context.get("loadBalancer.certificateArn") is not None:
+        return
+    path = "http.public.certificates (absent)"
+    if tier == "production":
+        context.put("loadBalancer.certificateArn", placeholder("the ACM certificate ARN"))
+        context.changed(
+            path,
+            "tier production serves HTTPS only: give the ALB's certificate"
+            " (loadBalancer.certificateArn), or a zone (loadBalancer.domain)",
+        )
+    else:
+        context.put("loadBalancer.allowPlainHttp", True)
+        context.changed(
+            path,
+            "loadBalancer.allowPlainHttp: plain HTTP on port 80 without a"
+            " certificate, as Copilot served it (development only)",
+        )
+
+
 def _network_defaults(context: Context, region: str | None) -> None:
     """A created VPC needs a range and zones: Copilot's defaults where the manifest has none."""
     if context.get("network.existing") is not None:

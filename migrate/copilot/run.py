@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from migrate.copilot.addons import Addon, read_addon
-from migrate.copilot.environment import guess_tier, map_environment
+from migrate.copilot.environment import certificate_default, guess_tier, map_environment
 from migrate.copilot.ledger import REPORT, Ledger
 from migrate.copilot.report import render
 from migrate.copilot.values import PLACEHOLDER, placeholder
@@ -59,11 +59,14 @@ def import_workspace(
     result = Imported(workspace.app)
     result.stacks = {env: environments.get(env, env) for env in known}
     namespace = _project_name(out)
-    _workloads(workspace, result)
+    tiers = {stack: _tier(env, stack) for env, stack in result.stacks.items()}
+    _workloads(workspace, result, tiers)
     for env in workspace.environments:
         stack = result.stacks[env.name]
-        tier = guess_tier(stack) if guess_tier(stack) == "production" else guess_tier(env.name)
+        tier = tiers[stack]
         mapped = map_environment(env, workspace.app, stack, tier, region)
+        if any(m.type == LBWS for m in workspace.workloads):
+            certificate_default(mapped, tier)
         _entries(result.ledger, env.file, mapped.entries)
         config: dict[str, Any] = {"aws:region": region or placeholder("the AWS region")}
         config[f"{namespace}:tier"] = tier
@@ -81,12 +84,17 @@ def import_workspace(
     return result
 
 
-def _workloads(workspace: Workspace, result: Imported) -> None:
+def _tier(env: str, stack: str) -> str:
+    """production when the environment or the stack is named like production."""
+    return "production" if "production" in (guess_tier(env), guess_tier(stack)) else "development"
+
+
+def _workloads(workspace: Workspace, result: Imported, tiers: Mapping[str, str]) -> None:
     priority = 0
     for manifest in workspace.workloads:
         if manifest.type == LBWS:
             priority += 10
-        mapped = map_workload(manifest, workspace.app, priority, result.stacks)
+        mapped = map_workload(manifest, workspace.app, priority, result.stacks, tiers)
         _entries(result.ledger, manifest.file, mapped.entries)
         if not mapped.body:
             continue

@@ -60,6 +60,13 @@ def http(context: Context, value: Any, path: str) -> None:
         "alb": fixed("not mapped", "an imported ALB is loadBalancer.existing in the stack file,"
                      " by its HTTPS listener's ARN (with network.existing)"),
     })  # fmt: skip
+    if context.get("healthCheck.path") is None:
+        # copilot-cli include/http-healthcheck.en.md: the target group checks "/" by default.
+        context.put("healthCheck.path", "/")
+        context.mapped(
+            f"{path}.healthcheck (absent)",
+            "healthCheck.path /, Copilot's default (the default here is /health)",
+        )
 
 
 def _path(context: Context, value: Any, path: str) -> None:
@@ -262,7 +269,7 @@ def _sidecar(context: Context, name: str, body: dict[str, Any], path: str) -> di
         )
     sub.each(body, path, {
         "image": _sidecar_image,
-        "port": lambda c, v, p: (c.put("port", int(str(v).split("/")[0])), c.mapped(p, "port")),
+        "port": _sidecar_port,
         "essential": to_key("essential"),
         "variables": variables("environment"),
         "secrets": secrets("secrets"),
@@ -279,6 +286,12 @@ def _sidecar(context: Context, name: str, body: dict[str, Any], path: str) -> di
     })  # fmt: skip
     context.entries += sub.entries
     return sub.out
+
+
+def _sidecar_port(context: Context, value: Any, path: str) -> None:
+    text = str(value).split("/")[0]  # Copilot's "80/tcp" form
+    context.put("port", int(text) if text.isdigit() else value)
+    context.mapped(path, "port")
 
 
 def _sidecar_image(context: Context, value: Any, path: str) -> None:

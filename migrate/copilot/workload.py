@@ -19,6 +19,7 @@ from migrate.copilot.values import Interpolation
 from migrate.copilot.worker import default_queue, subscribe
 from migrate.copilot.workspace import JOB, OUT_OF_SCOPE, WORKER, Manifest
 from settings.job import JobSettings
+from settings.rules.problem import PRODUCTION_MIN_LOG_RETENTION_DAYS
 from settings.service import ServiceSettings
 
 KIND_NOTES = {
@@ -49,10 +50,15 @@ class MappedWorkload:
 
 
 def map_workload(
-    manifest: Manifest, app: str, priority: int, stacks: Mapping[str, str]
-) -> MappedWorkload | None:
+    manifest: Manifest,
+    app: str,
+    priority: int,
+    stacks: Mapping[str, str],
+    tiers: Mapping[str, str] | None = None,
+) -> MappedWorkload:
     """`manifest` as a workload file, overrides keyed by stack (`stacks`: Copilot environment
-    -> stack name); None (with one entry) for a type this project has no counterpart for."""
+    -> stack name; `tiers`: stack -> tier); an empty body (with one entry) for a type this
+    project has no counterpart for."""
     section = "jobs" if manifest.type == JOB else "services"
     if manifest.type in OUT_OF_SCOPE:
         return MappedWorkload(section, manifest.name, {},
@@ -79,6 +85,8 @@ def map_workload(
         view.out.setdefault("writablePaths", base.out.get("writablePaths"))
         if view.out["writablePaths"] is None:
             view.out.pop("writablePaths")
+        if (tiers or {}).get(stacks[env]) == "production":
+            result.entries += _production_logs(view.out, stacks[env])
         difference = diff(base.out, view.out)
         if difference:
             written[stacks[env]] = difference
@@ -116,6 +124,18 @@ def _map(
         default_queue(context)
     context.each(interpolation.walk(body), "", handlers)
     return context
+
+
+def _production_logs(out: dict[str, Any], stack: str) -> list[tuple[str, Status, str]]:
+    """Tier production keeps logs a year (settings/rules/tasks.py): a shorter Copilot
+    retention is raised in that stack, and said."""
+    days = out.get("logRetentionDays")
+    if not isinstance(days, int) or days >= PRODUCTION_MIN_LOG_RETENTION_DAYS:
+        return []
+    out["logRetentionDays"] = PRODUCTION_MIN_LOG_RETENTION_DAYS
+    return [(f"logging.retention (stack {stack})", "changed", f"logRetentionDays"
+             f" {PRODUCTION_MIN_LOG_RETENTION_DAYS} in stack {stack}: tier production keeps"
+             f" logs a year (Copilot's {days})")]  # fmt: skip
 
 
 def _default_changes(manifest: Manifest) -> list[tuple[str, Status, str]]:

@@ -138,3 +138,22 @@ def test_every_written_file_is_valid_yaml_with_the_stacks_keys(tmp_path: Path) -
         if name.endswith(".yaml"):
             assert isinstance(yaml.safe_load(text), dict), name
     assert written(result, "jobs/report.yaml")["schedule"]["expression"] == "cron(0 */2 * * ? *)"
+
+
+def test_tier_rules_copilot_did_not_have_are_met_and_said(tmp_path: Path) -> None:
+    """Without a certificate Copilot served plain HTTP: development keeps that, production
+    asks for the certificate; a log retention under a year is raised in production only."""
+    service = copilot_text("lb-svc.yml") + "\nlogging:\n  retention: 30\n"
+    plain = "name: {0}\ntype: Environment\n"
+    root = workspace(tmp_path, {"frontend": service}, {e: plain.format(e) for e in ("dev", "prod")})
+    result = imported(root)
+    dev = written(result, "Pulumi.dev.yaml")["config"]["ecs-platform:loadBalancer"]
+    prod = written(result, "Pulumi.prod.yaml")["config"]["ecs-platform:loadBalancer"]
+    assert dev == {"allowPlainHttp": True}
+    assert prod == {"certificateArn": "${FILL_IN:the ACM certificate ARN}"}
+    frontend = written(result, "services/frontend.yaml")
+    assert frontend["logRetentionDays"] == 30
+    assert frontend["environments"]["prod"]["logRetentionDays"] == 365
+    assert frontend["healthCheck"] == {"path": "/"}  # Copilot's default target health path
+    found = entries(result, "copilot/frontend/manifest.yml")
+    assert found["logging.retention (stack prod)"].status == "changed"
