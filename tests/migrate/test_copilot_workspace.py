@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from copilot_helpers import copilot_text, copy_shop, entries, imported, workspace, written
+from copilot_helpers import (
+    copilot_text,
+    copy_shop,
+    entries,
+    imported,
+    unaccounted,
+    workspace,
+    written,
+)
 
 from cli.app import main
 from migrate.copilot.run import import_workspace
@@ -157,3 +165,55 @@ def test_tier_rules_copilot_did_not_have_are_met_and_said(tmp_path: Path) -> Non
     assert frontend["healthCheck"] == {"path": "/"}  # Copilot's default target health path
     found = entries(result, "copilot/frontend/manifest.yml")
     assert found["logging.retention (stack prod)"].status == "changed"
+
+
+SAMPLES = list(yaml.safe_load_all(copilot_text("environment-samples.yml")))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s["name"] for s in SAMPLES])
+def test_every_field_of_copilots_environment_samples_is_accounted_for(
+    tmp_path: Path, sample: dict
+) -> None:
+    root = workspace(tmp_path, {}, {sample["name"]: yaml.safe_dump(sample)})
+    result = imported(root)
+    manifest = f"copilot/environments/{sample['name']}/manifest.yml"
+    assert unaccounted(result, manifest, sample) == []
+    assert f"Pulumi.{sample['name']}.yaml" in result.files
+
+
+def test_the_samples_map_as_the_reference_says(tmp_path: Path) -> None:
+    envs = {s["name"]: yaml.safe_dump(s) for s in SAMPLES}
+    result = imported(workspace(tmp_path, {}, envs))
+    config = {s: written(result, f"Pulumi.{s}.yaml")["config"] for s in envs}
+    assert config["prod"]["ecs-platform:tier"] == "production"
+    assert config["prod"]["ecs-platform:cluster"] == {"containerInsights": "enabled"}
+    assert config["qa"]["ecs-platform:network"] == {
+        "cidr": "10.0.0.0/16",
+        "publicSubnetMask": 24,
+        "availabilityZones": ["us-east-2a", "us-east-2b"],
+        "privateSubnetMask": 24,
+    }
+    assert config["onprem"]["ecs-platform:network"]["existing"]["privateSubnetIds"] == [
+        "subnet-11111", "subnet-22222", "subnet-33333", "subnet-44444"
+    ]  # fmt: skip
+    certificate = config["prod-pdx"]["ecs-platform:loadBalancer"]["certificateArn"]
+    assert certificate == (
+        "arn:aws:acm:${FILL_IN:shell variable AWS_REGION}:${FILL_IN:shell variable"
+        " AWS_ACCOUNT_ID}:certificate/13245665-cv8f-adf3-j7gd-adf876af95"
+    )
+    found = {e.path: e.status for e in result.ledger.entries if "cloudfront" in e.file}
+    assert found == {"name": "mapped", "type": "mapped", "cdn": "not mapped",
+                     "http.public.ingress.cdn": "not mapped",
+                     "network.vpc.cidr (absent)": "changed",  # Copilot's defaults, written
+                     "network.vpc.subnets (absent)": "changed"}  # fmt: skip
+
+
+def test_every_field_of_the_realistic_workspace_is_accounted_for(tmp_path: Path) -> None:
+    shop = copy_shop(tmp_path)
+    result = imported(shop)
+    for manifest in sorted(shop.rglob("manifest.yml")):
+        file = str(manifest.relative_to(shop))
+        if "pipelines" in file:
+            continue
+        body = yaml.load(manifest.read_text(), Loader=yaml.BaseLoader)  # `on:` stays a string
+        assert unaccounted(result, file, body) == [], file
