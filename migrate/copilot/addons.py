@@ -1,10 +1,15 @@
 """Addon templates (CloudFormation, `copilot/<workload>/addons/*.yml` and
 `copilot/environments/addons/*.yml`): what each holds and how to keep its data when Copilot's
 stacks are deleted. Copilot deletes a workload's addons with the workload
-(site/content/docs/commands/storage-init.en.md)."""
+(site/content/docs/commands/storage-init.en.md). The addons are the nested stack `AddonsStack`
+of the workload's stack `<app>-<env>-<name>` or of the environment's stack `<app>-<env>`
+(aws/copilot-cli internal/pkg/deploy/cloudformation/stack/name.go, templates/workloads/
+partials/cf/addons.yml, templates/environment/cf.yml)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +30,17 @@ DATA_TYPES = {
     "AWS::SQS::Queue": ("aws:sqs/queue:Queue", "the queue URL"),
     "AWS::SecretsManager::Secret": ("aws:secretsmanager/secret:Secret", "the secret ARN"),
 }  # fmt: skip
+# The property that names each of them (CloudFormation resource reference), when the template
+# sets it; the import id is that name for these types.
+NAME_PROPERTIES = {
+    "AWS::DynamoDB::Table": "TableName",
+    "AWS::S3::Bucket": "BucketName",
+    "AWS::RDS::DBCluster": "DBClusterIdentifier",
+    "AWS::RDS::DBInstance": "DBInstanceIdentifier",
+    "AWS::ElastiCache::ReplicationGroup": "ReplicationGroupId",
+}
+# The parameters Copilot passes every addon (developing/addons/workload.en.md).
+SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -47,6 +63,19 @@ class Resource:
     logical_id: str
     type: str
     retained: bool  # DeletionPolicy: Retain (or RetainExceptOnCreate)
+    name: Any = None  # its naming property as written (a string, or {"!Sub": ...})
+
+    def physical_name(self, app: str, env: str, workload: str | None) -> str | None:
+        """The name it has in environment `env`, when the template says it in full."""
+        if isinstance(self.name, str):
+            return self.name
+        text = self.name.get("!Sub") if isinstance(self.name, dict) else None
+        if not isinstance(text, str):
+            return None
+        values = {"App": app, "Env": env, **({"Name": workload} if workload else {})}
+        if any(v.strip() not in values for v in SUB_VARIABLE.findall(text)):
+            return None
+        return SUB_VARIABLE.sub(lambda m: values[m.group(1).strip()], text)
 
 
 @dataclass(frozen=True)
@@ -71,15 +100,28 @@ def read_addon(root: Path, file: str) -> Addon:
     resources = data.get("Resources") if isinstance(data, dict) else None
     if not isinstance(resources, dict):
         return Addon(file, error="no Resources section (a parameters file, or not a template)")
-    return Addon(file, tuple(
-        Resource(str(name), str(body.get("Type")),
-                 str(body.get("DeletionPolicy", "")).startswith("Retain"))
-        for name, body in resources.items() if isinstance(body, dict)
-    ))  # fmt: skip
+    return Addon(
+        file,
+        tuple(
+            _resource(str(name), body) for name, body in resources.items() if isinstance(body, dict)
+        ),
+    )
 
 
-def keep_data_steps(addon: Addon, stack: str) -> list[str]:
-    """Markdown lines: how to keep each data resource of `addon` through Copilot's removal."""
+def _resource(name: str, body: dict[str, Any]) -> Resource:
+    kind = str(body.get("Type"))
+    properties = body.get("Properties") if isinstance(body.get("Properties"), dict) else {}
+    naming = properties.get(NAME_PROPERTIES.get(kind, ""))
+    retained = str(body.get("DeletionPolicy", "")).startswith("Retain")
+    return Resource(name, kind, retained, naming)
+
+
+def keep_data_steps(
+    addon: Addon, app: str, workload: str | None, stacks: Mapping[str, str]
+) -> list[str]:
+    """Markdown lines: how to keep each data resource of `addon` (of `workload`, None for an
+    environment addon) through Copilot's removal, with the import command per stack
+    (`stacks`: Copilot environment -> stack)."""
     lines = []
     for resource in addon.data:
         pulumi_type, id_name = DATA_TYPES[resource.type]
@@ -87,14 +129,24 @@ def keep_data_steps(addon: Addon, stack: str) -> list[str]:
             "already has DeletionPolicy: Retain"
             if resource.retained
             else "add `DeletionPolicy: Retain` and `UpdateReplacePolicy: Retain` to it in the"
-            " template and redeploy the workload with Copilot (`copilot svc deploy`) once, before"
-            " anything is deleted"
+            " template and deploy it once more with Copilot"
+            f" (`copilot {'env' if workload is None else 'svc'} deploy`) before anything is"
+            " deleted"
         )
-        lines.append(
-            f"- `{resource.logical_id}` ({resource.type}): {policy}. After Copilot's stacks are"
-            f" deleted the resource stays, outside any stack. To manage it with Pulumi, import it"
-            f" into stack {stack}: `pulumi import {pulumi_type} {resource.logical_id.lower()}"
-            f" <{id_name}> --stack {stack}` (writes the resource's code to add to a program;"
-            " this platform's program does not declare it)."
-        )
+        lines.append(f"- `{resource.logical_id}` ({resource.type}): {policy}. It then outlives"
+                     " Copilot's stacks. To manage it with Pulumi, import it (this writes its"
+                     " code for a program of yours; this platform's program does not declare"
+                     " it):")  # fmt: skip
+        for env, stack in stacks.items():
+            found = resource.physical_name(app, env, workload)
+            lines.append(f"  - stack {stack}: `pulumi import {pulumi_type}"
+                         f" {resource.logical_id.lower()} {found or f'<{id_name}>'}"
+                         f" --stack {stack}`")  # fmt: skip
+            if found is None:
+                owner = f"{app}-{env}" + (f"-{workload}" if workload else "")
+                lines.append(f"    (the id: `aws cloudformation describe-stack-resources"
+                             f" --stack-name $(aws cloudformation describe-stack-resource"
+                             f" --stack-name {owner} --logical-resource-id AddonsStack --query"
+                             f" StackResourceDetail.PhysicalResourceId --output text)"
+                             f" --logical-resource-id {resource.logical_id}`)")  # fmt: skip
     return lines

@@ -3,6 +3,7 @@ in, the addons and how to keep their data, what changes by default, and the cuto
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import groupby
 
 from migrate.copilot.addons import Addon, keep_data_steps
@@ -52,7 +53,13 @@ CUTOVER = """\
 """
 
 
-def render(app: str, ledger: Ledger, written: list[str], addons: list[Addon], stack: str) -> str:
+def render(
+    app: str,
+    ledger: Ledger,
+    written: list[str],
+    addons: list[tuple[Addon, str | None]],
+    stacks: Mapping[str, str],
+) -> str:
     """The whole of MIGRATION.md."""
     lines = [
         f"# Moving `{app}` from AWS Copilot",
@@ -75,7 +82,7 @@ def render(app: str, ledger: Ledger, written: list[str], addons: list[Addon], st
         lines += [f"### `{file}`", "", "| field | status | what became of it |", "|---|---|---|"]
         lines += [f"| `{e.path}` | {e.status} | {_cell(e.note)} |" for e in entries]
         lines.append("")
-    lines += _addons(addons, stack)
+    lines += _addons(app, addons, stacks)
     lines += [DEFAULTS, CUTOVER]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -96,7 +103,9 @@ def _placeholders(ledger: Ledger) -> list[str]:
     ]
 
 
-def _addons(addons: list[Addon], stack: str) -> list[str]:
+def _addons(
+    app: str, addons: list[tuple[Addon, str | None]], stacks: Mapping[str, str]
+) -> list[str]:
     if not addons:
         return []
     lines = ["## Addons", "",
@@ -104,13 +113,13 @@ def _addons(addons: list[Addon], stack: str) -> list[str]:
              " with the environment. This project does not create what they hold: keep each data"
              " resource as said, then give its name or ARN to the services (environment,"
              " secrets, permissions).", ""]  # fmt: skip
-    for addon in addons:
+    for addon, workload in addons:
         lines += [f"### `{addon.file}`", ""]
         if addon.error:
             lines += [f"{addon.error}.", ""]
             continue
         lines += [f"- `{r.logical_id}`: {r.type}" for r in addon.resources]
-        steps = keep_data_steps(addon, stack)
+        steps = keep_data_steps(addon, app, workload, stacks)
         lines += ["", "To keep its data:" if steps else "It holds no data.", "", *steps, ""]
     return lines
 

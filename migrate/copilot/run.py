@@ -79,8 +79,7 @@ def import_workspace(
         result.files["Pulumi.yaml"] = (PROJECT_DIR / "Pulumi.yaml").read_text()
     addons = _extras(workspace, result.ledger)
     written = sorted([*result.files, REPORT])
-    first_stack = next(iter(result.stacks.values()), "<stack>")
-    result.files[REPORT] = render(workspace.app, result.ledger, written, addons, first_stack)
+    result.files[REPORT] = render(workspace.app, result.ledger, written, addons, result.stacks)
     return result
 
 
@@ -104,19 +103,22 @@ def _workloads(workspace: Workspace, result: Imported, tiers: Mapping[str, str])
         _find_placeholders(result.ledger, name, mapped.body, [])
 
 
-def _extras(workspace: Workspace, ledger: Ledger) -> list[Addon]:
-    """Addons, overrides and pipelines: each file gets one entry; the addons are read."""
-    addons = []
-    groups = [(m.addons, m.overrides) for m in workspace.workloads]
-    groups.append((workspace.environment_addons, workspace.environment_overrides))
-    for addon_files, override_files in groups:
+def _extras(workspace: Workspace, ledger: Ledger) -> list[tuple[Addon, str | None]]:
+    """Addons, overrides and pipelines: each file gets one entry; the addons are read, each
+    with its workload (None: the environments')."""
+    addons: list[tuple[Addon, str | None]] = []
+    groups: list[tuple[str | None, tuple[str, ...], tuple[str, ...]]] = [
+        (m.name, m.addons, m.overrides) for m in workspace.workloads
+    ]
+    groups.append((None, workspace.environment_addons, workspace.environment_overrides))
+    for workload, addon_files, override_files in groups:
         for file in addon_files:
             if Path(file).name.startswith("addons.parameters."):
                 ledger.add(file, "(parameters)", "not mapped", "the addon's parameters: see"
                            " the addon template's entry")  # fmt: skip
                 continue
             addon = read_addon(workspace.root, file)
-            addons.append(addon)
+            addons.append((addon, workload))
             what = addon.error or f"{len(addon.resources)} resources, {len(addon.data)} with data"
             ledger.add(file, "(template)", "not mapped", f"{what}: this project does not create"
                        f" them; keep them as {REPORT} says under Addons")  # fmt: skip

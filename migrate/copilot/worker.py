@@ -22,7 +22,6 @@ def subscribe(context: Context, value: Any, path: str) -> None:
 def default_queue(context: Context) -> None:
     """Copilot gives every Worker Service a queue, declared or not (worker-service.en.md)."""
     context.put("queue.create", context.get("queue.create") or {})
-    context.changed("type", f"Worker Service: {QUEUE_NOTE}")
 
 
 def _queue(context: Context, value: Any, path: str) -> None:

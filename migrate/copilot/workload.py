@@ -16,7 +16,7 @@ from migrate.copilot.ledger import Status
 from migrate.copilot.service import SERVICE_FIELDS
 from migrate.copilot.task import TASK_FIELDS
 from migrate.copilot.values import Interpolation
-from migrate.copilot.worker import default_queue, subscribe
+from migrate.copilot.worker import QUEUE_NOTE, default_queue, subscribe
 from migrate.copilot.workspace import JOB, OUT_OF_SCOPE, WORKER, Manifest
 from settings.job import JobSettings
 from settings.rules.problem import PRODUCTION_MIN_LOG_RETENTION_DAYS
@@ -121,6 +121,7 @@ def _map(
         handlers.update(SERVICE_FIELDS)
     if manifest.type == WORKER:
         handlers["subscribe"] = subscribe
+        handlers["type"] = fixed("changed", f"Worker Service: {QUEUE_NOTE}")
         default_queue(context)
     context.each(interpolation.walk(body), "", handlers)
     return context

@@ -38,7 +38,7 @@ def example(result: Imported) -> str:
         [
             _section(report, "## Placeholders to fill in before `ecs-platform plan`"),
             _section(report, "### `copilot/api/manifest.yml`"),
-            _section(report, "### `copilot/api/addons/ddb.yml`"),
+            _section(report, "## Addons"),
         ]
     )
     return "\n".join(
@@ -55,7 +55,7 @@ def example(result: Imported) -> str:
             FENCE,
             "",
             "From MIGRATION.md (without its code formatting): the placeholders, one manifest's"
-            " fields and its addon:",
+            " fields, and the addons:",
             "",
             f"{FENCE}text",
             excerpt.replace("`", ""),

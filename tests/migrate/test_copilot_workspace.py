@@ -127,16 +127,40 @@ def test_an_environment_with_an_imported_vpc(tmp_path: Path) -> None:
     assert ("Pulumi.test.yaml", "aws:region", "the AWS region") in result.ledger.placeholders
 
 
+BUCKET = """\
+Parameters:
+  App: {Type: String}
+  Env: {Type: String}
+  Name: {Type: String}
+Resources:
+  uploads:
+    Type: AWS::S3::Bucket
+    DeletionPolicy: Retain
+    Properties:
+      Tags: [{Key: app, Value: !Ref App}]
+"""
+
+
 def test_an_addon_folder_is_read_and_its_data_kept(tmp_path: Path) -> None:
-    result = imported(copy_shop(tmp_path))
+    shop = copy_shop(tmp_path)
+    (shop / "copilot" / "api" / "addons" / "uploads.yml").write_text(BUCKET)
+    (shop / "copilot" / "api" / "addons" / "addons.parameters.yml").write_text("Parameters: {}\n")
+    result = imported(shop)
     found = entries(result, "copilot/api/addons/ddb.yml")
     assert found["(template)"].status == "not mapped"
     assert "2 resources, 1 with data" in found["(template)"].note
+    assert entries(result, "copilot/api/addons/addons.parameters.yml")["(parameters)"]
     report = result.files["MIGRATION.md"]
     assert "- `ddb`: AWS::DynamoDB::Table" in report
     assert "- `ddbAccessPolicy`: AWS::IAM::ManagedPolicy" in report
-    assert "`pulumi import aws:dynamodb/table:Table ddb <the table name> --stack" in report
+    # TableName: !Sub ${App}-${Env}-${Name}-ddb, read for each environment
+    assert "`pulumi import aws:dynamodb/table:Table ddb shop-test-api-ddb --stack test`" in report
+    assert "`pulumi import aws:dynamodb/table:Table ddb shop-prod-api-ddb --stack prod`" in report
     assert "add `DeletionPolicy: Retain`" in report
+    # a bucket CloudFormation named: the command that finds its name in Copilot's stacks
+    assert "`uploads` (AWS::S3::Bucket): already has DeletionPolicy: Retain" in report
+    assert "`pulumi import aws:s3/bucket:Bucket uploads <the bucket name> --stack prod`" in report
+    assert "--stack-name shop-prod-api --logical-resource-id AddonsStack" in report
     assert entries(result, "copilot/pipelines/release/manifest.yml")["(pipeline)"]
 
 
