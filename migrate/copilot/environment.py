@@ -30,7 +30,7 @@ def map_environment(
     """The stack's `ecs-platform:` settings (camelCase, without the namespace) in `out`, and
     the ledger's entries."""
     context = Context(manifest.file, manifest.name, "Environment", app,
-                      Interpolation(app, manifest.name, stack))  # fmt: skip
+                      Interpolation(app, manifest.name, stack, stack_file=True))  # fmt: skip
     context.type = tier  # an environment's kind is its tier here (read by _flow_logs)
     body = context.interpolation.walk(manifest.body)
     context.each(body, "", {

@@ -59,24 +59,31 @@ class Interpolation:
     env: str | None = None  # None: the base manifest (names the stack's own name)
     stack: str | None = None
     unknown: set[str] = field(default_factory=set)
+    # A stack file is not interpolated (settings/interpolation.py reads workload files only):
+    # there the environment's name is written as it is, and `${` needs no escape.
+    stack_file: bool = False
 
     def text(self, value: str) -> str:
-        # Our own `${` must stay literal ($${): only Copilot's names are variables there.
+        # In a workload file our own `${` must stay literal ($${): only Copilot's names are
+        # variables there.
+        escape = (lambda text: text) if self.stack_file else _escape
         out, last = [], 0
         for match in COPILOT_VARIABLE.finditer(value):
-            out.append(_escape(value[last : match.start()]))
+            out.append(escape(value[last : match.start()]))
             out.append(self._one(match))
             last = match.end()
-        out.append(_escape(value[last:]))
+        out.append(escape(value[last:]))
         return "".join(out)
 
     def _one(self, match: re.Match[str]) -> str:
         escaped, name = match.group(1), match.group(2)
         if escaped:
-            return f"$${{{name}}}"
+            return f"${{{name}}}" if self.stack_file else f"$${{{name}}}"
         if name == APP_NAME:
             return self.app
         if name == ENV_NAME:
+            if self.stack_file and self.env is not None:
+                return self.env
             if self.env is None or self.env == self.stack:
                 return "${stack}"
             return self.env

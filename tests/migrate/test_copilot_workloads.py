@@ -11,6 +11,7 @@ from copilot_helpers import copilot_text, entries, imported, unaccounted, worksp
 
 from migrate.copilot.job import schedule_expression
 from migrate.copilot.workload import copilot_merge, diff
+from settings.interpolation import interpolate
 from settings.merge import merge
 
 # (file under tests/fixtures/copilot/testdata, Copilot environments it names, section)
@@ -176,3 +177,21 @@ def test_an_override_merged_here_gives_what_copilot_merges() -> None:
     mine = {"scaling": {"minCount": 1, "cpuTarget": 50}, "environment": {"A": "1"}, "w": ["a"]}
     theirs = {"scaling": {"minCount": 2}, "environment": {"A": "1", "B": "2"}, "v": 1}
     assert merge(mine, diff(mine, theirs)).value == theirs
+
+
+def test_copilot_literals_stay_literal_in_a_workload_file(tmp_path: Path) -> None:
+    """Copilot leaves `\\${X}` and `${not a name}` as they are; here `$${` is a literal `${`,
+    and the loader gives back exactly what Copilot gave the container."""
+    text = (
+        "name: api\ntype: Backend Service\nimage:\n  location: nginx:1.25\n"
+        "variables:\n  ESCAPED: \\${HOME}\n  ODD: ${ not.a.name }\n"
+        "  BOTH: ${COPILOT_APPLICATION_NAME}/${COPILOT_ENVIRONMENT_NAME}\n"
+    )
+    root = workspace(tmp_path, {"api": text}, {"test": copilot_text("environment-import-vpc.yml")})
+    variables = written(imported(root), "services/api.yaml")["environment"]
+    assert variables == {"ESCAPED": "$${HOME}", "ODD": "$${ not.a.name }", "BOTH": "demo/${stack}"}
+    assert interpolate(variables, {"stack": "test"}).value == {
+        "ESCAPED": "${HOME}",
+        "ODD": "${ not.a.name }",
+        "BOTH": "demo/test",
+    }

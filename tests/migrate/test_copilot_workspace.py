@@ -241,3 +241,17 @@ def test_every_field_of_the_realistic_workspace_is_accounted_for(tmp_path: Path)
             continue
         body = yaml.load(manifest.read_text(), Loader=yaml.BaseLoader)  # `on:` stays a string
         assert unaccounted(result, file, body) == [], file
+
+
+def test_an_environment_manifest_is_read_for_its_own_name(tmp_path: Path) -> None:
+    """A stack file is not interpolated: Copilot's names are written out there."""
+    manifest = (
+        "name: test\ntype: Environment\nhttp:\n  public:\n    certificates:\n"
+        "      - arn:aws:acm:eu-west-1:123456789012:certificate/${COPILOT_APPLICATION_NAME}"
+        "-${COPILOT_ENVIRONMENT_NAME}-\\${KEPT}\n"
+    )
+    result = imported(workspace(tmp_path, {}, {"test": manifest}), {"test": "staging"})
+    config = written(result, "Pulumi.staging.yaml")["config"]
+    assert config["ecs-platform:loadBalancer"]["certificateArn"] == (
+        "arn:aws:acm:eu-west-1:123456789012:certificate/demo-test-${KEPT}"
+    )
