@@ -15,7 +15,7 @@ from migrate.copilot.addons import Addon, read_addon
 from migrate.copilot.environment import certificate_default, guess_tier, map_environment
 from migrate.copilot.ledger import REPORT, Ledger
 from migrate.copilot.report import render
-from migrate.copilot.values import PLACEHOLDER, placeholder
+from migrate.copilot.values import has_placeholder, placeholder
 from migrate.copilot.workload import map_workload
 from migrate.copilot.workspace import LBWS, CopilotError, Workspace, read_workspace
 from settings.stack_files import PROJECT_DIR
@@ -149,7 +149,7 @@ def _find_placeholders(ledger: Ledger, file: str, value: Any, at: list[str]) -> 
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _find_placeholders(ledger, file, item, [*at[:-1], f"{at[-1]}[{index}]"] if at else [])
-    elif isinstance(value, str) and f"${{{PLACEHOLDER}:" in value:
+    elif isinstance(value, str) and has_placeholder(value):
         what = re.findall(r"\$\{FILL_IN:([^}]*)\}", value)
         ledger.placeholder(file, ".".join(at), "; ".join(what))
 

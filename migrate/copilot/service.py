@@ -9,13 +9,15 @@ from typing import Any
 
 from migrate.copilot.context import Context, Handler, fixed, to_key
 from migrate.copilot.task import depends_on, health_check_handlers, secrets, variables, words
-from migrate.copilot.values import image_uri, placeholder, seconds, whole_seconds
+from migrate.copilot.values import has_placeholder, image_uri, placeholder, seconds, whole_seconds
 from migrate.copilot.volumes import volume_name
+from settings.types import IMAGE_URI_PATTERN
 
 NLB = (
     "there is no Network Load Balancer here (TCP/UDP/TLS listeners): serve HTTP through the"
     " stack's ALB (routing), or keep this service on Copilot"
 )
+IMAGE_URI = re.compile(IMAGE_URI_PATTERN)
 RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
 
 
@@ -128,7 +130,7 @@ def count(context: Context, value: Any, path: str) -> None:
         "cooldown": _cooldown("scaling"),
         "cpu_percentage": _target("cpuTarget"),
         "memory_percentage": _target("memoryTarget"),
-        "requests": _target("requestsPerTarget"),
+        "requests": _requests,
         "response_time": fixed("not mapped", "no scaling on response time (there is a p99"
                                " latency alarm): scale on cpu_percentage or requests"),
         "queue_delay": _queue_delay,
@@ -183,6 +185,17 @@ def _target(key: str) -> Handler:
             context.changed(f"{path}.cooldown", "one cooldown pair for every scaling policy here")
 
     return handle
+
+
+def _requests(context: Context, value: Any, path: str) -> None:
+    if context.type != "Load Balanced Web Service":
+        context.not_mapped(
+            path,
+            "scaling on requests needs an ALB route (routing), which a"
+            f" {context.type} has not here: scale on cpu_percentage instead",
+        )
+        return
+    _target("requestsPerTarget")(context, value, path)
 
 
 def _queue_delay(context: Context, value: Any, path: str) -> None:
@@ -305,6 +318,14 @@ def _sidecar_image(context: Context, value: Any, path: str) -> None:
         )
         return
     uri, added = image_uri(str(location))
+    if not IMAGE_URI.match(uri) and not has_placeholder(uri):
+        context.put("image", placeholder(f"a full image URI for {location}"))
+        context.not_mapped(
+            path,
+            f"{location!r} is not an image reference this project takes"
+            " (registry/name:tag): write it out (a placeholder is written)",
+        )
+        return
     context.put("image", uri)
     if added:
         context.changed(path, f"image {uri}: written out with {' and '.join(added)}")

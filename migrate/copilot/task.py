@@ -4,17 +4,20 @@ Field names: aws/copilot-cli internal/pkg/manifest/workload.go and svc.go (`yaml
 
 from __future__ import annotations
 
+import re
 import shlex
 from typing import Any
 
 from migrate.copilot.context import Context, Handler, fixed, to_key
 from migrate.copilot.values import (
+    has_placeholder,
     image_uri,
     placeholder,
     secret_reference,
     secrets_manager_reference,
     whole_seconds,
 )
+from settings.types import IMAGE_URI_PATTERN
 
 BUILD_NOTE = (
     "Copilot built and pushed the image at `copilot deploy`; this project deploys images built"
@@ -49,6 +52,14 @@ def image(context: Context, value: Any, path: str) -> None:
 
 def _location(context: Context, value: Any, path: str) -> None:
     uri, added = image_uri(str(value))
+    if not re.match(IMAGE_URI_PATTERN, uri) and not has_placeholder(uri):
+        context.put("image", {"uri": placeholder(f"a full image URI for {value}")})
+        context.not_mapped(
+            path,
+            f"{value!r} is not an image reference this project takes"
+            " (registry/name:tag): write it out (a placeholder is written)",
+        )
+        return
     context.put("image", {"uri": uri})
     if added:
         context.changed(path, f"image.uri {uri}: written out with {' and '.join(added)}")

@@ -27,6 +27,11 @@ def placeholder(what: str) -> str:
     return f"${{{PLACEHOLDER}:{what}}}"
 
 
+def has_placeholder(text: str) -> bool:
+    """Whether `text` holds a placeholder (written by `placeholder`)."""
+    return f"${{{PLACEHOLDER}:" in text
+
+
 def seconds(value: Any) -> float | None:
     """`1h30m` -> 5400.0, `250ms` -> 0.25, a bare number -> itself; None if not a duration."""
     if isinstance(value, bool):

@@ -7,6 +7,11 @@ from typing import Any
 
 from migrate.copilot.context import Context, fixed, to_key
 from migrate.copilot.values import placeholder, whole_seconds
+from settings.queue import QueueCreateSettings
+from settings.service import ServiceSettings
+
+DEFAULT_PROCESSING_SECONDS = QueueCreateSettings.model_fields["processing_seconds"].default
+DEFAULT_STOP_TIMEOUT_SECONDS = ServiceSettings.model_fields["stop_timeout_seconds"].default
 
 QUEUE_NOTE = (
     "a queue.create queue with its dead-letter queue; the worker reads its URL from SQS_QUEUE_URL"
@@ -27,13 +32,36 @@ def default_queue(context: Context) -> None:
 def _queue(context: Context, value: Any, path: str) -> None:
     context.each(value, path, {
         "retention": to_key("queue.create.retentionSeconds", whole_seconds),
-        "timeout": to_key("queue.create.visibilityTimeoutSeconds", whole_seconds),
+        "timeout": _visibility,
         "dead_letter": lambda c, v, p: c.each(v, p, {
             "tries": to_key("queue.create.maxReceiveCount"),
         }),
         "fifo": _fifo,
         "delay": fixed("not mapped", "SQS delivery delay is not set here (0 s)"),
     })  # fmt: skip
+
+
+def _visibility(context: Context, value: Any, path: str) -> None:
+    """Copilot's `timeout` is the visibility timeout. Here it must cover a message's processing
+    (queue.create.processingSeconds, default 60) and the stop timeout (stopTimeoutSeconds,
+    default 30; settings/rules/queues.py): a shorter one lowers both, said."""
+    seconds = whole_seconds(value)
+    context.put("queue.create.visibilityTimeoutSeconds", seconds)
+    lowered = []
+    if seconds is not None and seconds < DEFAULT_PROCESSING_SECONDS:
+        context.put("queue.create.processingSeconds", seconds)
+        lowered.append(f"queue.create.processingSeconds {seconds}")
+    if seconds is not None and seconds < DEFAULT_STOP_TIMEOUT_SECONDS:
+        context.put("stopTimeoutSeconds", max(seconds, 2))
+        lowered.append(f"stopTimeoutSeconds {max(seconds, 2)}")
+    if lowered:
+        context.changed(
+            path,
+            f"queue.create.visibilityTimeoutSeconds, and {' and '.join(lowered)}"
+            ": a message must be done (and a stopping task too) within it",
+        )
+    else:
+        context.mapped(path, "queue.create.visibilityTimeoutSeconds")
 
 
 def _fifo(context: Context, value: Any, path: str) -> None:

@@ -75,10 +75,21 @@ def copy_shop(root: Path) -> Path:
     return root / "shop"
 
 
+# What a user writes for each kind of placeholder (by the start of its text).
 FILLED = {
     "the tag CI pushes": "1.0.0",
     "the ARN of topic": "arn:aws:sns:eu-west-1:123456789012:shop-orders",
     "the address alarms notify": "ops@example.com",
+    "the secret of export": "ssm:/shop/secret",
+    "the security group of export": "sg-0123456789abcdef0",
+    "the file system of export": "fs-0123456789abcdef0",
+    "the value of export": "value",
+    "shell variable": "1",
+    "a built image URI": "public.ecr.aws/example/sidecar:1.0",
+    "a full image URI for": "public.ecr.aws/example/image:1.0",
+    "the ACM certificate ARN": (
+        "arn:aws:acm:eu-west-1:123456789012:certificate/6a1f0c2e-5a7b-4b1e-9c55-1d2e3f4a5b6c"
+    ),
 }
 
 

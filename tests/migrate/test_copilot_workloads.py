@@ -11,7 +11,6 @@ from copilot_helpers import copilot_text, entries, imported, unaccounted, worksp
 
 from migrate.copilot.job import schedule_expression
 from migrate.copilot.workload import copilot_merge, diff
-from migrate.copilot.workspace import CopilotError
 from settings.interpolation import interpolate
 from settings.merge import merge
 
@@ -196,36 +195,3 @@ def test_copilot_literals_stay_literal_in_a_workload_file(tmp_path: Path) -> Non
         "ODD": "${ not.a.name }",
         "BOTH": "demo/test",
     }
-
-
-def _samples() -> list[tuple[str, str]]:
-    """(id, manifest text) of every sample of Copilot's manifest reference pages."""
-    found = []
-    for page in ("lb-web-service", "backend-service", "worker-service", "scheduled-job"):
-        for document in copilot_text(f"{page}-samples.yml").split("\n--- # ")[1:]:
-            title, _, text = document.partition("\n")
-            found.append((f"{page}: {title}", text))
-    return found
-
-
-SAMPLES = _samples()
-
-
-@pytest.mark.parametrize(("sample", "text"), SAMPLES, ids=[s[0] for s in SAMPLES])
-def test_every_sample_of_the_manifest_reference_is_accounted_for(
-    tmp_path: Path, sample: str, text: str
-) -> None:
-    body = yaml.load(text, Loader=yaml.BaseLoader)  # YAML 1.2's strings: `on` is a key
-    envs = list(body.get("environments") or {}) or ["test"]
-    environment = copilot_text("environment-import-vpc.yml")
-    root = workspace(tmp_path, {body["name"]: text}, {env: environment for env in envs})
-    if body["type"] == "Backend Serivce":  # sic: the "Shared file system" sample's typo
-        with pytest.raises(CopilotError, match="unknown workload type 'Backend Serivce'"):
-            imported(
-                root
-            )  # as Copilot does (internal/pkg/manifest/workload.go: "invalid manifest type")
-        return
-    result = imported(root)
-    assert unaccounted(result, f"copilot/{body['name']}/manifest.yml", body) == []
-    section = "jobs" if body["type"] == "Scheduled Job" else "services"
-    assert yaml.safe_load(result.files[f"{section}/{body['name']}.yaml"])
