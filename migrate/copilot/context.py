@@ -68,7 +68,11 @@ class Context:
             if handler is None:
                 self.not_mapped(at, UNKNOWN)
             elif item is None:
-                self.mapped(at, "empty (null): Copilot keeps its default, and so does this file")
+                self.mapped(
+                    at,
+                    "empty (null): nothing to write (Copilot keeps its default, or in"
+                    " environments.<env> the base value; so does this file)",
+                )
             else:
                 handler(self, item, at)
 

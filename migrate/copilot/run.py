@@ -20,6 +20,7 @@ from migrate.copilot.workload import map_workload
 from migrate.copilot.workspace import LBWS, CopilotError, Workspace, read_workspace
 from settings.stack_files import PROJECT_DIR
 
+DEFAULT_PROJECT = "ecs-platform"
 STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 
 
@@ -76,7 +77,7 @@ def import_workspace(
         result.files[name] = _yaml(header, {"config": config})
         _find_placeholders(result.ledger, name, config, [])
     if not (out / "Pulumi.yaml").is_file():
-        result.files["Pulumi.yaml"] = (PROJECT_DIR / "Pulumi.yaml").read_text()
+        result.files["Pulumi.yaml"] = _project_file(namespace)
     addons = _extras(workspace, result.ledger)
     written = sorted([*result.files, REPORT])
     result.files[REPORT] = render(workspace.app, result.ledger, written, addons, result.stacks)
@@ -154,8 +155,21 @@ def _find_placeholders(ledger: Ledger, file: str, value: Any, at: list[str]) -> 
         ledger.placeholder(file, ".".join(at), "; ".join(what))
 
 
+def _project_file(name: str) -> str:
+    """This checkout's Pulumi.yaml (the program, its runtime and config declarations), or the
+    least a project file needs where the command runs from an installed package."""
+    shipped = PROJECT_DIR / "Pulumi.yaml"
+    if shipped.is_file():
+        return shipped.read_text()
+    return f"name: {name}\nruntime:\n  name: python\n  options:\n    virtualenv: .venv\n"
+
+
 def _project_name(out: Path) -> str:
+    """The config namespace: the name in the output folder's Pulumi.yaml, else this
+    project's."""
     source = out / "Pulumi.yaml" if (out / "Pulumi.yaml").is_file() else PROJECT_DIR / "Pulumi.yaml"
+    if not source.is_file():
+        return DEFAULT_PROJECT
     try:
         return str((yaml.safe_load(source.read_text()) or {})["name"])
     except (yaml.YAMLError, KeyError, TypeError):

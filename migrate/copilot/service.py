@@ -54,8 +54,7 @@ def http(context: Context, value: Any, path: str) -> None:
         "stickiness": fixed("not mapped", "sticky sessions are not supported"),
         "allowed_source_ips": fixed("not mapped", "per-route source IPs are not supported;"
                                     " loadBalancer.ingressCidrs limits the whole ALB"),
-        "redirect_to_https": fixed("mapped", "HTTP always redirects to HTTPS once the ALB has a"
-                                   " certificate"),
+        "redirect_to_https": _redirect,
         "version": fixed("not mapped", "targets are HTTP/1.1 only (no gRPC or HTTP/2 targets)"),
         "additional_rules": fixed("not mapped", "one route per service here: declare another"
                                   " service for the other rules"),
@@ -69,6 +68,14 @@ def http(context: Context, value: Any, path: str) -> None:
             f"{path}.healthcheck (absent)",
             "healthCheck.path /, Copilot's default (the default here is /health)",
         )
+
+
+def _redirect(context: Context, value: Any, path: str) -> None:
+    note = "HTTP always redirects to HTTPS here once the ALB has a certificate"
+    if value is False:
+        context.changed(path, f"{note}: plain HTTP is served only without one (development)")
+    else:
+        context.mapped(path, note)
 
 
 def _path(context: Context, value: Any, path: str) -> None:

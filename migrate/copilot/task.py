@@ -242,7 +242,10 @@ def network(context: Context, value: Any, path: str) -> None:
 def _connect(context: Context, value: Any, path: str) -> None:
     if isinstance(value, dict) and "alias" in value:
         context.not_mapped(f"{path}.alias", "Service Connect names are the service's name here")
-    context.mapped(path, "Service Connect is always on for Linux services here")
+    if value is False:
+        context.changed(path, "Service Connect is always on for Linux services here")
+    else:
+        context.mapped(path, "Service Connect is always on for Linux services here")
 
 
 def _vpc(context: Context, value: Any, path: str) -> None:

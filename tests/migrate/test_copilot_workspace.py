@@ -255,3 +255,15 @@ def test_an_environment_manifest_is_read_for_its_own_name(tmp_path: Path) -> Non
     assert config["ecs-platform:loadBalancer"]["certificateArn"] == (
         "arn:aws:acm:eu-west-1:123456789012:certificate/demo-test-${KEPT}"
     )
+
+
+def test_the_stack_keys_use_the_output_folders_project_name(tmp_path: Path) -> None:
+    shop = copy_shop(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "Pulumi.yaml").write_text("name: shop-platform\nruntime: python\n")
+    result = import_workspace(shop, out, {}, "eu-west-1")
+    assert "Pulumi.yaml" not in result.files  # the team's own is kept
+    config = written(result, "Pulumi.test.yaml")["config"]
+    assert config["shop-platform:tier"] == "development"
+    assert "shop-platform:network" in config and "ecs-platform:network" not in config
