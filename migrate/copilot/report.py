@@ -21,6 +21,11 @@ DEFAULTS = """\
   public). A VPC the stack creates has NAT (`network.natGateways`: one gateway in development,
   one per zone in production) or VPC endpoints; an imported VPC needs its own NAT or endpoints
   for the private subnets.
+- **Copilot's variables.** Copilot set `COPILOT_APPLICATION_NAME`, `COPILOT_ENVIRONMENT_NAME`,
+  `COPILOT_SERVICE_NAME`, `COPILOT_LB_DNS` and `COPILOT_SERVICE_DISCOVERY_ENDPOINT` (and
+  `COPILOT_QUEUE_URI`, `COPILOT_SNS_TOPIC_ARNS`) in every container; they are not set here. Add
+  what the code reads under `environment` (a worker's queue URL is `SQS_QUEUE_URL`), and call
+  other services by their Service Connect name (`http://<name>:<port>`), not `*.local`.
 - **Essential sidecars.** Sidecars here default to non-essential (Copilot: essential); the
   import writes `essential: true` where the manifest left it out, so behaviour is kept.
 - **Production tier.** A stack of tier production also gets a WAF on the ALB, access logs,

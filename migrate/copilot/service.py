@@ -172,12 +172,24 @@ def _spot(context: Context, value: Any, path: str) -> None:
     context.mapped(path, "capacity fargate-spot and desiredCount")
 
 
-def _cooldown(prefix: str) -> Handler:
+def _cooldown(prefix: str, shared: bool = False) -> Handler:
+    """`cooldown.in`/`out` as the scaling cooldowns; `shared`: a per-metric cooldown, which
+    becomes the one pair every policy uses here (said)."""
+
     def handle(context: Context, value: Any, path: str) -> None:
-        context.each(value, path, {
-            "in": to_key(f"{prefix}.scaleInCooldownSeconds", whole_seconds),
-            "out": to_key(f"{prefix}.scaleOutCooldownSeconds", whole_seconds),
-        })  # fmt: skip
+        for key, name in (("in", "scaleInCooldownSeconds"), ("out", "scaleOutCooldownSeconds")):
+            if not isinstance(value, dict) or key not in value:
+                continue
+            context.put(f"{prefix}.{name}", whole_seconds(value[key]))
+            if shared:
+                context.changed(
+                    f"{path}.{key}",
+                    f"{prefix}.{name}: one cooldown pair for every scaling policy here",
+                )
+            else:
+                context.mapped(f"{path}.{key}", f"{prefix}.{name}")
+        for key in set(value) - {"in", "out"} if isinstance(value, dict) else ():
+            context.not_mapped(f"{path}.{key}", "unknown field: not written")
 
     return handle
 
@@ -188,8 +200,9 @@ def _target(key: str) -> Handler:
         context.put(f"scaling.{key}", target)
         context.mapped(path, f"scaling.{key}")
         if isinstance(value, dict) and "cooldown" in value:
-            _cooldown("scaling")(context, value["cooldown"], f"{path}.cooldown")
-            context.changed(f"{path}.cooldown", "one cooldown pair for every scaling policy here")
+            _cooldown("scaling", shared=True)(context, value["cooldown"], f"{path}.cooldown")
+        for extra in set(value) - {"value", "cooldown"} if isinstance(value, dict) else ():
+            context.not_mapped(f"{path}.{extra}", "unknown field: not written")
 
     return handle
 
@@ -214,7 +227,7 @@ def _queue_delay(context: Context, value: Any, path: str) -> None:
     else:
         context.not_mapped(path, "needs acceptable_latency and msg_processing_time: not written")
     if isinstance(value, dict) and "cooldown" in value:
-        _cooldown("scaling")(context, value["cooldown"], f"{path}.cooldown")
+        _cooldown("scaling", shared=True)(context, value["cooldown"], f"{path}.cooldown")
     for key in set(value or {}) - {"acceptable_latency", "msg_processing_time", "cooldown"}:
         context.not_mapped(f"{path}.{key}", "unknown field: not written")
 

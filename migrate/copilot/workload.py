@@ -91,7 +91,7 @@ def map_workload(
         if difference:
             written[stacks[env]] = difference
         result.entries += [(f"environments.{env}.{p}", s, n) for p, s, n in view.entries
-                           if _written_in(override, p)]  # fmt: skip
+                           if _written_in(override, p) and not p.endswith(BASE_ONLY)]  # fmt: skip
     result.body = _ordered(base.out, section)
     if written:
         result.body["environments"] = {s: _ordered(o, section) for s, o in written.items()}
@@ -188,6 +188,8 @@ def diff(base: Mapping[str, Any], full: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Entries about the workload as a whole, made again for each environment's view: said once.
+BASE_ONLY = " (rule priority)"
 TOKEN = re.compile(r"\[\d+\]| \(.*\)$")
 
 
