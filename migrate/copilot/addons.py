@@ -60,6 +60,9 @@ _TolerantLoader.add_multi_constructor("!", _any_tag)
 
 @dataclass(frozen=True)
 class Resource:
+    """One resource of a template: its logical id, CloudFormation type, whether it is retained
+    on delete, and the property that names it."""
+
     logical_id: str
     type: str
     retained: bool  # DeletionPolicy: Retain (or RetainExceptOnCreate)

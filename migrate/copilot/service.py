@@ -22,6 +22,8 @@ RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
 
 
 def http(context: Context, value: Any, path: str) -> None:
+    """`http` (a mapping, or false) as `routing` and `healthCheck` (a Load Balanced Web
+    Service's; a Backend Service's internal-ALB routes are reported, not written)."""
     if value is False:
         context.mapped(path, "no ALB route (no routing key)")
         return
@@ -127,6 +129,8 @@ def _alias(context: Context, value: Any, path: str) -> None:
 
 
 def count(context: Context, value: Any, path: str) -> None:
+    """`count` (a number, or range/spot/targets/cooldown) as `desiredCount`, `capacity` and
+    `scaling`."""
     if not isinstance(value, dict):
         context.put("desiredCount", value)
         context.mapped(path, "desiredCount")
@@ -233,11 +237,14 @@ def _queue_delay(context: Context, value: Any, path: str) -> None:
 
 
 def exec_enabled(context: Context, value: Any, path: str) -> None:
+    """`exec` as `execEnabled`."""
     context.put("execEnabled", bool(value))
     context.mapped(path, "execEnabled (ecs-platform svc exec; it works on a read-only root)")
 
 
 def deployment(context: Context, value: Any, path: str) -> None:
+    """`deployment.rolling` as the deployment percentages, `rollback_alarms` as
+    `deploymentAlarms`."""
     context.each(value, path, {"rolling": _rolling, "rollback_alarms": _rollback_alarms})
 
 
@@ -278,6 +285,7 @@ def _rollback_alarms(context: Context, value: Any, path: str) -> None:
 
 
 def sidecars(context: Context, value: Any, path: str) -> None:
+    """`sidecars` (a mapping by name) as the `sidecars` list, Copilot's defaults kept."""
     if context.type == "Scheduled Job":
         context.not_mapped(path, "a job here runs one container: no sidecars")
         return

@@ -29,6 +29,8 @@ ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "arm64": "arm64", "arm":
 
 
 def image(context: Context, value: Any, path: str) -> None:
+    """`image` (location or build, port, healthcheck, depends_on) as `image`, `port`,
+    `containerHealthCheck` and `dependsOn`."""
     handlers: dict[str, Handler] = {
         "location": _location,
         "build": _build,
@@ -138,6 +140,7 @@ def _command(key: str) -> Handler:
 
 
 def platform(context: Context, value: Any, path: str) -> None:
+    """`platform` (`linux/arm64`, or a mapping) as `architecture` or `operatingSystem`."""
     if isinstance(value, dict):
         os_family = str(value.get("osfamily", "linux"))
         arch = str(value.get("architecture", "x86_64"))
@@ -158,6 +161,9 @@ def platform(context: Context, value: Any, path: str) -> None:
 
 
 def variables(key: str) -> Handler:
+    """A handler writing a mapping of plain variables under `key` (`from_cfn` becomes a
+    placeholder)."""
+
     def handle(context: Context, value: Any, path: str) -> None:
         if not isinstance(value, dict):
             context.not_mapped(path, f"expected a mapping of variables, got {value!r}")
@@ -182,6 +188,9 @@ def variables(key: str) -> Handler:
 
 
 def secrets(key: str) -> Handler:
+    """A handler writing a mapping of secrets under `key`: an SSM name as `ssm:<name>`, a
+    `secretsmanager:` name as `secretsmanager:<name>[:<key>]`, `from_cfn` as a placeholder."""
+
     def handle(context: Context, value: Any, path: str) -> None:
         if not isinstance(value, dict):
             context.not_mapped(path, f"expected a mapping of secrets, got {value!r}")
@@ -213,6 +222,7 @@ def secrets(key: str) -> Handler:
 
 
 def logging(context: Context, value: Any, path: str) -> None:
+    """`logging.retention` as `logRetentionDays`; FireLens fields are reported."""
     firelens = fixed(
         "not mapped",
         "FireLens log routing is not supported: every container logs to CloudWatch Logs (awslogs)",
@@ -225,6 +235,8 @@ def logging(context: Context, value: Any, path: str) -> None:
 
 
 def storage(context: Context, value: Any, path: str) -> None:
+    """`storage` (readonly_fs, ephemeral, volumes) as `readOnlyRootFilesystem` and
+    `volumes`."""
     from migrate.copilot.volumes import volumes
 
     context.each(value, path, {
@@ -236,6 +248,8 @@ def storage(context: Context, value: Any, path: str) -> None:
 
 
 def network(context: Context, value: Any, path: str) -> None:
+    """`network` (connect, vpc.placement, vpc.security_groups) as `securityGroups`; the rest
+    is what this project always does, or reported."""
     context.each(value, path, {"connect": _connect, "vpc": _vpc})
 
 

@@ -21,6 +21,7 @@ def volume_name(name: str) -> str:
 
 
 def volumes(context: Context, value: Any, path: str) -> None:
+    """`storage.volumes` as the `volumes` list (a job's are reported: jobs have none here)."""
     if context.type == "Scheduled Job":
         context.not_mapped(
             path,

@@ -20,6 +20,7 @@ QUEUE_NOTE = (
 
 
 def subscribe(context: Context, value: Any, path: str) -> None:
+    """`subscribe` (queue, topics) as `queue.create`."""
     context.put("queue.create", context.get("queue.create") or {})
     context.each(value, path, {"queue": _queue, "topics": _topics})
 
