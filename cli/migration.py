@@ -39,10 +39,11 @@ def import_group() -> None:
 )
 @click.option(
     "--environments",
-    metavar="ENV=STACK,...",
-    help="Stack names for Copilot environments (like dev=development,prod=production);"
-    " default: the environment's name. The tier is production for a prod, production, prd"
-    " or live environment or stack, development otherwise.",
+    metavar="ENV=STACK[:TIER],...",
+    help="Stack names for Copilot environments (like dev=development,prod=production), each"
+    " with its tier if given (test=staging:production); default: the environment's name. The"
+    " tier is otherwise production for a prod, production, prd or live environment or stack,"
+    " development for the rest.",
 )
 @click.option(
     "--region",

@@ -21,6 +21,7 @@ from migrate.copilot.workspace import LBWS, CopilotError, Workspace, read_worksp
 from settings.stack_files import PROJECT_DIR
 
 DEFAULT_PROJECT = "ecs-platform"
+TIERS = ("production", "development")
 STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 
 
@@ -35,22 +36,29 @@ class Imported:
 
 
 def parse_environments(text: str | None) -> dict[str, str]:
-    """`dev=development,prod=production` -> {dev: development, prod: production}. Raises
-    CopilotError on a malformed pair."""
+    """`dev=development,prod=production:production` -> {dev: development, prod:
+    production:production}: each Copilot environment's stack, with its tier after a colon when
+    given. Raises CopilotError on a malformed pair."""
     pairs: dict[str, str] = {}
     for item in filter(None, (part.strip() for part in (text or "").split(","))):
-        env, _, stack = item.partition("=")
-        if not env or not STACK_NAME.match(stack):
-            raise CopilotError(f"--environments: {item!r} is not ENV=STACK (like dev=development)")
-        pairs[env] = stack
+        env, _, target = item.partition("=")
+        stack, _, tier = target.partition(":")
+        if not env or not STACK_NAME.match(stack) or tier not in ("", *TIERS):
+            raise CopilotError(
+                f"--environments: {item!r} is not ENV=STACK or ENV=STACK:TIER (like"
+                " dev=development or test=staging:production; tiers: production, development)"
+            )
+        pairs[env] = target
     return pairs
 
 
 def import_workspace(
     path: Path, out: Path, environments: Mapping[str, str], region: str | None = None
 ) -> Imported:
-    """Map the workspace at `path` for the output folder `out` (nothing is written). Raises
-    CopilotError with one line naming the file or option at fault."""
+    """Map the workspace at `path` for the output folder `out` (nothing is written).
+    `environments`: Copilot environment -> `stack` or `stack:tier` (default: the environment's
+    name, the tier guessed from the names). Raises CopilotError with one line naming the file
+    or option at fault."""
     workspace = read_workspace(path)
     known = [env.name for env in workspace.environments]
     unknown = sorted(set(environments) - set(known))
@@ -58,9 +66,10 @@ def import_workspace(
         raise CopilotError(f"--environments: no Copilot environment {', '.join(unknown)}"
                            f" (the workspace has: {', '.join(known) or 'none'})")  # fmt: skip
     result = Imported(workspace.app)
-    result.stacks = {env: environments.get(env, env) for env in known}
+    targets = {env: environments.get(env, env).partition(":") for env in known}
+    result.stacks = {env: stack for env, (stack, _, _) in targets.items()}
     namespace = _project_name(out)
-    tiers = {stack: _tier(env, stack) for env, stack in result.stacks.items()}
+    tiers = {stack: tier or _tier(env, stack) for env, (stack, _, tier) in targets.items()}
     _workloads(workspace, result, tiers)
     for env in workspace.environments:
         stack = result.stacks[env.name]

@@ -267,3 +267,15 @@ def test_the_stack_keys_use_the_output_folders_project_name(tmp_path: Path) -> N
     config = written(result, "Pulumi.test.yaml")["config"]
     assert config["shop-platform:tier"] == "development"
     assert "shop-platform:network" in config and "ecs-platform:network" not in config
+
+
+def test_a_tier_given_with_the_stack_name_wins(tmp_path: Path, capsys) -> None:
+    shop = copy_shop(tmp_path)
+    args = ["import", "copilot", str(shop), "--out", str(tmp_path / "out")]
+    assert main([*args, "--environments", "test=staging:production,prod=live"]) == 0
+    staging = yaml.safe_load((tmp_path / "out" / "Pulumi.staging.yaml").read_text())["config"]
+    live = yaml.safe_load((tmp_path / "out" / "Pulumi.live.yaml").read_text())["config"]
+    assert staging["ecs-platform:tier"] == live["ecs-platform:tier"] == "production"
+    capsys.readouterr()
+    assert main([*args, "--force", "--environments", "test=staging:prod"]) == 2
+    assert "is not ENV=STACK or ENV=STACK:TIER" in capsys.readouterr().err
