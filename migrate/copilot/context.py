@@ -28,6 +28,7 @@ class Context:
     app: str
     interpolation: Interpolation
     priority: int = 0
+    tier: str = ""  # an environment's stack tier (environment manifests only)
     out: dict[str, Any] = field(default_factory=dict)
     entries: list[tuple[str, Status, str]] = field(default_factory=list)
 

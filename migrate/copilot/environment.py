@@ -31,7 +31,7 @@ def map_environment(
     the ledger's entries."""
     context = Context(manifest.file, manifest.name, "Environment", app,
                       Interpolation(app, manifest.name, stack, stack_file=True))  # fmt: skip
-    context.type = tier  # an environment's kind is its tier here (read by _flow_logs)
+    context.tier = tier
     body = context.interpolation.walk(manifest.body)
     context.each(body, "", {
         "name": fixed("mapped", f"the stack {stack} (Pulumi.{stack}.yaml)"),
@@ -103,7 +103,7 @@ def _flow_logs(context: Context, value: Any, path: str) -> None:
     if value is False:
         context.changed(path, "flow logs are always on for a VPC the stack creates")
         return
-    if context.type == "production" and retention < PRODUCTION_MIN_LOG_RETENTION_DAYS:
+    if context.tier == "production" and retention < PRODUCTION_MIN_LOG_RETENTION_DAYS:
         context.put("network.flowLogs.retentionDays", PRODUCTION_MIN_LOG_RETENTION_DAYS)
         context.changed(
             path,
@@ -211,7 +211,7 @@ def _network_defaults(context: Context, region: str | None) -> None:
             " Copilot's default: the stack makes a new VPC with this range",
         )
     if not context.get("network.availabilityZones"):
-        zones = [f"{region}a", f"{region}b"] if region else [placeholder("two AZs")] * 1
+        zones = [f"{region}a", f"{region}b"] if region else [placeholder("two AZs of the region")]
         context.put("network.availabilityZones", zones)
         context.changed(
             "network.vpc.subnets (absent)",
