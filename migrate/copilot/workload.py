@@ -61,8 +61,12 @@ def map_workload(
     project has no counterpart for."""
     section = "jobs" if manifest.type == JOB else "services"
     if manifest.type in OUT_OF_SCOPE:
-        return MappedWorkload(section, manifest.name, {},
-                              [("type", "not mapped", OUT_OF_SCOPE[manifest.type])])  # fmt: skip
+        why = f"part of a {manifest.type}, which is not imported: see its type"
+        entries: list[tuple[str, Status, str]] = [
+            ("type", "not mapped", OUT_OF_SCOPE[manifest.type]),
+            *((str(key), "not mapped", why) for key in manifest.body if key != "type"),
+        ]
+        return MappedWorkload(section, manifest.name, {}, entries)
     body = {k: v for k, v in manifest.body.items() if k != "environments"}
     overrides = manifest.body.get("environments") or {}
     base = _map(manifest, body, Interpolation(app), priority)

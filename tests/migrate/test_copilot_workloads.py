@@ -195,3 +195,16 @@ def test_copilot_literals_stay_literal_in_a_workload_file(tmp_path: Path) -> Non
         "ODD": "${ not.a.name }",
         "BOTH": "demo/test",
     }
+
+
+@pytest.mark.parametrize("file", ["rdws-manifest.yml", "static-site-manifest.yml"])
+def test_a_type_out_of_scope_is_reported_field_by_field_and_not_written(
+    tmp_path: Path, file: str
+) -> None:
+    root, body = one(tmp_path, file, ["test"])
+    result = imported(root)
+    manifest = f"copilot/{body['name']}/manifest.yml"
+    assert unaccounted(result, manifest, body) == []
+    assert {e.status for e in result.ledger.entries if e.file == manifest} == {"not mapped"}
+    assert "this project runs ECS only" in entries(result, manifest)["type"].note
+    assert not [name for name in result.files if body["name"] in name]
