@@ -17,7 +17,13 @@ from migrate.copilot.ledger import REPORT, Ledger
 from migrate.copilot.report import render
 from migrate.copilot.values import has_placeholder, placeholder
 from migrate.copilot.workload import map_workload
-from migrate.copilot.workspace import LBWS, CopilotError, Workspace, read_workspace
+from migrate.copilot.workspace import (
+    LBWS,
+    CopilotError,
+    Workspace,
+    read_manifest,
+    read_workspace,
+)
 from settings.stack_files import PROJECT_DIR
 
 DEFAULT_PROJECT = "ecs-platform"
@@ -137,14 +143,34 @@ def _extras(workspace: Workspace, ledger: Ledger) -> list[tuple[Addon, str | Non
                        " CDK) have no counterpart: find each patched property in"
                        " docs/reference/configuration.md")  # fmt: skip
     for file in workspace.pipelines:
-        ledger.add(
-            file,
-            "(pipeline)",
-            "not mapped",
-            "CodePipeline: the shipped GitHub workflows"
-            " deploy the stacks in order (preview, deploy, release; docs/delivery.md)",
-        )
+        _pipeline(workspace, file, ledger)
     return addons
+
+
+# copilot-cli site/content/docs/manifest/pipeline.en.md: the fields of a pipeline manifest.
+PIPELINE_FIELDS = {
+    "name": ("mapped", "the shipped GitHub workflows take its place (docs/delivery.md)"),
+    "version": ("mapped", "the manifest's format version: nothing to write"),
+    "source": ("not mapped", "GitHub Actions run on this repository's pushes and pull requests;"
+               " CodeStar connections and CodeCommit are not used"),
+    "build": ("not mapped", "images are built by the application's CI, then pinned with"
+              " ecs-platform release (docs/delivery.md)"),
+    "stages": ("changed", "the deploy workflow deploys the stacks in order, with the GitHub"
+               " environment's required reviewers as the approval; test_commands and pre/post"
+               " deployments are not run (only the rollout check)"),
+}  # fmt: skip
+
+
+def _pipeline(workspace: Workspace, file: str, ledger: Ledger) -> None:
+    """A pipeline manifest: one entry per field; any other file of the folder, one entry."""
+    if not file.endswith((".yml", ".yaml")):
+        ledger.add(file, "(file)", "not mapped", "a file of Copilot's pipeline (buildspec):"
+                   " the shipped GitHub workflows build nothing here")  # fmt: skip
+        return
+    body = read_manifest(workspace.root / file, workspace.root)
+    for key in body:
+        status, note = PIPELINE_FIELDS.get(str(key), ("not mapped", "unknown field: not written"))
+        ledger.add(file, str(key), status, note)  # type: ignore[arg-type]
 
 
 def _entries(ledger: Ledger, file: str, entries: list[tuple[str, Any, str]]) -> None:

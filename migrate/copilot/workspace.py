@@ -131,6 +131,12 @@ def _workload(folder: Path, root: Path) -> Manifest:
     )
 
 
+def read_manifest(file: Path, root: Path) -> dict[str, Any]:
+    """`file` parsed as Copilot parses it (YAML 1.2 booleans); CopilotError naming it (relative
+    to `root`) when it is not a readable YAML mapping."""
+    return _read(file, root)
+
+
 def _read(file: Path, root: Path) -> dict[str, Any]:
     try:
         data = yaml.load(file.read_text(), Loader=_Loader)
