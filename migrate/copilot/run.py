@@ -74,6 +74,12 @@ def import_workspace(
     result = Imported(workspace.app)
     targets = {env: environments.get(env, env).partition(":") for env in known}
     result.stacks = {env: stack for env, (stack, _, _) in targets.items()}
+    shared = sorted(
+        {s for s in result.stacks.values() if list(result.stacks.values()).count(s) > 1}
+    )
+    if shared:
+        raise CopilotError(f"--environments: two Copilot environments would be stack"
+                           f" {', '.join(shared)}: give each its own stack")  # fmt: skip
     namespace = _project_name(out)
     tiers = {stack: tier or _tier(env, stack) for env, (stack, _, tier) in targets.items()}
     _workloads(workspace, result, tiers)

@@ -85,6 +85,8 @@ def test_no_workspace_or_an_unknown_environment_is_refused(tmp_path: Path, capsy
     shop = copy_shop(tmp_path)
     assert main(["import", "copilot", str(shop), "--environments", "dev=development"]) == 2
     assert "no Copilot environment dev (the workspace has: prod, test)" in capsys.readouterr().err
+    assert main(["import", "copilot", str(shop), "--environments", "test=prod"]) == 2
+    assert "two Copilot environments would be stack prod" in capsys.readouterr().err
 
 
 def test_renamed_environments_keep_the_names_copilot_interpolated(tmp_path: Path) -> None:
