@@ -50,7 +50,9 @@ CUTOVER = """\
    `serviceUrls`) while Copilot keeps serving.
 4. **Move DNS.** Point each alias at the new ALB (lower the record's TTL a day before); watch
    both ALBs' request counts until Copilot's reaches zero. Stop workers on one side so a queue
-   is not consumed twice: scale Copilot's worker to zero (`copilot svc pause`).
+   is not consumed twice: set `count: 0` in Copilot's worker manifest and
+   `copilot svc deploy --name <worker> --env <env>` (`copilot svc pause` is for App Runner
+   services only). Disable Copilot's jobs the same way (`on.schedule: none`).
 5. **Remove Copilot**, workloads first, then environments, then the application:
    `copilot svc delete --name <svc> --env <env>`, `copilot job delete --name <job> --env <env>`,
    `copilot env delete --name <env>`, and last `copilot app delete`. Retained addon resources
