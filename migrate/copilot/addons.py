@@ -120,11 +120,12 @@ def _resource(name: str, body: dict[str, Any]) -> Resource:
 
 
 def keep_data_steps(
-    addon: Addon, app: str, workload: str | None, stacks: Mapping[str, str]
+    addon: Addon, app: str, workload: str | None, stacks: Mapping[str, str], deploy: str
 ) -> list[str]:
     """Markdown lines: how to keep each data resource of `addon` (of `workload`, None for an
     environment addon) through Copilot's removal, with the import command per stack
-    (`stacks`: Copilot environment -> stack)."""
+    (`stacks`: Copilot environment -> stack); `deploy` is the Copilot command that deploys the
+    template (copilot svc deploy, job deploy or env deploy)."""
     lines = []
     for resource in addon.data:
         pulumi_type, id_name = DATA_TYPES[resource.type]
@@ -132,8 +133,7 @@ def keep_data_steps(
             "already has DeletionPolicy: Retain"
             if resource.retained
             else "add `DeletionPolicy: Retain` and `UpdateReplacePolicy: Retain` to it in the"
-            " template and deploy it once more with Copilot"
-            f" (`copilot {'env' if workload is None else 'svc'} deploy`) before anything is"
+            f" template and deploy it once more with Copilot (`{deploy}`) before anything is"
             " deleted"
         )
         lines.append(f"- `{resource.logical_id}` ({resource.type}): {policy}. It then outlives"

@@ -64,7 +64,7 @@ def render(
     app: str,
     ledger: Ledger,
     written: list[str],
-    addons: list[tuple[Addon, str | None]],
+    addons: list[tuple[Addon, str | None, str]],
     stacks: Mapping[str, str],
 ) -> str:
     """The whole of MIGRATION.md."""
@@ -111,7 +111,7 @@ def _placeholders(ledger: Ledger) -> list[str]:
 
 
 def _addons(
-    app: str, addons: list[tuple[Addon, str | None]], stacks: Mapping[str, str]
+    app: str, addons: list[tuple[Addon, str | None, str]], stacks: Mapping[str, str]
 ) -> list[str]:
     if not addons:
         return []
@@ -120,13 +120,13 @@ def _addons(
              " with the environment. This project does not create what they hold: keep each data"
              " resource as said, then give its name or ARN to the services (environment,"
              " secrets, permissions).", ""]  # fmt: skip
-    for addon, workload in addons:
+    for addon, workload, deploy in addons:
         lines += [f"### `{addon.file}`", ""]
         if addon.error:
             lines += [f"{addon.error}.", ""]
             continue
         lines += [f"- `{r.logical_id}`: {r.type}" for r in addon.resources]
-        steps = keep_data_steps(addon, app, workload, stacks)
+        steps = keep_data_steps(addon, app, workload, stacks, deploy)
         lines += ["", "To keep its data:" if steps else "It holds no data.", "", *steps, ""]
     return lines
 

@@ -18,6 +18,7 @@ from migrate.copilot.report import render
 from migrate.copilot.values import has_placeholder, placeholder
 from migrate.copilot.workload import map_workload
 from migrate.copilot.workspace import (
+    JOB,
     LBWS,
     CopilotError,
     Workspace,
@@ -125,22 +126,25 @@ def _workloads(workspace: Workspace, result: Imported, tiers: Mapping[str, str])
         _find_placeholders(result.ledger, name, mapped.body, [])
 
 
-def _extras(workspace: Workspace, ledger: Ledger) -> list[tuple[Addon, str | None]]:
-    """Addons, overrides and pipelines: each file gets one entry; the addons are read, each
-    with its workload (None: the environments')."""
-    addons: list[tuple[Addon, str | None]] = []
-    groups: list[tuple[str | None, tuple[str, ...], tuple[str, ...]]] = [
-        (m.name, m.addons, m.overrides) for m in workspace.workloads
-    ]
-    groups.append((None, workspace.environment_addons, workspace.environment_overrides))
-    for workload, addon_files, override_files in groups:
+def _extras(workspace: Workspace, ledger: Ledger) -> list[tuple[Addon, str | None, str]]:
+    """Addons, overrides and pipelines: each file gets its entries; the addons are read, each
+    with its workload (None: the environments') and the Copilot command that deploys it."""
+    addons: list[tuple[Addon, str | None, str]] = []
+    groups: list[tuple[str | None, str, tuple[str, ...], tuple[str, ...]]] = [
+        (m.name, f"copilot {'job' if m.type == JOB else 'svc'} deploy --name {m.name} --env <env>",
+         m.addons, m.overrides)
+        for m in workspace.workloads
+    ]  # fmt: skip
+    groups.append((None, "copilot env deploy --name <env>", workspace.environment_addons,
+                   workspace.environment_overrides))  # fmt: skip
+    for workload, deploy, addon_files, override_files in groups:
         for file in addon_files:
             if Path(file).name.startswith("addons.parameters."):
                 ledger.add(file, "(parameters)", "not mapped", "the addon's parameters: see"
                            " the addon template's entry")  # fmt: skip
                 continue
             addon = read_addon(workspace.root, file)
-            addons.append((addon, workload))
+            addons.append((addon, workload, deploy))
             what = addon.error or f"{len(addon.resources)} resources, {len(addon.data)} with data"
             ledger.add(file, "(template)", "not mapped", f"{what}: this project does not create"
                        f" them; keep them as {REPORT} says under Addons")  # fmt: skip
