@@ -282,3 +282,21 @@ def test_a_tier_given_with_the_stack_name_wins(tmp_path: Path, capsys) -> None:
     capsys.readouterr()
     assert main([*args, "--force", "--environments", "test=staging:prod"]) == 2
     assert "is not ENV=STACK or ENV=STACK:TIER" in capsys.readouterr().err
+
+
+def test_an_environment_addon_is_kept_per_environment(tmp_path: Path) -> None:
+    shop = copy_shop(tmp_path)
+    (shop / "copilot" / "environments" / "addons").mkdir()
+    (shop / "copilot" / "environments" / "addons" / "assets.yml").write_text(
+        "Parameters: {App: {Type: String}, Env: {Type: String}}\n"
+        "Resources:\n  assets:\n    Type: AWS::S3::Bucket\n"
+        "    Properties:\n      BucketName: !Sub '${App}-${Env}-assets'\n"
+    )
+    result = imported(shop)
+    assert (
+        "1 resources, 1 with data"
+        in entries(result, "copilot/environments/addons/assets.yml")["(template)"].note
+    )
+    report = result.files["MIGRATION.md"]
+    assert "(`copilot env deploy --name <env>`)" in report
+    assert "`pulumi import aws:s3/bucket:Bucket assets shop-test-assets --stack test`" in report
