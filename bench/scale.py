@@ -19,6 +19,9 @@ from settings.quotas import CAPACITY_PROVIDERS_PER_CLUSTER, QuotaSettings
 from settings.stack_files import PROJECT_DIR, read_stack_config
 
 CLOUDWATCH_WIDGETS_PER_DASHBOARD = 500
+# The platform's own fixture stacks: the bench measures the platform, not the user's stack files
+# (whose services may live in services/<name>.yaml, or be few).
+FIXTURES_DIR = PROJECT_DIR / "tests" / "fixtures"
 
 # resource type -> (settings.names kind, the input holding its physical name)
 NAME_INPUTS: dict[str, tuple[str, str]] = {
@@ -59,10 +62,10 @@ class Check:
 
 
 def stack_with_services(
-    count: int, stack: str = "dev", stacks_dir: Path = PROJECT_DIR
+    count: int, stack: str = "dev", stacks_dir: Path = FIXTURES_DIR
 ) -> dict[str, Any]:
-    """`stack`'s config (from `stacks_dir`) with `count` routed services cloned from its `api`
-    (or its first routed service), replacing the rest."""
+    """`stack`'s config (from `stacks_dir`, whose stack file declares its services) with `count`
+    routed services cloned from its `api` (or its first routed service), replacing the rest."""
     config = read_stack_config(stack, stacks_dir)
     declared = config["ecs-platform:services"]
     routed = [name for name, service in declared.items() if service.get("routing")]

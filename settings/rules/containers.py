@@ -146,19 +146,24 @@ def ports(settings: PlatformSettings) -> Iterable[Problem]:
 def _mount_paths(
     service: ServiceSettings,
 ) -> Iterator[tuple[list[str | int], list[str], list[str]]]:
-    """(key path, every mount path, the paths of `volumes` mounts) of each container."""
+    """(the container's key path, every mount path, its writablePaths) of each container."""
     main = [*service.writable_paths, *(v.mount_path for v in service.volumes)]
     if service.ebs_volume is not None:
         main.append(service.ebs_volume.mount_path)
-    yield ["volumes"], main, [v.mount_path for v in service.volumes]
+    yield [], main, list(service.writable_paths)
     for index, sidecar in enumerate(service.sidecars):
         mounted = [m.mount_path for m in sidecar.volumes]
-        yield ["sidecars", index, "volumes"], [*sidecar.writable_paths, *mounted], mounted
+        writable = list(sidecar.writable_paths)
+        yield ["sidecars", index], [*writable, *mounted], writable
 
 
 def mounts(settings: PlatformSettings) -> Iterable[Problem]:
-    """Sidecars mount the service's volumes by name; a volume's path is free in its container.
-    (writablePaths and ebsVolume sharing a path predate volumes and are left as they were.)"""
+    """Sidecars mount the service's volumes by name; each path is mounted once per container.
+
+    Two mount points at one containerPath fail when the container starts (Docker refuses a
+    duplicate mount point; terraform-aws-modules/terraform-aws-ecs#153, compose-x/ecs_composex#623),
+    so `writablePaths`, `volumes` and `ebsVolume` share the container's paths: an EBS volume or a
+    volume is writable already and needs no `writablePaths` entry."""
     for name, service in settings.services.items():
         volumes = {v.name for v in service.volumes}
         for index, sidecar in enumerate(service.sidecars):
@@ -169,12 +174,15 @@ def mounts(settings: PlatformSettings) -> Iterable[Problem]:
                         f"{mount.name!r} is not a volume of this service"
                         + (f" (volumes: {', '.join(sorted(volumes))})" if volumes else ""),
                     )
-        for path, paths, of_volumes in _mount_paths(service):
-            for duplicate in sorted({p for p in of_volumes if paths.count(p) > 1}):
+        for container, paths, writable in _mount_paths(service):
+            for duplicate in sorted({p for p in paths if paths.count(p) > 1}):
+                key = "writablePaths" if duplicate in writable else "volumes"
                 yield Problem(
-                    _path(name, *path),
+                    _path(name, *container, key),
                     f"{duplicate} is mounted twice in one container (writablePaths, volumes"
-                    " and ebsVolume share the container's paths)",
+                    " and ebsVolume share the container's paths"
+                    + ("; a volume is writable already" if duplicate in writable else "")
+                    + ")",
                 )
 
 

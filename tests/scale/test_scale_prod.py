@@ -66,3 +66,13 @@ def test_the_name_check_finds_a_name_aws_refuses() -> None:
     assert not check.ok and "33 characters (at most 32)" in check.problems[0]
     fixed = dataclasses.replace(resource, inputs={"name": "x" * 32})
     assert name_check(dataclasses.replace(synthesis, resources=[fixed])).ok
+
+
+def test_the_bench_clones_the_platform_fixture_by_default() -> None:
+    # `ecs-platform bench` calls stack_with_services without a folder: the shipped stack files
+    # declare their services in services/<name>.yaml, so the default must be the fixtures.
+    config = stack_with_services(3, "prod")
+    services = config["ecs-platform:services"]
+    assert sorted(services) == ["svc0", "svc1", "svc2"]
+    assert [s["routing"]["priority"] for s in services.values()] == [1, 2, 3]
+    assert config == stack_with_services(3, "prod", FIXTURES)

@@ -180,8 +180,15 @@ BAD: list[tuple[str, Callable[[Config], Any], list[str]]] = [
       " share one network)"]),
     ("sidecar mounts a path twice",
      nginx(lambda s: s["volumes"][0].update(mountPath="/tmp")),
-     ["services.web.sidecars[0].volumes: /tmp is mounted twice in one container (writablePaths,"
-      " volumes and ebsVolume share the container's paths)"]),
+     ["services.web.sidecars[0].writablePaths: /tmp is mounted twice in one container"
+      " (writablePaths, volumes and ebsVolume share the container's paths; a volume is writable"
+      " already)"]),
+    ("writable path on the EBS volume",
+     web(lambda s: s.update(
+         ebsVolume={"sizeGib": 20, "mountPath": "/data"}, writablePaths=["/tmp", "/data"])),
+     ["services.web.writablePaths: /data is mounted twice in one container (writablePaths,"
+      " volumes and ebsVolume share the container's paths; a volume is writable already)"]),
+
     ("production sidecar with a writable root",
      nginx(lambda s: s.update(readOnlyRootFilesystem=False)),
      ["services.web.sidecars[0].readOnlyRootFilesystem: tier production runs read-only root"
