@@ -34,6 +34,7 @@ MODULES = {
     "completion": "cli.completion",
     "config": "cli.stacks",
     "stack": "cli.stacks",
+    "import": "cli.migration",
     "prices": "cli.tools",
     "reference": "cli.tools",
     "bench": "cli.tools",

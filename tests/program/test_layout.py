@@ -13,6 +13,8 @@ Packages, lowest first (a package imports only those listed for it, and itself):
                never the mock engine)
     reference  the docs' reference-page generators
     bench      benchmarks and scale checks
+    migrate    imports from other tools (a Copilot workspace): reads their files, writes stack
+               and workload files (settings only, for the models' keys and defaults)
     cli        the `ecs-platform` command: imports everything, nothing imports it
 
 Inside settings: types -> sections -> platform -> rules -> loader. Only the mock engine
@@ -36,6 +38,7 @@ PACKAGES = (
     "ops",
     "reference",
     "bench",
+    "migrate",
     "cli",
     "policy",
 )
@@ -49,7 +52,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "ops": {"settings"},
     "reference": {"settings", "components", "harness", "cost", "review"},
     "bench": {"settings", "harness", "review"},
-    "cli": {"settings", "harness", "cost", "review", "ops", "reference", "bench"},
+    "migrate": {"settings"},
+    "cli": {"settings", "harness", "cost", "review", "ops", "reference", "bench", "migrate"},
     "policy": set(),
 }
 # Per-type tables in `components` that review reads: the data classification sits beside the

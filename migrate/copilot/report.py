@@ -1,0 +1,135 @@
+"""MIGRATION.md: every manifest field by file with what became of it, the placeholders to fill
+in, the addons and how to keep their data, what changes by default, and the cutover."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from itertools import groupby
+
+from migrate.copilot.addons import Addon, keep_data_steps
+from migrate.copilot.ledger import Ledger
+
+DEFAULTS = """\
+## What changes by default, and why
+
+- **Read-only root file system.** Containers here get a read-only root (Copilot: writable);
+  production requires it. `writablePaths: [/tmp]` is written for scratch space; add the other
+  paths your application writes to.
+- **A non-root user.** Containers run as `1000:1000` (Copilot: the image's `USER`, often
+  root); production refuses root. Make the image work as that user, or set `user`.
+- **Private subnets and NAT.** Tasks never get public IPs (Copilot's default placement is
+  public). A VPC the stack creates has NAT (`network.natGateways`: one gateway in development,
+  one per zone in production) or VPC endpoints; an imported VPC needs its own NAT or endpoints
+  for the private subnets.
+- **Copilot's variables.** Copilot set `COPILOT_APPLICATION_NAME`, `COPILOT_ENVIRONMENT_NAME`,
+  `COPILOT_SERVICE_NAME`, `COPILOT_LB_DNS` and `COPILOT_SERVICE_DISCOVERY_ENDPOINT` (and
+  `COPILOT_QUEUE_URI`, `COPILOT_SNS_TOPIC_ARNS`) in every container; they are not set here. Add
+  what the code reads under `environment` (a worker's queue URL is `SQS_QUEUE_URL`), and call
+  other services by their Service Connect name (`http://<name>:<port>`), not `*.local`.
+- **Essential sidecars.** Sidecars here default to non-essential (Copilot: essential); the
+  import writes `essential: true` where the manifest left it out, so behaviour is kept.
+- **Production tier.** A stack of tier production also gets a WAF on the ALB, access logs,
+  deletion protection, a year of logs and at least two zones (docs/security.md).
+- **Images are not built at deploy.** A workload that Copilot built (`image.build`) gets a
+  registry repository named after it and a placeholder tag: CI pushes the image and pins it
+  (`ecs-platform release`, docs/delivery.md).
+"""
+
+CUTOVER = """\
+## Cutover, in order
+
+1. **Fill in the placeholders** above, then check each stack offline:
+   `ecs-platform plan <stack>` (and `ecs-platform config <stack>` to see the merged settings).
+2. **Keep the data.** For each addon data resource listed above, set `DeletionPolicy: Retain`
+   and redeploy it with Copilot (`copilot svc deploy --name <svc> --env <env>`), or plan to
+   copy the data. Copilot's managed EFS file systems and its VPC belong to its environment
+   stacks: copy what they hold first.
+3. **Run both.** Deploy the new stacks beside Copilot's (`pulumi up --stack <stack>`, or the
+   deploy workflow); push the images and pin them (`ecs-platform release <svc> --stack <stack>
+   --digest sha256:...`). Check the services answer on the new ALB (the stack output
+   `serviceUrls`) while Copilot keeps serving.
+4. **Move DNS.** Point each alias at the new ALB (lower the record's TTL a day before); watch
+   both ALBs' request counts until Copilot's reaches zero. Stop workers on one side so a queue
+   is not consumed twice: set `count: 0` in Copilot's worker manifest and
+   `copilot svc deploy --name <worker> --env <env>` (`copilot svc pause` is for App Runner
+   services only). Disable Copilot's jobs the same way (`on.schedule: none`).
+5. **Remove Copilot**, workloads first, then environments, then the application:
+   `copilot svc delete --name <svc> --env <env>`, `copilot job delete --name <job> --env <env>`,
+   `copilot env delete --name <env>`, and last `copilot app delete`. Retained addon resources
+   stay; import them into Pulumi if you want them managed (`pulumi import`, above).
+"""
+
+
+def render(
+    app: str,
+    ledger: Ledger,
+    written: list[str],
+    addons: list[tuple[Addon, str | None, str]],
+    stacks: Mapping[str, str],
+) -> str:
+    """The whole of MIGRATION.md."""
+    lines = [
+        f"# Moving `{app}` from AWS Copilot",
+        "",
+        "Written by `ecs-platform import copilot` from the Copilot workspace. Every manifest field",
+        "is below, by file, as **mapped**, **changed** (mapped with a difference, said why) or",
+        "**not mapped** (why, and what to do instead). Nothing here was checked against AWS.",
+        "",
+        f"**{ledger.summary().split(':')[0]}.**",
+        "",
+        "## Files written",
+        "",
+        *[f"- `{name}`" for name in written],
+        "",
+        *_placeholders(ledger),
+        "## Fields, by manifest file",
+        "",
+    ]
+    for file, entries in groupby(ledger.entries, key=lambda e: e.file):
+        lines += [f"### `{file}`", "", "| field | status | what became of it |", "|---|---|---|"]
+        lines += [f"| `{e.path}` | {e.status} | {_cell(e.note)} |" for e in entries]
+        lines.append("")
+    lines += _addons(app, addons, stacks)
+    lines += [DEFAULTS, CUTOVER]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _placeholders(ledger: Ledger) -> list[str]:
+    if not ledger.placeholders:
+        return ["## Placeholders", "", "None: every value could be written.", ""]
+    return [
+        "## Placeholders to fill in before `ecs-platform plan`",
+        "",
+        "Each is written as `${FILL_IN:...}`: the plan refuses the stack, naming the key,",
+        "until it is replaced.",
+        "",
+        "| file | key | what to write |",
+        "|---|---|---|",
+        *[f"| `{file}` | `{key}` | {_cell(what)} |" for file, key, what in ledger.placeholders],
+        "",
+    ]
+
+
+def _addons(
+    app: str, addons: list[tuple[Addon, str | None, str]], stacks: Mapping[str, str]
+) -> list[str]:
+    if not addons:
+        return []
+    lines = ["## Addons", "",
+             "Copilot deletes a workload's addon stack with the workload, and environment addons"
+             " with the environment. This project does not create what they hold: keep each data"
+             " resource as said, then give its name or ARN to the services (environment,"
+             " secrets, permissions).", ""]  # fmt: skip
+    for addon, workload, deploy in addons:
+        lines += [f"### `{addon.file}`", ""]
+        if addon.error:
+            lines += [f"{addon.error}.", ""]
+            continue
+        lines += [f"- `{r.logical_id}`: {r.type}" for r in addon.resources]
+        steps = keep_data_steps(addon, app, workload, stacks, deploy)
+        lines += ["", "To keep its data:" if steps else "It holds no data.", "", *steps, ""]
+    return lines
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,242 @@
+"""The whole import: read the workspace, map it, render the files, and write them (refusing to
+overwrite unless forced)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from migrate.copilot.addons import Addon, read_addon
+from migrate.copilot.environment import certificate_default, guess_tier, map_environment
+from migrate.copilot.ledger import REPORT, Ledger
+from migrate.copilot.report import render
+from migrate.copilot.values import has_placeholder, placeholder
+from migrate.copilot.workload import map_workload
+from migrate.copilot.workspace import (
+    JOB,
+    LBWS,
+    CopilotError,
+    Workspace,
+    read_manifest,
+    read_workspace,
+)
+from settings.stack_files import PROJECT_DIR
+
+DEFAULT_PROJECT = "ecs-platform"
+TIERS = ("production", "development")
+STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+
+
+@dataclass
+class Imported:
+    """The files to write (path relative to the output folder -> text) and the ledger."""
+
+    app: str
+    files: dict[str, str] = field(default_factory=dict)
+    ledger: Ledger = field(default_factory=Ledger)
+    stacks: dict[str, str] = field(default_factory=dict)  # Copilot environment -> stack
+
+
+def parse_environments(text: str | None) -> dict[str, str]:
+    """`dev=development,prod=production:production` -> {dev: development, prod:
+    production:production}: each Copilot environment's stack, with its tier after a colon when
+    given. Raises CopilotError on a malformed pair."""
+    pairs: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in (text or "").split(","))):
+        env, _, target = item.partition("=")
+        stack, _, tier = target.partition(":")
+        if not env or not STACK_NAME.match(stack) or tier not in ("", *TIERS):
+            raise CopilotError(
+                f"--environments: {item!r} is not ENV=STACK or ENV=STACK:TIER (like"
+                " dev=development or test=staging:production; tiers: production, development)"
+            )
+        pairs[env] = target
+    return pairs
+
+
+def import_workspace(
+    path: Path, out: Path, environments: Mapping[str, str], region: str | None = None
+) -> Imported:
+    """Map the workspace at `path` for the output folder `out` (nothing is written).
+    `environments`: Copilot environment -> `stack` or `stack:tier` (default: the environment's
+    name, the tier guessed from the names). Raises CopilotError with one line naming the file
+    or option at fault."""
+    workspace = read_workspace(path)
+    known = [env.name for env in workspace.environments]
+    unknown = sorted(set(environments) - set(known))
+    if unknown:
+        raise CopilotError(f"--environments: no Copilot environment {', '.join(unknown)}"
+                           f" (the workspace has: {', '.join(known) or 'none'})")  # fmt: skip
+    result = Imported(workspace.app)
+    targets = {env: environments.get(env, env).partition(":") for env in known}
+    result.stacks = {env: stack for env, (stack, _, _) in targets.items()}
+    shared = sorted(
+        {s for s in result.stacks.values() if list(result.stacks.values()).count(s) > 1}
+    )
+    if shared:
+        raise CopilotError(f"--environments: two Copilot environments would be stack"
+                           f" {', '.join(shared)}: give each its own stack")  # fmt: skip
+    namespace = _project_name(out)
+    tiers = {stack: tier or _tier(env, stack) for env, (stack, _, tier) in targets.items()}
+    _workloads(workspace, result, tiers)
+    for env in workspace.environments:
+        stack = result.stacks[env.name]
+        tier = tiers[stack]
+        mapped = map_environment(env, workspace.app, stack, tier, region)
+        if any(m.type == LBWS for m in workspace.workloads):
+            certificate_default(mapped, tier)
+        _entries(result.ledger, env.file, mapped.entries)
+        config: dict[str, Any] = {"aws:region": region or placeholder("the AWS region")}
+        config[f"{namespace}:tier"] = tier
+        config.update({f"{namespace}:{key}": value for key, value in mapped.out.items()})
+        name = f"Pulumi.{stack}.yaml"
+        header = f"Stack {stack} (tier {tier}), from Copilot environment {env.name} ({env.file})"
+        result.files[name] = _yaml(header, {"config": config})
+        _find_placeholders(result.ledger, name, config, [])
+    if not (out / "Pulumi.yaml").is_file():
+        result.files["Pulumi.yaml"] = _project_file(namespace)
+    addons = _extras(workspace, result.ledger)
+    written = sorted([*result.files, REPORT])
+    result.files[REPORT] = render(workspace.app, result.ledger, written, addons, result.stacks)
+    return result
+
+
+def _tier(env: str, stack: str) -> str:
+    """production when the environment or the stack is named like production."""
+    return "production" if "production" in (guess_tier(env), guess_tier(stack)) else "development"
+
+
+def _workloads(workspace: Workspace, result: Imported, tiers: Mapping[str, str]) -> None:
+    priority = 0
+    for manifest in workspace.workloads:
+        if manifest.type == LBWS:
+            priority += 10
+        mapped = map_workload(manifest, workspace.app, priority, result.stacks, tiers)
+        _entries(result.ledger, manifest.file, mapped.entries)
+        if not mapped.body:
+            continue
+        name = f"{mapped.section}/{mapped.name}.yaml"
+        result.files[name] = _yaml(f"{manifest.type} {mapped.name}, from {manifest.file}",
+                                   mapped.body)  # fmt: skip
+        _find_placeholders(result.ledger, name, mapped.body, [])
+
+
+def _extras(workspace: Workspace, ledger: Ledger) -> list[tuple[Addon, str | None, str]]:
+    """Addons, overrides and pipelines: each file gets its entries; the addons are read, each
+    with its workload (None: the environments') and the Copilot command that deploys it."""
+    addons: list[tuple[Addon, str | None, str]] = []
+    groups: list[tuple[str | None, str, tuple[str, ...], tuple[str, ...]]] = [
+        (m.name, f"copilot {'job' if m.type == JOB else 'svc'} deploy --name {m.name} --env <env>",
+         m.addons, m.overrides)
+        for m in workspace.workloads
+    ]  # fmt: skip
+    groups.append((None, "copilot env deploy --name <env>", workspace.environment_addons,
+                   workspace.environment_overrides))  # fmt: skip
+    for workload, deploy, addon_files, override_files in groups:
+        for file in addon_files:
+            if Path(file).name.startswith("addons.parameters."):
+                ledger.add(file, "(parameters)", "not mapped", "the addon's parameters: see"
+                           " the addon template's entry")  # fmt: skip
+                continue
+            addon = read_addon(workspace.root, file)
+            addons.append((addon, workload, deploy))
+            what = addon.error or f"{len(addon.resources)} resources, {len(addon.data)} with data"
+            ledger.add(file, "(template)", "not mapped", f"{what}: this project does not create"
+                       f" them; keep them as {REPORT} says under Addons")  # fmt: skip
+        for file in override_files:
+            ledger.add(file, "(override)", "not mapped", "CloudFormation overrides (YAML patches,"
+                       " CDK) have no counterpart: find each patched property in"
+                       " docs/reference/configuration.md")  # fmt: skip
+    for file in workspace.pipelines:
+        _pipeline(workspace, file, ledger)
+    return addons
+
+
+# copilot-cli site/content/docs/manifest/pipeline.en.md: the fields of a pipeline manifest.
+PIPELINE_FIELDS = {
+    "name": ("mapped", "the shipped GitHub workflows take its place (docs/delivery.md)"),
+    "version": ("mapped", "the manifest's format version: nothing to write"),
+    "source": ("not mapped", "GitHub Actions run on this repository's pushes and pull requests;"
+               " CodeStar connections and CodeCommit are not used"),
+    "build": ("not mapped", "images are built by the application's CI, then pinned with"
+              " ecs-platform release (docs/delivery.md)"),
+    "stages": ("changed", "the deploy workflow deploys the stacks in order, with the GitHub"
+               " environment's required reviewers as the approval; test_commands and pre/post"
+               " deployments are not run (only the rollout check)"),
+}  # fmt: skip
+
+
+def _pipeline(workspace: Workspace, file: str, ledger: Ledger) -> None:
+    """A pipeline manifest: one entry per field; any other file of the folder, one entry."""
+    if not file.endswith((".yml", ".yaml")):
+        ledger.add(file, "(file)", "not mapped", "a file of Copilot's pipeline (buildspec):"
+                   " the shipped GitHub workflows build nothing here")  # fmt: skip
+        return
+    body = read_manifest(workspace.root / file, workspace.root)
+    for key in body:
+        status, note = PIPELINE_FIELDS.get(str(key), ("not mapped", "unknown field: not written"))
+        ledger.add(file, str(key), status, note)  # type: ignore[arg-type]
+
+
+def _entries(ledger: Ledger, file: str, entries: list[tuple[str, Any, str]]) -> None:
+    for path, status, note in entries:
+        ledger.add(file, path, status, note)
+
+
+def _find_placeholders(ledger: Ledger, file: str, value: Any, at: list[str]) -> None:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _find_placeholders(ledger, file, item, [*at, str(key)])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _find_placeholders(ledger, file, item, [*at[:-1], f"{at[-1]}[{index}]"] if at else [])
+    elif isinstance(value, str) and has_placeholder(value):
+        what = re.findall(r"\$\{FILL_IN:([^}]*)\}", value)
+        ledger.placeholder(file, ".".join(at), "; ".join(what))
+
+
+def _project_file(name: str) -> str:
+    """This checkout's Pulumi.yaml (the program, its runtime and config declarations), or the
+    least a project file needs where the command runs from an installed package."""
+    shipped = PROJECT_DIR / "Pulumi.yaml"
+    if shipped.is_file():
+        return shipped.read_text()
+    return f"name: {name}\nruntime:\n  name: python\n  options:\n    virtualenv: .venv\n"
+
+
+def _project_name(out: Path) -> str:
+    """The config namespace: the name in the output folder's Pulumi.yaml, else this
+    project's."""
+    source = out / "Pulumi.yaml" if (out / "Pulumi.yaml").is_file() else PROJECT_DIR / "Pulumi.yaml"
+    if not source.is_file():
+        return DEFAULT_PROJECT
+    try:
+        return str((yaml.safe_load(source.read_text()) or {})["name"])
+    except (yaml.YAMLError, KeyError, TypeError):
+        raise CopilotError(f"{source}: no project name (name:)") from None
+
+
+def _yaml(header: str, data: Any) -> str:
+    body = yaml.safe_dump(data, sort_keys=False, default_flow_style=False, width=100,
+                          allow_unicode=True)  # fmt: skip
+    return (f"# {header}.\n# Written by ecs-platform import copilot: see MIGRATION.md. Replace"
+            " every ${FILL_IN:...} before planning.\n" + body)  # fmt: skip
+
+
+def write(imported: Imported, out: Path, force: bool = False) -> list[Path]:
+    """Write the files under `out`; refuse (CopilotError, nothing written) if one exists and
+    `force` is not set. Returns the paths written."""
+    paths = [out / name for name in imported.files]
+    existing = [str(p.relative_to(out)) for p in paths if p.exists()]
+    if existing and not force:
+        raise CopilotError(f"{out}: would overwrite {', '.join(sorted(existing))}: nothing"
+                           " written (--force overwrites)")  # fmt: skip
+    for path, text in zip(paths, imported.files.values(), strict=True):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return paths

@@ -1,0 +1,102 @@
+"""Copilot's `storage.volumes` (a mapping by name) as this project's `volumes` list
+(settings/storage.py), and the names they take here."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from migrate.copilot.context import Context
+from migrate.copilot.values import placeholder
+
+NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+
+
+def volume_name(name: str) -> str:
+    """A Copilot volume or container name in this project's form (lower case, hyphens):
+    `externalEFSVolume` -> `external-efs-volume`."""
+    kebab = re.sub(r"(?<=[a-z0-9])([A-Z])", r"-\1", name)
+    kebab = re.sub(r"[^a-z0-9-]+", "-", kebab.lower()).strip("-")
+    return kebab[:31] or "volume"
+
+
+def volumes(context: Context, value: Any, path: str) -> None:
+    """`storage.volumes` as the `volumes` list (a job's are reported: jobs have none here)."""
+    if context.type == "Scheduled Job":
+        context.not_mapped(
+            path,
+            "a job here has no task volumes: mount the data another way"
+            " (S3), or run the work as a service",
+        )
+        return
+    if not isinstance(value, dict):
+        context.not_mapped(path, f"expected a mapping of volumes, got {value!r}")
+        return
+    written = []
+    for name, body in value.items():
+        at = f"{path}.{name}"
+        body = body or {}
+        entry: dict[str, Any] = {"name": volume_name(str(name))}
+        entry["mountPath"] = body.get("path")
+        # Copilot's read_only defaults to true (site/content/docs/include/storage.en.md).
+        entry["readOnly"] = bool(body.get("read_only", True))
+        note = f"volumes[{len(written)}] {entry['name']}"
+        if entry["name"] != name:
+            context.changed(at, f"{note}: renamed (names here are lower case with hyphens)")
+        else:
+            context.mapped(at, note)
+        if "read_only" not in body:
+            context.mapped(f"{at}.read_only", "absent: Copilot's default true written as readOnly")
+        for key in set(body) - {"path", "read_only", "efs"}:
+            context.not_mapped(f"{at}.{key}", "unknown field: not written")
+        if "efs" in body:
+            efs = _efs(context, body["efs"], f"{at}.efs")
+            if efs is not None:
+                entry["efs"] = efs
+        written.append(entry)
+    context.put("volumes", written)
+
+
+def _efs(context: Context, value: Any, path: str) -> Any:
+    if value is True:
+        context.changed(
+            path,
+            "efs: create makes a new file system owned by this stack (backed"
+            " up, encrypted); Copilot's managed file system is deleted with its"
+            " environment: copy the data over first (AWS DataSync), see MIGRATION.md",
+        )
+        return "create"
+    if value is False:
+        context.mapped(path, "no file system: an empty volume the task's containers share")
+        return None
+    if not isinstance(value, dict):
+        context.not_mapped(path, f"unknown efs form {value!r}: not written")
+        return None
+    if "uid" in value or "gid" in value:
+        context.not_mapped(
+            path,
+            "a managed file system with a POSIX user: written as efs: create;"
+            " the uid/gid of its access point are not set here",
+        )
+        return "create"
+    efs: dict[str, Any] = {}
+    fs = value.get("id")
+    if isinstance(fs, dict):
+        efs["fileSystemId"] = placeholder(f"the file system of export {fs.get('from_cfn')}")
+        context.not_mapped(f"{path}.id", "from_cfn: give the fs-... id (a placeholder is written)")
+    elif fs is not None:
+        efs["fileSystemId"] = str(fs)
+        context.mapped(f"{path}.id", "efs.fileSystemId")
+    if "root_dir" in value:
+        efs["rootDirectory"] = value["root_dir"]
+        context.mapped(f"{path}.root_dir", "efs.rootDirectory")
+    auth = value.get("auth") or {}
+    if "iam" in auth:
+        efs["iam"] = bool(auth["iam"])
+        context.mapped(f"{path}.auth.iam", "efs.iam")
+    if "access_point_id" in auth:
+        efs["accessPointId"] = auth["access_point_id"]
+        context.mapped(f"{path}.auth.access_point_id", "efs.accessPointId")
+    for key in set(value) - {"id", "root_dir", "auth"}:
+        context.not_mapped(f"{path}.{key}", "unknown field: not written")
+    return efs

@@ -1,0 +1,111 @@
+"""A Worker Service's `subscribe` (aws/copilot-cli internal/pkg/manifest/worker_svc.go) as the
+queue this project creates for a worker (`queue.create`, settings/queue.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from migrate.copilot.context import Context, fixed, to_key
+from migrate.copilot.values import placeholder, whole_seconds
+from settings.queue import QueueCreateSettings
+from settings.service import ServiceSettings
+
+DEFAULT_PROCESSING_SECONDS = QueueCreateSettings.model_fields["processing_seconds"].default
+DEFAULT_STOP_TIMEOUT_SECONDS = ServiceSettings.model_fields["stop_timeout_seconds"].default
+
+QUEUE_NOTE = (
+    "a queue.create queue with its dead-letter queue; the worker reads its URL from SQS_QUEUE_URL"
+    " (Copilot: COPILOT_QUEUE_URI): change the variable the code reads"
+)
+
+
+def subscribe(context: Context, value: Any, path: str) -> None:
+    """`subscribe` (queue, topics) as `queue.create`."""
+    context.put("queue.create", context.get("queue.create") or {})
+    context.each(value, path, {"queue": _queue, "topics": _topics})
+
+
+def default_queue(context: Context) -> None:
+    """Copilot gives every Worker Service a queue, declared or not (worker-service.en.md)."""
+    context.put("queue.create", context.get("queue.create") or {})
+
+
+def _queue(context: Context, value: Any, path: str) -> None:
+    context.each(value, path, {
+        "retention": to_key("queue.create.retentionSeconds", whole_seconds),
+        "timeout": _visibility,
+        "dead_letter": lambda c, v, p: c.each(v, p, {
+            "tries": to_key("queue.create.maxReceiveCount"),
+        }),
+        "fifo": _fifo,
+        "delay": fixed("not mapped", "SQS delivery delay is not set here (0 s)"),
+    })  # fmt: skip
+
+
+def _visibility(context: Context, value: Any, path: str) -> None:
+    """Copilot's `timeout` is the visibility timeout. Here it must cover a message's processing
+    (queue.create.processingSeconds, default 60) and the stop timeout (stopTimeoutSeconds,
+    default 30; settings/rules/queues.py): a shorter one lowers both, said."""
+    seconds = whole_seconds(value)
+    context.put("queue.create.visibilityTimeoutSeconds", seconds)
+    lowered = []
+    if seconds is not None and seconds < DEFAULT_PROCESSING_SECONDS:
+        context.put("queue.create.processingSeconds", seconds)
+        lowered.append(f"queue.create.processingSeconds {seconds}")
+    if seconds is not None and seconds < DEFAULT_STOP_TIMEOUT_SECONDS:
+        context.put("stopTimeoutSeconds", max(seconds, 2))
+        lowered.append(f"stopTimeoutSeconds {max(seconds, 2)}")
+    if lowered:
+        context.changed(
+            path,
+            f"queue.create.visibilityTimeoutSeconds, and {' and '.join(lowered)}"
+            ": a message must be done (and a stopping task too) within it",
+        )
+    else:
+        context.mapped(path, "queue.create.visibilityTimeoutSeconds")
+
+
+def _fifo(context: Context, value: Any, path: str) -> None:
+    context.put("queue.create.fifo", bool(value))
+    context.mapped(path, "queue.create.fifo")
+    if isinstance(value, dict):
+        context.put("queue.create.fifo", True)
+        for key, item in value.items():
+            if key == "content_based_deduplication":
+                context.put("queue.create.contentBasedDeduplication", bool(item))
+                context.mapped(f"{path}.{key}", "queue.create.contentBasedDeduplication")
+            else:
+                context.not_mapped(
+                    f"{path}.{key}", "high-throughput FIFO settings are not set here"
+                )
+
+
+def _topics(context: Context, value: Any, path: str) -> None:
+    subscriptions = []
+    for index, topic in enumerate(value or []):
+        at = f"{path}[{index}]"
+        topic = topic or {}
+        name, service = topic.get("name"), topic.get("service")
+        # copilot-cli templates/workloads/partials/cf/publish.yml: the topic is named
+        # ${AWS::StackName}-<name>, the publisher's stack being <app>-<env>-<service>.
+        copilot_name = f"{context.app}-<env>-{service}-{name}"
+        subscriptions.append({"topicArn": placeholder(f"the ARN of topic {copilot_name}")})
+        context.changed(
+            at,
+            f"queue.create.subscribe[{index}].topicArn: Copilot's topic"
+            f" {copilot_name} belongs to {service}'s Copilot stack and is deleted"
+            " with it; services here publish no topics: create the topic elsewhere"
+            " and give its ARN (a placeholder is written)",
+        )
+        if "filter_policy" in topic:
+            context.not_mapped(
+                f"{at}.filter_policy", "SNS filter policies are not set here: filter in the worker"
+            )
+        if "queue" in topic:
+            context.not_mapped(
+                f"{at}.queue",
+                "one queue per worker here: the topic delivers into the worker's queue",
+            )
+        for key in set(topic) - {"name", "service", "filter_policy", "queue"}:
+            context.not_mapped(f"{at}.{key}", "unknown field: not written")
+    context.put("queue.create.subscribe", subscriptions)
