@@ -5,6 +5,7 @@ creates), the ALB's certificate, access logs and ingress, and Container Insights
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Any
 
 from migrate.copilot.context import Context, fixed, to_key
@@ -12,6 +13,7 @@ from migrate.copilot.values import Interpolation, placeholder
 from migrate.copilot.workspace import Manifest
 from settings.load_balancer import TLS_POLICIES
 from settings.rules.problem import PRODUCTION_MIN_LOG_RETENTION_DAYS
+from settings.types import SUBNET_ID_PATTERN, VPC_ID_PATTERN
 
 PRODUCTION_NAMES = {"prod", "production", "prd", "live"}
 # copilot-cli site/content/docs/manifest/environment.en.md: network.vpc.cidr defaults to
@@ -58,7 +60,7 @@ def _insights(value: Any) -> str:
 
 def _vpc(context: Context, value: Any, path: str) -> None:
     context.each(value, path, {
-        "id": to_key("network.existing.vpcId"),
+        "id": lambda c, v, p: _resource_id(c, v, p, "network.existing.vpcId", "VPC"),
         "cidr": to_key("network.cidr"),
         "subnets": _subnets,
         "flow_logs": _flow_logs,
@@ -75,11 +77,26 @@ def _subnets(context: Context, value: Any, path: str) -> None:
         context.not_mapped(f"{path}.{key}", "unknown field: not written")
 
 
+def _resource_id(context: Context, value: Any, path: str, key: str, kind: str) -> None:
+    """An id as written, or a placeholder where it cannot be one (the documentation's samples
+    say `vpc-12345`): the plan would refuse it, so the import names it for the user to fill."""
+    pattern = VPC_ID_PATTERN if kind == "VPC" else SUBNET_ID_PATTERN
+    if re.match(pattern, str(value)):
+        written = value
+        context.mapped(path, key)
+    else:
+        written = placeholder(f"the id of {kind} {value} (not a {kind} id)")
+        context.changed(path, f"{key}: {value!r} is not a {kind} id, written as a placeholder")
+    if key.endswith("Ids"):
+        context.put(key, [*(context.get(key) or []), written])
+    else:
+        context.put(key, written)
+
+
 def _subnet(context: Context, side: str, index: int, subnet: dict[str, Any], path: str) -> None:
     if "id" in subnet:
         key = f"network.existing.{side}SubnetIds"
-        context.put(key, [*(context.get(key) or []), subnet["id"]])
-        context.mapped(f"{path}.id", key)
+        _resource_id(context, subnet["id"], f"{path}.id", key, "subnet")
     if "cidr" in subnet:
         mask = ipaddress.ip_network(str(subnet["cidr"]), strict=False).prefixlen
         context.put(f"network.{side}SubnetMask", mask)

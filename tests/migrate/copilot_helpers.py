@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -99,6 +100,9 @@ def fill_placeholders(folder: Path) -> None:
     def value(match: re.Match[str]) -> str:
         if match.group(1) == "...":  # the header comment
             return match.group(0)
+        for kind, prefix in (("the id of VPC", "vpc-"), ("the id of subnet", "subnet-")):
+            if match.group(1).startswith(kind):  # one well-formed id per malformed one
+                return prefix + hashlib.sha256(match.group(1).encode()).hexdigest()[:17]
         return next(v for k, v in FILLED.items() if match.group(1).startswith(k))
 
     for path in folder.rglob("*.yaml"):

@@ -70,7 +70,8 @@ def test_the_imported_vpc_stack_plans_and_passes_the_policy_pack(
     assert '"stack": "test"' in capsys.readouterr().out
     synthesis = run_program("test", project_dir=project)  # the plan's run, from the run cache
     types = {r.type for r in synthesis.resources}
-    assert "aws:ec2/vpc:Vpc" not in types  # the VPC is imported, not created
+    assert not types & {"awsx:ec2:Vpc", "aws:ec2/vpc:Vpc"}  # the VPC is imported, not created
+    assert "aws:ecs/cluster:Cluster" in types
     assert "aws:sfn/stateMachine:StateMachine" in types  # the job
     config = policy_config("dev")  # tier development
     advisory = {n for n, e in config.items() if e.get("enforcementLevel") == "advisory"}

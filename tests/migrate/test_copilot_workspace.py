@@ -114,13 +114,19 @@ def test_an_environment_with_an_imported_vpc(tmp_path: Path) -> None:
     root = workspace(tmp_path, {}, {"test": copilot_text("environment-import-vpc.yml")})
     result = import_workspace(root, tmp_path / "out", {}, None)
     config = written(result, "Pulumi.test.yaml")["config"]
+
+    def fill(kind: str, value: str) -> str:  # Copilot's test data has no real ids
+        return f"${{FILL_IN:the id of {kind} {value} (not a {kind} id)}}"
+
     assert config["ecs-platform:network"] == {
         "existing": {
-            "vpcId": "mock-vpc-id",
-            "publicSubnetIds": ["mock-subnet-id-1", "mock-subnet-id-2"],
-            "privateSubnetIds": ["mock-subnet-id-3", "mock-subnet-id-4"],
+            "vpcId": fill("VPC", "mock-vpc-id"),
+            "publicSubnetIds": [fill("subnet", f"mock-subnet-id-{n}") for n in (1, 2)],
+            "privateSubnetIds": [fill("subnet", f"mock-subnet-id-{n}") for n in (3, 4)],
         }
     }
+    found = entries(result, "copilot/environments/test/manifest.yml")
+    assert found["network.vpc.id"].status == "changed"
     assert config["ecs-platform:loadBalancer"] == {"certificateArn": "mock-cert-1"}
     assert config["ecs-platform:cluster"] == {"containerInsights": "enabled"}
     assert config["aws:region"] == "${FILL_IN:the AWS region}"
@@ -223,8 +229,9 @@ def test_the_samples_map_as_the_reference_says(tmp_path: Path) -> None:
         "privateSubnetMask": 24,
     }
     assert config["onprem"]["ecs-platform:network"]["existing"]["privateSubnetIds"] == [
-        "subnet-11111", "subnet-22222", "subnet-33333", "subnet-44444"
-    ]  # fmt: skip
+        f"${{FILL_IN:the id of subnet subnet-{n} (not a subnet id)}}"
+        for n in (11111, 22222, 33333, 44444)
+    ]  # the reference's ids are too short to be ids
     certificate = config["prod-pdx"]["ecs-platform:loadBalancer"]["certificateArn"]
     assert certificate == (
         "arn:aws:acm:${FILL_IN:shell variable AWS_REGION}:${FILL_IN:shell variable"
