@@ -97,8 +97,13 @@ def _subnet(context: Context, side: str, index: int, subnet: dict[str, Any], pat
     if "id" in subnet:
         key = f"network.existing.{side}SubnetIds"
         _resource_id(context, subnet["id"], f"{path}.id", key, "subnet")
-    if "cidr" in subnet:
-        mask = ipaddress.ip_network(str(subnet["cidr"]), strict=False).prefixlen
+    try:
+        mask = ipaddress.ip_network(str(subnet.get("cidr")), strict=False).prefixlen
+    except ValueError:
+        mask = None
+    if "cidr" in subnet and mask is None:
+        context.not_mapped(f"{path}.cidr", f"{subnet['cidr']!r} is not a CIDR range: not written")
+    elif "cidr" in subnet:
         context.put(f"network.{side}SubnetMask", mask)
         context.changed(
             f"{path}.cidr",

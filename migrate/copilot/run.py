@@ -4,7 +4,8 @@ overwrite unless forced)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,8 @@ def import_workspace(
     for env in workspace.environments:
         stack = result.stacks[env.name]
         tier = tiers[stack]
-        mapped = map_environment(env, workspace.app, stack, tier, region)
+        with _naming(env.file):
+            mapped = map_environment(env, workspace.app, stack, tier, region)
         if any(m.type == LBWS for m in workspace.workloads):
             certificate_default(mapped, tier)
         _entries(result.ledger, env.file, mapped.entries)
@@ -106,6 +108,19 @@ def import_workspace(
     return result
 
 
+@contextmanager
+def _naming(file: str) -> Iterator[None]:
+    """A value of a form the mapping did not foresee is one line naming the manifest, not a
+    traceback (the mapping reads values as Copilot documents them)."""
+    try:
+        yield
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
+        raise CopilotError(
+            f"{file}: a value of a form the import does not know ({type(error).__name__}:"
+            f" {error}); nothing written: fix the value or report it with the manifest"
+        ) from None
+
+
 def _tier(env: str, stack: str) -> str:
     """production when the environment or the stack is named like production."""
     return "production" if "production" in (guess_tier(env), guess_tier(stack)) else "development"
@@ -116,7 +131,8 @@ def _workloads(workspace: Workspace, result: Imported, tiers: Mapping[str, str])
     for manifest in workspace.workloads:
         if manifest.type == LBWS:
             priority += 10
-        mapped = map_workload(manifest, workspace.app, priority, result.stacks, tiers)
+        with _naming(manifest.file):
+            mapped = map_workload(manifest, workspace.app, priority, result.stacks, tiers)
         _entries(result.ledger, manifest.file, mapped.entries)
         if not mapped.body:
             continue

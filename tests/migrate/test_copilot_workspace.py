@@ -307,3 +307,21 @@ def test_an_environment_addon_is_kept_per_environment(tmp_path: Path) -> None:
     report = result.files["MIGRATION.md"]
     assert "(`copilot env deploy --name <env>`)" in report
     assert "`pulumi import aws:s3/bucket:Bucket assets shop-test-assets --stack test`" in report
+
+
+def test_copilots_adjusted_vpc_test_data_imports_with_its_mock_ranges_reported(
+    tmp_path: Path,
+) -> None:
+    # internal/pkg/manifest/testdata/environment-adjust-vpc.yml: `cidr: mock-cidr-1` and the like
+    text = (
+        "name: test\ntype: Environment\nnetwork:\n  vpc:\n    cidr: mock-cidr-0\n    subnets:\n"
+        "      public:\n        - cidr: mock-cidr-1\n          az: mock-az-2\n"
+        "      private:\n        - cidr: 10.0.3.0/24\n          az: mock-az-1\n"
+    )
+    result = import_workspace(workspace(tmp_path, {}, {"test": text}), tmp_path / "o", {}, None)
+    found = entries(result, "copilot/environments/test/manifest.yml")
+    assert found["network.vpc.subnets.public[0].cidr"].status == "not mapped"
+    assert "'mock-cidr-1' is not a CIDR range" in found["network.vpc.subnets.public[0].cidr"].note
+    assert found["network.vpc.subnets.private[0].cidr"].status == "changed"
+    network = written(result, "Pulumi.test.yaml")["config"]["ecs-platform:network"]
+    assert network["privateSubnetMask"] == 24 and "publicSubnetMask" not in network
