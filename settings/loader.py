@@ -21,14 +21,16 @@ from pulumi.runtime import config as runtime_config
 from pydantic import ValidationError
 
 from settings import rules
+from settings.job import JobSettings
 from settings.looked_up import LookedUp
 from settings.messages import problems_from
-from settings.namespaces import namespace_problems
+from settings.namespaces import did_you_mean, namespace_problems
 from settings.partial import check_partially
 from settings.platform import PlatformConfig, PlatformSettings, stack_file_name
 from settings.rules.looked_up import looked_up_problems
 from settings.rules.problem import Problem, join_path
 from settings.rules.stacks import check_stacks
+from settings.service import ServiceSettings
 from settings.stack_files import ConfigFileError, load_config, stack_names
 from settings.tier_defaults import with_tier_defaults
 from settings.types import REGION_PATTERN
@@ -168,7 +170,7 @@ def merged_config(
     else:
         variables["accountId"] = account
     merged = for_stack(workloads, stack, variables, unavailable)
-    problems += merged.problems
+    problems += merged.problems + other_stacks_keys(workloads, stack)
     for section, entries in merged.sections.items():
         declared = raw.get(section, {})
         if not isinstance(declared, dict):
@@ -188,6 +190,30 @@ def merged_config(
             declared[name] = body
         raw[section] = declared
     return raw, merged.sources, problems
+
+
+def other_stacks_keys(workloads: Workloads, stack: str) -> list[Problem]:
+    """Unknown top-level keys in the overrides of the other stacks (`environments.<other>`),
+    which this stack's plan would otherwise never read: a typo for prod fails the plan of dev
+    too, before it reaches a production deploy. Nested keys are checked with their stack."""
+    models = {"services": ServiceSettings, "jobs": JobSettings}
+    problems = []
+    for workload in workloads.files:
+        model = models.get(workload.section)
+        if model is None:
+            continue
+        allowed = sorted(field.alias or name for name, field in model.model_fields.items())
+        for other, override in workload.environments.items():
+            for key in sorted(set(override) - set(allowed)) if other != stack else []:
+                guess = did_you_mean(str(key), allowed)
+                hint = f": did you mean {guess!r}?" if guess else ""
+                where = join_path(["environments", other, str(key)])
+                problems.append(
+                    Problem(
+                        where, f"unknown key in the override for stack {other}{hint}", workload.path
+                    )
+                )
+    return problems
 
 
 def _pinned_account(config: Mapping[str, Any], stack: str) -> tuple[str | None, list[Problem]]:

@@ -157,3 +157,19 @@ def test_a_misspelt_environments_key_suggests_environments(tmp_path) -> None:
     assert line.startswith(
         "services/worker.yaml: enviroments: unknown key (did you mean 'environments'? allowed:"
     )
+
+
+def test_a_typo_in_another_stacks_override_fails_this_stacks_plan_too(tmp_path) -> None:
+    project = shipped_copy(tmp_path)
+
+    def misspell(data: dict) -> None:
+        data["environments"]["prod"]["memroy"] = data["environments"]["prod"].pop("memory")
+
+    edit(project, "services/api.yaml", misspell)
+    assert lines(project, "dev") == [
+        "services/api.yaml: environments.prod.memroy: unknown key in the override for stack prod:"
+        " did you mean 'memory'?"
+    ]
+    assert lines(project, "prod")[0].startswith(
+        "services/api.yaml: environments.prod.memroy: unknown key (did you mean 'memory'? allowed:"
+    )  # its own stack reports it the usual way, once
