@@ -72,14 +72,15 @@ def complete_stack(context: click.Context, _param: click.Parameter, incomplete: 
     return [name for name in stack_names(Path(project_dir)) if name.startswith(incomplete)]
 
 
-def check_stack(stack: str, project_dir: Path) -> None:
-    """Refuse an unknown stack with the stacks that exist (a usage error, status 2)."""
+def check_stack(stack: str, project_dir: Path, param_hint: str = "STACK") -> None:
+    """Refuse an unknown stack with the stacks that exist (a usage error, status 2), naming
+    the argument or option (`param_hint`) that gave it."""
     known = stack_names(project_dir)
     if stack not in known:
         listed = ", ".join(known) or "none"
         raise click.BadParameter(
             f"no stack {stack!r} (no Pulumi.{stack}.yaml in {project_dir}); stacks here: {listed}",
-            param_hint="STACK",
+            param_hint=param_hint,
         )
 
 

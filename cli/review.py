@@ -66,10 +66,12 @@ def plan(
     --against, the diff with risk flags, as text, JSON or the pull-request comment (markdown)."""
     if base and against:
         raise click.UsageError("give --base or --against, not both")
+    if as_json and format_ not in ("text", "json"):
+        raise click.UsageError(f"give --json or --format {format_}, not both")
     project_dir = project_dir.resolve()
     check_stack(stack, project_dir)
     if against:
-        check_stack(against, project_dir)
+        check_stack(against, project_dir, "--against")
     request = PlanRequest(
         stack=stack,
         project_dir=project_dir,

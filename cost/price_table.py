@@ -108,9 +108,7 @@ def price_file(region: str, directory: Path = PRICES_DIR) -> Path:
 def load_prices(region: str, directory: Path = PRICES_DIR) -> PriceTable:
     path = price_file(region, directory)
     if not path.is_file():
-        raise NoPricesError(
-            f"no price file for region {region} ({path.name} in {directory}): no cost estimate"
-        )
+        raise NoPricesError(f"no price file for region {region} ({path.name} in {directory})")
     data = yaml.safe_load(path.read_text()) or {}
     return PriceTable(
         region=str(data.get("region", region)),

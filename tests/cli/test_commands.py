@@ -88,6 +88,14 @@ def test_an_unknown_stack_lists_the_stacks_that_exist(fixture_project: Path, cap
     err = capsys.readouterr().err
     assert "no stack 'stagin'" in err
     assert "stacks here: dev, domain, existing, jobs, managed, maximal" in err
+    assert main(["plan", "dev", "--against", "stagin", "--project-dir", str(fixture_project)]) == 2
+    assert "Invalid value for --against: no stack 'stagin'" in capsys.readouterr().err
+
+
+def test_conflicting_output_options_are_refused(fixture_project: Path, capsys) -> None:
+    project = ["--project-dir", str(fixture_project)]
+    assert main(["plan", "dev", "--json", "--format", "markdown", *project]) == 2
+    assert "give --json or --format markdown, not both" in capsys.readouterr().err
 
 
 def test_the_installed_command_prints_the_same_plan_as_the_library(fixture_project: Path) -> None:

@@ -196,6 +196,7 @@ def test_a_region_without_prices_gives_a_message_and_no_number(
     assert main(["plan", "dev", "--prices-dir", str(tmp_path), *project]) == 0
     text = capsys.readouterr().out
     assert "no cost estimate: no price file for region eu-west-1" in text
+    assert text.count("no cost estimate") == 1
     assert "$" not in text.split("Monthly cost estimate:")[1]
 
 
