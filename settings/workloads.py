@@ -165,7 +165,10 @@ def _read_one(kind: str, path: Path, relative: str, found: Workloads) -> Workloa
     try:
         data = yaml.safe_load(path.read_text())
     except yaml.YAMLError as error:
-        refuse("", f"not valid YAML: {' '.join(str(error).split())}")
+        mark = getattr(error, "problem_mark", None)  # PyYAML's position of the error
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(error, "problem", None) or " ".join(str(error).split())
+        refuse("", f"not valid YAML: {problem}{where}")
         return None
     if KINDS[kind] not in SECTIONS:
         refuse("", f"this version has no {kind} (no ecs-platform:{KINDS[kind]} section)")
@@ -173,6 +176,9 @@ def _read_one(kind: str, path: Path, relative: str, found: Workloads) -> Workloa
     if not NAME.match(name):
         refuse("", f"{name!r} is not a {kind[:-1]} name (the file name: a lowercase letter,"
                " then up to 27 letters, digits or -)")  # fmt: skip
+        return None
+    if data is None:
+        refuse("", f"the file is empty: a {kind[:-1]} needs its settings (at least image)")
         return None
     if not isinstance(data, dict):
         refuse("", f"expected a mapping of keys to values at the top (got {data!r})")

@@ -120,3 +120,13 @@ def test_ten_mistakes_in_service_files_each_get_one_line_in_one_run(tmp_path) ->
     )
     assert all(line.startswith("services/") for line in found)
     assert len(found) == len(set(found)) == len(expected) + 3
+
+
+def test_broken_and_empty_files_are_one_line_with_the_position(tmp_path) -> None:
+    project = shipped_copy(tmp_path)
+    write(project, "services/broken.yaml", "image: {repository: broken\ncpu: 256\n")
+    write(project, "services/empty.yaml", "# nothing yet\n")
+    assert lines(project, "dev") == [
+        "services/broken.yaml: not valid YAML: expected ',' or '}', but got ':' (line 2, column 4)",
+        "services/empty.yaml: the file is empty: a service needs its settings (at least image)",
+    ]
