@@ -126,7 +126,7 @@ def test_files_that_are_not_workloads_of_this_version_are_refused(tmp_path) -> N
         " lowercase letter, then up to 27 letters, digits or -)" in found
     )
     assert (
-        "services/empty.yaml: expected a mapping of keys to values at the top (got None)" in found
+        "services/empty.yaml: the file is empty: a service needs its settings (at least image)" in found
     )
     assert "jobs/nightly.yml: not read: workload files end in .yaml" in found
 
