@@ -42,13 +42,22 @@ def _engine_value(value: Any) -> str:
     return masked if isinstance(masked, str) else json.dumps(masked)
 
 
+def yaml_problem(error: yaml.YAMLError) -> str:
+    """PyYAML's error in one line with its position: `expected ',' or '}', but got ':' (line 2,
+    column 4)`, not its multi-line text about a "<unicode string>"."""
+    mark = getattr(error, "problem_mark", None)
+    where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+    problem = getattr(error, "problem", None) or " ".join(str(error).split())
+    return f"{problem}{where}"
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(), Loader=_SAFE_LOADER) or {}
     except FileNotFoundError:
         raise ConfigFileError(f"{path.name}: no such stack file in {path.parent}") from None
     except yaml.YAMLError as error:
-        raise ConfigFileError(f"{path.name}: not valid YAML: {error}") from None
+        raise ConfigFileError(f"{path.name}: not valid YAML: {yaml_problem(error)}") from None
     if not isinstance(data, dict):
         raise ConfigFileError(f"{path.name}: expected a mapping at the top level")
     return data

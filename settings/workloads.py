@@ -28,7 +28,7 @@ from settings.merge import Merged, merge
 from settings.namespaces import did_you_mean
 from settings.platform import PlatformConfig
 from settings.rules.problem import Problem, join_path
-from settings.stack_files import stack_names
+from settings.stack_files import stack_names, yaml_problem
 
 # folder -> the PlatformConfig section (its camelCase key) its files merge into.
 KINDS: dict[str, str] = {"services": "services", "jobs": "jobs"}
@@ -165,10 +165,7 @@ def _read_one(kind: str, path: Path, relative: str, found: Workloads) -> Workloa
     try:
         data = yaml.safe_load(path.read_text())
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)  # PyYAML's position of the error
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(error, "problem", None) or " ".join(str(error).split())
-        refuse("", f"not valid YAML: {problem}{where}")
+        refuse("", f"not valid YAML: {yaml_problem(error)}")
         return None
     if KINDS[kind] not in SECTIONS:
         refuse("", f"this version has no {kind} (no ecs-platform:{KINDS[kind]} section)")

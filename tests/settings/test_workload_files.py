@@ -125,9 +125,8 @@ def test_files_that_are_not_workloads_of_this_version_are_refused(tmp_path) -> N
         "services/Billing_API.yaml: 'Billing_API' is not a service name (the file name: a"
         " lowercase letter, then up to 27 letters, digits or -)" in found
     )
-    assert (
-        "services/empty.yaml: the file is empty: a service needs its settings (at least image)" in found
-    )
+    empty = "services/empty.yaml: the file is empty: a service needs its settings (at least image)"
+    assert empty in found
     assert "jobs/nightly.yml: not read: workload files end in .yaml" in found
 
 

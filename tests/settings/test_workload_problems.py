@@ -7,7 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from workload_helpers import edit, lines, shipped_copy, synthesize, write
+
+from settings.loader import load_stack
+from settings.stack_files import ConfigFileError
 
 BILLING = """\
 # Billing: routed at /billing/*, two tasks in dev, four in prod.
@@ -130,3 +134,14 @@ def test_broken_and_empty_files_are_one_line_with_the_position(tmp_path) -> None
         "services/broken.yaml: not valid YAML: expected ',' or '}', but got ':' (line 2, column 4)",
         "services/empty.yaml: the file is empty: a service needs its settings (at least image)",
     ]
+
+
+def test_a_broken_stack_file_is_one_line_with_the_position(tmp_path) -> None:
+    project = shipped_copy(tmp_path)
+    text = (project / "Pulumi.dev.yaml").read_text()
+    write(project, "Pulumi.dev.yaml", text + "  broken: [\n")
+    with pytest.raises(ConfigFileError) as refused:
+        load_stack("dev", project)
+    assert str(refused.value).startswith("Pulumi.dev.yaml: not valid YAML: ")
+    assert "\n" not in str(refused.value) and "unicode string" not in str(refused.value)
+    assert str(refused.value).endswith(f"(line {text.count(chr(10)) + 2}, column 1)")
