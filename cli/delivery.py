@@ -10,8 +10,9 @@ from pathlib import Path
 import click
 
 from cli.common import command, emit_json, exit_epilog, exits, json_output, project_dir_option
+from cli.opsutil import aws_errors, load
 from ops import aws, github_api
-from ops.deployments import act, stack_output
+from ops.deployments import act
 from ops.release import ReleaseError, promote, release
 from ops.rollout_check import check_rollout, read_json
 from ops.rollout_check import follow_deployments as follow_service_deployments
@@ -70,18 +71,42 @@ def promote_command(
     return 0
 
 
-DEPLOYMENT_EXITS = {0: "done", 1: "no deployment to act on (the message says why)"}
+DEPLOYMENT_EXITS = {
+    0: "done",
+    1: "no deployment to act on (the message says why)",
+    2: "usage error: an unknown stack or service, or the stack file is refused",
+    3: "AWS refused a call or could not be reached (no credentials, no network)",
+}
+
+
+def _target(
+    service: str, stack: str | None, cluster: str | None, region: str | None, project_dir: Path
+) -> tuple[str, str, str]:
+    """(ECS service name, cluster, region): from the stack file's names with --stack (an
+    unknown stack or service is a usage error, before any AWS call), else as given."""
+    if not stack:
+        if not (cluster and region):
+            raise click.UsageError("give --stack, or --cluster and --region")
+        return service, cluster, region
+    names = load(stack, project_dir, aws.PROFILE)
+    try:
+        declared = names.service(service)
+    except LookupError as error:
+        raise click.UsageError(str(error.args[0])) from None
+    return declared.service, cluster or names.cluster, region or names.region
 
 
 def _deployment_command(action: str, summary: str) -> click.Command:
     @command(action, DEPLOYMENT_EXITS, help=summary)
     @json_output("one object: `action`, `service`, `serviceDeploymentArn`.")
     @click.argument("service")
-    @click.option("--stack", help="The stack whose clusterName and region outputs to use.")
-    @click.option("--cluster", help="ECS cluster name (default: the stack's output).")
-    @click.option("--region", help="AWS region (default: the stack's output).")
+    @click.option("--stack", help="The stack whose names, cluster and region to use.")
+    @click.option("--cluster", help="ECS cluster name (default: the stack file's).")
+    @click.option("--region", help="AWS region (default: the stack file's).")
     @click.option("--profile", help="AWS profile (default: the usual credential chain).")
     @click.option("--json", "as_json", is_flag=True, help="The deployment acted on, as JSON.")
+    @project_dir_option
+    @aws_errors()
     def run(
         service: str,
         stack: str | None,
@@ -89,20 +114,11 @@ def _deployment_command(action: str, summary: str) -> click.Command:
         region: str | None,
         profile: str | None,
         as_json: bool,
+        project_dir: Path,
     ) -> int:
-        if not stack and not (cluster and region):
-            raise click.UsageError("give --stack, or --cluster and --region")
         aws.PROFILE = profile
-        try:
-            arn = act(
-                action,
-                service,
-                cluster or stack_output("clusterName", str(stack)),
-                region or stack_output("region", str(stack)),
-            )
-        except LookupError as error:
-            click.echo(f"{action}: {error}", err=True)
-            return 1
+        ecs_service, cluster, region = _target(service, stack, cluster, region, project_dir)
+        arn = act(action, ecs_service, cluster, region)
         if as_json:
             emit_json({"action": action, "service": service, "serviceDeploymentArn": arn})
         else:
