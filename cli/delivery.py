@@ -197,13 +197,24 @@ def github() -> None:
     """The GitHub REST calls the workflows make (GITHUB_TOKEN and GITHUB_REPOSITORY)."""
 
 
-GITHUB_EXITS = {0: "done", 1: "GitHub refused the call (the message says why)"}
+GITHUB_EXITS = {
+    0: "done",
+    1: "GitHub refused the call or could not be reached (the message says why)",
+    2: "usage error: GITHUB_REPOSITORY or GITHUB_TOKEN not set, or a body without its hidden"
+    " marker line",
+}
 
 
-def _github(call: Callable[[github_api.GitHub], str]) -> int:
+def _github(call: Callable[[github_api.GitHub], str], body: str | None = None) -> int:
     try:
-        click.echo(call(github_api.from_environment()))
-    except github_api.GitHubError as error:
+        if body is not None:
+            github_api.marker_of(body)  # refused before any call
+        repo = github_api.from_environment()
+    except github_api.GitHubSetupError as error:
+        raise click.UsageError(str(error)) from None
+    try:
+        click.echo(call(repo))
+    except (github_api.GitHubError, github_api.GitHubUnreachableError) as error:
         click.echo(f"github: {error}", err=True)
         return 1
     return 0
@@ -215,7 +226,8 @@ def _github(call: Callable[[github_api.GitHub], str]) -> int:
 @click.option("--body-file", type=click.Path(exists=True, path_type=Path), required=True)
 def github_comment(pr: int, body_file: Path) -> int:
     """Create or edit the pull request comment that carries the body's marker line."""
-    return _github(lambda repo: github_api.upsert_comment(repo, pr, body_file.read_text()))
+    body = body_file.read_text()
+    return _github(lambda repo: github_api.upsert_comment(repo, pr, body), body)
 
 
 @github.command("issue", epilog=exit_epilog(GITHUB_EXITS))
@@ -226,7 +238,7 @@ def github_comment(pr: int, body_file: Path) -> int:
 def github_issue(title: str, label: str, body_file: Path) -> int:
     """Open or edit the open issue that carries the body's marker line."""
     body = body_file.read_text()
-    return _github(lambda repo: github_api.upsert_issue(repo, title, body, label))
+    return _github(lambda repo: github_api.upsert_issue(repo, title, body, label), body)
 
 
 @github.command("release-pr", epilog=exit_epilog(GITHUB_EXITS))

@@ -274,8 +274,8 @@ def deploy(
     declared = names.service(service)
     try:
         github = None if no_pr else github_api.from_environment()
-    except KeyError:
-        raise click.UsageError("GITHUB_REPOSITORY is not set (or give --no-pr)") from None
+    except github_api.GitHubSetupError as error:
+        raise click.UsageError(f"{error} (or give --no-pr)") from None
     try:
         path, proposed = pin_and_propose(names, service, digest, project_dir, github)
     except ReleaseError as error:
