@@ -14,7 +14,7 @@ from cli.opsutil import aws_errors, load
 from ops import aws, github_api
 from ops.deployments import act
 from ops.release import ReleaseError, promote, release
-from ops.rollout_check import check_rollout, read_json
+from ops.rollout_check import RolloutAwsError, RolloutInputError, check_rollout, read_json
 from ops.rollout_check import follow_deployments as follow_service_deployments
 
 RELEASE_EXITS = {0: "the stack file was changed", 2: "refused: the message says which input"}
@@ -143,7 +143,10 @@ ROLLOUT_EXITS = {
     1: "a rollout failed or was rolled back, or (following deployments) was still going at the"
     " timeout",
     3: "(with --response) still rolling out",
+    2: "usage error, or a file that cannot be read or is not JSON",
     4: "(following deployments) a deployment still waits for its approval at the timeout",
+    5: "AWS could not be asked: the aws CLI is missing or failed, or (following deployments)"
+    " AWS refused a call or could not be reached",
 }
 
 
@@ -178,7 +181,32 @@ def rollout_check_command(
         raise click.UsageError("--cluster needs --services-file")
     if follow_deployments and not cluster:
         raise click.UsageError("--follow-deployments needs --cluster")
+    try:
+        return _rollout_check(
+            response, cluster, services_file, expect_file, region, timeout, interval,
+            follow_deployments,
+        )  # fmt: skip
+    except RolloutInputError as error:
+        raise click.UsageError(str(error)) from None
+    except RolloutAwsError as error:
+        click.echo(f"rollout check: error: {error}", err=True)
+        return 5
+
+
+@aws_errors(code=5)
+def _rollout_check(
+    response: str | None,
+    cluster: str | None,
+    services_file: str | None,
+    expect_file: str | None,
+    region: str | None,
+    timeout: float,
+    interval: float,
+    follow_deployments: bool,
+) -> int:
     names: dict[str, str] = read_json(services_file) if services_file else {}
+    if not isinstance(names, dict):
+        raise RolloutInputError(f"{services_file}: not a JSON object {{key: ECS service name}}")
     if follow_deployments:
         return follow_service_deployments(str(cluster), names, region, timeout, interval)
     return check_rollout(
