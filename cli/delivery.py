@@ -13,26 +13,32 @@ from cli.common import command, emit_json, exit_epilog, exits, json_output, proj
 from cli.opsutil import aws_errors, load
 from ops import aws, github_api
 from ops.deployments import act
-from ops.release import ReleaseError, promote, release
+from ops.release import ReleaseError, pinned_key, promote, release
 from ops.rollout_check import RolloutAwsError, RolloutInputError, check_rollout, read_json
 from ops.rollout_check import follow_deployments as follow_service_deployments
 
 RELEASE_EXITS = {0: "the stack file was changed", 2: "refused: the message says which input"}
 
 
-def _pinned(path: Path, service: str, as_json: bool, project_dir: Path) -> None:
-    """What changed: the stack file, or the service's own file (services/<service>.yaml)."""
-    changed = str(path.resolve().relative_to(project_dir.resolve()))
+def _pinned(path: Path, service: str, stack: str, as_json: bool, project_dir: Path) -> None:
+    """What changed: the stack file's services.<service>.image, or environments.<stack>.image
+    of the service's own file (services/<service>.yaml)."""
+    changed = path.resolve().relative_to(project_dir.resolve()).as_posix()
+    key = pinned_key(path, service, stack)
     if as_json:
-        emit_json({"stackFile": changed, "service": service})
-    elif path.name.startswith("Pulumi."):
-        click.echo(f"{changed}: services.{service}.image pinned by digest")
+        emit_json({"stackFile": changed, "service": service, "key": key})
     else:
-        click.echo(f"{changed}: environments.<stack>.image pinned by digest")
+        click.echo(f"{changed}: {key} pinned by digest")
+
+
+PINNED_SHAPE = (
+    "one object: `stackFile` (the file changed, relative to the project folder:"
+    " Pulumi.<stack>.yaml or services/<service>.yaml), `service`, `key` (the image key written)."
+)
 
 
 @command("release", RELEASE_EXITS)
-@json_output("one object: `stackFile`, `service`.")
+@json_output(PINNED_SHAPE)
 @click.argument("service")
 @click.option("--stack", required=True, help="The stack whose file is changed.")
 @click.option("--digest", required=True, metavar="sha256:...", help="The image digest.")
@@ -46,12 +52,12 @@ def release_command(service: str, stack: str, digest: str, as_json: bool, projec
     except ReleaseError as error:
         click.echo(f"release refused: {error}", err=True)
         return 2
-    _pinned(path, service, as_json, project_dir)
+    _pinned(path, service, stack, as_json, project_dir)
     return 0
 
 
 @command("promote", RELEASE_EXITS)
-@json_output("one object: `stackFile`, `service`.")
+@json_output(PINNED_SHAPE)
 @click.argument("service")
 @click.option("--from", "source", required=True, help="The stack whose digest is copied.")
 @click.option("--to", "target", required=True, help="The stack whose file is changed.")
@@ -65,9 +71,9 @@ def promote_command(
     try:
         path = promote(service, source, target, project_dir)
     except ReleaseError as error:
-        click.echo(f"release refused: {error}", err=True)
+        click.echo(f"promote refused: {error}", err=True)
         return 2
-    _pinned(path, service, as_json, project_dir)
+    _pinned(path, service, target, as_json, project_dir)
     return 0
 
 
