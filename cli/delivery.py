@@ -162,6 +162,7 @@ ROLLOUT_EXITS = {
 @click.option("--services-file", help="JSON {key: ECS service name} (with --cluster).")
 @click.option("--expect-file", help="JSON {key or ECS name: task definition ARN}.")
 @click.option("--region", help="AWS region of the cluster.")
+@click.option("--stack", help="(following deployments) The stack, named in approval hints.")
 @click.option("--timeout", type=float, default=1200, show_default=True, help="Seconds.")
 @click.option("--interval", type=float, default=15, show_default=True, help="Seconds.")
 @click.option(
@@ -175,6 +176,7 @@ def rollout_check_command(
     services_file: str | None,
     expect_file: str | None,
     region: str | None,
+    stack: str | None,
     timeout: float,
     interval: float,
     follow_deployments: bool,
@@ -190,7 +192,7 @@ def rollout_check_command(
     try:
         return _rollout_check(
             response, cluster, services_file, expect_file, region, timeout, interval,
-            follow_deployments,
+            follow_deployments, stack,
         )  # fmt: skip
     except RolloutInputError as error:
         raise click.UsageError(str(error)) from None
@@ -209,12 +211,13 @@ def _rollout_check(
     timeout: float,
     interval: float,
     follow_deployments: bool,
+    stack: str | None,
 ) -> int:
     names: dict[str, str] = read_json(services_file) if services_file else {}
     if not isinstance(names, dict):
         raise RolloutInputError(f"{services_file}: not a JSON object {{key: ECS service name}}")
     if follow_deployments:
-        return follow_service_deployments(str(cluster), names, region, timeout, interval)
+        return follow_service_deployments(str(cluster), names, region, timeout, interval, stack)
     return check_rollout(
         names,
         expect_file,

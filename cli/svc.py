@@ -340,6 +340,7 @@ def wait_command(
         timeout,
         interval,
         as_json,
+        stack,
     )
 
 
@@ -352,8 +353,10 @@ def follow_deployment(
     timeout: float,
     interval: float,
     as_json: bool,
+    stack: str,
 ) -> int:
     """Run a wait with progress on stderr; the outcome on stdout; Ctrl-C leaves AWS as it was."""
+    where = f"{service} --stack {stack}"
     try:
         result = wait_ops.wait(
             aws.client("ecs", region),
@@ -365,6 +368,7 @@ def follow_deployment(
             interval_seconds=interval,
             report=progress(f"{service}:"),
             sleep=_sleep,
+            answer=f"ecs-platform svc approve {where} or ecs-platform svc rollback {where}",
         )
     except KeyboardInterrupt:
         click.echo(

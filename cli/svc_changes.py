@@ -331,6 +331,7 @@ def deploy(
         timeout,
         interval,
         as_json,
+        stack,
     )
 
 

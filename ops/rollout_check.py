@@ -171,11 +171,19 @@ def follow_deployments(
     region: str | None,
     timeout_seconds: float,
     interval_seconds: float,
+    stack: str | None = None,
 ) -> int:
     """Follow each service's newest service deployment to its end; the exit status of
-    DEPLOYMENT_EXIT_CODES, with one line per step on stdout and the verdict's lines on stderr."""
-    from ops.service_deployments import follow
+    DEPLOYMENT_EXIT_CODES, with one line per step on stdout and the verdict's lines on stderr.
+    A pause names the commands that answer it: with the stack's name when given."""
+    from ops.service_deployments import approval_hint, follow
 
+    hints = {
+        key: approval_hint(key, f"--stack {stack}")
+        if stack
+        else approval_hint(name, f"--cluster {cluster} --region {region or '<region>'}")
+        for key, name in names.items()
+    }
     verdict = follow(
         aws.client("ecs", region),
         cluster,
@@ -183,6 +191,7 @@ def follow_deployments(
         timeout_seconds=timeout_seconds,
         interval_seconds=interval_seconds,
         report=lambda line: print(f"rollout check: {line}"),
+        hints=hints,
     )
     for line in verdict.lines:
         print(f"rollout check: {line}", file=sys.stderr)

@@ -68,7 +68,10 @@ def test_wait_says_loudly_that_an_approval_blocks_it(ecs, names_of, fixture_proj
     assert main(argv(fixture_project, "svc", "wait", "web", "--timeout", "0")) == 4
     err = capsys.readouterr().err
     assert "PAUSED FOR APPROVAL at POST_TEST_TRAFFIC_SHIFT" in err
-    assert "ecs-platform svc approve web" in err
+    assert (
+        "ecs-platform svc approve web --stack progressive or ecs-platform svc rollback web"
+        " --stack progressive\n" in err
+    )
 
 
 def test_approve_continues_the_paused_hook(ecs, names_of, fixture_project, capsys):
