@@ -276,6 +276,8 @@ def scale(
     stack file stays the source of truth: the message says what the next `pulumi up` does."""
     if (count is None) == (minimum is None and maximum is None):
         raise click.UsageError("give --count, or --min and/or --max")
+    if minimum is not None and maximum is not None and minimum > maximum:
+        raise click.BadParameter(f"--min {minimum} is above --max {maximum}", param_hint="--min")
     names = load(stack, project_dir, profile)
     try:
         if count is not None:
