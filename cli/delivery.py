@@ -280,7 +280,12 @@ def github_issue(title: str, label: str, body_file: Path) -> int:
 
 @github.command("release-pr", epilog=exit_epilog(GITHUB_EXITS))
 @exits(GITHUB_EXITS)
-@click.option("--path", required=True, help="The changed file to commit.")
+@click.option(
+    "--path",
+    type=click.Path(exists=True, dir_okay=False),
+    required=True,
+    help="The changed file to commit.",
+)
 @click.option("--branch", required=True)
 @click.option("--title", required=True)
 @click.option("--body", default="")

@@ -16,7 +16,7 @@ MARKER = "<!-- ecs-platform-plan:dev -->"
 
 
 @pytest.fixture
-def offline(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     """urlopen failing as it does without network; the URLs it was asked for."""
     asked: list[str] = []
 
@@ -25,6 +25,8 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         raise urllib.error.URLError(OSError(-2, "Name or service not known"))
 
     monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    monkeypatch.chdir(tmp_path)  # release-pr commits a file of the current folder
+    (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
     for name in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_REPOSITORY", "GITHUB_API_URL"):
         monkeypatch.delenv(name, raising=False)
     return asked
@@ -81,3 +83,14 @@ def test_a_body_without_its_marker_line_is_refused_before_any_call(
     err = capsys.readouterr().err
     assert "the body must start with a hidden marker line" in err and "'hello'" in err
     assert "Traceback" not in err and offline == []
+
+
+def test_release_pr_refuses_a_file_that_is_not_there(
+    tmp_path: Path, offline: list[str], monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setenv("GITHUB_REPOSITORY", "o/r")
+    monkeypatch.setenv("GITHUB_TOKEN", "x")
+    argv = ["github", "release-pr", "--path", "nonexist.yaml", "--branch", "b", "--title", "t"]
+    assert main(argv) == 2
+    assert "'nonexist.yaml' does not exist" in capsys.readouterr().err
+    assert offline == []
