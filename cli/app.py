@@ -9,10 +9,15 @@ leaving the process, so tests call it end to end. Every command declares its exi
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
 
+# A defect of the command itself (an exception no command turned into its message): one line on
+# stderr and EX_SOFTWARE (sysexits.h); ECS_PLATFORM_DEBUG=1 shows the traceback instead.
+DEFECT_EXIT = 70
+DEBUG_VARIABLE = "ECS_PLATFORM_DEBUG"
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 # Command name -> the module that defines it (in its COMMANDS). A command's module is imported
@@ -67,7 +72,8 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run `ecs-platform ARGV...`; return the exit status (usage errors 2, Ctrl-C 130)."""
+    """Run `ecs-platform ARGV...`; return the exit status (usage errors 2, Ctrl-C 130, a defect
+    of the command 70)."""
     try:
         result = cli.main(args=argv, prog_name="ecs-platform", standalone_mode=False)
     except click.exceptions.Abort:
@@ -78,6 +84,16 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
     except click.exceptions.Exit as done:
         return done.exit_code
+    except Exception as error:  # the last resort: each command reports its own errors
+        if os.environ.get(DEBUG_VARIABLE, "") not in ("", "0"):
+            raise
+        said = str(error).strip().splitlines()
+        click.echo(
+            f"error: {type(error).__name__}: {said[0] if said else '(no message)'} (a defect of"
+            f" ecs-platform: run with {DEBUG_VARIABLE}=1 for the traceback)",
+            err=True,
+        )
+        return DEFECT_EXIT
     return result if isinstance(result, int) else 0
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import click
 
+from cli.app import DEBUG_VARIABLE, DEFECT_EXIT
 from reference import GENERATED
 
 CommandList = list[tuple[str, click.Command]]
@@ -41,7 +42,8 @@ def commands_page(commands: CommandList) -> str:
         "",
         "Every `ecs-platform` command, generated from the command itself: `ecs-platform",
         "COMMAND --help` prints the same. Data goes to stdout (only JSON with `--json`);",
-        "messages and errors go to stderr. Usage errors exit 2.",
+        "messages and errors go to stderr. Usage errors exit 2; a defect of ecs-platform itself",
+        f"exits {DEFECT_EXIT} ([exit codes](exit-codes.md)).",
         "",
     ]
     for name, command in commands:
@@ -82,11 +84,15 @@ def exit_codes_page(commands: CommandList) -> str:
             "",
             "Every command's exit statuses, as each command declares them (`--help` shows the",
             "same). Usage errors (an unknown option, a missing argument) exit 2; Ctrl-C exits 130.",
+            f"Any command exits {DEFECT_EXIT} on a defect of ecs-platform itself (an error it did",
+            f"not foresee: one line on stderr; {DEBUG_VARIABLE}=1 shows the traceback).",
             "The make targets pass the command's status through.",
             "",
             "| command | exit | meaning |",
             "|---|---:|---|",
             *rows,
+            f"| every command | {DEFECT_EXIT} | a defect of ecs-platform (an error it did not"
+            f" foresee; {DEBUG_VARIABLE}=1 for the traceback) |",
             "",
         ]
     )

@@ -13,7 +13,9 @@ from cli.common import command, emit_json, json_output
 from cli.opsutil import aws_errors, load, progress, short, stack_options, when
 from ops import aws
 from ops import run as run_ops
+from ops.stack import ServiceNames, StackNames
 from ops.tasks import task_id
+from settings.rules.tasks import fargate_size_problem
 
 RUN_EXITS = {
     0: "the essential container exited 0 (with --no-wait: the task was started)",
@@ -24,6 +26,24 @@ RUN_EXITS = {
     125: "the task never ran its command (the message gives the stop code and reason)",
     130: "interrupted (Ctrl-C): the task still runs, nothing was sent",
 }
+
+
+def _check_size(
+    names: StackNames, declared: ServiceNames, cpu: int | None, memory: int | None
+) -> None:
+    """Refuse a --cpu/--memory that Fargate cannot run (a usage error, before any AWS call):
+    the sizes of settings/rules/tasks.py, with the task definition's value for the other."""
+    placement = names.settings.placement(declared.settings)
+    if placement is None or placement.compatibility != "FARGATE":
+        return  # EC2 and managed instances take other sizes: AWS judges them
+    size_cpu = declared.settings.cpu if cpu is None else cpu
+    size_memory = declared.settings.memory if memory is None else memory
+    problem = fargate_size_problem(size_cpu, size_memory)
+    if problem is not None:
+        given = (
+            "" if memory is not None else f" (the task definition's {size_memory}: give --memory)"
+        )
+        raise click.BadParameter(problem + given, param_hint="--cpu/--memory")
 
 
 def _emit(as_json: bool) -> Any:
@@ -73,6 +93,8 @@ def run_task(
         environment = run_ops.parse_environment(env)
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
+    if cpu is not None or memory is not None:
+        _check_size(names, declared, cpu, memory)
     request = run_ops.RunRequest(declared.main_container, command_line, environment, cpu, memory)
     ecs = aws.client("ecs", names.region)
     try:

@@ -276,6 +276,8 @@ def scale(
     stack file stays the source of truth: the message says what the next `pulumi up` does."""
     if (count is None) == (minimum is None and maximum is None):
         raise click.UsageError("give --count, or --min and/or --max")
+    if minimum is not None and maximum is not None and minimum > maximum:
+        raise click.BadParameter(f"--min {minimum} is above --max {maximum}", param_hint="--min")
     names = load(stack, project_dir, profile)
     try:
         if count is not None:
@@ -340,6 +342,7 @@ def wait_command(
         timeout,
         interval,
         as_json,
+        stack,
     )
 
 
@@ -352,8 +355,10 @@ def follow_deployment(
     timeout: float,
     interval: float,
     as_json: bool,
+    stack: str,
 ) -> int:
     """Run a wait with progress on stderr; the outcome on stdout; Ctrl-C leaves AWS as it was."""
+    where = f"{service} --stack {stack}"
     try:
         result = wait_ops.wait(
             aws.client("ecs", region),
@@ -365,6 +370,7 @@ def follow_deployment(
             interval_seconds=interval,
             report=progress(f"{service}:"),
             sleep=_sleep,
+            answer=f"ecs-platform svc approve {where} or ecs-platform svc rollback {where}",
         )
     except KeyboardInterrupt:
         click.echo(

@@ -15,7 +15,7 @@ from cli.svc import follow_deployment
 from ops import aws, github_api, service_deployments
 from ops import exec as exec_ops
 from ops.deploy import pin_and_propose, wait_for_digest
-from ops.release import ReleaseError
+from ops.release import ReleaseError, check_digest, pinned_key
 from ops.revisions import previous_digest, revisions
 from ops.verify import verify
 
@@ -134,7 +134,7 @@ def rollback(
     ecs = aws.client("ecs", names.region)
     arn = service_deployments.rollback(ecs, names.cluster, declared.service)
     digest = previous_digest(ecs, arn, declared.main_container)
-    pinned = False
+    pinned: Path | None = None
     hint = f"ecs-platform release {service} --stack {stack} --digest {digest}"
     if digest and declared.settings.image.digest != digest and declared.repository:
         if pin_previous is None and not as_json and sys.stdin.isatty():
@@ -142,8 +142,7 @@ def rollback(
         if pin_previous:
             from ops.release import release
 
-            release(stack, service, digest, project_dir)
-            pinned = True
+            pinned = release(stack, service, digest, project_dir)
     if as_json:
         emit_json(
             {
@@ -151,13 +150,14 @@ def rollback(
                 "service": service,
                 "serviceDeploymentArn": arn,
                 "previousDigest": digest,
-                "pinned": pinned,
+                "pinned": pinned is not None,
             }
         )
         return 0
     click.echo(f"rollback: {service}: {arn}")
     if pinned:
-        click.echo(f"{names.settings.stack_file}: services.{service}.image pinned to {digest}")
+        changed = pinned.resolve().relative_to(project_dir.resolve()).as_posix()
+        click.echo(f"{changed}: {pinned_key(pinned, service, stack)} pinned to {digest}")
     elif digest and declared.settings.image.digest != digest:
         click.echo(f"the stack file still deploys the rolled-back image; to pin {digest}: {hint}")
     return 0
@@ -235,17 +235,19 @@ def verify_command(
 DEPLOY_EXITS = {
     0: "the release was proposed (with --wait: and deployed)",
     1: "(with --wait) the deployment failed, or it was not applied before the timeout",
-    2: "refused input (digest, service), or no GitHub repository and token",
+    2: "refused input (digest, stack, service), or no GitHub repository and token",
     3: "AWS refused a call",
     4: "(with --wait) the deployment waits for its approval at the timeout",
+    5: "GitHub refused the pull request or could not be reached (the file is left unchanged)",
     130: "interrupted (Ctrl-C): nothing more was sent",
 }
 
 
 @command("deploy", DEPLOY_EXITS)
 @json_output(
-    "one object: `service`, `digest`, `stackFile`, `pullRequest`; with `--wait`, the `svc "
-    "wait` object instead."
+    "one object: `service`, `digest`, `stackFile` (the file changed, relative to the project"
+    " folder: Pulumi.<stack>.yaml or services/<service>.yaml), `key` (the image key written),"
+    " `pullRequest`; with `--wait`, the `svc wait` object instead."
 )
 @click.argument("service")
 @click.option("--digest", required=True, metavar="sha256:...", help="The image digest.")
@@ -271,19 +273,21 @@ def deploy(
     request (GITHUB_TOKEN, GITHUB_REPOSITORY); with --wait, follow the rollout once the merged
     change is applied by `pulumi up`. Never updates the service directly."""
     names = load(stack, project_dir, profile)
-    declared = names.service(service)
     try:
+        check_digest(digest)
+        declared = names.service(service)
         github = None if no_pr else github_api.from_environment()
-    except KeyError:
-        raise click.UsageError("GITHUB_REPOSITORY is not set (or give --no-pr)") from None
-    try:
         path, proposed = pin_and_propose(names, service, digest, project_dir, github)
-    except ReleaseError as error:
-        raise click.UsageError(str(error)) from None
-    except github_api.GitHubError as error:
-        click.echo(f"deploy: {path_note(stack, service)}; GitHub refused: {error}", err=True)
-        return 2
-    click.echo(f"{path.name}: services.{service}.image pinned to {digest}", err=as_json)
+    except (ReleaseError, LookupError) as error:
+        raise click.UsageError(str(error.args[0])) from None
+    except github_api.GitHubSetupError as error:
+        raise click.UsageError(f"{error} (or give --no-pr)") from None
+    except (github_api.GitHubError, github_api.GitHubUnreachableError) as error:
+        click.echo(f"deploy: GitHub: {error}; no file was changed", err=True)
+        return 5
+    changed = path.resolve().relative_to(project_dir.resolve()).as_posix()
+    key = pinned_key(path, service, stack)
+    click.echo(f"{changed}: {key} pinned to {digest}", err=as_json)
     if proposed:
         click.echo(f"deploy: {proposed}", err=as_json)
     if not wait_after:
@@ -292,7 +296,8 @@ def deploy(
                 {
                     "service": service,
                     "digest": digest,
-                    "stackFile": path.name,
+                    "stackFile": changed,
+                    "key": key,
                     "pullRequest": proposed,
                 }
             )
@@ -326,6 +331,7 @@ def deploy(
         timeout,
         interval,
         as_json,
+        stack,
     )
 
 
@@ -336,10 +342,6 @@ def short_image(image: str | None) -> str:
     name = image.split("/", 1)[1] if "." in image.split("/", 1)[0] else image
     repository, at, digest = name.partition("@")
     return f"{repository}@{digest[:19]}" if at else name
-
-
-def path_note(stack: str, service: str) -> str:
-    return f"Pulumi.{stack}.yaml pins {service} (not committed)"
 
 
 SUBCOMMANDS = [exec_command, approve, rollback, revisions_command, verify_command, deploy]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ops import github_api
-from ops.release import release
+from ops.release import pinned_key, released_text
 from ops.stack import StackNames
 
 
@@ -29,18 +29,27 @@ def pin_and_propose(
     project_dir: Path,
     github: github_api.GitHub | None,
 ) -> tuple[Path, str | None]:
-    """The changed stack file and, with a GitHub client, what the pull request call did."""
-    path = release(names.stack, key, digest, project_dir)
+    """The changed file and, with a GitHub client, what the pull request call did. When the
+    pull request cannot be opened, the file is put back as it was and the error raised."""
+    path, text = released_text(names.stack, key, digest, project_dir)
+    before = path.read_text()
+    path.write_text(text)
     if github is None:
         return path, None
+    changed = path.resolve().relative_to(project_dir.resolve()).as_posix()
     title = f"Release {key} {digest[:19]} to {names.stack}"
     body = (
-        f"Pins `services.{key}.image.digest` to `{digest}` in `{path.name}`.\n\n"
+        f"Pins `{pinned_key(path, key, names.stack)}.digest` to `{digest}` in `{changed}`.\n\n"
         f"Opened by `ecs-platform svc deploy {key} --stack {names.stack}`; merging it lets the"
         " deploy workflow run `pulumi up`."
     )
     branch = branch_name(names.stack, key, digest)
-    return path, github_api.open_release_pr(github, path.name, branch, title, body, source=path)
+    try:
+        proposed = github_api.open_release_pr(github, changed, branch, title, body, source=path)
+    except BaseException:
+        path.write_text(before)
+        raise
+    return path, proposed
 
 
 def runs_digest(ecs: Any, cluster: str, service: str, container: str, digest: str) -> bool:

@@ -5,25 +5,18 @@
 
 approve answers the deployment's PAUSE hook with ContinueServiceDeployment(action=CONTINUE);
 rollback answers it with action=ROLLBACK, or, when nothing is paused, calls
-StopServiceDeployment(stopType=ROLLBACK) (ECS API reference). The cluster and region default to
-the stack's `clusterName` and `region` outputs (`pulumi stack output`); the caller needs
+StopServiceDeployment(stopType=ROLLBACK) (ECS API reference). With --stack, the service name,
+cluster and region come from the stack file (ops/stack.py: no Pulumi CLI needed); the caller needs
 ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and ecs:ContinueServiceDeployment or
 ecs:StopServiceDeployment on the service.
 """
 
 from __future__ import annotations
 
-import subprocess
-
 from ops import aws
 from ops.service_deployments import approve, rollback
 
 ACTIONS = {"approve": approve, "rollback": rollback}
-
-
-def stack_output(name: str, stack: str) -> str:
-    command = ["pulumi", "stack", "output", name, "--stack", stack]
-    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
 
 
 def act(action: str, service: str, cluster: str, region: str) -> str:

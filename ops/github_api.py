@@ -16,6 +16,7 @@ import json
 import os
 import re
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 MARKER_PATTERN = re.compile(r"^<!-- [A-Za-z0-9:._/-]+ -->$")
+REPOSITORY_PATTERN = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 NEXT_LINK = re.compile(r'<([^>]+)>;\s*rel="next"')
 BODY_LIMIT = 65_000  # GitHub refuses comment and issue bodies over 65,536 characters
 
@@ -31,6 +33,14 @@ class GitHubError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(f"GitHub API {status}: {message}")
         self.status = status
+
+
+class GitHubUnreachableError(Exception):
+    """The call was not answered: no network, DNS or TLS failure, a timeout."""
+
+
+class GitHubSetupError(Exception):
+    """What the calls need is missing: GITHUB_REPOSITORY, a token, a body's marker line."""
 
 
 @dataclass
@@ -56,6 +66,12 @@ def urllib_transport(token: str) -> Transport:
                 return Response(reply.status, json.loads(text or "null"), dict(reply.headers))
         except urllib.error.HTTPError as error:
             return Response(error.code, {"message": error.read().decode()}, dict(error.headers))
+        except (urllib.error.URLError, OSError) as error:  # URLError: no network, DNS, TLS
+            reason = getattr(error, "reason", None) or error
+            host = urllib.parse.urlsplit(url).netloc
+            raise GitHubUnreachableError(f"cannot reach {host}: {reason}") from None
+        except json.JSONDecodeError:
+            raise GitHubUnreachableError(f"{method} {url}: the answer is not JSON") from None
 
     return send
 
@@ -91,7 +107,10 @@ class GitHub:
 def marker_of(body: str) -> str:
     marker = body.splitlines()[0].strip() if body.strip() else ""
     if not MARKER_PATTERN.fullmatch(marker):
-        raise ValueError(f"the body must start with a hidden marker line, not {marker!r}")
+        raise GitHubSetupError(
+            "the body must start with a hidden marker line (like <!-- plan:dev -->),"
+            f" not {marker!r}"
+        )
     return marker
 
 
@@ -155,7 +174,15 @@ def _owner(github: GitHub) -> str:
 
 
 def from_environment() -> GitHub:
-    """The repository of GITHUB_REPOSITORY with GITHUB_TOKEN (or GH_TOKEN), as in a workflow."""
+    """The repository of GITHUB_REPOSITORY with GITHUB_TOKEN (or GH_TOKEN), as in a workflow;
+    GitHubSetupError naming what is missing."""
+    repository = os.environ.get("GITHUB_REPOSITORY", "")
     token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or ""
+    missing = [
+        *([] if REPOSITORY_PATTERN.fullmatch(repository) else ["GITHUB_REPOSITORY (OWNER/REPO)"]),
+        *([] if token else ["GITHUB_TOKEN (or GH_TOKEN)"]),
+    ]
+    if missing:
+        raise GitHubSetupError(f"{' and '.join(missing)} not set")
     api = os.environ.get("GITHUB_API_URL", "https://api.github.com")
-    return GitHub(os.environ["GITHUB_REPOSITORY"], urllib_transport(token), api)
+    return GitHub(repository, urllib_transport(token), api)

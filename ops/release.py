@@ -167,16 +167,56 @@ def set_workload_digest(text: str, stack: str, digest: str, file_name: str) -> s
     return _dump(document)
 
 
-def release(stack: str, service: str, digest: str, project_dir: Path = PROJECT_DIR) -> Path:
-    """Pin `service` to `digest` in `stack`; returns the file it changed."""
+def declared_services(stack: str, project_dir: Path = PROJECT_DIR) -> list[str]:
+    """The services of `stack`: its stack file's and those of services/<name>.yaml that run in
+    it (a file's `stacks`, when it has one, lists the stacks it runs in)."""
+    path = stack_file(stack, project_dir)
+    found = set((_load(path.read_text()).get("config") or {}).get(f"{PROJECT}:services") or {})
+    for workload in sorted((project_dir / "services").glob("*.yaml")):
+        document = _load(workload.read_text())
+        stacks = document.get("stacks") if isinstance(document, dict) else None
+        if not isinstance(stacks, list) or stack in stacks:
+            found.add(workload.stem)
+    return sorted(found)
+
+
+def _check_declared(stack: str, service: str, project_dir: Path) -> None:
+    known = declared_services(stack, project_dir)
+    if service not in known:
+        raise ReleaseError(
+            f"stack {stack}: unknown service {service!r} (declared in Pulumi.{stack}.yaml or"
+            f" services/: {', '.join(known) or 'none'})"
+        )
+
+
+def pinned_key(path: Path, service: str, stack: str) -> str:
+    """The key a release wrote in `path`: the stack file's `services.<service>.image`, or the
+    service file's `environments.<stack>.image`."""
+    if path.name.startswith("Pulumi."):
+        return f"services.{service}.image"
+    return f"environments.{stack}.image"
+
+
+def released_text(
+    stack: str, service: str, digest: str, project_dir: Path = PROJECT_DIR
+) -> tuple[Path, str]:
+    """(the file to change, its new text) pinning `service` to `digest` in `stack`; nothing is
+    written (ReleaseError on a refused input)."""
     path = stack_file(stack, project_dir)
     check_name("service", service)
+    check_digest(digest)
+    _check_declared(stack, service, project_dir)
     workload = _service_file(path, service, project_dir)
     if workload is not None:
         name = f"services/{workload.name}"
-        workload.write_text(set_workload_digest(workload.read_text(), stack, digest, name))
-        return workload
-    path.write_text(set_digest(path.read_text(), service, digest, path.name))
+        return workload, set_workload_digest(workload.read_text(), stack, digest, name)
+    return path, set_digest(path.read_text(), service, digest, path.name)
+
+
+def release(stack: str, service: str, digest: str, project_dir: Path = PROJECT_DIR) -> Path:
+    """Pin `service` to `digest` in `stack`; returns the file it changed."""
+    path, text = released_text(stack, service, digest, project_dir)
+    path.write_text(text)
     return path
 
 
@@ -186,6 +226,8 @@ def promote(service: str, source: str, target: str, project_dir: Path = PROJECT_
         raise ReleaseError("promote needs two different stacks")
     source_path, target_path = stack_file(source, project_dir), stack_file(target, project_dir)
     check_name("service", service)
+    _check_declared(source, service, project_dir)
+    _check_declared(target, service, project_dir)
     workload = _service_file(target_path, service, project_dir)
     if workload is None:
         names = (source_path.name, target_path.name)

@@ -39,6 +39,14 @@ EXIT_CODES: dict[State, int] = {"done": 0, "failed": 1, "rolling": 3}
 DEPLOYMENT_EXIT_CODES = {"done": 0, "failed": 1, "rolling": 1, "waiting": 4}
 
 
+class RolloutInputError(Exception):
+    """A file given to the check cannot be read, or is not JSON."""
+
+
+class RolloutAwsError(Exception):
+    """AWS could not be asked: the AWS CLI is missing or failed."""
+
+
 @dataclass
 class Verdict:
     state: State
@@ -101,10 +109,29 @@ def describe_services(cluster: str, names: list[str], region: str | None) -> dic
         command = ["aws", "ecs", "describe-services", "--cluster", cluster, "--output", "json"]
         command += ["--services", *names[start : start + DESCRIBE_BATCH]]
         command += ["--region", region] if region else []
-        result = json.loads(subprocess.run(command, check=True, capture_output=True).stdout)
+        result = _aws_json(command)
         merged["services"] += result.get("services", [])
         merged["failures"] += result.get("failures", [])
     return merged
+
+
+def _aws_json(command: list[str]) -> Any:
+    """The JSON an `aws` CLI command prints; RolloutAwsError when it is missing or fails."""
+    try:
+        done = subprocess.run(command, check=True, capture_output=True, text=True)
+        return json.loads(done.stdout)
+    except FileNotFoundError:
+        raise RolloutAwsError(
+            "the AWS CLI (aws) is not installed: it runs `aws ecs describe-services`"
+        ) from None
+    except subprocess.CalledProcessError as failed:
+        said = [line for line in (failed.stderr or "").splitlines() if line.strip()]
+        why = said[-1].strip() if said else "no message"
+        raise RolloutAwsError(
+            f"aws ecs describe-services failed (exit {failed.returncode}): {why}"
+        ) from None
+    except json.JSONDecodeError:
+        raise RolloutAwsError("aws ecs describe-services printed no JSON") from None
 
 
 def wait_for_rollout(
@@ -127,8 +154,15 @@ def wait_for_rollout(
 
 
 def read_json(source: str) -> Any:
-    """A JSON file's content, or stdin's for `-`."""
-    return json.load(sys.stdin) if source == "-" else json.loads(Path(source).read_text())
+    """A JSON file's content, or stdin's for `-`; RolloutInputError naming the file."""
+    name = "stdin" if source == "-" else source
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text()
+        return json.loads(text)
+    except OSError as error:
+        raise RolloutInputError(f"{name}: cannot be read: {error.strerror or error}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise RolloutInputError(f"{name}: not JSON: {error}") from None
 
 
 def follow_deployments(
@@ -137,11 +171,19 @@ def follow_deployments(
     region: str | None,
     timeout_seconds: float,
     interval_seconds: float,
+    stack: str | None = None,
 ) -> int:
     """Follow each service's newest service deployment to its end; the exit status of
-    DEPLOYMENT_EXIT_CODES, with one line per step on stdout and the verdict's lines on stderr."""
-    from ops.service_deployments import follow
+    DEPLOYMENT_EXIT_CODES, with one line per step on stdout and the verdict's lines on stderr.
+    A pause names the commands that answer it: with the stack's name when given."""
+    from ops.service_deployments import approval_hint, follow
 
+    hints = {
+        key: approval_hint(key, f"--stack {stack}")
+        if stack
+        else approval_hint(name, f"--cluster {cluster} --region {region or '<region>'}")
+        for key, name in names.items()
+    }
     verdict = follow(
         aws.client("ecs", region),
         cluster,
@@ -149,6 +191,7 @@ def follow_deployments(
         timeout_seconds=timeout_seconds,
         interval_seconds=interval_seconds,
         report=lambda line: print(f"rollout check: {line}"),
+        hints=hints,
     )
     for line in verdict.lines:
         print(f"rollout check: {line}", file=sys.stderr)

@@ -60,8 +60,17 @@ def paused_hooks(deployment: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def judge(deployment: Mapping[str, Any], service: str) -> DeploymentVerdict:
-    """One service deployment's state, with the lines a person needs to act on it."""
+def approval_hint(service: str, where: str) -> str:
+    """The commands that answer a paused deployment; `where` names the stack (`--stack S`) or
+    the cluster and region (`--cluster C --region R`)."""
+    return f"ecs-platform approve {service} {where} or ecs-platform rollback {service} {where}"
+
+
+def judge(
+    deployment: Mapping[str, Any], service: str, hint: str | None = None
+) -> DeploymentVerdict:
+    """One service deployment's state, with the lines a person needs to act on it (`hint`: the
+    commands that answer a pause, default `approval_hint` with `--stack <stack>`)."""
     status = deployment.get("status", "?")
     stage = deployment.get("lifecycleStage", "?")
     if status in SUCCESS:
@@ -80,8 +89,8 @@ def judge(deployment: Mapping[str, Any], service: str) -> DeploymentVerdict:
             "waiting",
             [
                 f"{service}: paused at {stage} for approval until {hook.get('expiresAt')}"
-                f" (then {hook.get('timeoutAction', 'ROLLBACK')}): ecs-platform approve {service}"
-                f" or ecs-platform rollback {service}"
+                f" (then {hook.get('timeoutAction', 'ROLLBACK')}):"
+                f" {hint or approval_hint(service, '--stack <stack>')}"
                 for hook in paused
             ],
         )
@@ -97,10 +106,12 @@ def follow(
     interval_seconds: float,
     sleep: Callable[[float], None] = time.sleep,
     report: Callable[[str], None] = print,
+    hints: Mapping[str, str] | None = None,
 ) -> DeploymentVerdict:
     """Poll each service's newest deployment until all are SUCCESSFUL (done) or one rolled back
     (failed). A deployment still paused for approval at the timeout is `waiting`; one still
-    shifting or baking is `failed` (it did not finish in time). `services`: key -> ECS name."""
+    shifting or baking is `failed` (it did not finish in time). `services`: key -> ECS name;
+    `hints`: key -> the commands that answer its pause (`approval_hint`)."""
     arns = {key: latest_deployment_arn(client, cluster, name) for key, name in services.items()}
     missing = [key for key, arn in arns.items() if arn is None]
     if missing:
@@ -110,7 +121,11 @@ def follow(
     seen: set[str] = set()
     while True:
         found = describe(client, list(keys))
-        verdicts = [judge(d, keys.get(d["serviceDeploymentArn"], "?")) for d in found]
+        verdicts = [
+            judge(d, key, (hints or {}).get(key))
+            for d in found
+            for key in [keys.get(d["serviceDeploymentArn"], "?")]
+        ]
         for line in (line for v in verdicts for line in v.lines):
             if line not in seen:
                 report(line)

@@ -99,9 +99,12 @@ def wait(
     interval_seconds: float,
     report: Callable[[str], None],
     sleep: Callable[[float], None] = time.sleep,
+    answer: str | None = None,
 ) -> WaitResult:
     """Poll until `until` is reached, the deployment fails, or the timeout passes (a deployment
-    still paused for its approval then is `waiting`)."""
+    still paused for its approval then is `waiting`). `answer`: the commands that answer a
+    pause, said with it."""
+    answer = answer or f"ecs-platform svc approve {service} --stack <stack>"
     arn = service_deployments.latest_deployment_arn(ecs, cluster, service) if progressive else None
     if progressive and arn is None:
         return WaitResult("failed", [f"{service}: no service deployment"])
@@ -116,7 +119,7 @@ def wait(
             step = rolling_step(current, until)
         report(step.line)
         if step.approval and not approval_said:
-            report(f"{step.approval}: ecs-platform svc approve {service} / svc rollback {service}")
+            report(f"{step.approval}: {answer}")
             approval_said = True
         if step.outcome is not None:
             return WaitResult(step.outcome, [step.line])

@@ -44,6 +44,15 @@ def _fargate_memory(cpu: int) -> str:
     return f"{sizes[0]} to {sizes[-1]} in steps of {sizes[1] - sizes[0]}"
 
 
+def fargate_size_problem(cpu: int, memory: int) -> str | None:
+    """Why a Fargate task cannot have `cpu` units and `memory` MiB, or None when it can."""
+    if cpu not in FARGATE_MEMORY:
+        return f"{cpu} is not a Fargate cpu size ({', '.join(str(c) for c in FARGATE_MEMORY)})"
+    if memory not in FARGATE_MEMORY[cpu]:
+        return f"memory {memory} is not valid for cpu {cpu} on Fargate ({_fargate_memory(cpu)})"
+    return None
+
+
 def image_reference(settings: PlatformSettings) -> Iterable[Problem]:
     for section, name, task in settings.workloads:
         image = task.image

@@ -68,7 +68,10 @@ def test_wait_says_loudly_that_an_approval_blocks_it(ecs, names_of, fixture_proj
     assert main(argv(fixture_project, "svc", "wait", "web", "--timeout", "0")) == 4
     err = capsys.readouterr().err
     assert "PAUSED FOR APPROVAL at POST_TEST_TRAFFIC_SHIFT" in err
-    assert "ecs-platform svc approve web" in err
+    assert (
+        "ecs-platform svc approve web --stack progressive or ecs-platform svc rollback web"
+        " --stack progressive\n" in err
+    )
 
 
 def test_approve_continues_the_paused_hook(ecs, names_of, fixture_project, capsys):
@@ -84,8 +87,8 @@ def test_approve_continues_the_paused_hook(ecs, names_of, fixture_project, capsy
     ecs.assert_no_pending_responses()
 
 
-def test_rollback_pins_the_previous_digest_in_the_stack_file(ecs, emulator, tmp_path, capsys):
-    project = project_copy(tmp_path / "project")
+def rolled_back_to_good(ecs: Stubber) -> None:
+    """A baking deployment stopped with ROLLBACK, whose source revision ran GOOD."""
     listed(ecs)
     deployment(ecs, "IN_PROGRESS", "BAKE_TIME")  # nothing paused: StopServiceDeployment
     listed(ecs)
@@ -110,6 +113,11 @@ def test_rollback_pins_the_previous_digest_in_the_stack_file(ecs, emulator, tmp_
         },
         {"serviceRevisionArns": [SOURCE]},
     )
+
+
+def test_rollback_pins_the_previous_digest_in_the_stack_file(ecs, emulator, tmp_path, capsys):
+    project = project_copy(tmp_path / "project")
+    rolled_back_to_good(ecs)
     words = argv(project, "svc", "rollback", "web", "--pin-previous", "--json")
     assert main(words) == 0
     found = json.loads(capsys.readouterr().out)
@@ -117,6 +125,15 @@ def test_rollback_pins_the_previous_digest_in_the_stack_file(ecs, emulator, tmp_
     text = (project / "Pulumi.progressive.yaml").read_text()
     assert f"image: {{repository: web, digest: {GOOD}}}" in text
     assert "# Progressive delivery on the production fixture" in text  # comments kept
+    ecs.assert_no_pending_responses()
+
+
+def test_rollback_says_the_file_and_key_it_pinned(ecs, emulator, tmp_path, capsys):
+    project = project_copy(tmp_path / "project")
+    rolled_back_to_good(ecs)
+    assert main(argv(project, "svc", "rollback", "web", "--pin-previous")) == 0
+    out = capsys.readouterr().out
+    assert out.endswith(f"\nPulumi.progressive.yaml: services.web.image pinned to {GOOD}\n")
     ecs.assert_no_pending_responses()
 
 

@@ -11,6 +11,7 @@ import pytest
 from ops.github_api import (
     GitHub,
     GitHubError,
+    GitHubSetupError,
     Response,
     open_release_pr,
     upsert_comment,
@@ -75,7 +76,7 @@ def test_another_stacks_marker_does_not_match():
 
 
 def test_a_body_without_a_marker_is_refused():
-    with pytest.raises(ValueError, match="hidden marker"):
+    with pytest.raises(GitHubSetupError, match="hidden marker"):
         upsert_comment(GitHub("acme/platform", FakeGitHub([]), API), 12, "## Plan\n")
 
 

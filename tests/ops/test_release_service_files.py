@@ -38,6 +38,7 @@ def test_release_pins_the_digest_for_one_stack_in_the_service_file(project: Path
     assert json.loads(capsys.readouterr().out) == {
         "stackFile": "services/api.yaml",
         "service": "api",
+        "key": "environments.dev.image",
     }
     after = api.read_text()
     assert after.startswith(before.split("environments:")[0])  # the base is untouched
@@ -64,3 +65,33 @@ def test_promote_copies_the_digest_to_the_next_stack(project: Path) -> None:
 def test_promote_refuses_a_stack_that_deploys_a_tag(project: Path) -> None:
     with pytest.raises(ReleaseError, match="has no digest to promote"):
         promote("api", "dev", "prod", project)
+
+
+def test_release_says_the_real_stack_and_key_written(project: Path, capsys) -> None:
+    words = ["release", "api", "--stack", "prod", "--digest", DIGEST, "--project-dir", str(project)]
+    assert main(words) == 0
+    assert (
+        capsys.readouterr().out == "services/api.yaml: environments.prod.image pinned by digest\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("words", "prefix"),
+    [
+        (["release", "nope", "--stack", "dev", "--digest", DIGEST], "release refused"),
+        (["promote", "nope", "--from", "dev", "--to", "prod"], "promote refused"),
+    ],
+    ids=["release", "promote"],
+)
+def test_an_unknown_service_lists_those_of_the_service_files(
+    project: Path, words: list[str], prefix: str, capsys
+) -> None:
+    before = {path: path.read_text() for path in project.rglob("*.yaml")}
+    assert main([*words, "--project-dir", str(project)]) == 2
+    declared = ", ".join(sorted(load_stack("dev", project).services))
+    assert capsys.readouterr().err == (
+        f"{prefix}: stack dev: unknown service 'nope' (declared in Pulumi.dev.yaml or"
+        f" services/: {declared})\n"
+    )
+    assert declared  # the shipped example declares its services in services/<name>.yaml
+    assert {path: path.read_text() for path in project.rglob("*.yaml")} == before

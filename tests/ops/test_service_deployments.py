@@ -176,8 +176,33 @@ def test_a_deployment_pending_approval_waits_and_says_how_to_answer():
     assert verdict.state == "waiting"
     assert lines == [
         "api: paused at POST_TEST_TRAFFIC_SHIFT for approval until 2026-11-30 14:00:00+00:00"
-        " (then ROLLBACK): ecs-platform approve api or ecs-platform rollback api"
+        " (then ROLLBACK): ecs-platform approve api --stack <stack> or ecs-platform rollback api"
+        " --stack <stack>"
     ]
+
+
+@pytest.mark.parametrize(
+    ("stack", "where"),
+    [(["--stack", "prod"], "--stack prod"), ([], f"--cluster {CLUSTER} --region eu-west-1")],
+    ids=["stack", "cluster"],
+)
+def test_the_rollout_checks_approval_hint_is_a_command_that_runs(
+    stack: list[str], where: str, tmp_path: Path, capsys, monkeypatch
+):
+    """The hint names the stack (or the cluster and region): `approve api` alone is refused."""
+    names = tmp_path / "names.json"
+    names.write_text(json.dumps({"api": "api"}))
+    ecs = client()
+    stubber = Stubber(ecs)
+    listed(stubber)
+    described(stubber, "IN_PROGRESS", "POST_TEST_TRAFFIC_SHIFT", **PAUSED)
+    monkeypatch.setattr(aws, "client", lambda service, region=None: ecs)
+    argv = ["--cluster", CLUSTER, "--services-file", str(names), "--follow-deployments"]
+    with stubber:
+        code = main(["rollout-check", *argv, "--timeout", "0", "--region", "eu-west-1", *stack])
+    assert code == 4
+    out = capsys.readouterr().out
+    assert f": ecs-platform approve api {where} or ecs-platform rollback api {where}\n" in out
 
 
 def test_still_shifting_at_the_timeout_fails():
