@@ -192,7 +192,7 @@ def workflows_without_other_stacks(project: Path) -> None:
             round_trip.dump(document, out)
 
 
-def run_generic_suite(project: Path) -> subprocess.CompletedProcess[str]:
+def run_generic_suite(project: Path, *options: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             sys.executable,
@@ -203,6 +203,7 @@ def run_generic_suite(project: Path) -> subprocess.CompletedProcess[str]:
             "no:cacheprovider",
             "-p",
             "no:xdist",
+            *options,
             *map(str, SUITE),
         ],
         cwd=PROJECT_DIR,
@@ -305,6 +306,6 @@ def test_the_generic_suite_fails_on_a_broken_stack(tmp_path: Path) -> None:
     project = project_copy(tmp_path)
     path = project / "Pulumi.dev.yaml"
     path.write_text(path.read_text().replace("ecs-platform:tags:", "ecs-platfrom:tags:", 1))
-    result = run_generic_suite(project)
+    result = run_generic_suite(project, "-x")  # the first failure is the one to see
     assert result.returncode == 1
     assert "ecs-platfrom:tags: unknown config namespace" in result.stdout
