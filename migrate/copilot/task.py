@@ -21,9 +21,18 @@ from settings.types import IMAGE_URI_PATTERN
 
 BUILD_NOTE = (
     "Copilot built and pushed the image at `copilot deploy`; this project deploys images built"
-    " elsewhere: the stack creates the registry repository {name}, the application's CI pushes"
-    " to it and pins the tag or digest (ecs-platform release {name} --stack STACK --digest ...,"
-    " docs/delivery.md). Written: image.repository {name} and a placeholder tag"
+    " elsewhere: the stack creates the registry repository {name}, the application's CI builds"
+    " and pushes to it with the reusable workflow .github/workflows/build-image.yml (with:"
+    " service: {name}, context: {context}, dockerfile: {dockerfile}; the stack's push role"
+    " needs registry.pushFrom with the application's OWNER/REPO and ciAccess, docs/ci-roles.md)"
+    " and dispatches the release that pins the digest (ecs-platform release {name} --stack"
+    " STACK --digest ..., docs/delivery.md). Written: image.repository {name} and a placeholder"
+    " tag"
+)
+# build-image.yml runs `docker build` with a context and a Dockerfile only.
+BUILD_NOT_TAKEN = (
+    "build-image.yml builds with a context and a Dockerfile only: add this to the docker build"
+    " step of your copy of the workflow"
 )
 ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "arm64": "arm64", "arm": "arm64"}
 
@@ -69,10 +78,22 @@ def _location(context: Context, value: Any, path: str) -> None:
         context.mapped(path, f"image.uri {uri}")
 
 
-def _build(context: Context, _value: Any, path: str) -> None:
+def _build(context: Context, value: Any, path: str) -> None:
+    """Copilot's `image.build`: a Dockerfile path (its folder is the context), or a mapping with
+    dockerfile, context, args, target, cache_from. Without a context, the Dockerfile's folder;
+    without a Dockerfile, `Dockerfile` in the context (copilot-cli
+    site/content/docs/include/image-config.en.md)."""
     tag = placeholder(f"the tag CI pushes to repository {context.name}")
     context.put("image", {"repository": context.name, "tag": tag})
-    context.changed(path, BUILD_NOTE.format(name=context.name))
+    form = value if isinstance(value, dict) else {"dockerfile": value}
+    given = form.get("context")
+    dockerfile = str(form.get("dockerfile") or (f"{given}/Dockerfile" if given else "Dockerfile"))
+    folder = dockerfile.rsplit("/", 1)[0] if "/" in dockerfile else "."
+    inputs = {"context": str(given or folder), "dockerfile": dockerfile}
+    context.changed(path, BUILD_NOTE.format(name=context.name, **inputs))
+    for key in sorted(set(form) - {"dockerfile", "context"}) if isinstance(value, dict) else []:
+        known = key in ("args", "target", "cache_from")
+        context.not_mapped(f"{path}.{key}", BUILD_NOT_TAKEN if known else "unknown field")
 
 
 def _port(context: Context, value: Any, path: str) -> None:

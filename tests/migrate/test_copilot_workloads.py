@@ -4,6 +4,7 @@ every field of its manifest is accounted for in the ledger."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -208,3 +209,35 @@ def test_a_type_out_of_scope_is_reported_field_by_field_and_not_written(
     assert {e.status for e in result.ledger.entries if e.file == manifest} == {"not mapped"}
     assert "this project runs ECS only" in entries(result, manifest)["type"].note
     assert not [name for name in result.files if body["name"] in name]
+
+
+@pytest.mark.parametrize(
+    ("build", "context", "dockerfile", "not_taken"),
+    [
+        ("./web/Dockerfile", "./web", "./web/Dockerfile", []),
+        ({"context": "svc"}, "svc", "svc/Dockerfile", []),
+        (
+            {"dockerfile": "a/Dockerfile.prod", "target": "run", "args": {"V": "1"}},
+            "a",
+            "a/Dockerfile.prod",
+            ["image.build.args", "image.build.target"],
+        ),
+    ],
+)
+def test_a_built_image_gets_its_repository_and_the_build_workflows_inputs(
+    tmp_path: Path, build: Any, context: str, dockerfile: str, not_taken: list[str]
+) -> None:
+    # Copilot's rules (site/content/docs/include/image-config.en.md): a string is the
+    # Dockerfile and its folder the context; a context alone has its Dockerfile in it.
+    manifest = {"name": "web", "type": "Backend Service", "image": {"build": build, "port": 80}}
+    root = workspace(tmp_path, {"web": yaml.safe_dump(manifest)}, {"test": "name: test\n"})
+    result = imported(root)
+    assert written(result, "services/web.yaml")["image"] == {
+        "repository": "web",
+        "tag": "${FILL_IN:the tag CI pushes to repository web}",
+    }
+    found = entries(result, "copilot/web/manifest.yml")
+    assert found["image.build"].status == "changed"
+    assert f"context: {context}, dockerfile: {dockerfile};" in found["image.build"].note
+    assert "build-image.yml" in found["image.build"].note
+    assert sorted(p for p, e in found.items() if e.status == "not mapped") == not_taken
