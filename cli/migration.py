@@ -39,10 +39,10 @@ def import_group() -> None:
 )
 @click.option(
     "--environments",
-    metavar="ENV=STACK[:TIER],...",
-    help="Stack names for Copilot environments (like dev=development,prod=production), each"
-    " with its tier if given (test=staging:production); default: the environment's name. The"
-    " tier is otherwise production for a prod, production, prd or live environment or stack,"
+    metavar="ENV=TIER|STACK[:TIER],...",
+    help="Each Copilot environment's tier (dev=development,prod=production), or its stack"
+    " name (test=staging), or both (test=staging:production); default: a stack named after the"
+    " environment, tier production for a prod, production, prd or live environment or stack,"
     " development for the rest.",
 )
 @click.option(

@@ -44,17 +44,22 @@ class Imported:
 
 
 def parse_environments(text: str | None) -> dict[str, str]:
-    """`dev=development,prod=production:production` -> {dev: development, prod:
-    production:production}: each Copilot environment's stack, with its tier after a colon when
-    given. Raises CopilotError on a malformed pair."""
+    """`dev=development,test=staging:production,qa=qa2` -> {dev: dev:development, test:
+    staging:production, qa: qa2}: each Copilot environment's stack and, after a colon, its
+    tier. A bare tier (`dev=development`) keeps the environment's name as the stack's; a
+    stack called like a tier is written with both (`prod=production:production`). Raises
+    CopilotError on a malformed pair."""
     pairs: dict[str, str] = {}
     for item in filter(None, (part.strip() for part in (text or "").split(","))):
         env, _, target = item.partition("=")
+        if target in TIERS:
+            target = f"{env}:{target}"
         stack, _, tier = target.partition(":")
         if not env or not STACK_NAME.match(stack) or tier not in ("", *TIERS):
             raise CopilotError(
-                f"--environments: {item!r} is not ENV=STACK or ENV=STACK:TIER (like"
-                " dev=development or test=staging:production; tiers: production, development)"
+                f"--environments: {item!r} is not ENV=TIER, ENV=STACK or ENV=STACK:TIER (like"
+                " dev=development, test=staging or test=staging:production; tiers: production,"
+                " development)"
             )
         pairs[env] = target
     return pairs

@@ -21,7 +21,7 @@ from copilot_helpers import (
 )
 
 from cli.app import main
-from migrate.copilot.run import import_workspace
+from migrate.copilot.run import import_workspace, parse_environments
 
 SUMMARY = re.compile(r"^mapped (\d+), changed (\d+), not mapped (\d+): see MIGRATION\.md$")
 
@@ -83,7 +83,7 @@ def test_no_workspace_or_an_unknown_environment_is_refused(tmp_path: Path, capsy
     assert main(["import", "copilot", str(tmp_path)]) == 2
     assert "copilot/.workspace is missing" in capsys.readouterr().err
     shop = copy_shop(tmp_path)
-    assert main(["import", "copilot", str(shop), "--environments", "dev=development"]) == 2
+    assert main(["import", "copilot", str(shop), "--environments", "dev=staging"]) == 2
     assert "no Copilot environment dev (the workspace has: prod, test)" in capsys.readouterr().err
     assert main(["import", "copilot", str(shop), "--environments", "test=prod"]) == 2
     assert "two Copilot environments would be stack prod" in capsys.readouterr().err
@@ -288,7 +288,21 @@ def test_a_tier_given_with_the_stack_name_wins(tmp_path: Path, capsys) -> None:
     assert staging["ecs-platform:tier"] == live["ecs-platform:tier"] == "production"
     capsys.readouterr()
     assert main([*args, "--force", "--environments", "test=staging:prod"]) == 2
-    assert "is not ENV=STACK or ENV=STACK:TIER" in capsys.readouterr().err
+    assert "is not ENV=TIER, ENV=STACK or ENV=STACK:TIER" in capsys.readouterr().err
+
+
+def test_a_bare_tier_keeps_the_environments_name(tmp_path: Path) -> None:
+    # the form: --environments dev=development,prod=production
+    assert parse_environments("test=production,prod=production") == {
+        "test": "test:production",
+        "prod": "prod:production",
+    }
+    shop = copy_shop(tmp_path)
+    out = tmp_path / "out"
+    args = ["import", "copilot", str(shop), "--out", str(out), "--region", "eu-west-1"]
+    assert main([*args, "--environments", "test=production"]) == 0
+    config = yaml.safe_load((out / "Pulumi.test.yaml").read_text())["config"]
+    assert config["ecs-platform:tier"] == "production"
 
 
 def test_an_environment_addon_is_kept_per_environment(tmp_path: Path) -> None:
