@@ -8,10 +8,14 @@ Forms (SECRET_REFERENCE_PATTERN):
   "Uniqueness"; the ARN of `/Test/IAD/helloWorld` is `...:parameter/Test/IAD/helloWorld`,
   param-create-cli.md). ECS takes the name or the ARN for a parameter of its own region, the ARN
   for another region (ECS developer guide, specifying-sensitive-data-parameters.md).
-- `secretsmanager:<name>[:<json key>]`: a Secrets Manager secret of the stack's region and
-  account. `valueFrom` is the partial ARN `arn:aws:secretsmanager:<region>:<account>:secret:
-  <name>`, plus `:<json key>::` (ECS wants all three selector fields, colons included, when one
-  is given: secrets-envvar-secrets-manager.md). ECS's pages name only full ARNs for Secrets
+- `secretsmanager:<name>[:<json key>[:<version stage>[:<version id>]]]`: a Secrets Manager
+  secret of the stack's region and account. `valueFrom` is the partial ARN
+  `arn:aws:secretsmanager:<region>:<account>:secret:<name>`, plus
+  `:<json key>:<version stage>:<version id>` when any of them is given (ECS's
+  `arn:...:secret:secret-name:json-key:version-stage:version-id`, every field present with its
+  colons, an unused one empty: secrets-envvar-secrets-manager.md). A version is chosen by its
+  stage (such as AWSPREVIOUS) or its id, not both (CDK's SecretsManagerSecretOptions: "Can
+  specify at most one of versionId and versionStage"). ECS's pages name only full ARNs for Secrets
   Manager; Copilot renders exactly this partial ARN for its `secretsmanager: <name>` secrets
   (aws/copilot-cli internal/pkg/template/workload.go `secretsManagerName.ValueFrom`,
   templates/workloads/partials/cf/logconfig.yml). The role is granted `secret:<name>-??????`: AWS
@@ -58,9 +62,11 @@ def secret_source(reference: str, region: str, account: str) -> SecretSource:
     if service == "ssm":
         arn = f"arn:aws:ssm:{region}:{account}:parameter/{rest.lstrip('/')}"
         return SecretSource("ssm", arn, arn)
-    name, _, key = rest.partition(":")
+    name, *selector = rest.split(":")
     arn = f"arn:aws:secretsmanager:{region}:{account}:secret:{name}"
-    return SecretSource("secretsmanager", arn + (f":{key}::" if key else ""), f"{arn}-??????")
+    fields = [*selector, "", "", ""][:3]
+    value_from = arn + (":" + ":".join(fields) if any(fields) else "")
+    return SecretSource("secretsmanager", value_from, f"{arn}-??????")
 
 
 def reference_service(reference: str) -> Source:
@@ -70,12 +76,14 @@ def reference_service(reference: str) -> Source:
 
 def _no_suffix_lookalike(reference: str) -> str:
     if reference.startswith("secretsmanager:"):
-        name = reference.removeprefix("secretsmanager:").partition(":")[0]
+        name, *selector = reference.removeprefix("secretsmanager:").split(":")
         if RANDOM_SUFFIX.search(name):
             raise ValueError(
                 f"{reference!r}: a secret name ending in - and 6 characters reads as AWS's random"
                 " suffix, and Secrets Manager may not find it by name; give the secret's full ARN"
             )
+        if len(selector) == 3 and selector[1] and selector[2]:
+            raise ValueError(f"{reference!r}: give a version stage or a version id, not both")
     return reference
 
 

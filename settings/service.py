@@ -230,7 +230,8 @@ class TaskSettings(Settings):
     secrets: Secrets = Field(
         default_factory=dict,
         description="Variables from SSM or Secrets Manager: ssm:<parameter name>,"
-        " secretsmanager:<secret name>[:<json key>] or a full ARN (another region or account).",
+        " secretsmanager:<secret name>[:<json key>[:<version stage>[:<version id>]]] or a full"
+        " ARN (another region or account).",
     )
     environment_files: EnvironmentFiles = Field(
         default_factory=list,

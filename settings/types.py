@@ -34,7 +34,8 @@ INSTANCE_TYPE_PATTERN = r"^[a-z][a-z0-9-]*\.[a-z0-9]+$"
 AMI_RELEASE_PATTERN = r"^(latest|amzn2023-ami-ecs-hvm-2023\.[0-9.]+-kernel-[0-9.]+-(x86_64|arm64))$"
 # A secret by name in the stack's region and account: `ssm:<parameter name>` (a hierarchy starts
 # with /: SSM user guide, sysman-paramstore-su-create.md, "Fully qualified") or
-# `secretsmanager:<secret name>[:<json key>]` (names: letters, digits and /_+=.@-); or a full ARN:
+# `secretsmanager:<secret name>[:<json key>[:<version stage>[:<version id>]]]` (names: letters,
+# digits and /_+=.@-; the selector fields are ECS's, any may be empty); or a full ARN:
 # a Secrets Manager ARN must be complete (name plus AWS's 6-character suffix), optionally with
 # ECS's :json-key:version-stage:version-id selector, since IAM denies a partial ARN.
 SECRET_REFERENCE_PATTERN = (
@@ -42,7 +43,7 @@ SECRET_REFERENCE_PATTERN = (
     r"|secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}"
     r"(:[^:]*:[^:]*:[^:]*)?)"
     r"|ssm:([A-Za-z0-9_.-]+|(/[A-Za-z0-9_.-]+)+)"
-    r"|secretsmanager:[A-Za-z0-9/_+=.@-]{1,512}(:[^:\s]+)?)$"
+    r"|secretsmanager:[A-Za-z0-9/_+=.@-]{1,512}(:[^:\s]*){0,3})$"
 )
 # EC2 ids are 8 or 17 hexadecimal digits after the prefix.
 VPC_ID_PATTERN = r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$"
@@ -124,9 +125,9 @@ PATTERN_MEANINGS: typing.Final[dict[str, str]] = {
         " (amzn2023-ami-ecs-hvm-2023.<release>-kernel-<version>-<arch>)"
     ),
     SECRET_REFERENCE_PATTERN: (
-        "a secret reference: ssm:<parameter name>, secretsmanager:<secret name>[:<json key>]"
-        " (this stack's region and account) or a full SSM parameter or Secrets Manager ARN"
-        " (required for another region or account)"
+        "a secret reference: ssm:<parameter name>, secretsmanager:<secret name>[:<json key>"
+        "[:<version stage>[:<version id>]]] (this stack's region and account) or a full SSM"
+        " parameter or Secrets Manager ARN (required for another region or account)"
     ),
     VPC_ID_PATTERN: "a VPC id (vpc- and 8 or 17 hex digits)",
     SUBNET_ID_PATTERN: "a subnet id (subnet- and 8 or 17 hex digits)",

@@ -210,7 +210,8 @@ def variables(key: str) -> Handler:
 
 def secrets(key: str) -> Handler:
     """A handler writing a mapping of secrets under `key`: an SSM name as `ssm:<name>`, a
-    `secretsmanager:` name as `secretsmanager:<name>[:<key>]`, `from_cfn` as a placeholder."""
+    `secretsmanager:` name as `secretsmanager:<name>[:<key>[:<stage>[:<id>]]]`, an ARN as
+    written, `from_cfn` as a placeholder."""
 
     def handle(context: Context, value: Any, path: str) -> None:
         if not isinstance(value, dict):
@@ -219,9 +220,9 @@ def secrets(key: str) -> Handler:
         for name, item in value.items():
             at = f"{path}.{name}"
             if isinstance(item, dict) and "secretsmanager" in item:
-                ref = secrets_manager_reference(str(item["secretsmanager"]))
+                ref, how = secrets_manager_reference(str(item["secretsmanager"]))
                 context.put(f"{key}.{name}", ref)
-                context.mapped(at, f"{key}.{name}: {ref} (Secrets Manager, by name)")
+                context.mapped(at, f"{key}.{name}: {ref} ({how})")
             elif isinstance(item, dict) and "from_cfn" in item:
                 context.put(
                     f"{key}.{name}", placeholder(f"the secret of export {item['from_cfn']}")
@@ -233,9 +234,9 @@ def secrets(key: str) -> Handler:
                     " the ARN (a placeholder is written)",
                 )
             elif isinstance(item, str):
-                ref = secret_reference(item)
+                ref, how = secret_reference(item)
                 context.put(f"{key}.{name}", ref)
-                context.mapped(at, f"{key}.{name}: {ref} (SSM Parameter Store, by name)")
+                context.mapped(at, f"{key}.{name}: {ref} ({how})")
             else:
                 context.not_mapped(at, f"unknown secret form {item!r}: not written")
 

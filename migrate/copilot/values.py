@@ -129,17 +129,32 @@ def image_uri(location: str) -> tuple[str, list[str]]:
     return uri, added
 
 
-def secret_reference(value: str) -> str:
-    """A Copilot SSM secret (a parameter name or path, or an ARN) in this project's form:
-    `ssm:<name>`, or the ARN as written."""
-    return value if value.startswith("arn:") else f"ssm:{value}"
+def secret_reference(value: str) -> tuple[str, str]:
+    """A Copilot plain-string secret (an SSM parameter name or path, or an ARN) in this
+    project's form, and how it is named: `ssm:<name>`, or the ARN. Copilot writes the string
+    unquoted into its template's YAML (internal/pkg/template/templates/workloads/partials/cf/
+    secrets.yml `ValueFrom: {{$secret.ValueFrom}}`), so its docs quote an ARN twice
+    (`"'arn:...'"`, site/content/docs/developing/secrets.en.md): that pair of single quotes is
+    YAML's, and is removed here as CloudFormation removed it."""
+    quoted = len(value) > 1 and value[0] == value[-1] == "'"
+    text = value[1:-1] if quoted else value
+    note = ", the single quotes Copilot's template consumed removed" if quoted else ""
+    if text.startswith("arn:"):
+        return text, "by its ARN" + note
+    return f"ssm:{text}", "SSM Parameter Store, by name" + note
 
 
-def secrets_manager_reference(value: str) -> str:
-    """A Copilot `secretsmanager:` value (a name, `name:key::`, or an ARN) in this project's
-    form: `secretsmanager:<name>[:<json key>]`, or the ARN as written."""
+def secrets_manager_reference(value: str) -> tuple[str, str]:
+    """A Copilot `secretsmanager:` value in this project's form, and how it is named. Copilot
+    takes `name`, `name:json-key:version-stage:version-id` (any selector field empty) or an ARN
+    (aws/copilot-cli site/content/docs/developing/secrets.en.md, `mysql:password::`;
+    internal/pkg/template/workload.go
+    `secretsManagerName.ValueFrom` appends the selector to the partial ARN as given). The
+    selector is kept whole: `secretsmanager:<name>[:<key>[:<stage>[:<id>]]]`, trailing empty
+    fields dropped (they select nothing)."""
     if value.startswith("arn:"):
-        return value
-    name, _, selector = value.partition(":")
-    key = selector.split(":")[0] if selector else ""
-    return f"secretsmanager:{name}" + (f":{key}" if key else "")
+        return value, "Secrets Manager, by its ARN"
+    name, *selector = value.split(":")
+    while selector and not selector[-1]:
+        selector.pop()
+    return ":".join(["secretsmanager:" + name, *selector]), "Secrets Manager, by name"

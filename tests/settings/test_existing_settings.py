@@ -45,7 +45,8 @@ def drop_network(config: Config) -> None:
 
 
 SECRET = "'{}' is not a secret reference: ssm:<parameter name>, secretsmanager:<secret name>[:<json"
-SECRET += " key>] (this stack's region and account) or a full SSM parameter or Secrets Manager"
+SECRET += " key>[:<version stage>[:<version id>]]] (this stack's region and account) or a full SSM"
+SECRET += " parameter or Secrets Manager"
 SECRET += " ARN (required for another region or account)"
 
 OTHER_REGION = "ssm:arn:aws:ssm:us-east-1:123456789012:parameter/x"  # its full ARN is the way
@@ -109,6 +110,13 @@ BAD: list[tuple[str, Callable[[Config], Any], list[str]]] = [
      ["services.web.secrets.KEY: 'secretsmanager:prod/db-AbCdEf': a secret name"
       " ending in - and 6 characters reads as AWS's random suffix, and Secrets Manager may not"
       " find it by name; give the secret's full ARN"]),
+    ("secret version by both stage and id",
+     web(lambda s: s["secrets"].update(KEY="secretsmanager:db:password:AWSPREVIOUS:v1")),
+     ["services.web.secrets.KEY: 'secretsmanager:db:password:AWSPREVIOUS:v1': give a version"
+      " stage or a version id, not both"]),
+    ("secret with a fifth selector field",
+     web(lambda s: s["secrets"].update(KEY="secretsmanager:db:a:b:c:d")),
+     [f"services.web.secrets.KEY: {SECRET.format('secretsmanager:db:a:b:c:d')}"]),
     ("sidecar secret in an unknown form", nginx(lambda s: s.update(secrets={"X": "db"})),
      [f"services.web.sidecars[0].secrets.X: {SECRET.format('db')}"]),
     ("malformed file system id", uploads(lambda e: e.update(fileSystemId="fs-1")),
@@ -230,6 +238,18 @@ def test_a_development_stack_keeps_its_defaults_beside_existing_sections() -> No
         (
             "secretsmanager:shop/prod/stripe:secret_key",
             "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/prod/stripe:secret_key::",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/prod/stripe-??????",
+        ),
+        (
+            "secretsmanager:shop/prod/stripe:secret_key:AWSPREVIOUS",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/prod/stripe:secret_key"
+            ":AWSPREVIOUS:",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/prod/stripe-??????",
+        ),
+        (
+            "secretsmanager:shop/prod/stripe:::0a1b2c3d-0000-1111-2222-333344445555",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/prod/stripe:::0a1b2c3d"
+            "-0000-1111-2222-333344445555",
             "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/prod/stripe-??????",
         ),
         (

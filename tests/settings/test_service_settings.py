@@ -14,7 +14,8 @@ from conftest import problems
 Config = dict[str, Any]
 DIGEST = "sha256:" + "a" * 64
 SECRET_MEANING = (
-    "a secret reference: ssm:<parameter name>, secretsmanager:<secret name>[:<json key>] (this"
+    "a secret reference: ssm:<parameter name>, secretsmanager:<secret name>[:<json key>"
+    "[:<version stage>[:<version id>]]] (this"
     " stack's region and account) or a full SSM parameter or Secrets Manager ARN (required for"
     " another region or account)"
 )
