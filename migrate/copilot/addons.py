@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,26 @@ NAME_PROPERTIES = {
     "AWS::RDS::DBInstance": "DBInstanceIdentifier",
     "AWS::ElastiCache::ReplicationGroup": "ReplicationGroupId",
 }
-# The parameters Copilot passes every addon (developing/addons/workload.en.md).
+# What a retained data resource keeps using: CloudFormation cannot delete these while it does
+# (RDS DeleteDBSubnetGroup: InvalidDBSubnetGroupStateFault "cannot be deleted because it's in
+# use"; EC2 DeleteSecurityGroup: DependencyViolation while a network interface or another
+# group's rule uses it), so Copilot's delete ends in DELETE_FAILED; a KMS key it deletes is
+# scheduled for deletion, and data it encrypts becomes unreadable (KMS ScheduleKeyDeletion).
+SUPPORT_TYPES = {
+    "AWS::RDS::DBSubnetGroup": "subnet group",
+    "AWS::RDS::DBClusterParameterGroup": "parameter group",
+    "AWS::RDS::DBParameterGroup": "parameter group",
+    "AWS::EC2::SecurityGroup": "security group",
+    "AWS::ElastiCache::SubnetGroup": "subnet group",
+    "AWS::ElastiCache::ParameterGroup": "parameter group",
+    "AWS::KMS::Key": "KMS key",
+}
+# Copilot's output kinds (internal/pkg/addon/output.go): the type of the resource Ref'd.
+OUTPUT_KINDS = {
+    "AWS::SecretsManager::Secret": "secret",
+    "AWS::IAM::ManagedPolicy": "policy",
+    "AWS::EC2::SecurityGroup": "security group",
+}
 SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
@@ -61,12 +80,15 @@ _TolerantLoader.add_multi_constructor("!", _any_tag)
 @dataclass(frozen=True)
 class Resource:
     """One resource of a template: its logical id, CloudFormation type, whether it is retained
-    on delete, and the property that names it."""
+    on delete, the property that names it, the template's other resources it names (Ref,
+    Fn::GetAtt, ${...} in Fn::Sub) and its properties as read."""
 
     logical_id: str
     type: str
     retained: bool  # DeletionPolicy: Retain (or RetainExceptOnCreate)
     name: Any = None  # its naming property as written (a string, or {"!Sub": ...})
+    refs: frozenset[str] = frozenset()
+    properties: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def physical_name(self, app: str, env: str, workload: str | None) -> str | None:
         """The name it has in environment `env`, when the template says it in full."""
@@ -82,16 +104,45 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class Output:
+    """One entry of the template's Outputs, classified the way Copilot classifies it
+    (aws/copilot-cli internal/pkg/addon/output.go `Outputs`: by the type of the resource its
+    `Ref` names): `secret`, `policy`, `security group`, else `variable`."""
+
+    name: str
+    kind: str
+    ref: str | None  # the resource its Value is a Ref of, if it is
+
+
+@dataclass(frozen=True)
 class Addon:
-    """One template: `file`, its resources, or `error` when it cannot be read."""
+    """One template: `file`, its resources and outputs, or `error` when it cannot be read."""
 
     file: str
     resources: tuple[Resource, ...] = ()
     error: str | None = None
+    outputs: tuple[Output, ...] = ()
 
     @property
     def data(self) -> tuple[Resource, ...]:
         return tuple(r for r in self.resources if r.type in DATA_TYPES)
+
+    def resource(self, logical_id: str | None) -> Resource | None:
+        return next((r for r in self.resources if r.logical_id == logical_id), None)
+
+    def supporting(self, resource: Resource) -> tuple[Resource, ...]:
+        """The resources of SUPPORT_TYPES that `resource` uses, directly or through another
+        (a cluster's subnet group, its security group and the group that group admits), in the
+        template's order."""
+        seen: dict[str, Resource] = {}
+        todo = list(resource.refs)
+        while todo:
+            found = self.resource(todo.pop())
+            if found is None or found.logical_id in seen or found is resource:
+                continue
+            seen[found.logical_id] = found
+            todo.extend(found.refs)
+        return tuple(r for r in self.resources if r.logical_id in seen and r.type in SUPPORT_TYPES)
 
 
 def read_addon(root: Path, file: str) -> Addon:
@@ -103,53 +154,50 @@ def read_addon(root: Path, file: str) -> Addon:
     resources = data.get("Resources") if isinstance(data, dict) else None
     if not isinstance(resources, dict):
         return Addon(file, error="no Resources section (a parameters file, or not a template)")
-    return Addon(
-        file,
-        tuple(
-            _resource(str(name), body) for name, body in resources.items() if isinstance(body, dict)
-        ),
+    read = tuple(
+        _resource(str(name), body, set(map(str, resources)))
+        for name, body in resources.items()
+        if isinstance(body, dict)
     )
+    types = {r.logical_id: r.type for r in read}
+    outputs = data.get("Outputs") if isinstance(data.get("Outputs"), dict) else {}
+    return Addon(file, read, outputs=tuple(_output(str(k), v, types) for k, v in outputs.items()))
 
 
-def _resource(name: str, body: dict[str, Any]) -> Resource:
+def _output(name: str, body: Any, types: Mapping[str, str]) -> Output:
+    value = body.get("Value") if isinstance(body, dict) else None
+    ref = value.get("!Ref", value.get("Ref")) if isinstance(value, dict) else None
+    ref = ref if isinstance(ref, str) else None
+    return Output(name, OUTPUT_KINDS.get(types.get(ref or ""), "variable"), ref)
+
+
+def _resource(name: str, body: dict[str, Any], names: set[str]) -> Resource:
     kind = str(body.get("Type"))
     properties = body.get("Properties") if isinstance(body.get("Properties"), dict) else {}
     naming = properties.get(NAME_PROPERTIES.get(kind, ""))
     retained = str(body.get("DeletionPolicy", "")).startswith("Retain")
-    return Resource(name, kind, retained, naming)
+    refs = frozenset(_refs(properties) & names - {name})
+    return Resource(name, kind, retained, naming, refs, properties)
 
 
-def keep_data_steps(
-    addon: Addon, app: str, workload: str | None, stacks: Mapping[str, str], deploy: str
-) -> list[str]:
-    """Markdown lines: how to keep each data resource of `addon` (of `workload`, None for an
-    environment addon) through Copilot's removal, with the import command per stack
-    (`stacks`: Copilot environment -> stack); `deploy` is the Copilot command that deploys the
-    template (copilot svc deploy, job deploy or env deploy)."""
-    lines = []
-    for resource in addon.data:
-        pulumi_type, id_name = DATA_TYPES[resource.type]
-        policy = (
-            "already has DeletionPolicy: Retain"
-            if resource.retained
-            else "add `DeletionPolicy: Retain` and `UpdateReplacePolicy: Retain` to it in the"
-            f" template and deploy it once more with Copilot (`{deploy}`) before anything is"
-            " deleted"
-        )
-        lines.append(f"- `{resource.logical_id}` ({resource.type}): {policy}. It then outlives"
-                     " Copilot's stacks. To manage it with Pulumi, import it (this writes its"
-                     " code for a program of yours; this platform's program does not declare"
-                     " it):")  # fmt: skip
-        for env, stack in stacks.items():
-            found = resource.physical_name(app, env, workload)
-            lines.append(f"  - stack {stack}: `pulumi import {pulumi_type}"
-                         f" {resource.logical_id.lower()} {found or f'<{id_name}>'}"
-                         f" --stack {stack}`")  # fmt: skip
-            if found is None:
-                owner = f"{app}-{env}" + (f"-{workload}" if workload else "")
-                lines.append(f"    (the id: `aws cloudformation describe-stack-resources"
-                             f" --stack-name $(aws cloudformation describe-stack-resource"
-                             f" --stack-name {owner} --logical-resource-id AddonsStack --query"
-                             f" StackResourceDetail.PhysicalResourceId --output text)"
-                             f" --logical-resource-id {resource.logical_id}`)")  # fmt: skip
-    return lines
+def _refs(value: Any) -> set[str]:
+    """The logical ids `value` names: Ref, Fn::GetAtt (`X.Arn` or [X, Arn]) and Fn::Sub's
+    `${X}` / `${X.Arn}`, in long or short form."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("Ref", "!Ref") and isinstance(item, str):
+                found.add(item)
+            elif key in ("Fn::GetAtt", "!GetAtt"):
+                first = item[0] if isinstance(item, list) and item else item
+                found.add(str(first).split(".")[0])
+            elif key in ("Fn::Sub", "!Sub"):
+                text = item[0] if isinstance(item, list) and item else item
+                found.update(v.strip().split(".")[0] for v in SUB_VARIABLE.findall(str(text)))
+                found |= _refs(item[1:] if isinstance(item, list) else None)
+            else:
+                found |= _refs(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _refs(item)
+    return found

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from migrate.copilot.context import Context, fixed, to_key
+from migrate.copilot.keep import Place
 from migrate.copilot.values import Interpolation, placeholder
 from migrate.copilot.workspace import Manifest
 from settings.load_balancer import TLS_POLICIES
@@ -19,6 +20,17 @@ PRODUCTION_NAMES = {"prod", "production", "prd", "live"}
 # copilot-cli site/content/docs/manifest/environment.en.md: network.vpc.cidr defaults to
 # 10.0.0.0/16, and Copilot creates two public and two private subnets in two AZs.
 COPILOT_DEFAULT_CIDR = "10.0.0.0/16"
+
+
+def place(manifest: Manifest, stack: str) -> Place:
+    """Where Copilot environment `manifest` goes: `stack`, the VPC it imported (network.vpc.id)
+    and the VPC's range (network.vpc.cidr, Copilot's default when absent)."""
+    network = manifest.body.get("network")
+    vpc = network.get("vpc") if isinstance(network, dict) else None
+    vpc = vpc if isinstance(vpc, dict) else {}
+    vpc_id = vpc.get("id")
+    cidr = str(vpc.get("cidr") or COPILOT_DEFAULT_CIDR)
+    return Place(stack, str(vpc_id) if vpc_id else None, cidr)
 
 
 def guess_tier(name: str) -> str:

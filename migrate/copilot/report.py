@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from itertools import groupby
 
-from migrate.copilot.addons import Addon, keep_data_steps
+from migrate.copilot.addons import Addon
+from migrate.copilot.keep import Place, keep_data_steps
 from migrate.copilot.ledger import Ledger
 
 DEFAULTS = """\
@@ -52,7 +53,12 @@ CUTOVER = """\
    both ALBs' request counts until Copilot's reaches zero. Stop workers on one side so a queue
    is not consumed twice: set `count: 0` in Copilot's worker manifest and
    `copilot svc deploy --name <worker> --env <env>` (`copilot svc pause` is for App Runner
-   services only). Disable Copilot's jobs the same way (`on.schedule: none`).
+   services only). Disable Copilot's jobs the same way (`on.schedule: none`). Copilot deletes a
+   worker's queue and dead-letter queue with the worker, with what they hold: before that, let
+   the queue empty (`aws sqs get-queue-attributes --queue-url <url> --attribute-names
+   ApproximateNumberOfMessages`) and move what the dead-letter queue holds to the new worker's
+   queue (`aws sqs start-message-move-task --source-arn <dead-letter queue ARN>
+   --destination-arn <the ARN of the new queue>`).
 5. **Remove Copilot**, workloads first, then environments, then the application:
    `copilot svc delete --name <svc> --env <env>`, `copilot job delete --name <job> --env <env>`,
    `copilot env delete --name <env>`, and last `copilot app delete`. Retained addon resources
@@ -65,9 +71,9 @@ def render(
     ledger: Ledger,
     written: list[str],
     addons: list[tuple[Addon, str | None, str]],
-    stacks: Mapping[str, str],
+    places: Mapping[str, Place],
 ) -> str:
-    """The whole of MIGRATION.md."""
+    """The whole of MIGRATION.md; `places`: each Copilot environment's stack and VPC."""
     lines = [
         f"# Moving `{app}` from AWS Copilot",
         "",
@@ -89,7 +95,7 @@ def render(
         lines += [f"### `{file}`", "", "| field | status | what became of it |", "|---|---|---|"]
         lines += [f"| `{e.path}` | {e.status} | {_cell(e.note)} |" for e in entries]
         lines.append("")
-    lines += _addons(app, addons, stacks)
+    lines += _addons(app, addons, places)
     lines += [DEFAULTS, CUTOVER]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -111,7 +117,7 @@ def _placeholders(ledger: Ledger) -> list[str]:
 
 
 def _addons(
-    app: str, addons: list[tuple[Addon, str | None, str]], stacks: Mapping[str, str]
+    app: str, addons: list[tuple[Addon, str | None, str]], places: Mapping[str, Place]
 ) -> list[str]:
     if not addons:
         return []
@@ -126,7 +132,10 @@ def _addons(
             lines += [f"{addon.error}.", ""]
             continue
         lines += [f"- `{r.logical_id}`: {r.type}" for r in addon.resources]
-        steps = keep_data_steps(addon, app, workload, stacks, deploy)
+        if addon.outputs:
+            said = ", ".join(f"`{o.name}` ({o.kind})" for o in addon.outputs)
+            lines += ["", f"Outputs: {said}; what each became is under this file's fields."]
+        steps = keep_data_steps(addon, app, workload, places, deploy)
         lines += ["", "To keep its data:" if steps else "It holds no data.", "", *steps, ""]
     return lines
 

@@ -13,11 +13,13 @@ from typing import Any
 import yaml
 
 from migrate.copilot.addons import Addon, read_addon
-from migrate.copilot.environment import certificate_default, guess_tier, map_environment
+from migrate.copilot.environment import certificate_default, guess_tier, map_environment, place
+from migrate.copilot.keep import Place
 from migrate.copilot.ledger import REPORT, Ledger
+from migrate.copilot.outputs import apply_outputs
 from migrate.copilot.report import render
 from migrate.copilot.values import has_placeholder, placeholder
-from migrate.copilot.workload import map_workload
+from migrate.copilot.workload import map_workload, ordered
 from migrate.copilot.workspace import (
     JOB,
     LBWS,
@@ -41,6 +43,7 @@ class Imported:
     files: dict[str, str] = field(default_factory=dict)
     ledger: Ledger = field(default_factory=Ledger)
     stacks: dict[str, str] = field(default_factory=dict)  # Copilot environment -> stack
+    addons: dict[str, Addon] = field(default_factory=dict)  # read templates, by file
 
 
 def parse_environments(text: str | None) -> dict[str, str]:
@@ -89,7 +92,8 @@ def import_workspace(
                            f" {', '.join(shared)}: give each its own stack")  # fmt: skip
     namespace = _project_name(out)
     tiers = {stack: tier or _tier(env, stack) for env, (stack, _, tier) in targets.items()}
-    _workloads(workspace, result, tiers)
+    places = {env.name: place(env, result.stacks[env.name]) for env in workspace.environments}
+    _workloads(workspace, result, tiers, places)
     for env in workspace.environments:
         stack = result.stacks[env.name]
         tier = tiers[stack]
@@ -107,9 +111,9 @@ def import_workspace(
         _find_placeholders(result.ledger, name, config, [])
     if not (out / "Pulumi.yaml").is_file():
         result.files["Pulumi.yaml"] = _project_file(namespace)
-    addons = _extras(workspace, result.ledger)
+    addons = _extras(workspace, result)
     written = sorted([*result.files, REPORT])
-    result.files[REPORT] = render(workspace.app, result.ledger, written, addons, result.stacks)
+    result.files[REPORT] = render(workspace.app, result.ledger, written, addons, places)
     return result
 
 
@@ -131,7 +135,9 @@ def _tier(env: str, stack: str) -> str:
     return "production" if "production" in (guess_tier(env), guess_tier(stack)) else "development"
 
 
-def _workloads(workspace: Workspace, result: Imported, tiers: Mapping[str, str]) -> None:
+def _workloads(
+    workspace: Workspace, result: Imported, tiers: Mapping[str, str], places: Mapping[str, Place]
+) -> None:
     priority = 0
     for manifest in workspace.workloads:
         if manifest.type == LBWS:
@@ -141,15 +147,21 @@ def _workloads(workspace: Workspace, result: Imported, tiers: Mapping[str, str])
         _entries(result.ledger, manifest.file, mapped.entries)
         if not mapped.body:
             continue
+        for file in manifest.addons:
+            addon = result.addons.setdefault(file, read_addon(workspace.root, file))
+            outputs = apply_outputs(addon, mapped.body, workspace.app, manifest.name, places)
+            _entries(result.ledger, file, outputs)
+        mapped.body = ordered(mapped.body, mapped.section)
         name = f"{mapped.section}/{mapped.name}.yaml"
         result.files[name] = _yaml(f"{manifest.type} {mapped.name}, from {manifest.file}",
                                    mapped.body)  # fmt: skip
         _find_placeholders(result.ledger, name, mapped.body, [])
 
 
-def _extras(workspace: Workspace, ledger: Ledger) -> list[tuple[Addon, str | None, str]]:
+def _extras(workspace: Workspace, result: Imported) -> list[tuple[Addon, str | None, str]]:
     """Addons, overrides and pipelines: each file gets its entries; the addons are read, each
     with its workload (None: the environments') and the Copilot command that deploys it."""
+    ledger = result.ledger
     addons: list[tuple[Addon, str | None, str]] = []
     groups: list[tuple[str | None, str, tuple[str, ...], tuple[str, ...]]] = [
         (m.name, f"copilot {'job' if m.type == JOB else 'svc'} deploy --name {m.name} --env <env>",
@@ -164,9 +176,11 @@ def _extras(workspace: Workspace, ledger: Ledger) -> list[tuple[Addon, str | Non
                 ledger.add(file, "(parameters)", "not mapped", "the addon's parameters: see"
                            " the addon template's entry")  # fmt: skip
                 continue
-            addon = read_addon(workspace.root, file)
+            addon = result.addons.get(file) or read_addon(workspace.root, file)
             addons.append((addon, workload, deploy))
             what = addon.error or f"{len(addon.resources)} resources, {len(addon.data)} with data"
+            if workload is None:
+                _environment_outputs(addon, ledger)
             ledger.add(file, "(template)", "not mapped", f"{what}: this project does not create"
                        f" them; keep them as {REPORT} says under Addons")  # fmt: skip
         for file in override_files:
@@ -176,6 +190,16 @@ def _extras(workspace: Workspace, ledger: Ledger) -> list[tuple[Addon, str | Non
     for file in workspace.pipelines:
         _pipeline(workspace, file, ledger)
     return addons
+
+
+def _environment_outputs(addon: Addon, ledger: Ledger) -> None:
+    """An environment addon's outputs reach no workload by themselves: Copilot's workloads
+    read them through `from_cfn` (developing/addons/environment.en.md), which is written as a
+    placeholder."""
+    for output in addon.outputs:
+        ledger.add(addon.file, f"Outputs.{output.name}", "not mapped", "an environment addon's"
+                   " output: a workload that read it with from_cfn has a placeholder for its"
+                   " value (see Placeholders)")  # fmt: skip
 
 
 # copilot-cli site/content/docs/manifest/pipeline.en.md: the fields of a pipeline manifest.

@@ -96,13 +96,13 @@ def map_workload(
             written[stacks[env]] = difference
         result.entries += [(f"environments.{env}.{p}", s, n) for p, s, n in view.entries
                            if _written_in(override, p) and not p.endswith(BASE_ONLY)]  # fmt: skip
-    result.body = _ordered(base.out, section)
+    result.body = ordered(base.out, section)
     if written:
-        result.body["environments"] = {s: _ordered(o, section) for s, o in written.items()}
+        result.body["environments"] = {s: ordered(o, section) for s, o in written.items()}
     return result
 
 
-def _ordered(body: dict[str, Any], section: str) -> dict[str, Any]:
+def ordered(body: dict[str, Any], section: str) -> dict[str, Any]:
     """`body` with its keys in the order the settings model declares them."""
     model = JobSettings if section == "jobs" else ServiceSettings
     order = {(f.alias or n): i for i, (n, f) in enumerate(model.model_fields.items())}

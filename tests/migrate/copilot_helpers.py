@@ -85,7 +85,11 @@ FILLED = {
     "the security group of export": "sg-0123456789abcdef0",
     "the file system of export": "fs-0123456789abcdef0",
     "the value of export": "value",
+    "the value of output": "value",
+    "the ARNs ": "arn:aws:dynamodb:eu-west-1:123456789012:table/shop-test-api-ddb",
+    "the id of security group": "sg-0123456789abcdef1",
     "shell variable": "1",
+    "the secret ": "secretsmanager:shop/aurora",
     "a built image URI": "public.ecr.aws/example/sidecar:1.0",
     "a full image URI for": "public.ecr.aws/example/image:1.0",
     "the ACM certificate ARN": (
