@@ -64,10 +64,15 @@ def synthesize_fixture(name: str, config: dict[str, Any] | None = None) -> Synth
 
 def project_copy(destination: Path, stacks_from: Path = FIXTURES) -> Path:
     """A project folder for the CLI tests: this project's files (linked), with the stack files
-    and workload files (services/, jobs/) of `stacks_from` in place of the user's."""
+    and workload files (services/, jobs/) of `stacks_from` in place of the user's, and its
+    Pulumi.yaml where it has one (an imported project's, named after its application)."""
     destination.mkdir(parents=True, exist_ok=True)
+    own_project = (stacks_from / "Pulumi.yaml").is_file()
     for source in PROJECT_DIR.iterdir():
         if source.name.startswith((".", "Pulumi.")) and source.name != "Pulumi.yaml":
+            continue
+        if source.name == "Pulumi.yaml" and own_project:
+            shutil.copy(stacks_from / "Pulumi.yaml", destination / "Pulumi.yaml")
             continue
         if source.name in {"node_modules", "tests", "__pycache__", *WORKLOAD_FOLDERS}:
             continue

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from migrate.copilot.context import Context, Handler, to_key
+from migrate.copilot.context import Context, Handler
 from migrate.copilot.values import whole_seconds
+from settings.job import MAX_RETRIES, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS
 
 # copilot-cli internal/pkg/deploy/cloudformation/stack/scheduled_job.go: the presets as AWS
 # crons, `@every <duration>` as a rate in minutes, 5-field crons with ? and the day of week
@@ -68,8 +69,45 @@ def _schedule(context: Context, value: Any, path: str) -> None:
         context.mapped(path, note)
 
 
+# Copilot's state machine (internal/pkg/template/templates/workloads/partials/cf/
+# state-machine-definition.json.yml): `timeout` is the execution's TimeoutSeconds, so it bounds
+# every attempt and the waits between them together; a failed attempt is retried after 10 s,
+# then 1.5 times longer each time. Here (components/job/definition.py) timeoutSeconds bounds one
+# attempt, and a retry waits 60 s, then twice as long.
+PER_ATTEMPT = (
+    "timeoutSeconds bounds one attempt here, where Copilot's timeout bounded the whole run,"
+    " retries included"
+)
+
+
+def _retries(context: Context, value: Any, path: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RETRIES:
+        context.not_mapped(path, f"{value!r} is not 0 to {MAX_RETRIES} retries: not written")
+        return
+    context.put("retries", value)
+    context.changed(path, "retries: a failed run is tried again after 60 s, then twice as long"
+                    " each time (Copilot: 10 s, then 1.5 times); a run that timed out is not"
+                    " tried again")  # fmt: skip
+
+
+def _timeout(context: Context, value: Any, path: str) -> None:
+    found = whole_seconds(value)
+    if found is None or found > MAX_TIMEOUT_SECONDS:
+        context.not_mapped(path, f"{value!r} is not a duration up to 7 days: not written")
+        return
+    written = max(found, MIN_TIMEOUT_SECONDS)
+    context.put("timeoutSeconds", written)
+    raised = (
+        f"; raised from {found} s to {MIN_TIMEOUT_SECONDS} s, the least here (a Fargate task can"
+        " take a minute to start)"
+        if written != found
+        else ""
+    )
+    context.changed(path, f"timeoutSeconds {written}: {PER_ATTEMPT}{raised}")
+
+
 JOB_FIELDS: dict[str, Handler] = {
     "on": _on,
-    "retries": to_key("retries"),
-    "timeout": to_key("timeoutSeconds", whole_seconds, "in seconds"),
+    "retries": _retries,
+    "timeout": _timeout,
 }

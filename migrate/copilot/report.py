@@ -31,6 +31,11 @@ DEFAULTS = """\
   import writes `essential: true` where the manifest left it out, so behaviour is kept.
 - **Production tier.** A stack of tier production also gets a WAF on the ALB, access logs,
   deletion protection, a year of logs and at least two zones (docs/security.md).
+- **A job's timeout** bounds one attempt here (Copilot's bounded the whole run, retries
+  included); retries wait 60 s, then twice as long (Copilot: 10 s, then 1.5 times).
+- **The project's name.** A Pulumi.yaml the import writes is named after the application:
+  physical names start with `<project>-<stack>`, so two applications in one account need two
+  names.
 - **Images are not built at deploy.** A workload that Copilot built (`image.build`) gets a
   registry repository named after it and a placeholder tag: CI pushes the image and pins it
   (`ecs-platform release`, docs/delivery.md).

@@ -28,6 +28,7 @@ from migrate.copilot.workspace import (
     read_manifest,
     read_workspace,
 )
+from settings.names import prefix_problem
 from settings.stack_files import PROJECT_DIR
 
 DEFAULT_PROJECT = "ecs-platform"
@@ -90,7 +91,7 @@ def import_workspace(
     if shared:
         raise CopilotError(f"--environments: two Copilot environments would be stack"
                            f" {', '.join(shared)}: give each its own stack")  # fmt: skip
-    namespace = _project_name(out)
+    namespace = _project_name(out, workspace.app)
     tiers = {stack: tier or _tier(env, stack) for env, (stack, _, tier) in targets.items()}
     places = {env.name: place(env, result.stacks[env.name]) for env in workspace.environments}
     _workloads(workspace, result, tiers, places)
@@ -173,8 +174,11 @@ def _extras(workspace: Workspace, result: Imported) -> list[tuple[Addon, str | N
     for workload, deploy, addon_files, override_files in groups:
         for file in addon_files:
             if Path(file).name.startswith("addons.parameters."):
-                ledger.add(file, "(parameters)", "not mapped", "the addon's parameters: see"
-                           " the addon template's entry")  # fmt: skip
+                ledger.add(file, "(parameters)", "not mapped", "values Copilot passes the"
+                           " addon templates beside it, beyond App, Env and Name, often from"
+                           " the workload's own stack (developing/addons/workload.en.md): keep"
+                           " the file while Copilot deploys the templates once more with"
+                           " Retain; this project reads nothing from it")  # fmt: skip
                 continue
             addon = result.addons.get(file) or read_addon(workspace.root, file)
             addons.append((addon, workload, deploy))
@@ -246,24 +250,27 @@ def _find_placeholders(ledger: Ledger, file: str, value: Any, at: list[str]) -> 
 
 
 def _project_file(name: str) -> str:
-    """This checkout's Pulumi.yaml (the program, its runtime and config declarations), or the
-    least a project file needs where the command runs from an installed package."""
+    """This checkout's Pulumi.yaml (the program, its runtime and config declarations) named
+    `name`, or the least a project file needs where the command runs from an installed
+    package."""
     shipped = PROJECT_DIR / "Pulumi.yaml"
     if shipped.is_file():
-        return shipped.read_text()
+        text = shipped.read_text()
+        return re.sub(r"^name: .*$", f"name: {name}", text, count=1, flags=re.MULTILINE)
     return f"name: {name}\nruntime:\n  name: python\n  options:\n    virtualenv: .venv\n"
 
 
-def _project_name(out: Path) -> str:
-    """The config namespace: the name in the output folder's Pulumi.yaml, else this
-    project's."""
-    source = out / "Pulumi.yaml" if (out / "Pulumi.yaml").is_file() else PROJECT_DIR / "Pulumi.yaml"
-    if not source.is_file():
-        return DEFAULT_PROJECT
-    try:
-        return str((yaml.safe_load(source.read_text()) or {})["name"])
-    except (yaml.YAMLError, KeyError, TypeError):
-        raise CopilotError(f"{source}: no project name (name:)") from None
+def _project_name(out: Path, app: str) -> str:
+    """The config namespace: the name in the output folder's Pulumi.yaml; else, for the
+    Pulumi.yaml the import writes, the Copilot application's name when it can start physical
+    names (they are `<project>-<stack>-...`, so two applications imported into one account
+    do not collide, as Copilot's names start with the application's), else this project's."""
+    if (out / "Pulumi.yaml").is_file():
+        try:
+            return str((yaml.safe_load((out / "Pulumi.yaml").read_text()) or {})["name"])
+        except (yaml.YAMLError, KeyError, TypeError):
+            raise CopilotError(f"{out / 'Pulumi.yaml'}: no project name (name:)") from None
+    return app if prefix_problem(f"{app}-stack") is None else DEFAULT_PROJECT
 
 
 def _yaml(header: str, data: Any) -> str:

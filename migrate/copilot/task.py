@@ -72,10 +72,18 @@ def _location(context: Context, value: Any, path: str) -> None:
         )
         return
     context.put("image", {"uri": uri})
+    # A private ECR repository of another account answers only principals its repository
+    # policy names (ECR user guide, repository-policy-examples: "Allow another account").
+    ecr = (
+        "; an ECR repository: if it is in another account, its repository policy must let this"
+        " stack's task execution role pull (ecr:BatchGetImage, ecr:GetDownloadUrlForLayer)"
+        if re.match(r"^\d{12}\.dkr\.ecr\.", uri)
+        else ""
+    )
     if added:
-        context.changed(path, f"image.uri {uri}: written out with {' and '.join(added)}")
+        context.changed(path, f"image.uri {uri}: written out with {' and '.join(added)}{ecr}")
     else:
-        context.mapped(path, f"image.uri {uri}")
+        context.mapped(path, f"image.uri {uri}{ecr}")
 
 
 def _build(context: Context, value: Any, path: str) -> None:
@@ -243,6 +251,33 @@ def secrets(key: str) -> Handler:
     return handle
 
 
+def taskdef_overrides(context: Context, value: Any, path: str) -> None:
+    """Copilot's rules patching its task definition (site/content/docs/developing/overrides/
+    taskdef-overrides.en.md; ContainerDefinitions[0] is the main container): the main
+    container's StopTimeout as stopTimeoutSeconds, ReadonlyRootFilesystem true as this
+    project's default; any other rule is reported (there is no escape hatch here)."""
+    if not isinstance(value, list):
+        context.not_mapped(path, f"expected a list of rules, got {value!r}: not written")
+        return
+    for index, rule in enumerate(value):
+        at = f"{path}[{index}]"
+        target = rule.get("path") if isinstance(rule, dict) else None
+        setting = rule.get("value") if isinstance(rule, dict) else None
+        if target == "ContainerDefinitions[0].StopTimeout" and _stop_timeout(setting):
+            context.put("stopTimeoutSeconds", setting)
+            context.mapped(at, "stopTimeoutSeconds (ECS's stopTimeout, 2 to 120 s on Fargate)")
+        elif target == "ContainerDefinitions[0].ReadonlyRootFilesystem" and setting is True:
+            context.mapped(at, "a read-only root file system is this project's default")
+        else:
+            context.not_mapped(at, f"the rule for {target} has no counterpart here (no task"
+                               " definition escape hatch): find the field in"
+                               " docs/reference/configuration.md")  # fmt: skip
+
+
+def _stop_timeout(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 2 <= value <= 120
+
+
 def logging(context: Context, value: Any, path: str) -> None:
     """`logging.retention` as `logRetentionDays`; FireLens fields are reported."""
     firelens = fixed(
@@ -344,8 +379,7 @@ TASK_FIELDS: dict[str, Handler] = {
     "storage": storage,
     "logging": logging,
     "network": network,
-    "taskdef_overrides": fixed("not mapped", "there is no task definition escape hatch here:"
-                               " find each patched field in docs/reference/configuration.md"),
+    "taskdef_overrides": taskdef_overrides,
     "observability": fixed("not mapped", "X-Ray tracing through an ADOT sidecar is not built"
                            " in: add the collector as a sidecar"),
     "publish": fixed("not mapped", "services here create no SNS topics: create the topics in"

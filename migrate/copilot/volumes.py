@@ -86,7 +86,10 @@ def _efs(context: Context, value: Any, path: str) -> Any:
         context.not_mapped(f"{path}.id", "from_cfn: give the fs-... id (a placeholder is written)")
     elif fs is not None:
         efs["fileSystemId"] = str(fs)
-        context.mapped(f"{path}.id", "efs.fileSystemId")
+        context.mapped(f"{path}.id", "efs.fileSystemId; its mount targets' security group must"
+                       " admit this stack's tasks on NFS (2049: the stack output"
+                       " serviceSecurityGroupIds), and a file system policy the task role"
+                       " (Copilot's environment group was admitted instead)")  # fmt: skip
     if "root_dir" in value:
         efs["rootDirectory"] = value["root_dir"]
         context.mapped(f"{path}.root_dir", "efs.rootDirectory")

@@ -22,7 +22,14 @@ QUEUE_NOTE = (
 def subscribe(context: Context, value: Any, path: str) -> None:
     """`subscribe` (queue, topics) as `queue.create`."""
     context.put("queue.create", context.get("queue.create") or {})
-    context.each(value, path, {"queue": _queue, "topics": _topics})
+    queue = value.get("queue") if isinstance(value, dict) else None
+    fifo = isinstance(queue, dict) and bool(queue.get("fifo"))
+    context.each(value, path, {"queue": _queue, "topics": lambda c, v, p: _topics(c, v, p, fifo)})
+    topics = value.get("topics") if isinstance(value, dict) else None
+    if any(isinstance(t, dict) and str(t.get("name")).endswith(".fifo") for t in topics or []):
+        # internal/pkg/manifest/worker_svc.go setSubscriptionQueueDefaults: a topic named
+        # *.fifo makes the worker's queue FIFO
+        context.put("queue.create.fifo", True)
 
 
 def default_queue(context: Context) -> None:
@@ -80,22 +87,47 @@ def _fifo(context: Context, value: Any, path: str) -> None:
                 )
 
 
-def _topics(context: Context, value: Any, path: str) -> None:
+def _fifo_topic(topic: dict[str, Any], fifo_queue: bool, named_fifo: bool) -> bool:
+    """Whether Copilot subscribes `topic` as a FIFO topic (internal/pkg/manifest/worker_svc.go):
+    when some topic is named *.fifo (`setSubscriptionQueueDefaults`), exactly those, the others
+    getting a standard queue of their own; else (`Subscriptions`) every topic without a queue
+    of its own when the worker's queue is FIFO, and a topic whose own queue is FIFO."""
+    own = topic.get("queue")
+    if named_fifo:
+        return str(topic.get("name", "")).endswith(".fifo")
+    if not own:
+        return fifo_queue
+    return isinstance(own, dict) and bool(own.get("fifo"))
+
+
+def _topics(context: Context, value: Any, path: str, fifo_queue: bool = False) -> None:
     subscriptions = []
+    named_fifo = any(str((t or {}).get("name")).endswith(".fifo") for t in value or [])
     for index, topic in enumerate(value or []):
         at = f"{path}[{index}]"
         topic = topic or {}
-        name, service = topic.get("name"), topic.get("service")
+        name, service = str(topic.get("name")).removesuffix(".fifo"), topic.get("service")
         # copilot-cli templates/workloads/partials/cf/publish.yml: the topic is named
-        # ${AWS::StackName}-<name>, the publisher's stack being <app>-<env>-<service>.
-        copilot_name = f"{context.app}-<env>-{service}-{name}"
+        # ${AWS::StackName}-<name>, the publisher's stack being <app>-<env>-<service>; a FIFO
+        # topic's name ends in .fifo (internal/pkg/manifest/workload.go, publish topics).
+        suffix = ".fifo" if _fifo_topic(topic, fifo_queue, named_fifo) else ""
+        copilot_name = f"{context.app}-<env>-{service}-{name}{suffix}"
         subscriptions.append({"topicArn": placeholder(f"the ARN of topic {copilot_name}")})
+        fifo_note = ""
+        if named_fifo and suffix and not fifo_queue:
+            fifo_note = "; a FIFO topic delivers to a FIFO queue: queue.create.fifo true"
+        elif named_fifo and not suffix:
+            fifo_note = (
+                "; Copilot gave this standard topic a standard queue of its own beside the"
+                " FIFO one, here it delivers into the worker's one (FIFO) queue: check SNS"
+                " delivers it there, or subscribe it to a standard queue of another worker"
+            )
         context.changed(
             at,
             f"queue.create.subscribe[{index}].topicArn: Copilot's topic"
             f" {copilot_name} belongs to {service}'s Copilot stack and is deleted"
             " with it; services here publish no topics: create the topic elsewhere"
-            " and give its ARN (a placeholder is written)",
+            f" and give its ARN (a placeholder is written){fifo_note}",
         )
         if "filter_policy" in topic:
             context.not_mapped(

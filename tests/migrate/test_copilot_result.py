@@ -39,7 +39,7 @@ def test_each_stack_refuses_only_the_marked_placeholders(imported_shop: Path, st
     report = (imported_shop / "MIGRATION.md").read_text()
     for line in lines:  # every one is listed in MIGRATION.md, at its file and key
         file, key = line.split(": ")[:2]
-        assert f"| `{file}` | `{key}` |" in report or f"`ecs-platform:{key}`" in report, line
+        assert f"| `{file}` | `{key}` |" in report or f"`shop:{key}`" in report, line
 
 
 @pytest.fixture(scope="module")

@@ -101,8 +101,8 @@ def test_renamed_environments_keep_the_names_copilot_interpolated(tmp_path: Path
     production = frontend["environments"]["production"]
     assert production["environment"] == {"APP_ENV": "prod", "LOG_LEVEL": "warn"}
     assert production["routing"]["hostHeaders"] == ["shop.example.com"]
-    assert written(result, "Pulumi.production.yaml")["config"]["ecs-platform:tier"] == "production"
-    assert written(result, "Pulumi.staging.yaml")["config"]["ecs-platform:tier"] == "development"
+    assert written(result, "Pulumi.production.yaml")["config"]["shop:tier"] == "production"
+    assert written(result, "Pulumi.staging.yaml")["config"]["shop:tier"] == "development"
     api = written(result, "services/api.yaml")
     assert api["secrets"]["DB_PASSWORD"] == "ssm:/copilot/shop/${stack}/secrets/db_password"
     assert api["environments"]["production"]["secrets"] == {
@@ -118,7 +118,7 @@ def test_an_environment_with_an_imported_vpc(tmp_path: Path) -> None:
     def fill(kind: str, value: str) -> str:  # Copilot's test data has no real ids
         return f"${{FILL_IN:the id of {kind} {value} (not a {kind} id)}}"
 
-    assert config["ecs-platform:network"] == {
+    assert config["demo:network"] == {
         "existing": {
             "vpcId": fill("VPC", "mock-vpc-id"),
             "publicSubnetIds": [fill("subnet", f"mock-subnet-id-{n}") for n in (1, 2)],
@@ -127,8 +127,8 @@ def test_an_environment_with_an_imported_vpc(tmp_path: Path) -> None:
     }
     found = entries(result, "copilot/environments/test/manifest.yml")
     assert found["network.vpc.id"].status == "changed"
-    assert config["ecs-platform:loadBalancer"] == {"certificateArn": "mock-cert-1"}
-    assert config["ecs-platform:cluster"] == {"containerInsights": "enabled"}
+    assert config["demo:loadBalancer"] == {"certificateArn": "mock-cert-1"}
+    assert config["demo:cluster"] == {"containerInsights": "enabled"}
     assert config["aws:region"] == "${FILL_IN:the AWS region}"
     found = entries(result, "copilot/environments/test/manifest.yml")
     assert found["http.public.certificates[1]"].status == "not mapped"
@@ -190,8 +190,8 @@ def test_tier_rules_copilot_did_not_have_are_met_and_said(tmp_path: Path) -> Non
     plain = "name: {0}\ntype: Environment\n"
     root = workspace(tmp_path, {"frontend": service}, {e: plain.format(e) for e in ("dev", "prod")})
     result = imported(root)
-    dev = written(result, "Pulumi.dev.yaml")["config"]["ecs-platform:loadBalancer"]
-    prod = written(result, "Pulumi.prod.yaml")["config"]["ecs-platform:loadBalancer"]
+    dev = written(result, "Pulumi.dev.yaml")["config"]["demo:loadBalancer"]
+    prod = written(result, "Pulumi.prod.yaml")["config"]["demo:loadBalancer"]
     assert dev == {"allowPlainHttp": True}
     assert prod == {"certificateArn": "${FILL_IN:the ACM certificate ARN}"}
     frontend = written(result, "services/frontend.yaml")
@@ -220,19 +220,19 @@ def test_the_samples_map_as_the_reference_says(tmp_path: Path) -> None:
     envs = {s["name"]: yaml.safe_dump(s) for s in SAMPLES}
     result = imported(workspace(tmp_path, {}, envs))
     config = {s: written(result, f"Pulumi.{s}.yaml")["config"] for s in envs}
-    assert config["prod"]["ecs-platform:tier"] == "production"
-    assert config["prod"]["ecs-platform:cluster"] == {"containerInsights": "enabled"}
-    assert config["qa"]["ecs-platform:network"] == {
+    assert config["prod"]["demo:tier"] == "production"
+    assert config["prod"]["demo:cluster"] == {"containerInsights": "enabled"}
+    assert config["qa"]["demo:network"] == {
         "cidr": "10.0.0.0/16",
         "publicSubnetMask": 24,
         "availabilityZones": ["us-east-2a", "us-east-2b"],
         "privateSubnetMask": 24,
     }
-    assert config["onprem"]["ecs-platform:network"]["existing"]["privateSubnetIds"] == [
+    assert config["onprem"]["demo:network"]["existing"]["privateSubnetIds"] == [
         f"${{FILL_IN:the id of subnet subnet-{n} (not a subnet id)}}"
         for n in (11111, 22222, 33333, 44444)
     ]  # the reference's ids are too short to be ids
-    certificate = config["prod-pdx"]["ecs-platform:loadBalancer"]["certificateArn"]
+    certificate = config["prod-pdx"]["demo:loadBalancer"]["certificateArn"]
     assert certificate == (
         "arn:aws:acm:${FILL_IN:shell variable AWS_REGION}:${FILL_IN:shell variable"
         " AWS_ACCOUNT_ID}:certificate/13245665-cv8f-adf3-j7gd-adf876af95"
@@ -262,7 +262,7 @@ def test_an_environment_manifest_is_read_for_its_own_name(tmp_path: Path) -> Non
     )
     result = imported(workspace(tmp_path, {}, {"test": manifest}), {"test": "staging"})
     config = written(result, "Pulumi.staging.yaml")["config"]
-    assert config["ecs-platform:loadBalancer"]["certificateArn"] == (
+    assert config["demo:loadBalancer"]["certificateArn"] == (
         "arn:aws:acm:eu-west-1:123456789012:certificate/demo-test-${KEPT}"
     )
 
@@ -285,7 +285,7 @@ def test_a_tier_given_with_the_stack_name_wins(tmp_path: Path, capsys) -> None:
     assert main([*args, "--environments", "test=staging:production,prod=live"]) == 0
     staging = yaml.safe_load((tmp_path / "out" / "Pulumi.staging.yaml").read_text())["config"]
     live = yaml.safe_load((tmp_path / "out" / "Pulumi.live.yaml").read_text())["config"]
-    assert staging["ecs-platform:tier"] == live["ecs-platform:tier"] == "production"
+    assert staging["shop:tier"] == live["shop:tier"] == "production"
     capsys.readouterr()
     assert main([*args, "--force", "--environments", "test=staging:prod"]) == 2
     assert "is not ENV=TIER, ENV=STACK or ENV=STACK:TIER" in capsys.readouterr().err
@@ -302,7 +302,7 @@ def test_a_bare_tier_keeps_the_environments_name(tmp_path: Path) -> None:
     args = ["import", "copilot", str(shop), "--out", str(out), "--region", "eu-west-1"]
     assert main([*args, "--environments", "test=production"]) == 0
     config = yaml.safe_load((out / "Pulumi.test.yaml").read_text())["config"]
-    assert config["ecs-platform:tier"] == "production"
+    assert config["shop:tier"] == "production"
 
 
 def test_an_environment_addon_is_kept_per_environment(tmp_path: Path) -> None:
@@ -337,5 +337,5 @@ def test_copilots_adjusted_vpc_test_data_imports_with_its_mock_ranges_reported(
     assert found["network.vpc.subnets.public[0].cidr"].status == "not mapped"
     assert "'mock-cidr-1' is not a CIDR range" in found["network.vpc.subnets.public[0].cidr"].note
     assert found["network.vpc.subnets.private[0].cidr"].status == "changed"
-    network = written(result, "Pulumi.test.yaml")["config"]["ecs-platform:network"]
+    network = written(result, "Pulumi.test.yaml")["config"]["demo:network"]
     assert network["privateSubnetMask"] == 24 and "publicSubnetMask" not in network

@@ -1,0 +1,113 @@
+"""Cases a Copilot user's trial of the import found: a job's timeout and retries mean other
+things here, a task definition rule that has a counterpart, FIFO topics' names, and two
+applications imported into one account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from copilot_helpers import copilot_text, copy_shop, entries, imported, workspace, written
+
+ENV = {"test": copilot_text("environment-import-vpc.yml")}
+JOB = "scheduled-job-fully-specified-placement.yml"
+
+
+def job_with(tmp_path: Path, **fields: object) -> tuple[dict, dict]:
+    body = yaml.safe_load(copilot_text(JOB).replace("\non:", '\n"on":'))
+    body.update(fields)
+    result = imported(workspace(tmp_path, {body["name"]: yaml.safe_dump(body)}, ENV))
+    return written(result, f"jobs/{body['name']}.yaml"), entries(
+        result, f"copilot/{body['name']}/manifest.yml"
+    )
+
+
+def test_a_jobs_timeout_and_retries_are_reported_as_changed(tmp_path: Path) -> None:
+    """Copilot's timeout is the state machine's, over every attempt; its retries wait 10 s,
+    then 1.5 times longer (state-machine-definition.json.yml)."""
+    job, found = job_with(tmp_path)
+    assert (job["retries"], job["timeoutSeconds"]) == (3, 5400)
+    assert found["timeout"].status == "changed"
+    assert "retries included" in found["timeout"].note
+    assert found["retries"].status == "changed"
+    assert "Copilot: 10 s, then 1.5 times" in found["retries"].note
+
+
+def test_a_timeout_under_a_minute_is_raised_and_said(tmp_path: Path) -> None:
+    job, found = job_with(tmp_path, timeout="30s")
+    assert job["timeoutSeconds"] == 60
+    assert "raised from 30 s to 60 s" in found["timeout"].note
+
+
+def test_retries_out_of_range_are_not_written(tmp_path: Path) -> None:
+    job, found = job_with(tmp_path, retries=11)
+    assert "retries" not in job
+    assert found["retries"].status == "not mapped"
+
+
+def test_taskdef_overrides_with_a_counterpart_are_mapped_the_rest_reported(
+    tmp_path: Path,
+) -> None:
+    rules = [
+        {"path": "ContainerDefinitions[0].StopTimeout", "value": 90},
+        {"path": "ContainerDefinitions[0].ReadonlyRootFilesystem", "value": True},
+        {"path": "ContainerDefinitions[0].Ulimits[-]", "value": {"Name": "cpu"}},
+    ]
+    text = copilot_text("lb-svc.yml") + "\n" + yaml.safe_dump({"taskdef_overrides": rules})
+    result = imported(workspace(tmp_path, {"frontend": text}, ENV))
+    assert written(result, "services/frontend.yaml")["stopTimeoutSeconds"] == 90
+    found = entries(result, "copilot/frontend/manifest.yml")
+    assert found["taskdef_overrides[0]"].status == "mapped"
+    assert found["taskdef_overrides[1]"].status == "mapped"
+    assert found["taskdef_overrides[2]"].status == "not mapped"
+    assert "Ulimits" in found["taskdef_overrides[2]"].note
+
+
+def test_fifo_topics_are_named_as_copilot_names_them(tmp_path: Path) -> None:
+    """internal/pkg/manifest/worker_svc.go: a topic named *.fifo makes the queue FIFO and the
+    other topics keep standard queues of their own; a worker's FIFO queue otherwise subscribes
+    every topic as a FIFO topic (`.fifo` appended)."""
+    body = yaml.safe_load(copilot_text("worker-svc-subscribe.yml"))
+    body["subscribe"]["topics"][0]["name"] = "orders.fifo"
+    result = imported(workspace(tmp_path, {"testers": yaml.safe_dump(body)}, ENV))
+    queue = written(result, "services/testers.yaml")["queue"]["create"]
+    assert queue["fifo"] is True
+    first, second = (s["topicArn"] for s in queue["subscribe"])
+    assert "demo-<env>-service4TestTopic-orders.fifo}" in first
+    assert "demo-<env>-service4TestTopic2-testTopic2}" in second
+    found = entries(result, "copilot/testers/manifest.yml")
+    assert "standard queue of its own" in found["subscribe.topics[1]"].note
+    body["subscribe"]["topics"][0]["name"] = "orders"
+    body["subscribe"]["queue"] = {"fifo": True}
+    fifo = imported(workspace(tmp_path / "fifo", {"testers": yaml.safe_dump(body)}, ENV))
+    subscribed = written(fifo, "services/testers.yaml")["queue"]["create"]["subscribe"]
+    assert all(s["topicArn"].endswith(".fifo}") for s in subscribed)
+    del body["subscribe"]["queue"]
+    body["subscribe"]["topics"][0]["name"] = "orders"
+    plain = imported(workspace(tmp_path / "plain", {"testers": yaml.safe_dump(body)}, ENV))
+    queue = written(plain, "services/testers.yaml")["queue"]["create"]
+    assert "fifo" not in queue and ".fifo" not in str(queue["subscribe"])
+
+
+def test_a_new_project_is_named_after_the_application(tmp_path: Path) -> None:
+    """Physical names start with `<project>-<stack>`: two applications imported into one
+    account with this project's name would collide."""
+    result = imported(copy_shop(tmp_path))
+    assert yaml.safe_load(result.files["Pulumi.yaml"])["name"] == "shop"
+    assert "shop:tier" in written(result, "Pulumi.test.yaml")["config"]
+    # the rest of this checkout's project file is kept (runtime, config declarations)
+    assert "runtime:" in result.files["Pulumi.yaml"] and "config:" in result.files["Pulumi.yaml"]
+
+
+def test_what_another_accounts_registry_and_an_existing_file_system_need_is_said(
+    tmp_path: Path,
+) -> None:
+    body = yaml.safe_load(copilot_text("lb-svc.yml"))
+    body["image"] = {"location": "210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.2"}
+    body["storage"] = {"volumes": {"data": {"path": "/data", "efs": {"id": "fs-0123abcd"}}}}
+    result = imported(workspace(tmp_path, {"frontend": yaml.safe_dump(body)}, ENV))
+    found = entries(result, "copilot/frontend/manifest.yml")
+    assert "repository policy must let this stack's task execution role pull" in (
+        found["image.location"].note
+    )
+    assert "serviceSecurityGroupIds" in found["storage.volumes.data.efs.id"].note
