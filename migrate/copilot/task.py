@@ -196,7 +196,8 @@ def variables(key: str) -> Handler:
                 context.not_mapped(
                     at,
                     "from_cfn reads a CloudFormation export, which this"
-                    " project cannot: write the value (a placeholder is written)",
+                    " project cannot: write the value (a placeholder is written"
+                    f"{_per_stack(item['from_cfn'])})",
                 )
             elif isinstance(item, dict | list):
                 context.not_mapped(at, f"expected a plain value, got {item!r}: not written")
@@ -230,7 +231,7 @@ def secrets(key: str) -> Handler:
                     at,
                     "from_cfn reads a CloudFormation export, which this"
                     " project cannot: give ssm:<name>, secretsmanager:<name> or"
-                    " the ARN (a placeholder is written)",
+                    f" the ARN (a placeholder is written{_per_stack(item['from_cfn'])})",
                 )
             elif isinstance(item, str):
                 ref = secret_reference(item)
@@ -240,6 +241,17 @@ def secrets(key: str) -> Handler:
                 context.not_mapped(at, f"unknown secret form {item!r}: not written")
 
     return handle
+
+
+def _per_stack(export: Any) -> str:
+    """What the note of a `from_cfn` adds when the export's name has the environment's (made
+    readable by Interpolation.walk: `<environment>` in the base manifest)."""
+    if "<environment>" not in str(export):
+        return ""
+    return (
+        "; the export's name has the environment's, so each stack gets its own under"
+        " environments.<stack>; the base one is for other stacks: fill it in, or remove it"
+    )
 
 
 def logging(context: Context, value: Any, path: str) -> None:
