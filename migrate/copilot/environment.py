@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from migrate.copilot.context import Context, fixed, to_key
@@ -52,9 +53,7 @@ def map_environment(
         "type": fixed("mapped", "one stack per environment"),
         "network": lambda c, v, p: c.each(v, p, {"vpc": _vpc}),
         "http": lambda c, v, p: c.each(v, p, {"public": _public, "private": _private}),
-        "observability": lambda c, v, p: c.each(v, p, {
-            "container_insights": to_key("cluster.containerInsights", _insights),
-        }),
+        "observability": lambda c, v, p: c.each(v, p, {"container_insights": _insights}),
         "cdn": fixed("not mapped", "no CloudFront distribution is made here: put one in front"
                      " of the ALB in another stack"),
     })  # fmt: skip
@@ -64,10 +63,21 @@ def map_environment(
     return context
 
 
-def _insights(value: Any) -> str:
+def _insights(context: Context, value: Any, path: str) -> None:
     if isinstance(value, dict):
-        return "enhanced" if value.get("enhanced") else "enabled"
-    return "enabled" if value else "disabled"
+        level = "enhanced" if value.get("enhanced") else "enabled"
+    else:
+        level = "enabled" if value else "disabled"
+    if level == "disabled" and context.tier == "production":
+        context.put("cluster.containerInsights", "enabled")
+        context.changed(
+            path,
+            "cluster.containerInsights enabled: tier production keeps Container Insights on"
+            " (settings/rules/cluster.py, ECS.12)",
+        )
+        return
+    context.put("cluster.containerInsights", level)
+    context.mapped(path, "cluster.containerInsights")
 
 
 def _vpc(context: Context, value: Any, path: str) -> None:
@@ -208,13 +218,37 @@ def _private(context: Context, value: Any, path: str) -> None:
     )
 
 
-def certificate_default(context: Context, tier: str) -> None:
+def certificate_default(
+    context: Context, tier: str, aliases: Mapping[str, list[str]] | None = None
+) -> None:
     """Routed services need HTTPS or, in development, plain HTTP: what Copilot did without a
-    certificate (an HTTP listener on port 80) where the manifest brings none."""
+    certificate (an HTTP listener on port 80) where the manifest brings none. `aliases`
+    (service -> its `http.alias` names in this stack) need HTTPS in any tier: Copilot refuses an
+    alias unless the environment imports certificates or the application has a domain
+    (aws/copilot-cli internal/pkg/cli/deploy/lbws.go, `validateRuntimeRoutingRule`), and the
+    application's domain is not in the workspace, so the certificate is asked for."""
     if context.get("loadBalancer.certificateArn") is not None:
         return
     path = "http.public.certificates (absent)"
-    if tier == "production":
+    aliases = aliases or {}
+    names = ", ".join(sorted({name for hosts in aliases.values() for name in hosts}))
+    if names:
+        services = ", ".join(
+            f"{svc} ({', '.join(hosts)})" for svc, hosts in sorted(aliases.items())
+        )
+        certificate = placeholder(f"the ACM certificate ARN (covering {names})")
+        context.put("loadBalancer.certificateArn", certificate)
+        context.changed(
+            path,
+            f"loadBalancer.certificateArn (a placeholder): the http.alias names of {services}"
+            " are served over HTTPS, and Copilot deploys an alias only with the environment's"
+            " imported certificates or the application's domain (copilot app init --domain),"
+            " which the workspace does not record: give an ACM certificate of the stack's"
+            " region covering them, or instead loadBalancer.domain (the domain's hosted zone:"
+            " the stack then makes the certificate and the alias records); plain HTTP is not"
+            " kept for an alias",
+        )
+    elif tier == "production":
         context.put("loadBalancer.certificateArn", placeholder("the ACM certificate ARN"))
         context.changed(
             path,
@@ -228,6 +262,30 @@ def certificate_default(context: Context, tier: str) -> None:
             "loadBalancer.allowPlainHttp: plain HTTP on port 80 without a"
             " certificate, as Copilot served it (development only)",
         )
+
+
+def backlog_insights(context: Context, workers: list[str]) -> None:
+    """`workers` (names) scale on backlog per task in this stack: the metric divides by
+    ECS/ContainerInsights RunningTaskCount (settings/rules/queues.py `queue_scaling`), so
+    Container Insights is turned on where the environment left it off, and said. Copilot
+    counted the running tasks in a Lambda function instead (aws/copilot-cli
+    cf-custom-resources/lib/backlog-per-task-calculator.js, ECS DescribeServices), and left
+    Container Insights off unless the manifest enabled it
+    (internal/pkg/template/templates/environment/cf.yml, ClusterSettings)."""
+    current = context.get("cluster.containerInsights")
+    if not workers or current not in (None, "disabled"):
+        return
+    path = "observability.container_insights" + (" (absent)" if current is None else "")
+    context.entries = [entry for entry in context.entries if entry[0] != path]
+    context.put("cluster.containerInsights", "enabled")
+    context.changed(
+        path,
+        f"cluster.containerInsights enabled (the Copilot environment had it off):"
+        f" count.queue_delay of {', '.join(workers)} scales on scaling.backlogPerTask here,"
+        " whose metric divides by ECS/ContainerInsights RunningTaskCount (Copilot's Lambda"
+        " function counted the tasks itself); Container Insights is billed: to keep it off,"
+        " scale on cpuTarget instead of backlogPerTask",
+    )
 
 
 def _network_defaults(context: Context, region: str | None) -> None:

@@ -30,7 +30,13 @@ DEFAULTS = """\
 - **Essential sidecars.** Sidecars here default to non-essential (Copilot: essential); the
   import writes `essential: true` where the manifest left it out, so behaviour is kept.
 - **Production tier.** A stack of tier production also gets a WAF on the ALB, access logs,
-  deletion protection, a year of logs and at least two zones (docs/security.md).
+  deletion protection, a year of logs, Container Insights and at least two zones
+  (docs/security.md).
+- **An alias needs a certificate.** Where an environment brings none, its stack file gets a
+  placeholder for `loadBalancer.certificateArn` (or set `loadBalancer.domain`), not plain HTTP.
+- **Queue scaling needs Container Insights.** `count.queue_delay` scales on
+  `scaling.backlogPerTask`, whose metric needs Container Insights: it is turned on in each
+  stack where a worker scales so.
 - **A job's timeout** bounds one attempt here (Copilot's bounded the whole run, retries
   included); retries wait 60 s, then twice as long (Copilot: 10 s, then 1.5 times).
 - **The project's name.** A Pulumi.yaml the import writes is named after the application:

@@ -13,13 +13,19 @@ from typing import Any
 import yaml
 
 from migrate.copilot.addons import Addon, read_addon
-from migrate.copilot.environment import certificate_default, guess_tier, map_environment, place
+from migrate.copilot.environment import (
+    backlog_insights,
+    certificate_default,
+    guess_tier,
+    map_environment,
+    place,
+)
 from migrate.copilot.keep import Place
 from migrate.copilot.ledger import REPORT, Ledger
 from migrate.copilot.outputs import apply_outputs
 from migrate.copilot.report import render
 from migrate.copilot.values import has_placeholder, placeholder
-from migrate.copilot.workload import map_workload, ordered
+from migrate.copilot.workload import MappedWorkload, map_workload, ordered
 from migrate.copilot.workspace import (
     JOB,
     LBWS,
@@ -32,6 +38,15 @@ from settings.names import prefix_problem
 from settings.stack_files import PROJECT_DIR
 
 DEFAULT_PROJECT = "ecs-platform"
+# copilot-cli internal/pkg/cli/deploy/lbws.go `validateRuntimeRoutingRule`: an alias needs the
+# environment's imported certificates or the application's domain.
+ALIAS_NOTE = (
+    "routing.hostHeaders {names} in stack {stack}, an alias served over HTTPS: the stack's"
+    " Copilot environment imports no certificate, so Copilot needed the application's domain,"
+    " which the workspace does not record. Pulumi.{stack}.yaml gets a placeholder for"
+    " loadBalancer.certificateArn, not plain HTTP: give an ACM certificate covering {names},"
+    " or set loadBalancer.domain instead"
+)
 TIERS = ("production", "development")
 STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 
@@ -94,14 +109,19 @@ def import_workspace(
     namespace = _project_name(out, workspace.app)
     tiers = {stack: tier or _tier(env, stack) for env, (stack, _, tier) in targets.items()}
     places = {env.name: place(env, result.stacks[env.name]) for env in workspace.environments}
-    _workloads(workspace, result, tiers, places)
+    environments = {}
     for env in workspace.environments:
         stack = result.stacks[env.name]
-        tier = tiers[stack]
         with _naming(env.file):
-            mapped = map_environment(env, workspace.app, stack, tier, region)
+            environments[stack] = map_environment(env, workspace.app, stack, tiers[stack], region)
+    certified = {s for s, c in environments.items() if c.get("loadBalancer.certificateArn")}
+    needs = _workloads(workspace, result, tiers, certified, places)
+    for env in workspace.environments:
+        stack = result.stacks[env.name]
+        tier, mapped = tiers[stack], environments[stack]
         if any(m.type == LBWS for m in workspace.workloads):
-            certificate_default(mapped, tier)
+            certificate_default(mapped, tier, needs.aliases.get(stack))
+        backlog_insights(mapped, needs.backlog.get(stack, []))
         _entries(result.ledger, env.file, mapped.entries)
         config: dict[str, Any] = {"aws:region": region or placeholder("the AWS region")}
         config[f"{namespace}:tier"] = tier
@@ -136,15 +156,31 @@ def _tier(env: str, stack: str) -> str:
     return "production" if "production" in (guess_tier(env), guess_tier(stack)) else "development"
 
 
+@dataclass
+class Needs:
+    """What the workloads need from the stacks they run in: `aliases` (stack -> service -> its
+    http.alias names) and `backlog` (stack -> the workers scaling on backlog per task)."""
+
+    aliases: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    backlog: dict[str, list[str]] = field(default_factory=dict)
+
+
 def _workloads(
-    workspace: Workspace, result: Imported, tiers: Mapping[str, str], places: Mapping[str, Place]
-) -> None:
-    priority = 0
+    workspace: Workspace,
+    result: Imported,
+    tiers: Mapping[str, str],
+    certified: set[str],
+    places: Mapping[str, Place],
+) -> Needs:
+    """Each workload's file and entries, with what its addons' outputs gave it; `certified`:
+    the stacks whose environment brings a certificate."""
+    needs, priority = Needs(), 0
     for manifest in workspace.workloads:
         if manifest.type == LBWS:
             priority += 10
         with _naming(manifest.file):
             mapped = map_workload(manifest, workspace.app, priority, result.stacks, tiers)
+        _needs(mapped, needs, certified)
         _entries(result.ledger, manifest.file, mapped.entries)
         if not mapped.body:
             continue
@@ -157,6 +193,21 @@ def _workloads(
         result.files[name] = _yaml(f"{manifest.type} {mapped.name}, from {manifest.file}",
                                    mapped.body)  # fmt: skip
         _find_placeholders(result.ledger, name, mapped.body, [])
+    return needs
+
+
+def _needs(mapped: MappedWorkload, needs: Needs, certified: set[str]) -> None:
+    """What `mapped` needs of each stack, into `needs`; an alias in a stack without a
+    certificate is said in the workload's entries too (the stack's file gets a placeholder)."""
+    for stack, view in mapped.views.items():
+        hosts = (view.get("routing") or {}).get("hostHeaders")
+        if hosts:
+            needs.aliases.setdefault(stack, {})[mapped.name] = list(hosts)
+        if hosts and stack not in certified:
+            note = ALIAS_NOTE.format(stack=stack, names=", ".join(hosts))
+            mapped.entries.append((f"http.alias (stack {stack})", "changed", note))
+        if (view.get("scaling") or {}).get("backlogPerTask") is not None:
+            needs.backlog.setdefault(stack, []).append(mapped.name)
 
 
 def _extras(workspace: Workspace, result: Imported) -> list[tuple[Addon, str | None, str]]:

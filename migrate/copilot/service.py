@@ -227,7 +227,11 @@ def _queue_delay(context: Context, value: Any, path: str) -> None:
     each = seconds((value or {}).get("msg_processing_time"))
     if latency and each:
         context.put("scaling.backlogPerTask", round(latency / each, 3))
-        context.mapped(path, "scaling.backlogPerTask = acceptable_latency / msg_processing_time")
+        context.mapped(
+            path,
+            "scaling.backlogPerTask = acceptable_latency / msg_processing_time (its metric needs"
+            " cluster.containerInsights: on in each stack this runs in)",
+        )
     else:
         context.not_mapped(path, "needs acceptable_latency and msg_processing_time: not written")
     if isinstance(value, dict) and "cooldown" in value:

@@ -204,7 +204,8 @@ def variables(key: str) -> Handler:
                 context.not_mapped(
                     at,
                     "from_cfn reads a CloudFormation export, which this"
-                    " project cannot: write the value (a placeholder is written)",
+                    " project cannot: write the value (a placeholder is written"
+                    f"{_per_stack(item['from_cfn'])})",
                 )
             elif isinstance(item, dict | list):
                 context.not_mapped(at, f"expected a plain value, got {item!r}: not written")
@@ -239,7 +240,7 @@ def secrets(key: str) -> Handler:
                     at,
                     "from_cfn reads a CloudFormation export, which this"
                     " project cannot: give ssm:<name>, secretsmanager:<name> or"
-                    " the ARN (a placeholder is written)",
+                    f" the ARN (a placeholder is written{_per_stack(item['from_cfn'])})",
                 )
             elif isinstance(item, str):
                 ref, how = secret_reference(item)
@@ -276,6 +277,17 @@ def taskdef_overrides(context: Context, value: Any, path: str) -> None:
 
 def _stop_timeout(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 2 <= value <= 120
+
+
+def _per_stack(export: Any) -> str:
+    """What the note of a `from_cfn` adds when the export's name has the environment's (made
+    readable by Interpolation.walk: `<environment>` in the base manifest)."""
+    if "<environment>" not in str(export):
+        return ""
+    return (
+        "; the export's name has the environment's, so each stack gets its own under"
+        " environments.<stack>; the base one is for other stacks: fill it in, or remove it"
+    )
 
 
 def logging(context: Context, value: Any, path: str) -> None:

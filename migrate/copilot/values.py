@@ -20,11 +20,21 @@ APP_NAME, ENV_NAME = "COPILOT_APPLICATION_NAME", "COPILOT_ENVIRONMENT_NAME"
 PLACEHOLDER = "FILL_IN"
 
 
+# A `${name}` (or `$${name}`, or a placeholder) inside the text of another placeholder.
+NESTED = re.compile(r"\$+\{(?:" + PLACEHOLDER + r":)?([^{}]*)\}")
+
+
 def placeholder(what: str) -> str:
     """A marked value the user must replace: `${FILL_IN:<what>}`. In a workload file the
     loader refuses it as an unknown variable, in a stack file it fails the key's pattern, so a
-    plan names every one left."""
-    return f"${{{PLACEHOLDER}:{what}}}"
+    plan names every one left. `what` is made safe first: the placeholder ends at its first
+    `}` (for the loader and for MIGRATION.md), so a `${name}` in it is written `<name>` and any
+    other brace is dropped."""
+    text, count = what, 1
+    while count:  # innermost first: a placeholder may hold a `${name}`
+        text, count = NESTED.subn(r"<\1>", text)
+    text = text.replace("{", "").replace("}", "")
+    return f"${{{PLACEHOLDER}:{text}}}"
 
 
 def has_placeholder(text: str) -> bool:
@@ -95,8 +105,27 @@ class Interpolation:
         self.unknown.add(name)
         return placeholder(f"shell variable {name}")
 
+    def readable(self, value: str) -> str:
+        """`value` as prose for a placeholder's text: the application's name, the environment's
+        own name (`<environment>` in the base manifest), `<NAME>` for a shell variable."""
+
+        def one(match: re.Match[str]) -> str:
+            escaped, name = match.group(1), match.group(2)
+            if escaped:
+                return f"<{name}>"
+            if name == APP_NAME:
+                return self.app
+            if name == ENV_NAME:
+                return self.env or "<environment>"
+            return f"<{name}>"
+
+        return COPILOT_VARIABLE.sub(one, value)
+
     def walk(self, value: Any) -> Any:
-        """`value` with every string interpolated (keys are not: Copilot does not either)."""
+        """`value` with every string interpolated (keys are not: Copilot does not either). A
+        `from_cfn` export name only goes into a placeholder's text: it is made `readable`."""
+        if isinstance(value, Mapping) and set(value) == {"from_cfn"}:
+            return {"from_cfn": self.readable(str(value["from_cfn"]))}
         if isinstance(value, Mapping):
             return {k: self.walk(v) for k, v in value.items()}
         if isinstance(value, list):

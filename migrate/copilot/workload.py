@@ -40,13 +40,15 @@ USER_NOTE = (
 
 @dataclass
 class MappedWorkload:
-    """`section` (services or jobs), `name`, the file's `body`, and the ledger's entries
-    ((path, status, note), paths as written in the manifest)."""
+    """`section` (services or jobs), `name`, the file's `body`, the ledger's entries
+    ((path, status, note), paths as written in the manifest), and `views`: each stack's
+    settings of the workload, whole (what the stack needs for them)."""
 
     section: str
     name: str
     body: dict[str, Any]
     entries: list[tuple[str, Status, str]] = field(default_factory=list)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def map_workload(
@@ -91,6 +93,7 @@ def map_workload(
             view.out.pop("writablePaths")
         if (tiers or {}).get(stacks[env]) == "production":
             result.entries += _production_logs(view.out, stacks[env])
+        result.views[stacks[env]] = view.out
         difference = diff(base.out, view.out)
         if difference:
             written[stacks[env]] = difference
