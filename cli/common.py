@@ -56,19 +56,27 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, default=str))
 
 
+def default_project_dir() -> Path:
+    """The folder the Pulumi CLI would take: the nearest one holding Pulumi.yaml from the
+    current folder up; else this checkout."""
+    here = Path.cwd()
+    return next((d for d in (here, *here.parents) if (d / "Pulumi.yaml").is_file()), PROJECT_DIR)
+
+
 project_dir_option = click.option(
     "--project-dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=PROJECT_DIR,
-    show_default="this checkout",
-    help="The Pulumi project folder (Pulumi.yaml and the stack files).",
+    default=default_project_dir,
+    show_default="the nearest folder with a Pulumi.yaml from here up, else this checkout",
+    help="The Pulumi project folder (Pulumi.yaml and the stack files); default: the nearest"
+    " folder with a Pulumi.yaml from here up, else this checkout.",
 )
 
 
 def complete_stack(context: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
     """Shell completion of a STACK: the stacks of the project folder (`--project-dir` if given
     before it)."""
-    project_dir = context.params.get("project_dir") or PROJECT_DIR
+    project_dir = context.params.get("project_dir") or default_project_dir()
     return [name for name in stack_names(Path(project_dir)) if name.startswith(incomplete)]
 
 
@@ -81,6 +89,18 @@ def check_stack(stack: str, project_dir: Path, param_hint: str = "STACK") -> Non
         raise click.BadParameter(
             f"no stack {stack!r} (no Pulumi.{stack}.yaml in {project_dir}); stacks here: {listed}",
             param_hint=param_hint,
+        )
+
+
+def check_program(project_dir: Path) -> None:
+    """Refuse a project folder without the program (`__main__.py`), as an imported folder
+    outside a checkout is (a usage error, status 2)."""
+    if not (project_dir / "__main__.py").is_file():
+        raise click.BadParameter(
+            f"{project_dir} holds no program (__main__.py): stack and workload files plan in a"
+            " checkout of ecs-platform; import into one (ecs-platform import copilot --out"
+            " <checkout>) or copy the files there",
+            param_hint="--project-dir",
         )
 
 

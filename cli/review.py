@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from cli.common import (
+    check_program,
     check_stack,
     command,
     complete_stack,
@@ -70,6 +71,7 @@ def plan(
         raise click.UsageError(f"give --json or --format {format_}, not both")
     project_dir = project_dir.resolve()
     check_stack(stack, project_dir)
+    check_program(project_dir)
     if against:
         check_stack(against, project_dir, "--against")
     request = PlanRequest(
@@ -102,6 +104,7 @@ def bootstrap(stack: str, project_dir: Path, as_json: bool) -> int:
     images can be pushed before any service starts (docs/first-up.md)."""
     project_dir = project_dir.resolve()
     check_stack(stack, project_dir)
+    check_program(project_dir)
     try:
         synthesis = run_program(stack, project_dir=project_dir)
     except (ConfigFileError, SynthesisError) as error:
