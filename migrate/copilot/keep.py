@@ -115,11 +115,18 @@ def _reach(
     for env, place in places.items():
         name = resource.physical_name(app, env, workload)
         if place.vpc is not None:
+            how = (
+                "the import attached the client group the addon's output names (a placeholder"
+                " in `securityGroups`), or admit"
+                if workload
+                else "admit"
+            )
             lines.append(
                 f"  - stack {place.stack} runs in the same VPC ({place.vpc},"
-                " `network.existing`): its security group must admit the tasks. Add the group"
-                " it admits to the service's `securityGroups` (Copilot attached it through the"
-                " addon's output), or admit the stack output `serviceSecurityGroupIds`."
+                f" `network.existing`): its security group must admit the tasks: {how} the"
+                " stack output `serviceSecurityGroupIds` in its group. A group of Copilot's"
+                " environment stack (such as EnvironmentSecurityGroup) goes with"
+                " `copilot env delete`: a kept group must not refer to it."
             )
             continue
         lines.append(

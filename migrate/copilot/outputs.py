@@ -35,25 +35,33 @@ def apply_outputs(
     app: str,
     workload: str,
     places: Mapping[str, Place],
+    views: Mapping[str, Mapping[str, Any]],
 ) -> list[Entry]:
-    """Write what each output of `addon` gave workload `workload` into its file `body`
-    (overrides keyed by stack); the ledger entries (path `Outputs.<name>`) saying what."""
+    """Write what each output of `addon` gave workload `workload` into its file `body`, per
+    stack under `environments.<stack>`: every Copilot environment has its own addon stack, so
+    its own resources (`views`: each stack's whole settings, for the lists an override
+    replaces). The ledger entries (path `Outputs.<name>`) say what."""
     entries: list[Entry] = []
+    stacks = {place.stack: env for env, place in places.items()}
     for output in addon.outputs:
-        at = f"Outputs.{output.name}"
         if output.kind == "policy":
-            entries.append(_policy(addon, output, body, at))
+            entries.append(_policy(addon, output, body, stacks, views))
             continue
         if output.kind == "secret":
-            entries.append(_secret(addon, output, body, at))
+            entries.append(_secret(addon, output, body, stacks))
         else:
             entries.append(_variable(addon, output, body, app, workload, places))
         if output.kind == "security group":
-            group = placeholder(f"the id of security group {output.ref} of {addon.file}")
-            body.setdefault("securityGroups", []).append(group)
-            note = "Copilot attached the group to the service: written in securityGroups"
-            entries.append((at, "changed", note))
+            entries.append(_group(addon, output, body, places, views))
     return entries
+
+
+def _override(body: dict[str, Any], stack: str) -> dict[str, Any]:
+    return body.setdefault("environments", {}).setdefault(stack, {})
+
+
+def _in(addon: Addon, what: str, stack: str) -> str:
+    return placeholder(f"{what} of {addon.file} in stack {stack}")
 
 
 def _variable(
@@ -66,41 +74,74 @@ def _variable(
 ) -> Entry:
     name = snake_case(output.name)
     resource = addon.resource(output.ref)
-    values = {p.stack: resource and resource.physical_name(app, env, workload)
-              for env, p in places.items()}  # fmt: skip
-    at = f"Outputs.{output.name}"
-    if values and all(values.values()):
-        overrides = body.setdefault("environments", {})
-        for stack, value in values.items():
-            overrides.setdefault(stack, {}).setdefault("environment", {})[name] = value
-        return (at, "changed", f"Copilot set it as the variable {name}: written as"
-                f" environments.<stack>.environment.{name}, the kept resource's name in each"
-                " stack")  # fmt: skip
-    body.setdefault("environment", {})[name] = placeholder(
-        f"the value of output {output.name} of {addon.file}"
-    )
-    return (at, "changed", f"Copilot set it as the variable {name}: written as environment."
-            f"{name}, a placeholder (its value in the kept stack's outputs)")  # fmt: skip
+    known = 0
+    for env, place in places.items():
+        value = resource.physical_name(app, env, workload) if resource else None
+        known += value is not None
+        text = value or _in(addon, f"the value of output {output.name}", place.stack)
+        _override(body, place.stack).setdefault("environment", {})[name] = text
+    what = "the kept resource's name" if known == len(places) else "a placeholder where the"
+    what += "" if known == len(places) else " template does not name it (its value in that stack)"
+    return (f"Outputs.{output.name}", "changed", f"Copilot set it as the variable {name}:"
+            f" written as environments.<stack>.environment.{name}, {what}")  # fmt: skip
 
 
-def _secret(addon: Addon, output: Output, body: dict[str, Any], at: str) -> Entry:
+def _secret(addon: Addon, output: Output, body: dict[str, Any], stacks: Mapping[str, str]) -> Entry:
     name = snake_case(output.name)
-    body.setdefault("secrets", {})[name] = placeholder(
-        f"the secret {output.ref} of {addon.file} as secretsmanager:<name> or its ARN"
-    )
-    return (at, "changed", f"Copilot injected the secret as {name}: written as secrets.{name},"
-            " a placeholder (the kept secret's name or ARN)")  # fmt: skip
+    for stack in stacks:
+        _override(body, stack).setdefault("secrets", {})[name] = _in(
+            addon, f"the secret {output.ref} (secretsmanager:<name> or its ARN)", stack
+        )
+    return (f"Outputs.{output.name}", "changed", f"Copilot injected the secret as {name}:"
+            f" written as environments.<stack>.secrets.{name}, a placeholder per stack (each"
+            " environment's addon stack made its own secret)")  # fmt: skip
 
 
-def _policy(addon: Addon, output: Output, body: dict[str, Any], at: str) -> Entry:
-    """A managed policy's Allow statements as `permissions`: their actions as written, their
-    resources a placeholder naming what the template granted."""
+def _group(
+    addon: Addon,
+    output: Output,
+    body: dict[str, Any],
+    places: Mapping[str, Place],
+    views: Mapping[str, Mapping[str, Any]],
+) -> Entry:
+    """The group Copilot attached to the service: in a stack that runs in the environment's
+    imported VPC, the kept group (per stack); in a VPC Copilot made, none (a group cannot join
+    tasks of another VPC: the moved data admits the service's own group, see Addons)."""
+    attached, skipped = [], []
+    for place in places.values():
+        if place.vpc is None:
+            skipped.append(place.stack)
+            continue
+        groups = list(views.get(place.stack, {}).get("securityGroups") or [])
+        groups.append(_in(addon, f"the id of security group {output.ref}", place.stack))
+        _override(body, place.stack)["securityGroups"] = groups
+        attached.append(place.stack)
+    note = "Copilot attached the group to the service"
+    if attached:
+        note += f"; written in environments.<stack>.securityGroups of {', '.join(attached)}"
+    if skipped:
+        note += (f"; not in {', '.join(skipped)}: that group is in the VPC Copilot made,"
+                 " where the new tasks do not run (the moved data admits the service's own"
+                 " group)")  # fmt: skip
+    return (f"Outputs.{output.name} (attached)", "changed", note)
+
+
+def _policy(
+    addon: Addon,
+    output: Output,
+    body: dict[str, Any],
+    stacks: Mapping[str, str],
+    views: Mapping[str, Mapping[str, Any]],
+) -> Entry:
+    """A managed policy's Allow statements as `permissions` per stack: their actions as
+    written, their resources a placeholder naming what the template granted."""
+    at = f"Outputs.{output.name}"
     resource = addon.resource(output.ref)
     document = (resource.properties if resource else {}).get("PolicyDocument")
     statements = document.get("Statement") if isinstance(document, dict) else None
     if isinstance(statements, dict):
         statements = [statements]
-    written = []
+    allowed: list[tuple[list[str], str]] = []
     for index, statement in enumerate(statements or []):
         if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
             continue
@@ -112,16 +153,21 @@ def _policy(addon: Addon, output: Output, body: dict[str, Any], at: str) -> Entr
             return (at, "not mapped", f"policy {output.ref}: statement {index + 1}'s actions"
                     " are not a list of service:Action names this project takes; write the"
                     " permissions by hand")  # fmt: skip
-        what = _resource_text(statement.get("Resource"))
-        granted = placeholder(f"the ARNs {output.ref} granted ({what})")
-        written.append({"actions": actions, "resources": [granted]})
-    if not written:
+        allowed.append((actions, _resource_text(statement.get("Resource"))))
+    if not allowed:
         return (at, "not mapped", f"policy {output.ref}: no Allow statement read; write the"
                 " permissions by hand")  # fmt: skip
-    body.setdefault("permissions", []).extend(written)
+    for stack in stacks:
+        permissions = list(views.get(stack, {}).get("permissions") or [])
+        permissions += [
+            {"actions": actions, "resources": [_in(addon, f"the ARNs {output.ref} granted"
+                                                        f" ({what})", stack)]}
+            for actions, what in allowed
+        ]  # fmt: skip
+        _override(body, stack)["permissions"] = permissions
     return (at, "changed", f"Copilot attached policy {output.ref} to the task role: its"
-            f" {len(written)} statements written in permissions, their resources placeholders"
-            " (the kept resources' ARNs)")  # fmt: skip
+            f" {len(allowed)} statements written in environments.<stack>.permissions, their"
+            " resources placeholders per stack (each environment's own resources)")  # fmt: skip
 
 
 def _resource_text(value: Any) -> str:

@@ -186,7 +186,9 @@ def _workloads(
             continue
         for file in manifest.addons:
             addon = result.addons.setdefault(file, read_addon(workspace.root, file))
-            outputs = apply_outputs(addon, mapped.body, workspace.app, manifest.name, places)
+            outputs = apply_outputs(
+                addon, mapped.body, workspace.app, manifest.name, places, mapped.views
+            )
             _entries(result.ledger, file, outputs)
         mapped.body = ordered(mapped.body, mapped.section)
         name = f"{mapped.section}/{mapped.name}.yaml"

@@ -44,27 +44,39 @@ def test_outputs_are_classified_by_the_type_copilot_reads_them_by(shop) -> None:
         == ["DDB_NAME", "AURORA_SECRET", "DB_ENDPOINT_URL", "MY_S3_BUCKET"]  # fmt: skip
 
 
-def test_each_output_is_written_where_this_project_takes_it(shop) -> None:
+def test_each_output_is_written_per_stack_where_this_project_takes_it(shop) -> None:
+    """Each Copilot environment had its own addon stack (a nested stack of
+    <app>-<env>-<workload>), so its own table, secret, group and policy."""
     api = written(shop, "services/api.yaml")
+    test, prod = api["environments"]["test"], api["environments"]["prod"]
     # ddbName: Ref of a table named !Sub ${App}-${Env}-${Name}-ddb: its name in each stack
-    assert api["environments"]["test"]["environment"]["DDB_NAME"] == "shop-test-api-ddb"
-    assert api["environments"]["prod"]["environment"]["DDB_NAME"] == "shop-prod-api-ddb"
-    assert api["secrets"]["AURORA_SECRET"].startswith("${FILL_IN:the secret auroraAuroraSecret")
-    # a security group output is both attached and a variable (Copilot's envVarOutputNames
-    # leaves out only secrets and policies)
-    assert api["securityGroups"] == [
-        "${FILL_IN:the id of security group auroraSecurityGroup of " + AURORA + "}"
+    assert test["environment"]["DDB_NAME"] == "shop-test-api-ddb"
+    assert prod["environment"]["DDB_NAME"] == "shop-prod-api-ddb"
+    assert test["secrets"]["AURORA_SECRET"] != prod["secrets"]["AURORA_SECRET"]
+    assert prod["secrets"]["AURORA_SECRET"].endswith(f"of {AURORA} in stack prod}}")
+    assert "secrets" not in api or "AURORA_SECRET" not in api["secrets"]
+    # the group: attached where the stack runs in the environment's imported VPC (test), not
+    # where Copilot made the VPC (prod: the group is in a VPC the new tasks do not use)
+    assert test["securityGroups"] == [
+        "${FILL_IN:the id of security group auroraSecurityGroup of " + AURORA + " in stack test}"
     ]
-    assert "AURORA_SECURITY_GROUP" in api["environment"]
-    first, second = api["permissions"]
+    assert "securityGroups" not in prod and "securityGroups" not in api
+    # a security group output is a variable too (Copilot's envVarOutputNames leaves out only
+    # secrets and policies)
+    assert "AURORA_SECURITY_GROUP" in prod["environment"]
+    first, second = prod["permissions"]
     assert "dynamodb:PutItem" in first["actions"] and second["actions"] == [
         "dynamodb:Query",
         "dynamodb:Scan",
     ]
-    assert second["resources"] == ["${FILL_IN:the ARNs ddbAccessPolicy granted (ddb.Arn/index/*)}"]
+    assert second["resources"] == [
+        "${FILL_IN:the ARNs ddbAccessPolicy granted (ddb.Arn/index/*) of"
+        " copilot/api/addons/ddb.yml in stack prod}"
+    ]
     found = entries(shop, AURORA)
     assert found["Outputs.auroraSecret"].status == "changed"
     assert "AURORA_SECRET" in found["Outputs.auroraSecret"].note
+    assert "not in prod" in found["Outputs.auroraSecurityGroup (attached)"].note
     assert (
         "policy ddbAccessPolicy"
         in entries(shop, "copilot/api/addons/ddb.yml")["Outputs.ddbAccessPolicy"].note

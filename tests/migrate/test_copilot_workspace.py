@@ -105,9 +105,8 @@ def test_renamed_environments_keep_the_names_copilot_interpolated(tmp_path: Path
     assert written(result, "Pulumi.staging.yaml")["config"]["shop:tier"] == "development"
     api = written(result, "services/api.yaml")
     assert api["secrets"]["DB_PASSWORD"] == "ssm:/copilot/shop/${stack}/secrets/db_password"
-    assert api["environments"]["production"]["secrets"] == {
-        "DB_PASSWORD": "ssm:/copilot/shop/prod/secrets/db_password"
-    }
+    secrets = api["environments"]["production"]["secrets"]
+    assert secrets["DB_PASSWORD"] == "ssm:/copilot/shop/prod/secrets/db_password"
 
 
 def test_an_environment_with_an_imported_vpc(tmp_path: Path) -> None:
