@@ -70,8 +70,11 @@ def _retain(addon: Addon, resource: Resource, deploy: str) -> list[str]:
             " unreadable."
         )
     lines.append(
-        "  It then outlives Copilot's stacks. To manage it with Pulumi, import it (this writes"
-        " its code for a program of yours; this platform's program does not declare it):"
+        "  It then outlives Copilot's stacks. To manage it with Pulumi, import it into a Pulumi"
+        " project of your own, never into this platform's stacks: their program does not"
+        " declare it, so their next `pulumi up` would delete it (or fail on it, as `pulumi"
+        " import` protects what it imports). In that project's folder, with a stack per"
+        " environment, and the code `pulumi import` prints added to its program:"
     )
     return lines
 
@@ -147,6 +150,35 @@ def _reach(
     return lines
 
 
+def _cluster_options(resource: Resource) -> str:
+    """What a restored cluster does not take from its snapshot and the template set: its
+    parameter group (RestoreDBClusterFromSnapshot's DBClusterParameterGroupName: the engine's
+    default group when omitted) and its Serverless v2 capacity range, which the cluster must
+    have before a db.serverless instance is added (CloudFormation reference,
+    aws-properties-rds-dbcluster-serverlessv2scalingconfiguration)."""
+    options = ""
+    if "DBClusterParameterGroupName" in resource.properties:
+        options += " --db-cluster-parameter-group-name <the name of the kept parameter group>"
+    if "ServerlessV2ScalingConfiguration" in resource.properties:
+        scaling = resource.properties["ServerlessV2ScalingConfiguration"]
+        low, high = (scaling.get(k) if isinstance(scaling, dict) else None
+                     for k in ("MinCapacity", "MaxCapacity"))  # fmt: skip
+        low = low if isinstance(low, int | float) else "<its MinCapacity>"
+        high = high if isinstance(high, int | float) else "<its MaxCapacity>"
+        options += f" --serverless-v2-scaling-configuration MinCapacity={low},MaxCapacity={high}"
+    return options
+
+
+def _cache_options(resource: Resource) -> str:
+    """The encryption a replication group restored from a snapshot is given again."""
+    return "".join(
+        f" --{flag}"
+        for key, flag in (("TransitEncryptionEnabled", "transit-encryption-enabled"),
+                          ("AtRestEncryptionEnabled", "at-rest-encryption-enabled"))
+        if resource.properties.get(key) is True
+    )  # fmt: skip
+
+
 def _port(resource: Resource) -> str:
     """The port clients use: the template's `Port`, NFS's 2049 for a file system."""
     if resource.type == "AWS::EFS::FileSystem":
@@ -183,7 +215,7 @@ def _move(resource: Resource, found: str | None, stack: str) -> list[str]:
             f" --db-cluster-snapshot-identifier {snapshot}",
             f"aws rds restore-db-cluster-from-snapshot --db-cluster-identifier {new}"
             f" --snapshot-identifier {snapshot} --engine {engine} --db-subnet-group-name {new}"
-            f" --vpc-security-group-ids {group}",
+            f" --vpc-security-group-ids {group}{_cluster_options(resource)}",
             f"aws rds create-db-instance --db-instance-identifier {new}-1"
             f" --db-cluster-identifier {new} --engine {engine} --db-instance-class <the class"
             " of its writer, db.serverless for Serverless v2>",
@@ -209,7 +241,8 @@ def _move(resource: Resource, found: str | None, stack: str) -> list[str]:
             f" {snapshot}",
             f"aws elasticache create-replication-group --replication-group-id {new}"
             f" --replication-group-description {resource.logical_id} --snapshot-name {snapshot}"
-            f" --cache-subnet-group-name {new} --security-group-ids {group}",
+            f" --cache-subnet-group-name {new} --security-group-ids {group}"
+            f"{_cache_options(resource)}",
         ]
     # "You can create mount targets for the file system in one VPC at a time" (EFS user guide,
     # manage-fs-access-create-delete-mount-targets): move them, the data stays.

@@ -51,29 +51,44 @@ CUTOVER = """\
 ## Cutover, in order
 
 1. **Fill in the placeholders** above, then check each stack offline:
-   `ecs-platform plan <stack>` (and `ecs-platform config <stack>` to see the merged settings).
+   `ecs-platform plan <stack>` (and `ecs-platform config <stack>` to see the merged settings);
+   `make test` runs the policy pack and the generic checks on your stack and service files.
 2. **Keep the data.** For each addon data resource listed above, set `DeletionPolicy: Retain`
-   and redeploy it with Copilot (`copilot svc deploy --name <svc> --env <env>`), or plan to
-   copy the data. Copilot's managed EFS file systems and its VPC belong to its environment
-   stacks: copy what they hold first.
-3. **Run both.** Deploy the new stacks beside Copilot's (`pulumi up --stack <stack>`, or the
+   (on it and on what it uses) and redeploy it with Copilot (`copilot svc deploy --name <svc>
+   --env <env>`).
+3. **Jobs and workers first.** Turn Copilot's jobs off (`on.schedule: none`, then
+   `copilot job deploy --name <job> --env <env>`) before the new stack's first `pulumi up`, so
+   no job runs twice. Deploy the new workers with `queue.create.subscribe` left empty: SNS
+   delivers each message to every queue subscribed, so while both are, each message is worked
+   twice.
+4. **Run both.** Deploy the new stacks beside Copilot's (`pulumi up --stack <stack>`, or the
    deploy workflow); push the images and pin them (`ecs-platform release <svc> --stack <stack>
    --digest sha256:...`). Check the services answer on the new ALB (the stack output
    `serviceUrls`) while Copilot keeps serving.
-4. **Move DNS.** Point each alias at the new ALB (lower the record's TTL a day before); watch
-   both ALBs' request counts until Copilot's reaches zero. Stop workers on one side so a queue
-   is not consumed twice: set `count: 0` in Copilot's worker manifest and
-   `copilot svc deploy --name <worker> --env <env>` (`copilot svc pause` is for App Runner
-   services only). Disable Copilot's jobs the same way (`on.schedule: none`). Copilot deletes a
-   worker's queue and dead-letter queue with the worker, with what they hold: before that, let
-   the queue empty (`aws sqs get-queue-attributes --queue-url <url> --attribute-names
-   ApproximateNumberOfMessages`) and move what the dead-letter queue holds to the new worker's
-   queue (`aws sqs start-message-move-task --source-arn <dead-letter queue ARN>
-   --destination-arn <the ARN of the new queue>`).
-5. **Remove Copilot**, workloads first, then environments, then the application:
-   `copilot svc delete --name <svc> --env <env>`, `copilot job delete --name <job> --env <env>`,
-   `copilot env delete --name <env>`, and last `copilot app delete`. Retained addon resources
-   stay; import them into Pulumi if you want them managed (`pulumi import`, above).
+5. **Move the data that must move.** A database or cache in a VPC Copilot made moves into the
+   stack's VPC with the commands under Addons (stop Copilot's writers first: scale the writing
+   services to 0); a file system Copilot managed (`efs: true`) is copied into the stack's own
+   (an AWS DataSync EFS-to-EFS task), with its files' owner changed to the user the new access
+   point uses (Copilot's derived a uid and gid from the service's name).
+6. **Move DNS.** Point each alias at the new ALB (lower the record's TTL a day before); watch
+   both ALBs' request counts until Copilot's reaches zero.
+7. **Switch the workers.** Restore each new worker's `queue.create.subscribe` and
+   `pulumi up`; right after, unsubscribe Copilot's queue from each topic (`aws sns unsubscribe
+   --subscription-arn <arn>`): only messages published between the two are worked twice.
+   Let Copilot's worker empty its queue (`aws sqs get-queue-attributes --queue-url <url>
+   --attribute-names ApproximateNumberOfMessages`), move what its dead-letter queue holds to
+   the new worker's queue (`aws sqs start-message-move-task --source-arn <dead-letter queue
+   ARN> --destination-arn <the ARN of the new queue>`), then set `count: 0` in Copilot's
+   worker manifest and `copilot svc deploy --name <worker> --env <env>`. Copilot deletes a
+   worker's queues with the worker, with what they hold.
+8. **Remove Copilot**, once every image the stacks use is out of Copilot's repositories
+   (`<app>/<workload>` in ECR, which `copilot svc delete` and `copilot app delete` empty and
+   delete: the fields that still name one say so above) and the data in the VPCs Copilot made
+   has moved (else `copilot env delete` cannot delete their subnets): workloads first, then
+   environments, then the application: `copilot svc delete --name <svc> --env <env>`,
+   `copilot job delete --name <job> --env <env>`, `copilot env delete --name <env>`, and last
+   `copilot app delete`. Retained addon resources stay; import them into a Pulumi project of
+   yours if you want them managed (above).
 """
 
 

@@ -112,32 +112,42 @@ def _topics(context: Context, value: Any, path: str, fifo_queue: bool = False) -
         # topic's name ends in .fifo (internal/pkg/manifest/workload.go, publish topics).
         suffix = ".fifo" if _fifo_topic(topic, fifo_queue, named_fifo) else ""
         copilot_name = f"{context.app}-<env>-{service}-{name}{suffix}"
+        if bool(suffix) != (named_fifo or fifo_queue):
+            # settings/rules/queues.py: SNS FIFO topics deliver to FIFO queues, standard
+            # topics to standard queues; this worker has one queue.
+            kind, other = ("FIFO", "standard") if suffix else ("standard", "FIFO")
+            context.not_mapped(at, f"Copilot delivered the {kind} topic {copilot_name} into a"
+                               f" {kind} queue of its own; this worker's one queue is {other},"
+                               " which that topic cannot deliver to: declare another worker"
+                               f" (services/<name>.yaml) with a {kind} queue subscribed to it"
+                               " (not written)")  # fmt: skip
+            _topic_extras(context, topic, at)
+            continue
         subscriptions.append({"topicArn": placeholder(f"the ARN of topic {copilot_name}")})
         fifo_note = ""
         if named_fifo and suffix and not fifo_queue:
             fifo_note = "; a FIFO topic delivers to a FIFO queue: queue.create.fifo true"
-        elif named_fifo and not suffix:
-            fifo_note = (
-                "; Copilot gave this standard topic a standard queue of its own beside the"
-                " FIFO one, here it delivers into the worker's one (FIFO) queue: check SNS"
-                " delivers it there, or subscribe it to a standard queue of another worker"
-            )
         context.changed(
             at,
-            f"queue.create.subscribe[{index}].topicArn: Copilot's topic"
+            f"queue.create.subscribe[{len(subscriptions) - 1}].topicArn: Copilot's topic"
             f" {copilot_name} belongs to {service}'s Copilot stack and is deleted"
             " with it; services here publish no topics: create the topic elsewhere"
             f" and give its ARN (a placeholder is written){fifo_note}",
         )
-        if "filter_policy" in topic:
-            context.not_mapped(
-                f"{at}.filter_policy", "SNS filter policies are not set here: filter in the worker"
-            )
-        if "queue" in topic:
-            context.not_mapped(
-                f"{at}.queue",
-                "one queue per worker here: the topic delivers into the worker's queue",
-            )
-        for key in set(topic) - {"name", "service", "filter_policy", "queue"}:
-            context.not_mapped(f"{at}.{key}", "unknown field: not written")
+        _topic_extras(context, topic, at)
     context.put("queue.create.subscribe", subscriptions)
+
+
+def _topic_extras(context: Context, topic: dict[str, Any], at: str) -> None:
+    """A subscription's fields besides its topic's name and service."""
+    if "filter_policy" in topic:
+        context.not_mapped(
+            f"{at}.filter_policy", "SNS filter policies are not set here: filter in the worker"
+        )
+    if "queue" in topic:
+        context.not_mapped(
+            f"{at}.queue",
+            "one queue per worker here: the topic delivers into the worker's queue",
+        )
+    for key in set(topic) - {"name", "service", "filter_policy", "queue"}:
+        context.not_mapped(f"{at}.{key}", "unknown field: not written")

@@ -103,6 +103,8 @@ def test_data_in_copilots_own_vpc_is_moved_and_in_an_imported_vpc_is_reached(sho
     assert "cannot be peered" in cluster
     assert "aws rds restore-db-cluster-from-snapshot" in cluster
     assert "--engine aurora-mysql" in cluster and "FromPort=3306" in cluster
+    assert "--serverless-v2-scaling-configuration" in cluster
+    assert "--db-cluster-parameter-group-name" in cluster
     # test imports its VPC: the stack runs in it, and the group is what admits the tasks
     assert "stack test runs in the same VPC (vpc-0a1b2c3d4e5f67890" in cluster
     # the writer instance moves with its cluster: no commands of its own
@@ -115,7 +117,7 @@ def test_data_in_copilots_own_vpc_is_moved_and_in_an_imported_vpc_is_reached(sho
 
 def cli_commands(report: str) -> list[list[str]]:
     found = re.findall(
-        r"`(aws (?:rds|ec2|efs|elasticache|sqs) [^`]+)`", report.replace("\n   ", " ")
+        r"`(aws (?:rds|ec2|efs|elasticache|sqs|sns) [^`]+)`", report.replace("\n   ", " ")
     )
     return [shlex.split(command) for command in found]
 
@@ -127,7 +129,7 @@ def test_every_cli_command_given_names_an_api_operation_and_its_parameters(
     after the API's, in kebab case (botocore.xform_name)."""
     report = shop.files["MIGRATION.md"]
     commands = cli_commands(report) + cli_commands(_other_kinds(tmp_path))
-    assert {c[1] for c in commands} == {"rds", "ec2", "efs", "elasticache", "sqs"}
+    assert {c[1] for c in commands} == {"rds", "ec2", "efs", "elasticache", "sqs", "sns"}
     session = botocore.session.get_session()
     for command in commands:
         model = session.get_service_model(command[1])
@@ -153,6 +155,9 @@ Resources:
       ReplicationGroupId: !Sub ${App}-${Env}-cache
       ReplicationGroupDescription: cache
       CacheSubnetGroupName: !Ref cacheSubnets
+      Port: 6379
+      TransitEncryptionEnabled: true
+      AtRestEncryptionEnabled: true
 """
 
 
@@ -165,4 +170,6 @@ def _other_kinds(tmp_path: Path) -> str:
     assert "aws efs create-mount-target --file-system-id <the file system id (fs-...)>" in section
     assert "--replication-group-id shop-prod-cache " in section
     assert "`cacheSubnets` (subnet group)" in section
+    assert "--transit-encryption-enabled --at-rest-encryption-enabled" in section
+    assert "FromPort=6379" in section
     return section

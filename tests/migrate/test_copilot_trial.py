@@ -72,11 +72,12 @@ def test_fifo_topics_are_named_as_copilot_names_them(tmp_path: Path) -> None:
     result = imported(workspace(tmp_path, {"testers": yaml.safe_dump(body)}, ENV))
     queue = written(result, "services/testers.yaml")["queue"]["create"]
     assert queue["fifo"] is True
-    first, second = (s["topicArn"] for s in queue["subscribe"])
+    (first,) = (s["topicArn"] for s in queue["subscribe"])
     assert "demo-<env>-service4TestTopic-orders.fifo}" in first
-    assert "demo-<env>-service4TestTopic2-testTopic2}" in second
     found = entries(result, "copilot/testers/manifest.yml")
-    assert "standard queue of its own" in found["subscribe.topics[1]"].note
+    # Copilot gave the standard topic a standard queue of its own: another worker here
+    assert found["subscribe.topics[1]"].status == "not mapped"
+    assert "testTopic2 into a standard queue of its own" in found["subscribe.topics[1]"].note
     body["subscribe"]["topics"][0]["name"] = "orders"
     body["subscribe"]["queue"] = {"fifo": True}
     fifo = imported(workspace(tmp_path / "fifo", {"testers": yaml.safe_dump(body)}, ENV))
@@ -111,3 +112,17 @@ def test_what_another_accounts_registry_and_an_existing_file_system_need_is_said
         found["image.location"].note
     )
     assert "serviceSecurityGroupIds" in found["storage.volumes.data.efs.id"].note
+
+
+def test_an_image_in_copilots_own_repository_is_said_to_move_before_copilot_goes(
+    tmp_path: Path,
+) -> None:
+    """Copilot's application stack made `<app>/<workload>` repositories, which `copilot svc
+    delete` and `app delete` empty and delete (internal/pkg/cli/svc_delete.go)."""
+    body = yaml.safe_load(copilot_text("lb-svc.yml"))
+    body["image"] = {"location": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/demo/frontend:2.4"}
+    result = imported(workspace(tmp_path, {"frontend": yaml.safe_dump(body)}, ENV))
+    found = entries(result, "copilot/frontend/manifest.yml")["image.location"]
+    assert found.status == "changed"
+    assert "Copilot's own repository demo/frontend" in found.note
+    assert "out of Copilot's repositories" in result.files["MIGRATION.md"]

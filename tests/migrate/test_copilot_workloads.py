@@ -81,13 +81,16 @@ def test_a_worker_subscribed_to_topics_gets_a_queue_and_marked_topic_arns(tmp_pa
     queue = worker["queue"]["create"]
     assert queue["maxReceiveCount"] == 5
     topics = [s["topicArn"] for s in queue["subscribe"]]
-    assert len(topics) == 5
+    # mytopic and yourtopic had FIFO queues of their own: a standard queue cannot take them
+    assert len(topics) == 3 and not any(t.endswith(".fifo}") for t in topics)
     assert topics[0] == "${FILL_IN:the ARN of topic demo-<env>-dogsvc-givesdogs}"
     assert worker["scaling"]["backlogPerTask"] == 900.0  # 15m / 1s, as the manifest says
     found = entries(result, "copilot/dogworker/manifest.yml")
     assert found["subscribe.topics[0].filter_policy"].status == "not mapped"
     assert found["subscribe.queue.delay"].status == "not mapped"
     assert found["subscribe.topics[0]"].status == "changed"
+    assert found["subscribe.topics[2]"].status == "not mapped"
+    assert "declare another worker" in found["subscribe.topics[3]"].note
     assert ("services/dogworker.yaml", "queue.create.subscribe[0].topicArn") in {
         (file, key) for file, key, _ in result.ledger.placeholders
     }
