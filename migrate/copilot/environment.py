@@ -68,13 +68,16 @@ def _insights(context: Context, value: Any, path: str) -> None:
         level = "enhanced" if value.get("enhanced") else "enabled"
     else:
         level = "enabled" if value else "disabled"
-    if level == "disabled" and context.tier == "production":
+    if level == "disabled":
         context.put("cluster.containerInsights", "enabled")
-        context.changed(
-            path,
-            "cluster.containerInsights enabled: tier production keeps Container Insights on"
-            " (settings/rules/cluster.py, ECS.12)",
+        why = (
+            "tier production keeps Container Insights on (settings/rules/cluster.py, ECS.12)"
+            if context.tier == "production"
+            else "the policy pack's ecs-12-container-insights (AWS Security Hub ECS.12) is"
+            " mandatory at every tier; a waiver in policy/waivers.yaml, with its reason, keeps"
+            " it off in development"
         )
+        context.changed(path, f"cluster.containerInsights enabled: {why}")
         return
     context.put("cluster.containerInsights", level)
     context.mapped(path, "cluster.containerInsights")

@@ -119,8 +119,9 @@ def import_workspace(
     for env in workspace.environments:
         stack = result.stacks[env.name]
         tier, mapped = tiers[stack], environments[stack]
-        if any(m.type == LBWS for m in workspace.workloads):
-            certificate_default(mapped, tier, needs.aliases.get(stack))
+        # the stack's ALB is made with or without routed services (settings/rules/
+        # load_balancer.py asks for its listener either way)
+        certificate_default(mapped, tier, needs.aliases.get(stack))
         backlog_insights(mapped, needs.backlog.get(stack, []))
         _entries(result.ledger, env.file, mapped.entries)
         config: dict[str, Any] = {"aws:region": region or placeholder("the AWS region")}

@@ -113,8 +113,8 @@ def test_a_from_cfn_export_named_after_the_environment_is_written_readably_per_s
 def test_a_worker_scaling_on_backlog_turns_container_insights_on_where_it_runs(
     tmp_path: Path,
 ) -> None:
-    """dev: Insights off and no backlog scaling there (kept off); qa: off, with backlog
-    scaling (turned on); test: Copilot's default, with backlog scaling (written on)."""
+    """dev and qa: Insights off, turned on (the policy pack's ecs-12 is mandatory at every
+    tier); test: Copilot's default (absent), with backlog scaling: written on, and why."""
     scaled = {"range": "1-5", "queue_delay": {"acceptable_latency": "10m",
                                                 "msg_processing_time": "250ms"}}  # fmt: skip
     worker = yaml.safe_load(WORKER) | {"count": 1, "environments": {
@@ -126,15 +126,15 @@ def test_a_worker_scaling_on_backlog_turns_container_insights_on_where_it_runs(
     assert {s for s, o in scaling.items() if o["scaling"].get("backlogPerTask")} == {"qa", "test"}
     insights = {e: written(result, f"Pulumi.{e}.yaml")["config"]["demo:cluster"]
                 for e in ("dev", "qa", "test")}  # fmt: skip
-    assert insights == {e: {"containerInsights": v} for e, v in
-                        (("dev", "disabled"), ("qa", "enabled"), ("test", "enabled"))}  # fmt: skip
-    dev = entries(result, "copilot/environments/dev/manifest.yml")
-    assert dev["observability.container_insights"].status == "mapped"
-    qa = entries(result, "copilot/environments/qa/manifest.yml")["observability.container_insights"]
+    assert insights == {e: {"containerInsights": "enabled"} for e in ("dev", "qa", "test")}
+    for env in ("dev", "qa"):
+        found = entries(result, f"copilot/environments/{env}/manifest.yml")
+        assert found["observability.container_insights"].status == "changed"
+        assert "ecs-12-container-insights" in found["observability.container_insights"].note
     test = entries(result, "copilot/environments/test/manifest.yml")
-    for entry in (qa, test["observability.container_insights (absent)"]):
-        assert entry.status == "changed"
-        assert "count.queue_delay of worker" in entry.note and "RunningTaskCount" in entry.note
+    entry = test["observability.container_insights (absent)"]
+    assert entry.status == "changed"
+    assert "count.queue_delay of worker" in entry.note and "RunningTaskCount" in entry.note
 
 
 def test_tier_production_keeps_container_insights_on(tmp_path: Path) -> None:

@@ -126,3 +126,15 @@ def test_an_image_in_copilots_own_repository_is_said_to_move_before_copilot_goes
     assert found.status == "changed"
     assert "Copilot's own repository demo/frontend" in found.note
     assert "out of Copilot's repositories" in result.files["MIGRATION.md"]
+
+
+def test_a_stack_without_routed_services_still_gets_its_albs_listener(tmp_path: Path) -> None:
+    """The stack's ALB is made either way (settings/rules/load_balancer.py asks for HTTPS or,
+    in development, plain HTTP)."""
+    backend = yaml.safe_load(copilot_text("backend-svc-customhealthcheck.yml"))
+    envs = {"test": "name: test\ntype: Environment\n", "prod": "name: prod\ntype: Environment\n"}
+    result = imported(workspace(tmp_path, {backend["name"]: yaml.safe_dump(backend)}, envs))
+    test = written(result, "Pulumi.test.yaml")["config"]["demo:loadBalancer"]
+    prod = written(result, "Pulumi.prod.yaml")["config"]["demo:loadBalancer"]
+    assert test == {"allowPlainHttp": True}
+    assert prod == {"certificateArn": "${FILL_IN:the ACM certificate ARN}"}
