@@ -75,10 +75,13 @@ def copilot(
                 "placeholders": [
                     {"file": f, "key": k, "what": w} for f, k, w in imported.ledger.placeholders
                 ],
+                "beforeFirstPlan": [line.removeprefix("- ") for line in imported.before[2:-1]],
             }
         )
         return 0
     click.echo(imported.ledger.summary())
+    if imported.before:
+        click.echo("before the first plan: see MIGRATION.md, 'Before the first plan'", err=True)
     return 0
 
 

@@ -39,9 +39,8 @@ DEFAULTS = """\
   stack where a worker scales so.
 - **A job's timeout** bounds one attempt here (Copilot's bounded the whole run, retries
   included); retries wait 60 s, then twice as long (Copilot: 10 s, then 1.5 times).
-- **The project's name.** A Pulumi.yaml the import writes is named after the application:
-  physical names start with `<project>-<stack>`, so two applications in one account need two
-  names.
+- **The project's name.** Physical names start with `<project>-<stack>`: a Pulumi.yaml the
+  import writes is named after the application; a checkout's own is kept (see above).
 - **Images are not built at deploy.** A workload that Copilot built (`image.build`) gets a
   registry repository named after it and a placeholder tag: CI pushes the image and pins it
   (`ecs-platform release`, docs/delivery.md).
@@ -98,8 +97,10 @@ def render(
     written: list[str],
     addons: list[tuple[Addon, str | None, str]],
     places: Mapping[str, Place],
+    before: list[str] | None = None,
 ) -> str:
-    """The whole of MIGRATION.md; `places`: each Copilot environment's stack and VPC."""
+    """The whole of MIGRATION.md; `places`: each Copilot environment's stack and VPC;
+    `before`: the section on the folder written into (migrate/copilot/checkout.py)."""
     lines = [
         f"# Moving `{app}` from AWS Copilot",
         "",
@@ -113,6 +114,7 @@ def render(
         "",
         *[f"- `{name}`" for name in written],
         "",
+        *(before or []),
         *_placeholders(ledger),
         "## Fields, by manifest file",
         "",

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from migrate.copilot.addons import Addon, read_addon
+from migrate.copilot.checkout import checkout_lines
 from migrate.copilot.environment import (
     backlog_insights,
     certificate_default,
@@ -60,6 +61,7 @@ class Imported:
     ledger: Ledger = field(default_factory=Ledger)
     stacks: dict[str, str] = field(default_factory=dict)  # Copilot environment -> stack
     addons: dict[str, Addon] = field(default_factory=dict)  # read templates, by file
+    before: list[str] = field(default_factory=list)  # what the output folder needs first
 
 
 def parse_environments(text: str | None) -> dict[str, str]:
@@ -135,7 +137,10 @@ def import_workspace(
         result.files["Pulumi.yaml"] = _project_file(namespace)
     addons = _extras(workspace, result)
     written = sorted([*result.files, REPORT])
-    result.files[REPORT] = render(workspace.app, result.ledger, written, addons, places)
+    before = checkout_lines(out, written, result.stacks.values(), namespace, workspace.app,
+                            DEFAULT_PROJECT)  # fmt: skip
+    result.before = before
+    result.files[REPORT] = render(workspace.app, result.ledger, written, addons, places, before)
     return result
 
 

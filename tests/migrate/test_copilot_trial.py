@@ -4,10 +4,14 @@ applications imported into one account."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import yaml
 from copilot_helpers import copilot_text, copy_shop, entries, imported, workspace, written
+
+from cli.app import main
+from settings.stack_files import PROJECT_DIR
 
 ENV = {"test": copilot_text("environment-import-vpc.yml")}
 JOB = "scheduled-job-fully-specified-placement.yml"
@@ -138,3 +142,26 @@ def test_a_stack_without_routed_services_still_gets_its_albs_listener(tmp_path: 
     prod = written(result, "Pulumi.prod.yaml")["config"]["demo:loadBalancer"]
     assert test == {"allowPlainHttp": True}
     assert prod == {"certificateArn": "${FILL_IN:the ACM certificate ARN}"}
+
+
+def test_importing_into_a_checkout_says_what_of_the_checkout_needs_doing(
+    tmp_path: Path, capsys
+) -> None:
+    """The checkout's sample stacks and workloads are planned with the imported ones, its
+    workflows list only its own stacks, and its project name is every checkout's."""
+    checkout = tmp_path / "checkout"
+    (checkout / ".github").mkdir(parents=True)
+    shutil.copytree(PROJECT_DIR / ".github" / "workflows", checkout / ".github" / "workflows")
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml"):
+        shutil.copy(PROJECT_DIR / name, checkout / name)
+    (checkout / "services").mkdir()
+    (checkout / "services" / "sample.yaml").write_text("image: {uri: nginx}\n")
+    shop = copy_shop(tmp_path)
+    assert main(["import", "copilot", str(shop), "--out", str(checkout), "--force"]) == 0
+    assert "before the first plan" in capsys.readouterr().err
+    report = (checkout / "MIGRATION.md").read_text()
+    before = report[report.index("## Before the first plan") :].split("\n## ")[0]
+    assert "`Pulumi.dev.yaml`, `services/sample.yaml`" in before
+    assert "names `test`" in before  # the shipped lists say [dev, prod]
+    assert "`prod`" not in before.split("**Workflows:**")[1].split("\n")[0]
+    assert "start with `ecs-platform-<stack>`" in before and "name the project `shop`" in before
