@@ -60,6 +60,18 @@ OUTPUT_KINDS = {
     "AWS::EC2::SecurityGroup": "security group",
 }
 SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+# aws/copilot-cli internal/pkg/addon/addons.go `yamlMatcher`: Copilot reads only the files of
+# addons/ whose extension (filepath.Ext, as written) is .yml or .yaml.
+ADDON_EXTENSIONS = (".yml", ".yaml")
+IGNORED_NOTE = (
+    "not a .yml or .yaml file: Copilot ignores it (it reads only those from addons/), so it"
+    " deployed nothing; nothing to keep"
+)
+
+
+def copilot_reads(file: str) -> bool:
+    """Whether Copilot reads addon folder file `file` (a template or addons.parameters.yml)."""
+    return file.endswith(ADDON_EXTENSIONS)
 
 
 class _TolerantLoader(yaml.SafeLoader):

@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from migrate.copilot.context import Context, fixed, to_key
+from migrate.copilot.context import Context, fixed, placeholders_changed, to_key
 from migrate.copilot.keep import Place
 from migrate.copilot.values import Interpolation, placeholder
 from migrate.copilot.workspace import Manifest
@@ -57,6 +57,7 @@ def map_environment(
         "cdn": fixed("not mapped", "no CloudFront distribution is made here: put one in front"
                      " of the ALB in another stack"),
     })  # fmt: skip
+    placeholders_changed(context, body)
     _network_defaults(context, region)
     if tier == "production":
         context.put("alarms.notify.emails", [placeholder("the address alarms notify")])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from migrate.copilot.context import Context, Handler
-from migrate.copilot.values import whole_seconds
+from migrate.copilot.values import not_a_duration, whole_seconds
 from settings.job import MAX_RETRIES, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS
 
 # copilot-cli internal/pkg/deploy/cloudformation/stack/scheduled_job.go: the presets as AWS
@@ -92,8 +92,11 @@ def _retries(context: Context, value: Any, path: str) -> None:
 
 def _timeout(context: Context, value: Any, path: str) -> None:
     found = whole_seconds(value)
-    if found is None or found > MAX_TIMEOUT_SECONDS:
-        context.not_mapped(path, f"{value!r} is not a duration up to 7 days: not written")
+    if found is None:
+        context.not_mapped(path, not_a_duration(value, "timeoutSeconds"))
+        return
+    if found > MAX_TIMEOUT_SECONDS:
+        context.not_mapped(path, f"{value!r} is more than 7 days: not written")
         return
     written = max(found, MIN_TIMEOUT_SECONDS)
     context.put("timeoutSeconds", written)

@@ -13,11 +13,12 @@ from migrate.copilot.ledger import Ledger
 DEFAULTS = """\
 ## What changes by default, and why
 
-- **Read-only root file system.** Containers here get a read-only root (Copilot: writable);
-  production requires it. `writablePaths: [/tmp]` is written for scratch space; add the other
-  paths your application writes to.
-- **A non-root user.** Containers run as `1000:1000` (Copilot: the image's `USER`, often
-  root); production refuses root. Make the image work as that user, or set `user`.
+- **Read-only root file system.** Containers here, sidecars too, get a read-only root
+  (Copilot: writable); production requires it. `writablePaths: [/tmp]` is written for scratch
+  space, for each sidecar too; add the other paths your application writes to.
+- **A non-root user.** Containers, sidecars too, run as `1000:1000` (Copilot: the image's
+  `USER`, often root); production refuses root. Make the image work as that user, or set
+  `user`.
 - **Private subnets and NAT.** Tasks never get public IPs (Copilot's default placement is
   public). A VPC the stack creates has NAT (`network.natGateways`: one gateway in development,
   one per zone in production) or VPC endpoints; an imported VPC needs its own NAT or endpoints
@@ -97,9 +98,11 @@ def render(
     written: list[str],
     addons: list[tuple[Addon, str | None, str]],
     places: Mapping[str, Place],
+    kept: Mapping[str, str] | None = None,
     before: list[str] | None = None,
 ) -> str:
-    """The whole of MIGRATION.md; `places`: each Copilot environment's stack and VPC;
+    """The whole of MIGRATION.md; `places`: each Copilot environment's stack and VPC; `kept`:
+    files of the project the output folder already had, with why (listed with those written);
     `before`: the section on the folder written into (migrate/copilot/checkout.py)."""
     lines = [
         f"# Moving `{app}` from AWS Copilot",
@@ -112,7 +115,10 @@ def render(
         "",
         "## Files written",
         "",
-        *[f"- `{name}`" for name in written],
+        *sorted(
+            [f"- `{name}`" for name in written]
+            + [f"- `{name}`: {why}" for name, why in (kept or {}).items()]
+        ),
         "",
         *(before or []),
         *_placeholders(ledger),

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from migrate.copilot.addons import Addon, read_addon
+from migrate.copilot.addons import IGNORED_NOTE, Addon, copilot_reads, read_addon
 from migrate.copilot.checkout import checkout_lines
 from migrate.copilot.environment import (
     backlog_insights,
@@ -30,6 +30,7 @@ from migrate.copilot.workload import MappedWorkload, map_workload, ordered
 from migrate.copilot.workspace import (
     JOB,
     LBWS,
+    MANIFEST,
     CopilotError,
     Workspace,
     read_manifest,
@@ -133,14 +134,19 @@ def import_workspace(
         header = f"Stack {stack} (tier {tier}), from Copilot environment {env.name} ({env.file})"
         result.files[name] = _yaml(header, {"config": config})
         _find_placeholders(result.ledger, name, config, [])
+    kept = {}
     if not (out / "Pulumi.yaml").is_file():
         result.files["Pulumi.yaml"] = _project_file(namespace)
+    else:
+        kept["Pulumi.yaml"] = f"already there, kept: its name {namespace} is the config namespace"
     addons = _extras(workspace, result)
     written = sorted([*result.files, REPORT])
     before = checkout_lines(out, written, result.stacks.values(), namespace, workspace.app,
                             DEFAULT_PROJECT)  # fmt: skip
     result.before = before
-    result.files[REPORT] = render(workspace.app, result.ledger, written, addons, places, before)
+    result.files[REPORT] = render(
+        workspace.app, result.ledger, written, addons, places, kept, before
+    )
     return result
 
 
@@ -190,7 +196,7 @@ def _workloads(
         _entries(result.ledger, manifest.file, mapped.entries)
         if not mapped.body:
             continue
-        for file in manifest.addons:
+        for file in filter(copilot_reads, manifest.addons):
             addon = result.addons.setdefault(file, read_addon(workspace.root, file))
             outputs = apply_outputs(
                 addon, mapped.body, workspace.app, manifest.name, places, mapped.views
@@ -232,6 +238,9 @@ def _extras(workspace: Workspace, result: Imported) -> list[tuple[Addon, str | N
                    workspace.environment_overrides))  # fmt: skip
     for workload, deploy, addon_files, override_files in groups:
         for file in addon_files:
+            if not copilot_reads(file):
+                ledger.add(file, "(file)", "not mapped", IGNORED_NOTE)
+                continue
             if Path(file).name.startswith("addons.parameters."):
                 ledger.add(file, "(parameters)", "not mapped", "values Copilot passes the"
                            " addon templates beside it, beyond App, Env and Name, often from"
@@ -280,10 +289,20 @@ PIPELINE_FIELDS = {
 
 
 def _pipeline(workspace: Workspace, file: str, ledger: Ledger) -> None:
-    """A pipeline manifest: one entry per field; any other file of the folder, one entry."""
-    if not file.endswith((".yml", ".yaml")):
-        ledger.add(file, "(file)", "not mapped", "a file of Copilot's pipeline (buildspec):"
-                   " the shipped GitHub workflows build nothing here")  # fmt: skip
+    """A pipeline manifest: one entry per field; any other file, one entry. Copilot reads
+    copilot/pipelines/<name>/manifest.yml and the legacy copilot/pipeline.yml as pipelines
+    (aws/copilot-cli internal/pkg/workspace/workspace.go `ListPipelines`), a buildspec.yml as
+    the build stage's commands, nothing else."""
+    path = Path(file)
+    legacy = path.name == "pipeline.yml" and path.parent.name == "copilot"
+    if not legacy and not (path.name == MANIFEST and path.parent.parent.name == "pipelines"):
+        what = (
+            "the build stage's commands (CodeBuild)"
+            if path.name == "buildspec.yml"
+            else "not a pipeline manifest (Copilot reads only manifest.yml as one)"
+        )
+        note = "the shipped GitHub workflows run no CodeBuild; the application's CI builds images"
+        ledger.add(file, "(file)", "not mapped", f"{what}: {note} (docs/delivery.md)")
         return
     body = read_manifest(workspace.root / file, workspace.root)
     for key in body:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from migrate.copilot.context import Context, Handler, fixed, to_key
+from migrate.copilot.context import Context, Handler, fixed, seconds_to, to_key
 from migrate.copilot.task import depends_on, health_check_handlers, secrets, variables, words
-from migrate.copilot.values import has_placeholder, image_uri, placeholder, seconds, whole_seconds
+from migrate.copilot.values import has_placeholder, image_uri, placeholder, seconds
 from migrate.copilot.volumes import volume_name
 from settings.types import IMAGE_URI_PATTERN
 
@@ -47,7 +47,7 @@ def http(context: Context, value: Any, path: str) -> None:
         "path": _path,
         "healthcheck": _target_health,
         "alias": _alias,
-        "deregistration_delay": to_key("deregistrationDelaySeconds", whole_seconds),
+        "deregistration_delay": seconds_to("deregistrationDelaySeconds"),
         "target_container": to_key("routing.targetContainer"),
         "hosted_zone": fixed("not mapped", "the zone is the stack's: loadBalancer.domain.zoneId"
                              " in Pulumi.<stack>.yaml"),
@@ -99,9 +99,9 @@ def _target_health(context: Context, value: Any, path: str) -> None:
         "success_codes": to_key("healthCheck.matcher", str),
         "healthy_threshold": to_key("healthCheck.healthyThreshold"),
         "unhealthy_threshold": to_key("healthCheck.unhealthyThreshold"),
-        "interval": to_key("healthCheck.intervalSeconds", whole_seconds),
-        "timeout": to_key("healthCheck.timeoutSeconds", whole_seconds),
-        "grace_period": to_key("healthCheckGracePeriodSeconds", whole_seconds),
+        "interval": seconds_to("healthCheck.intervalSeconds"),
+        "timeout": seconds_to("healthCheck.timeoutSeconds"),
+        "grace_period": seconds_to("healthCheckGracePeriodSeconds"),
         "port": fixed("not mapped", "the health check uses the traffic port"),
     })  # fmt: skip
 
@@ -184,14 +184,12 @@ def _cooldown(prefix: str, shared: bool = False) -> Handler:
         for key, name in (("in", "scaleInCooldownSeconds"), ("out", "scaleOutCooldownSeconds")):
             if not isinstance(value, dict) or key not in value:
                 continue
-            context.put(f"{prefix}.{name}", whole_seconds(value[key]))
-            if shared:
-                context.changed(
-                    f"{path}.{key}",
-                    f"{prefix}.{name}: one cooldown pair for every scaling policy here",
-                )
-            else:
-                context.mapped(f"{path}.{key}", f"{prefix}.{name}")
+            seconds_to(f"{prefix}.{name}")(context, value[key], f"{path}.{key}")
+            at, status, note = context.entries[-1]
+            if shared and status != "not mapped":
+                context.entries[-1] = (
+                    at, "changed", f"{note}: one cooldown pair for every scaling policy here"
+                )  # fmt: skip
         for key in set(value) - {"in", "out"} if isinstance(value, dict) else ():
             context.not_mapped(f"{path}.{key}", "unknown field: not written")
 
@@ -223,9 +221,16 @@ def _requests(context: Context, value: Any, path: str) -> None:
 
 
 def _queue_delay(context: Context, value: Any, path: str) -> None:
-    latency = seconds((value or {}).get("acceptable_latency"))
-    each = seconds((value or {}).get("msg_processing_time"))
-    if latency and each:
+    given = {k: (value or {}).get(k) for k in ("acceptable_latency", "msg_processing_time")}
+    latency, each = (seconds(v) for v in given.values())
+    unreadable = [f"{k} {v!r}" for k, v in given.items() if v is not None and seconds(v) is None]
+    if unreadable:
+        context.not_mapped(
+            path,
+            f"{' and '.join(unreadable)}: not a Go duration, so Copilot does not read it either"
+            " (numbers with units ns, us, ms, s, m or h, like 30s or .5m): nothing written",
+        )
+    elif latency and each:
         context.put("scaling.backlogPerTask", round(latency / each, 3))
         context.mapped(
             path,
@@ -301,7 +306,8 @@ def sidecars(context: Context, value: Any, path: str) -> None:
 
 
 def _sidecar(context: Context, name: str, body: dict[str, Any], path: str) -> dict[str, Any]:
-    sub = Context(context.file, context.name, context.type, context.app, context.interpolation)
+    sub = Context(context.file, context.name, context.type, context.app, context.interpolation,
+                  volume_names=context.volume_names)  # fmt: skip
     sub.put("name", volume_name(str(name)))
     if volume_name(str(name)) != name:
         context.changed(path, f"sidecar {volume_name(str(name))}: renamed (lower case, hyphens)")
@@ -329,6 +335,8 @@ def _sidecar(context: Context, name: str, body: dict[str, Any], path: str) -> di
         "env_file": fixed("not mapped", "upload the file to S3 and list it under the sidecar's"
                           " environmentFiles"),
     })  # fmt: skip
+    if "/tmp" not in [m.get("mountPath") for m in sub.out.get("volumes", [])]:
+        sub.out.setdefault("writablePaths", ["/tmp"])  # as the service's (workload.py SIDECAR_NOTE)
     context.entries += sub.entries
     return sub.out
 
@@ -366,13 +374,19 @@ def _sidecar_image(context: Context, value: Any, path: str) -> None:
 
 
 def _mount_points(context: Context, value: Any, path: str) -> None:
+    sources = [str(m.get("source_volume")) for m in value or []]
+    names = [context.volume_names.get(s) or volume_name(s) for s in sources]
     mounts = [
-        {"name": volume_name(str(m.get("source_volume"))), "mountPath": m.get("path"),
-         "readOnly": bool(m.get("read_only", True))}
-        for m in value or []
-    ]  # fmt: skip
+        {"name": name, "mountPath": m.get("path"), "readOnly": bool(m.get("read_only", True))}
+        for name, m in zip(names, value or [], strict=True)
+    ]
     context.put("volumes", mounts)
-    context.mapped(path, "volumes (the task's volumes by name; read_only defaults to true)")
+    note = "volumes (the task's volumes by name; read_only defaults to true)"
+    renamed = [f"{s} as {n}" for s, n in zip(sources, names, strict=True) if s != n]
+    if renamed:
+        context.changed(path, f"{note}: source_volume {', '.join(renamed)}, the volume's name here")
+    else:
+        context.mapped(path, note)
 
 
 SERVICE_FIELDS: dict[str, Handler] = {

@@ -7,13 +7,13 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from migrate.copilot.context import Context, Handler, fixed, to_key
+from migrate.copilot.context import Context, Handler, fixed, seconds_to, to_key
 from migrate.copilot.image import build, location
+from migrate.copilot.taskdef import taskdef_overrides
 from migrate.copilot.values import (
     placeholder,
     secret_reference,
     secrets_manager_reference,
-    whole_seconds,
 )
 
 ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "arm64": "arm64", "arm": "arm64"}
@@ -65,10 +65,10 @@ def health_check_handlers(key: str) -> dict[str, Handler]:
     `key`: Docker's command, durations in seconds."""
     return {
         "command": to_key(f"{key}.command"),
-        "interval": to_key(f"{key}.intervalSeconds", whole_seconds),
+        "interval": seconds_to(f"{key}.intervalSeconds"),
         "retries": to_key(f"{key}.retries"),
-        "timeout": to_key(f"{key}.timeoutSeconds", whole_seconds),
-        "start_period": to_key(f"{key}.startPeriodSeconds", whole_seconds),
+        "timeout": seconds_to(f"{key}.timeoutSeconds"),
+        "start_period": seconds_to(f"{key}.startPeriodSeconds"),
     }
 
 
@@ -148,9 +148,12 @@ def variables(key: str) -> Handler:
                 )
             elif isinstance(item, dict | list):
                 context.not_mapped(at, f"expected a plain value, got {item!r}: not written")
+            elif item is None:
+                context.put(f"{key}.{name}", "")
+                context.mapped(at, f'{key}.{name} "": empty, as Copilot reads it (a Go string)')
             else:
-                written = str(item).lower() if isinstance(item, bool) else str(item)
-                context.put(f"{key}.{name}", written)
+                # The text as written: workspace.py reads variables so (Copilot's are strings).
+                context.put(f"{key}.{name}", str(item))
                 context.mapped(at, f"{key}.{name}")
 
     return handle
@@ -189,33 +192,6 @@ def secrets(key: str) -> Handler:
                 context.not_mapped(at, f"unknown secret form {item!r}: not written")
 
     return handle
-
-
-def taskdef_overrides(context: Context, value: Any, path: str) -> None:
-    """Copilot's rules patching its task definition (site/content/docs/developing/overrides/
-    taskdef-overrides.en.md; ContainerDefinitions[0] is the main container): the main
-    container's StopTimeout as stopTimeoutSeconds, ReadonlyRootFilesystem true as this
-    project's default; any other rule is reported (there is no escape hatch here)."""
-    if not isinstance(value, list):
-        context.not_mapped(path, f"expected a list of rules, got {value!r}: not written")
-        return
-    for index, rule in enumerate(value):
-        at = f"{path}[{index}]"
-        target = rule.get("path") if isinstance(rule, dict) else None
-        setting = rule.get("value") if isinstance(rule, dict) else None
-        if target == "ContainerDefinitions[0].StopTimeout" and _stop_timeout(setting):
-            context.put("stopTimeoutSeconds", setting)
-            context.mapped(at, "stopTimeoutSeconds (ECS's stopTimeout, 2 to 120 s on Fargate)")
-        elif target == "ContainerDefinitions[0].ReadonlyRootFilesystem" and setting is True:
-            context.mapped(at, "a read-only root file system is this project's default")
-        else:
-            context.not_mapped(at, f"the rule for {target} has no counterpart here (no task"
-                               " definition escape hatch): find the field in"
-                               " docs/reference/configuration.md")  # fmt: skip
-
-
-def _stop_timeout(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 2 <= value <= 120
 
 
 def _per_stack(export: Any) -> str:

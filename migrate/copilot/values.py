@@ -3,15 +3,24 @@ references, secrets and marked placeholders."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
-# Go's time.ParseDuration units, which Copilot's durations use (aws/copilot-cli
-# internal/pkg/manifest/workload.go: `*time.Duration` fields such as http.healthcheck.interval).
-DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
-UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
+# Go's time.ParseDuration, which reads Copilot's durations (the `*time.Duration` fields of
+# aws/copilot-cli internal/pkg/manifest/svc.go, http.go, worker_svc.go, workload_ecs.go, decoded by
+# gopkg.in/yaml.v3; a job's `timeout` and `@every`, internal/pkg/deploy/cloudformation/stack/
+# scheduled_job.go): an optional sign, then one or more <number><unit>, a number having at least
+# one digit (`.5m`, `1.5h`, `1.s`); "0" alone is zero. No other unit (no `d`), no bare number.
+UNIT_NANOSECONDS = {"ns": 1, "us": 10**3, "µs": 10**3, "μs": 10**3, "ms": 10**6, "s": 10**9,
+                    "m": 60 * 10**9, "h": 3600 * 10**9}  # fmt: skip
+_NUMBER = r"(?:\d+\.?\d*|\.\d+)"
+_UNIT = "|".join(sorted(UNIT_NANOSECONDS, key=len, reverse=True))
+DURATION = re.compile(rf"({_NUMBER})({_UNIT})")
+GO_DURATION = re.compile(rf"[-+]?(?:{_NUMBER}(?:{_UNIT}))+")
 # copilot-cli internal/pkg/manifest/interpolate.go: `(\\?)\${([_a-zA-Z][_a-zA-Z0-9]*)}`, a
 # backslash escapes it; the values come from the shell's environment at `copilot deploy`,
 # except the two reserved names.
@@ -42,25 +51,40 @@ def has_placeholder(text: str) -> bool:
     return f"${{{PLACEHOLDER}:" in text
 
 
+def _duration(value: Any) -> Fraction | None:
+    """The Go duration `value` (its text: a YAML number is read as written) in exact seconds."""
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value)
+    unsigned = text[1:] if text[:1] in ("-", "+") else text
+    if unsigned == "0":
+        return Fraction(0)
+    if not GO_DURATION.fullmatch(text):
+        return None
+    total = sum(Fraction(n) * UNIT_NANOSECONDS[unit] for n, unit in DURATION.findall(text))
+    return (-total if text.startswith("-") else total) / 10**9
+
+
 def seconds(value: Any) -> float | None:
-    """`1h30m` -> 5400.0, `250ms` -> 0.25, a bare number -> itself; None if not a duration."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    text = str(value).strip()
-    if not text or DURATION.sub("", text):
-        return None
-    return sum(float(n) * UNIT_SECONDS[unit] for n, unit in DURATION.findall(text))
+    """A Go duration in seconds: `1h30m` -> 5400.0, `.5m` -> 30.0, `250ms` -> 0.25, `0` -> 0.0;
+    None for what Go's time.ParseDuration refuses (`4d`, `30` without a unit, `1h30`)."""
+    found = _duration(value)
+    return None if found is None else float(found)
 
 
 def whole_seconds(value: Any) -> int | None:
-    """A duration in whole seconds (rounded up: a timeout is never shortened), or None."""
-    found = seconds(value)
-    if found is None:
-        return None
-    whole = int(found)
-    return whole if whole == found else whole + 1
+    """A Go duration in whole seconds (rounded up: a timeout is never shortened), or None."""
+    found = _duration(value)
+    return None if found is None else math.ceil(found)
+
+
+def not_a_duration(value: Any, key: str) -> str:
+    """The note of a duration Go cannot read (Copilot refuses the manifest at deploy)."""
+    return (
+        f"{value!r} is not a Go duration, so Copilot does not read it either (time.ParseDuration:"
+        " numbers with units ns, us, ms, s, m or h, like 30s, 1m30s or .5m; no days, no bare"
+        f" number): nothing written; give {key} in seconds"
+    )
 
 
 @dataclass

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from migrate.copilot.context import Context
 from migrate.copilot.values import placeholder
+from settings.rules.storage import RESERVED_VOLUME
 
 NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 
@@ -18,6 +20,28 @@ def volume_name(name: str) -> str:
     kebab = re.sub(r"(?<=[a-z0-9])([A-Z])", r"-\1", name)
     kebab = re.sub(r"[^a-z0-9-]+", "-", kebab.lower()).strip("-")
     return kebab[:31] or "volume"
+
+
+def task_volume_names(names: Iterable[Any]) -> dict[str, str]:
+    """Each Copilot volume name (of one manifest's storage.volumes) as its volume's name here:
+    volume_name's form, and a name the task uses itself (settings/rules/storage.py
+    RESERVED_VOLUME: data, *scratch*) renamed with `scratch` as `tmp` and `-volume` added, then
+    a number while it meets another volume's name."""
+    given = [str(name) for name in names]
+    plain = {name: volume_name(name) for name in given}
+    out: dict[str, str] = {}
+    for name in given:
+        if not RESERVED_VOLUME.match(plain[name]):
+            out[name] = plain[name]
+            continue
+        base = plain[name].replace("scratch", "tmp")[: 31 - len("-volume-99")] + "-volume"
+        taken = {v for k, v in plain.items() if k != name} | set(out.values())
+        found, number = base, 1
+        while found in taken:
+            number += 1
+            found = f"{base}-{number}"
+        out[name] = found
+    return out
 
 
 def volumes(context: Context, value: Any, path: str) -> None:
@@ -33,15 +57,21 @@ def volumes(context: Context, value: Any, path: str) -> None:
         context.not_mapped(path, f"expected a mapping of volumes, got {value!r}")
         return
     written = []
+    names = task_volume_names(value)
     for name, body in value.items():
         at = f"{path}.{name}"
         body = body or {}
-        entry: dict[str, Any] = {"name": volume_name(str(name))}
+        entry: dict[str, Any] = {"name": names[str(name)]}
         entry["mountPath"] = body.get("path")
         # Copilot's read_only defaults to true (site/content/docs/include/storage.en.md).
         entry["readOnly"] = bool(body.get("read_only", True))
         note = f"volumes[{len(written)}] {entry['name']}"
-        if entry["name"] != name:
+        if entry["name"] != volume_name(str(name)):
+            context.changed(at, f"{note}: renamed, {volume_name(str(name))!r} is a name the task"
+                            " uses itself here (data: its EBS volume; *scratch*: the"
+                            " writablePaths' volumes), which the plan refuses; the sidecars'"
+                            " mount_points naming it follow")  # fmt: skip
+        elif entry["name"] != name:
             context.changed(at, f"{note}: renamed (names here are lower case with hyphens)")
         else:
             context.mapped(at, note)

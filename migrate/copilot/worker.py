@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from migrate.copilot.context import Context, fixed, to_key
-from migrate.copilot.values import placeholder, whole_seconds
+from migrate.copilot.context import Context, fixed, seconds_to, to_key
+from migrate.copilot.values import not_a_duration, placeholder, whole_seconds
+from migrate.copilot.values import seconds as exact_seconds
 from settings.queue import QueueCreateSettings
 from settings.service import ServiceSettings
 
@@ -39,7 +40,7 @@ def default_queue(context: Context) -> None:
 
 def _queue(context: Context, value: Any, path: str) -> None:
     context.each(value, path, {
-        "retention": to_key("queue.create.retentionSeconds", whole_seconds),
+        "retention": seconds_to("queue.create.retentionSeconds"),
         "timeout": _visibility,
         "dead_letter": lambda c, v, p: c.each(v, p, {
             "tries": to_key("queue.create.maxReceiveCount"),
@@ -54,18 +55,21 @@ def _visibility(context: Context, value: Any, path: str) -> None:
     (queue.create.processingSeconds, default 60) and the stop timeout (stopTimeoutSeconds,
     default 30; settings/rules/queues.py): a shorter one lowers both, said."""
     seconds = whole_seconds(value)
+    if seconds is None:
+        context.not_mapped(path, not_a_duration(value, "queue.create.visibilityTimeoutSeconds"))
+        return
     context.put("queue.create.visibilityTimeoutSeconds", seconds)
-    lowered = []
-    if seconds is not None and seconds < DEFAULT_PROCESSING_SECONDS:
+    lowered = [] if seconds == exact_seconds(value) else [f"{value} rounded up to whole seconds"]
+    if seconds < DEFAULT_PROCESSING_SECONDS:
         context.put("queue.create.processingSeconds", seconds)
         lowered.append(f"queue.create.processingSeconds {seconds}")
-    if seconds is not None and seconds < DEFAULT_STOP_TIMEOUT_SECONDS:
+    if seconds < DEFAULT_STOP_TIMEOUT_SECONDS:
         context.put("stopTimeoutSeconds", max(seconds, 2))
         lowered.append(f"stopTimeoutSeconds {max(seconds, 2)}")
     if lowered:
         context.changed(
             path,
-            f"queue.create.visibilityTimeoutSeconds, and {' and '.join(lowered)}"
+            f"queue.create.visibilityTimeoutSeconds {seconds}, and {' and '.join(lowered)}"
             ": a message must be done (and a stopping task too) within it",
         )
     else:

@@ -10,12 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from migrate.copilot.context import Context, Handler, fixed
+from migrate.copilot.context import Context, Handler, fixed, placeholders_changed
 from migrate.copilot.job import JOB_FIELDS
 from migrate.copilot.ledger import Status
 from migrate.copilot.service import SERVICE_FIELDS
 from migrate.copilot.task import TASK_FIELDS
 from migrate.copilot.values import Interpolation
+from migrate.copilot.volumes import task_volume_names, volume_name
 from migrate.copilot.worker import QUEUE_NOTE, default_queue, subscribe
 from migrate.copilot.workspace import JOB, OUT_OF_SCOPE, WORKER, Manifest
 from settings.job import JobSettings
@@ -36,6 +37,15 @@ USER_NOTE = (
     "the container runs as user 1000:1000 here (Copilot: the image's USER, often root;"
     " production refuses root): make the image run as that user, or set user"
 )
+# Copilot's sidecars get no ReadonlyRootFilesystem and no User (aws/copilot-cli
+# internal/pkg/template/templates/workloads/partials/cf/sidecars.yml); here a sidecar takes the
+# service's (settings/containers.py SidecarSettings).
+SIDECAR_NOTE = (
+    "sidecar {name}: {root}runs as the service's user 1000:1000 (Copilot's sidecars run as the"
+    " image's USER, often root): writablePaths [/tmp] is written for scratch space; add any"
+    " other path it writes to, or set the sidecar's user or readOnlyRootFilesystem"
+)
+SIDECAR_ROOT = "has the service's read-only root file system (Copilot's sidecars: writable) and "
 
 
 @dataclass
@@ -130,7 +140,12 @@ def _map(
         handlers["subscribe"] = subscribe
         handlers["type"] = fixed("changed", f"Worker Service: {QUEUE_NOTE}")
         default_queue(context)
-    context.each(interpolation.walk(body), "", handlers)
+    storage = body.get("storage")
+    declared = storage.get("volumes") if isinstance(storage, Mapping) else None
+    context.volume_names = task_volume_names(declared if isinstance(declared, Mapping) else {})
+    walked = interpolation.walk(body)
+    context.each(walked, "", handlers)
+    placeholders_changed(context, walked)
     return context
 
 
@@ -152,6 +167,13 @@ def _default_changes(manifest: Manifest) -> list[tuple[str, Status, str]]:
     if not (isinstance(storage, Mapping) and "readonly_fs" in storage):
         found.append(("storage.readonly_fs (absent)", "changed", READ_ONLY_NOTE))
     found.append(("(the container's user)", "changed", USER_NOTE))
+    sidecars = manifest.body.get("sidecars")
+    if manifest.type != JOB and isinstance(sidecars, Mapping):
+        writable = isinstance(storage, Mapping) and storage.get("readonly_fs") is False
+        for name in sidecars:
+            note = SIDECAR_NOTE.format(name=volume_name(str(name)),
+                                       root="" if writable else SIDECAR_ROOT)  # fmt: skip
+            found.append((f"sidecars.{name} (its user and root file system)", "changed", note))
     return found
 
 

@@ -25,6 +25,21 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+
+
+class _TextLoader(_Loader):  # type: ignore[misc]
+    """Every scalar as the text written, a null as None: what gopkg.in/yaml.v3 decodes into a
+    Go string (a null leaves it ""). Copilot's variables are strings (aws/copilot-cli
+    internal/pkg/manifest/workload_ecs.go `Variable`: a StringOrFromCFN, svc.go, whose Plain is
+    a *string), so `1.10` stays 1.10 and `0755` stays 0755."""
+
+
+def _scalar_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return loader.construct_scalar(node)
+
+
+for _tag in ("bool", "int", "float", "timestamp"):
+    _TextLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _scalar_text)
 LBWS, BACKEND, WORKER, JOB = (
     "Load Balanced Web Service",
     "Backend Service",
@@ -93,6 +108,9 @@ def read_workspace(path: Path) -> Workspace:
             found.pipelines = _files(folder, root, recursive=True)
         elif (folder / MANIFEST).is_file():
             found.workloads.append(_workload(folder, root))
+    # The legacy pipeline and its buildspec (workspace.go `pipelineManifestLegacyPath`).
+    legacy = [copilot / name for name in ("buildspec.yml", "pipeline.yml")]
+    found.pipelines = (*(_rel(p, root) for p in legacy if p.is_file()), *found.pipelines)
     return found
 
 
@@ -115,6 +133,13 @@ def _environments(folder: Path, root: Path, found: Workspace) -> None:
 def _workload(folder: Path, root: Path) -> Manifest:
     file = folder / MANIFEST
     body = _read(file, root)
+    texts = _read(file, root, _TextLoader)
+    body = _variables_from(body, texts)
+    if isinstance(body.get("environments"), dict) and isinstance(texts.get("environments"), dict):
+        body["environments"] = {
+            env: _variables_from(override, text)
+            for env, override, text in _pairs(body["environments"], texts["environments"])
+        }
     kind = body.get("type")
     if kind not in WORKLOAD_TYPES and kind not in OUT_OF_SCOPE:
         known = ", ".join([*WORKLOAD_TYPES, *OUT_OF_SCOPE])
@@ -131,15 +156,38 @@ def _workload(folder: Path, root: Path) -> Manifest:
     )
 
 
+def _variables_from(body: Any, texts: Any) -> Any:
+    """`body` (a workload's or an environment's override) with its `variables` and each
+    sidecar's as `texts` reads them (values that are mappings, `from_cfn`, are the same)."""
+    if not isinstance(body, dict) or not isinstance(texts, dict):
+        return body
+    out = dict(body)
+    if isinstance(body.get("variables"), dict) and isinstance(texts.get("variables"), dict):
+        out["variables"] = texts["variables"]
+    if isinstance(body.get("sidecars"), dict) and isinstance(texts.get("sidecars"), dict):
+        out["sidecars"] = {
+            name: _variables_from(sidecar, text)
+            for name, sidecar, text in _pairs(body["sidecars"], texts["sidecars"])
+        }
+    return out
+
+
+def _pairs(typed: dict[Any, Any], texts: dict[Any, Any]) -> list[tuple[Any, Any, Any]]:
+    """The entries of one mapping as both loaders read it: (key, value, text)."""
+    if len(typed) == len(texts):  # the same nodes in the same order
+        return [(k, v, t) for (k, v), t in zip(typed.items(), texts.values(), strict=True)]
+    return [(k, v, texts.get(str(k))) for k, v in typed.items()]
+
+
 def read_manifest(file: Path, root: Path) -> dict[str, Any]:
     """`file` parsed as Copilot parses it (YAML 1.2 booleans); CopilotError naming it (relative
     to `root`) when it is not a readable YAML mapping."""
     return _read(file, root)
 
 
-def _read(file: Path, root: Path) -> dict[str, Any]:
+def _read(file: Path, root: Path, loader: type[yaml.SafeLoader] = _Loader) -> dict[str, Any]:
     try:
-        data = yaml.load(file.read_text(), Loader=_Loader)
+        data = yaml.load(file.read_text(), Loader=loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
