@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from migrate.copilot.context import Context, Handler, fixed, seconds_to, to_key
-from migrate.copilot.task import depends_on, health_check_handlers, secrets, variables, words
+from migrate.copilot.task import depends_on, health_check, secrets, variables, words
 from migrate.copilot.values import has_placeholder, image_uri, placeholder, seconds
 from migrate.copilot.volumes import volume_name
 from settings.types import IMAGE_URI_PATTERN
@@ -326,7 +326,7 @@ def _sidecar(context: Context, name: str, body: dict[str, Any], path: str) -> di
         "secrets": secrets("secrets"),
         "command": to_key("command", words),
         "entrypoint": to_key("entryPoint", words),
-        "healthcheck": lambda c, v, p: c.each(v, p, health_check_handlers("healthCheck")),
+        "healthcheck": lambda c, v, p: health_check(c, v, p, "healthCheck"),
         "depends_on": to_key("dependsOn", depends_on),
         "mount_points": _mount_points,
         "labels": fixed("not mapped", "Docker labels are not set here"),

@@ -57,19 +57,50 @@ def _container_healthcheck(context: Context, value: Any, path: str) -> None:
     if context.type == "Scheduled Job":
         context.not_mapped(path, "a job here has no container health check: it runs to completion")
         return
+    health_check(context, value, path, key)
+
+
+def health_check(context: Context, value: Any, path: str, key: str) -> None:
+    """A container health check at `key` (top level of `context.out`); without a readable
+    command nothing of it is written (ECS needs the command), and its fields say so."""
+    before = len(context.entries)
     context.each(value, path, health_check_handlers(key))
+    if isinstance(context.out.get(key), dict) and "command" not in context.out[key]:
+        context.out.pop(key)
+        context.entries[before:] = [
+            (at, "not mapped", "no readable command, so no health check is written")
+            if status != "not mapped"
+            else (at, status, note)
+            for at, status, note in context.entries[before:]
+        ]
 
 
 def health_check_handlers(key: str) -> dict[str, Handler]:
     """Copilot's container health check (image.healthcheck, sidecars.<n>.healthcheck) under
     `key`: Docker's command, durations in seconds."""
     return {
-        "command": to_key(f"{key}.command"),
+        "command": _health_command(f"{key}.command"),
         "interval": seconds_to(f"{key}.intervalSeconds"),
         "retries": to_key(f"{key}.retries"),
         "timeout": seconds_to(f"{key}.timeoutSeconds"),
         "start_period": seconds_to(f"{key}.startPeriodSeconds"),
     }
+
+
+def _health_command(key: str) -> Handler:
+    """Copilot reads the command as a list of strings only (internal/pkg/manifest/
+    workload_ecs.go `ContainerHealthCheck.Command []string`): anything else is reported."""
+
+    def handle(context: Context, value: Any, path: str) -> None:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            context.put(key, value)
+            context.mapped(path, key)
+        else:
+            context.not_mapped(path, f"{value!r} is not a list of strings, the only form"
+                               " Copilot reads (like [CMD-SHELL, curl -f http://localhost/]):"
+                               " not written")  # fmt: skip
+
+    return handle
 
 
 def _depends_on(key: str) -> Handler:

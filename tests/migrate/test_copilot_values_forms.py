@@ -318,3 +318,15 @@ def test_a_value_holding_a_placeholder_is_changed_not_mapped(tmp_path: Path) -> 
         assert found[path].status == "changed", path
         assert "a placeholder is written for shell variable TAG" in found[path].note
     assert found["variables.PLAIN"].status == "mapped"
+
+
+def test_a_health_check_command_that_is_not_a_list_is_reported_not_written(
+    tmp_path: Path,
+) -> None:
+    """internal/pkg/manifest/workload_ecs.go: `Command []string`."""
+    body = yaml.safe_load(copilot_text("lb-svc.yml"))
+    body["image"]["healthcheck"] = {"command": "curl -f http://localhost/ || exit 1"}
+    result = imported(workspace(tmp_path, {"frontend": yaml.safe_dump(body)}, ENV))
+    assert "containerHealthCheck" not in written(result, "services/frontend.yaml")
+    found = entries(result, "copilot/frontend/manifest.yml")["image.healthcheck.command"]
+    assert found.status == "not mapped"
