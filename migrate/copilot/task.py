@@ -232,7 +232,7 @@ def _per_stack(export: Any) -> str:
         return ""
     return (
         "; the export's name has the environment's, so each stack gets its own under"
-        " environments.<stack>; the base one is for other stacks: fill it in, or remove it"
+        " environments.<stack> (a stack added later needs its own too)"
     )
 
 

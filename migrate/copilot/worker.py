@@ -136,7 +136,9 @@ def _topics(context: Context, value: Any, path: str, fifo_queue: bool = False) -
             f"queue.create.subscribe[{len(subscriptions) - 1}].topicArn: Copilot's topic"
             f" {copilot_name} belongs to {service}'s Copilot stack and is deleted"
             " with it; services here publish no topics: create the topic elsewhere"
-            f" and give its ARN (a placeholder is written){fifo_note}",
+            " and give its ARN (a placeholder is written; Copilot had one topic per"
+            " environment: write the ARN with ${stack} and ${region}, or per stack under"
+            f" environments.<stack>){fifo_note}",
         )
         _topic_extras(context, topic, at)
     context.put("queue.create.subscribe", subscriptions)
