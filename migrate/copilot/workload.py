@@ -179,8 +179,9 @@ def _default_changes(manifest: Manifest) -> list[tuple[str, Status, str]]:
 
 def copilot_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     """`override` applied the way Copilot applies `environments.<env>`: maps merge, lists and
-    scalars replace, an explicit null keeps the base value, and `image.location` and
-    `image.build` replace each other (aws/copilot-cli internal/pkg/manifest/transform.go)."""
+    scalars replace, an explicit null keeps the base value, `image.location` and `image.build`
+    replace each other, and so do `count.spot` and autoscaling (aws/copilot-cli
+    internal/pkg/manifest/transform.go)."""
     out = dict(base)
     for key, value in override.items():
         if value is None:
@@ -192,10 +193,27 @@ def copilot_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[
                 for one, other in (("location", "build"), ("build", "location")):
                     if one in value:
                         current.pop(other, None)
+            if key == "count":
+                _count_override(current, value)
             out[key] = copilot_merge(current, value)
         else:
             out[key] = value
     return out
+
+
+# internal/pkg/manifest/svc.go: `hasAutoscaling` (a range or a scaling field) and
+# `unsetAutoscaling` (those and the cooldown).
+SCALING_FIELDS = ("cpu_percentage", "memory_percentage", "requests", "response_time", "queue_delay")
+
+
+def _count_override(current: dict[str, Any], value: Mapping[str, Any]) -> None:
+    """transform.go `advancedCountTransformer`: an override's `spot` unsets the base's
+    autoscaling, and an override's autoscaling (a range or a scaling field) unsets its spot."""
+    if value.get("spot") is not None:
+        for key in ("range", "cooldown", *SCALING_FIELDS):
+            current.pop(key, None)
+    if any(value.get(key) is not None for key in ("range", *SCALING_FIELDS)):
+        current.pop("spot", None)
 
 
 def diff(base: Mapping[str, Any], full: Mapping[str, Any]) -> dict[str, Any]:

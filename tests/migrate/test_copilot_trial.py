@@ -165,3 +165,39 @@ def test_importing_into_a_checkout_says_what_of_the_checkout_needs_doing(
     assert "names `test`" in before  # the shipped lists say [dev, prod]
     assert "`prod`" not in before.split("**Workflows:**")[1].split("\n")[0]
     assert "start with `ecs-platform-<stack>`" in before and "name the project `shop`" in before
+
+
+def test_a_count_override_replaces_spot_and_autoscaling_as_copilot_merges_them(
+    tmp_path: Path,
+) -> None:
+    """transform.go advancedCountTransformer: an override's spot unsets the base's autoscaling;
+    an override's range or scaling field unsets the base's spot."""
+    body = yaml.safe_load(copilot_text("lb-svc.yml"))
+    body["count"] = {"spot": 3}
+    body["environments"] = {"test": {"count": {"range": "2-6", "cpu_percentage": 50}}}
+    result = imported(workspace(tmp_path, {"frontend": yaml.safe_dump(body)}, ENV))
+    service = written(result, "services/frontend.yaml")
+    assert service["capacity"] == "fargate-spot"
+    test = service["environments"]["test"]
+    assert test["capacity"] is None and test["scaling"]["cpuTarget"] == 50
+    body["count"] = {"range": "1-4", "cpu_percentage": 60}
+    body["environments"] = {"test": {"count": {"spot": 1}}}
+    other = imported(workspace(tmp_path / "b", {"frontend": yaml.safe_dump(body)}, ENV))
+    test = written(other, "services/frontend.yaml")["environments"]["test"]
+    assert test["scaling"] is None and test["capacity"] == "fargate-spot"
+
+
+def test_copilots_default_cooldowns_are_written_where_a_target_is_tracked(
+    tmp_path: Path,
+) -> None:
+    """autoscaling.yml: ScaleInCooldown 120 and ScaleOutCooldown 60 when the manifest sets
+    none (this project's own scale-in default is 300 s)."""
+    body = yaml.safe_load(copilot_text("lb-svc.yml"))
+    body["count"] = {"range": "1-4", "cpu_percentage": 60}
+    result = imported(workspace(tmp_path, {"frontend": yaml.safe_dump(body)}, ENV))
+    scaling = written(result, "services/frontend.yaml")["scaling"]
+    assert (scaling["scaleInCooldownSeconds"], scaling["scaleOutCooldownSeconds"]) == (120, 60)
+    body["count"]["cooldown"] = {"in": "30s"}
+    other = imported(workspace(tmp_path / "b", {"frontend": yaml.safe_dump(body)}, ENV))
+    scaling = written(other, "services/frontend.yaml")["scaling"]
+    assert (scaling["scaleInCooldownSeconds"], scaling["scaleOutCooldownSeconds"]) == (30, 60)
