@@ -24,6 +24,7 @@ from migrate.copilot.environment import (
 from migrate.copilot.keep import Place
 from migrate.copilot.ledger import REPORT, Ledger
 from migrate.copilot.outputs import apply_outputs
+from migrate.copilot.per_stack import drop_shadowed_placeholders, groups_by_vpc
 from migrate.copilot.report import render
 from migrate.copilot.values import has_placeholder, placeholder
 from migrate.copilot.workload import MappedWorkload, map_workload, ordered
@@ -202,31 +203,14 @@ def _workloads(
                 addon, mapped.body, workspace.app, manifest.name, places, mapped.views
             )
             _entries(result.ledger, file, outputs)
-        _drop_shadowed_placeholders(mapped.body, list(result.stacks.values()))
+        drop_shadowed_placeholders(mapped.body, list(result.stacks.values()))
+        _entries(result.ledger, manifest.file, groups_by_vpc(mapped, places))
         mapped.body = ordered(mapped.body, mapped.section)
         name = f"{mapped.section}/{mapped.name}.yaml"
         result.files[name] = _yaml(f"{manifest.type} {mapped.name}, from {manifest.file}",
                                    mapped.body)  # fmt: skip
         _find_placeholders(result.ledger, name, mapped.body, [])
     return needs
-
-
-def _drop_shadowed_placeholders(body: dict[str, Any], stacks: list[str]) -> None:
-    """A base `environment` or `secrets` entry holding a placeholder that every stack
-    overrides under `environments.<stack>` (an export or addon output per environment) is
-    never read: it is dropped, so the plan asks only for what a stack uses."""
-    overrides = body.get("environments") or {}
-    for section in ("environment", "secrets"):
-        base = body.get(section)
-        if not isinstance(base, dict):
-            continue
-        for name in [n for n, v in base.items() if isinstance(v, str) and has_placeholder(v)]:
-            if stacks and all(
-                name in ((overrides.get(s) or {}).get(section) or {}) for s in stacks
-            ):
-                del base[name]
-        if not base:
-            del body[section]
 
 
 def _needs(mapped: MappedWorkload, needs: Needs, certified: set[str]) -> None:

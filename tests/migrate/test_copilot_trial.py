@@ -201,3 +201,16 @@ def test_copilots_default_cooldowns_are_written_where_a_target_is_tracked(
     other = imported(workspace(tmp_path / "b", {"frontend": yaml.safe_dump(body)}, ENV))
     scaling = written(other, "services/frontend.yaml")["scaling"]
     assert (scaling["scaleInCooldownSeconds"], scaling["scaleOutCooldownSeconds"]) == (30, 60)
+
+
+def test_the_manifests_own_groups_join_only_stacks_in_the_imported_vpc(tmp_path: Path) -> None:
+    body = yaml.safe_load(copilot_text("backend-svc-customhealthcheck.yml"))
+    body["network"] = {"vpc": {"security_groups": ["sg-0123456789abcdef0"]}}
+    envs = {**ENV, "prod": "name: prod\ntype: Environment\n"}  # test imports its VPC
+    result = imported(workspace(tmp_path, {body["name"]: yaml.safe_dump(body)}, envs))
+    service = written(result, f"services/{body['name']}.yaml")
+    assert "securityGroups" not in service
+    assert service["environments"]["test"]["securityGroups"] == ["sg-0123456789abcdef0"]
+    assert service["environments"]["prod"]["securityGroups"] == []
+    found = entries(result, f"copilot/{body['name']}/manifest.yml")
+    assert "not in prod" in found["network.vpc.security_groups (by stack)"].note
