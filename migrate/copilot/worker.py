@@ -27,7 +27,8 @@ def subscribe(context: Context, value: Any, path: str) -> None:
     fifo = isinstance(queue, dict) and bool(queue.get("fifo"))
     context.each(value, path, {"queue": _queue, "topics": lambda c, v, p: _topics(c, v, p, fifo)})
     topics = value.get("topics") if isinstance(value, dict) else None
-    if any(isinstance(t, dict) and str(t.get("name")).endswith(".fifo") for t in topics or []):
+    topics = topics if isinstance(topics, list) else []
+    if any(isinstance(t, dict) and str(t.get("name")).endswith(".fifo") for t in topics):
         # internal/pkg/manifest/worker_svc.go setSubscriptionQueueDefaults: a topic named
         # *.fifo makes the worker's queue FIFO
         context.put("queue.create.fifo", True)
@@ -106,10 +107,15 @@ def _fifo_topic(topic: dict[str, Any], fifo_queue: bool, named_fifo: bool) -> bo
 
 def _topics(context: Context, value: Any, path: str, fifo_queue: bool = False) -> None:
     subscriptions = []
-    named_fifo = any(str((t or {}).get("name")).endswith(".fifo") for t in value or [])
-    for index, topic in enumerate(value or []):
+    if not isinstance(value, list):
+        context.not_mapped(path, f"expected a list of topics, got {value!r}: not written")
+        return
+    named_fifo = any(isinstance(t, dict) and str(t.get("name")).endswith(".fifo") for t in value)
+    for index, topic in enumerate(value):
         at = f"{path}[{index}]"
-        topic = topic or {}
+        if not isinstance(topic, dict):
+            context.not_mapped(at, f"expected a topic (name, service), got {topic!r}: not written")
+            continue
         name, service = str(topic.get("name")).removesuffix(".fifo"), topic.get("service")
         # copilot-cli templates/workloads/partials/cf/publish.yml: the topic is named
         # ${AWS::StackName}-<name>, the publisher's stack being <app>-<env>-<service>; a FIFO

@@ -15,7 +15,24 @@ import yaml
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """YAML 1.2 booleans, as Copilot's parser (gopkg.in/yaml.v3) reads them: only true and
-    false. PyYAML's YAML 1.1 would read a Scheduled Job's `on:` key as the boolean true."""
+    false. PyYAML's YAML 1.1 would read a Scheduled Job's `on:` key as the boolean true. A key
+    written twice in one mapping is refused, as yaml.v3 refuses it ("mapping key ... already
+    defined"); PyYAML would keep the last silently."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool):
+                continue
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"mapping key {key!r} already defined", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 _Loader.yaml_implicit_resolvers = {

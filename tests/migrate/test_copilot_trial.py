@@ -214,3 +214,22 @@ def test_the_manifests_own_groups_join_only_stacks_in_the_imported_vpc(tmp_path:
     assert service["environments"]["prod"]["securityGroups"] == []
     found = entries(result, f"copilot/{body['name']}/manifest.yml")
     assert "not in prod" in found["network.vpc.security_groups (by stack)"].note
+
+
+def test_a_key_written_twice_is_refused_as_copilots_parser_refuses_it(
+    tmp_path: Path, capsys
+) -> None:
+    text = copilot_text("lb-svc.yml") + "\ncpu: 256\ncpu: 512\n"
+    root = workspace(tmp_path, {"frontend": text}, ENV)
+    assert main(["import", "copilot", str(root), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "copilot/frontend/manifest.yml: not valid YAML: mapping key 'cpu' already defined" in err
+
+
+def test_topics_that_are_not_topics_are_reported(tmp_path: Path) -> None:
+    body = yaml.safe_load(copilot_text("worker-svc-subscribe.yml"))
+    body["subscribe"]["topics"] = [None, 5, {"name": "orders", "service": "api"}]
+    result = imported(workspace(tmp_path, {"testers": yaml.safe_dump(body)}, ENV))
+    found = entries(result, "copilot/testers/manifest.yml")
+    assert found["subscribe.topics[1]"].status == "not mapped"
+    assert len(written(result, "services/testers.yaml")["queue"]["create"]["subscribe"]) == 1
