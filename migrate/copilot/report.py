@@ -51,8 +51,11 @@ CUTOVER = """\
 ## Cutover, in order
 
 1. **Fill in the placeholders** above, then check each stack offline:
-   `ecs-platform plan <stack>` (and `ecs-platform config <stack>` to see the merged settings);
-   `make test` runs the policy pack and the generic checks on your stack and service files.
+   `ecs-platform plan <stack>` (and `ecs-platform config <stack>` to see the merged settings),
+   then the generic suite, which runs the policy pack at each stack's tier on your stack and
+   service files: `.venv/bin/python -m pytest tests/stacks/test_user_stacks.py
+   tests/stacks/test_user_workflows.py` (`make test` runs the platform's own tests too, some
+   of which read the checkout's sample files).
 2. **Keep the data.** For each addon data resource listed above, set `DeletionPolicy: Retain`
    (on it and on what it uses) and redeploy it with Copilot (`copilot svc deploy --name <svc>
    --env <env>`).
@@ -70,9 +73,20 @@ CUTOVER = """\
    services to 0); a file system Copilot managed (`efs: true`) is copied into the stack's own
    (an AWS DataSync EFS-to-EFS task), with its files' owner changed to the user the new access
    point uses (Copilot's derived a uid and gid from the service's name).
-6. **Move DNS.** Point each alias at the new ALB (lower the record's TTL a day before); watch
-   both ALBs' request counts until Copilot's reaches zero.
-7. **Switch the workers.** Restore each new worker's `queue.create.subscribe` and
+6. **Move DNS.** Copilot's service stack owns the alias records of `http.alias`
+   (`LoadBalancerDNSAlias`, `LoadBalancerDNSAlias<zone id>`) and deletes them with the
+   service, whatever they point to by then. Keep each first: a YAML patch override
+   (`copilot/<svc>/overrides/cfn.patches.yml`: `add` `/Resources/<its name>/DeletionPolicy`
+   `Retain`), then `copilot svc deploy`. Then point it at the new ALB, the stack output
+   `loadBalancerDnsName` (`aws route53 change-resource-record-sets --hosted-zone-id <zone id>
+   --change-batch file://upsert.json`, an UPSERT of the alias); an alias record has no TTL of
+   its own to lower. Watch both ALBs' request counts until Copilot's reaches zero. For the
+   stack to own the records instead (`loadBalancer.domain`), delete the kept record and run
+   `pulumi up` right after: the stack cannot create a record that exists.
+7. **Switch the workers.** Copilot's topics (`publish`) belong to the publishing service's
+   stack and go with `copilot svc delete`: create the topics elsewhere first, have the
+   publishers publish to them (their ARN in `environment`, `sns:Publish` under `permissions`)
+   and give them to the workers. Restore each new worker's `queue.create.subscribe` and
    `pulumi up`; right after, unsubscribe Copilot's queue from each topic (`aws sns unsubscribe
    --subscription-arn <arn>`): only messages published between the two are worked twice.
    Let Copilot's worker empty its queue (`aws sqs get-queue-attributes --queue-url <url>

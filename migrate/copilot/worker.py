@@ -133,7 +133,9 @@ def _topics(context: Context, value: Any, path: str, fifo_queue: bool = False) -
                                " (not written)")  # fmt: skip
             _topic_extras(context, topic, at)
             continue
-        subscriptions.append({"topicArn": placeholder(f"the ARN of topic {copilot_name}")})
+        subscriptions.append(
+            {"topicArn": placeholder(f"the ARN of the topic replacing {copilot_name}")}
+        )
         fifo_note = ""
         if named_fifo and suffix and not fifo_queue:
             fifo_note = "; a FIFO topic delivers to a FIFO queue: queue.create.fifo true"

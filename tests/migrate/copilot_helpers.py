@@ -79,7 +79,7 @@ def copy_shop(root: Path) -> Path:
 # What a user writes for each kind of placeholder (by the start of its text).
 FILLED = {
     "the tag CI pushes": "1.0.0",
-    "the ARN of topic": "arn:aws:sns:eu-west-1:123456789012:shop-orders",
+    "the ARN of the topic replacing": "arn:aws:sns:eu-west-1:123456789012:shop-orders",
     "the address alarms notify": "ops@example.com",
     "the secret of export": "ssm:/shop/secret",
     "the security group of export": "sg-0123456789abcdef0",

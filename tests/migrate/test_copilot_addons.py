@@ -117,7 +117,7 @@ def test_data_in_copilots_own_vpc_is_moved_and_in_an_imported_vpc_is_reached(sho
 
 def cli_commands(report: str) -> list[list[str]]:
     found = re.findall(
-        r"`(aws (?:rds|ec2|efs|elasticache|sqs|sns) [^`]+)`", report.replace("\n   ", " ")
+        r"`(aws (?:rds|ec2|efs|elasticache|sqs|sns|route53) [^`]+)`", report.replace("\n   ", " ")
     )
     return [shlex.split(command) for command in found]
 
@@ -129,7 +129,7 @@ def test_every_cli_command_given_names_an_api_operation_and_its_parameters(
     after the API's, in kebab case (botocore.xform_name)."""
     report = shop.files["MIGRATION.md"]
     commands = cli_commands(report) + cli_commands(_other_kinds(tmp_path))
-    assert {c[1] for c in commands} == {"rds", "ec2", "efs", "elasticache", "sqs", "sns"}
+    assert {c[1] for c in commands} == {"rds", "ec2", "efs", "elasticache", "sqs", "sns", "route53"}
     session = botocore.session.get_session()
     for command in commands:
         model = session.get_service_model(command[1])

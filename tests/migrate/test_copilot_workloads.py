@@ -83,7 +83,7 @@ def test_a_worker_subscribed_to_topics_gets_a_queue_and_marked_topic_arns(tmp_pa
     topics = [s["topicArn"] for s in queue["subscribe"]]
     # mytopic and yourtopic had FIFO queues of their own: a standard queue cannot take them
     assert len(topics) == 3 and not any(t.endswith(".fifo}") for t in topics)
-    assert topics[0] == "${FILL_IN:the ARN of topic demo-<env>-dogsvc-givesdogs}"
+    assert topics[0] == "${FILL_IN:the ARN of the topic replacing demo-<env>-dogsvc-givesdogs}"
     assert worker["scaling"]["backlogPerTask"] == 900.0  # 15m / 1s, as the manifest says
     found = entries(result, "copilot/dogworker/manifest.yml")
     assert found["subscribe.topics[0].filter_policy"].status == "not mapped"
