@@ -68,13 +68,20 @@ def stack() -> None:
 )
 @click.argument("name")
 @click.option("--from", "source", required=True, metavar="STACK", help="The stack to copy.")
+@click.option(
+    "--existing",
+    is_flag=True,
+    help="Pulumi.NAME.yaml is there already (an import wrote it): only add NAME to the"
+    " workflows, deployed like --from STACK.",
+)
 @click.option("--json", "as_json", is_flag=True, help="What was made, as JSON.")
 @project_dir_option
-def add(name: str, source: str, as_json: bool, project_dir: Path) -> int:
+def add(name: str, source: str, existing: bool, as_json: bool, project_dir: Path) -> int:
     """Add stack NAME as a copy of --from STACK: writes Pulumi.NAME.yaml (its own VPC range and
-    deploy environment) and adds NAME to the workflows' stack lists and deploy jobs."""
+    deploy environment) and adds NAME to the workflows' stack lists and deploy jobs. With
+    --existing, the stack file is kept and only the workflows change."""
     try:
-        made = add_stack(name, source, project_dir.resolve())
+        made = add_stack(name, source, project_dir.resolve(), existing)
     except StackAddError as error:
         click.echo(f"stack add refused: {error}", err=True)
         return 2

@@ -166,7 +166,7 @@ def _deploy_jobs(document: Any, source: str, name: str) -> str | None:
 
 
 def workflows(name: str, source: str, project_dir: Path, plan: NewStack) -> None:
-    stacks = set(stack_names(project_dir))
+    stacks = set(stack_names(project_dir)) - {name}  # NAME's file may exist (--existing)
     for path in sorted((project_dir / ".github" / "workflows").glob("*.yml")):
         document = _yaml().load(path.read_text())
         changed = []
@@ -202,18 +202,35 @@ def workload_files(name: str, source: str, project_dir: Path, plan: NewStack) ->
             plan.lines.append(f"updated {workload.path}: {', '.join(changed)}")
 
 
-def add_stack(name: str, source: str, project_dir: Path) -> NewStack:
-    """What `stack add NAME --from SOURCE` writes (nothing is written here)."""
+def add_stack(name: str, source: str, project_dir: Path, existing: bool = False) -> NewStack:
+    """What `stack add NAME --from SOURCE` writes (nothing is written here). `existing`: NAME's
+    stack file is there already (an import wrote it): only the workflows take NAME, deployed
+    like SOURCE."""
     if not NAME.match(name):
         raise StackAddError(
             f"{name!r} is not a stack name (lowercase letters and digits, single -)"
         )
-    if (project_dir / f"Pulumi.{name}.yaml").exists():
-        raise StackAddError(f"Pulumi.{name}.yaml exists already")
+    exists = (project_dir / f"Pulumi.{name}.yaml").exists()
+    if exists and not existing:
+        raise StackAddError(
+            f"Pulumi.{name}.yaml exists already (--existing adds it to the workflows only)"
+        )
+    if existing and not exists:
+        raise StackAddError(f"--existing: there is no Pulumi.{name}.yaml")
+    if existing and source == name:
+        raise StackAddError("--existing: give another stack to deploy it like (--from)")
     if source not in stack_names(project_dir):
         known = ", ".join(stack_names(project_dir)) or "none"
         raise StackAddError(f"no stack {source!r} to copy (stacks: {known})")
     plan = NewStack()
+    if existing:
+        workflows(name, source, project_dir, plan)
+        if not plan.files:
+            raise StackAddError(
+                f"no workflow list names exactly the other stacks, and no deploy job deploys"
+                f" {source}: edit .github/workflows by hand"
+            )
+        return plan
     try:
         stack_file(name, source, project_dir, plan)
     except (ConfigFileError, ValueError, KeyError, TypeError) as error:

@@ -60,8 +60,9 @@ def checkout_lines(out: Path, written: Iterable[str], stacks: Iterable[str],
         lines.append(
             "- **Workflows:** no list in `.github/workflows` names "
             + ", ".join(f"`{stack}`" for stack in missing)
-            + ": add each to the `stack:` lists (preview, drift, release) and a deploy job"
-            " (deploy.yml), as `ecs-platform stack add` does for a new stack."
+            + ": add each with `ecs-platform stack add <stack> --from <a listed stack of the"
+            " same tier> --existing` (the stack file is kept; the `stack:` lists and a deploy"
+            " job take it)."
         )
     if project == default:
         lines.append(

@@ -115,3 +115,22 @@ def test_the_plan_checks_its_stack_against_the_others(project: Path, capsys) -> 
         "Pulumi.qa.yaml: ciAccess.deployEnvironment: 'dev' is also the deploy environment of"
         " Pulumi.dev.yaml"
     )
+
+
+def test_stack_add_existing_puts_a_written_stack_into_the_workflows(project: Path, capsys) -> None:
+    """An imported stack's file is there already: only the workflows take it."""
+    command = ["stack", "add", "staging", "--from", "dev", "--existing"]
+    command += ["--project-dir", str(project)]
+    assert main(command) == 2
+    assert "--existing: there is no Pulumi.staging.yaml" in capsys.readouterr().err
+    kept = (project / "Pulumi.dev.yaml").read_text()
+    (project / "Pulumi.staging.yaml").write_text(kept)
+    assert main(command) == 0
+    out = capsys.readouterr().out
+    assert "wrote Pulumi.staging.yaml" not in out and "updated .github/workflows" in out
+    assert (project / "Pulumi.staging.yaml").read_text() == kept
+    workflows = project / ".github" / "workflows"
+    drift = yaml.safe_load((workflows / "drift.yml").read_text())
+    assert drift["jobs"]["drift"]["strategy"]["matrix"]["stack"] == ["dev", "prod", "staging"]
+    deploy = yaml.safe_load((workflows / "deploy.yml").read_text())["jobs"]
+    assert deploy["staging"]["with"] == {"stack": "staging", "environment": "staging"}
