@@ -80,8 +80,11 @@ def _variable(
         known += value is not None
         text = value or _in(addon, f"the value of output {output.name}", place.stack)
         _override(body, place.stack).setdefault("environment", {})[name] = text
-    what = "the kept resource's name" if known == len(places) else "a placeholder where the"
-    what += "" if known == len(places) else " template does not name it (its value in that stack)"
+    what = (
+        "the kept resource's name"
+        if known == len(places)
+        else "a placeholder where the template does not name it (its value in that stack)"
+    )
     return (f"Outputs.{output.name}", "changed", f"Copilot set it as the variable {name}:"
             f" written as environments.<stack>.environment.{name}, {what}")  # fmt: skip
 

@@ -47,6 +47,14 @@ DEFAULTS = """\
   (`ecs-platform release`, docs/delivery.md).
 """
 
+# What the cutover relies on: SNS delivers a message to every subscribed queue (fan-out); an
+# alias record has no TTL of its own (Route 53 developer guide,
+# resource-record-sets-choosing-alias-non-alias); Copilot's service stack owns its alias
+# records (internal/pkg/template/templates/workloads/partials/cf/https-listener.yml,
+# LoadBalancerDNSAlias*) and a YAML patch can add DeletionPolicy to them
+# (site/content/docs/developing/overrides/yamlpatch.en.md); the provider creates a record
+# with CREATE and fails on one that exists unless allowOverwrite, false by default (Pulumi
+# aws.route53.Record allowOverwrite; terraform-provider-aws #7734).
 CUTOVER = """\
 ## Cutover, in order
 

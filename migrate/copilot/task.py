@@ -170,13 +170,8 @@ def variables(key: str) -> Handler:
         for name, item in value.items():
             at = f"{path}.{name}"
             if isinstance(item, dict) and "from_cfn" in item:
-                context.put(f"{key}.{name}", placeholder(f"the value of export {item['from_cfn']}"))
-                context.not_mapped(
-                    at,
-                    "from_cfn reads a CloudFormation export, which this"
-                    " project cannot: write the value (a placeholder is written"
-                    f"{_per_stack(item['from_cfn'])})",
-                )
+                _from_cfn(context, at, f"{key}.{name}", item["from_cfn"], "the value",
+                          "write the value")  # fmt: skip
             elif isinstance(item, dict | list):
                 context.not_mapped(at, f"expected a plain value, got {item!r}: not written")
             elif item is None:
@@ -206,15 +201,8 @@ def secrets(key: str) -> Handler:
                 context.put(f"{key}.{name}", ref)
                 context.mapped(at, f"{key}.{name}: {ref} ({how})")
             elif isinstance(item, dict) and "from_cfn" in item:
-                context.put(
-                    f"{key}.{name}", placeholder(f"the secret of export {item['from_cfn']}")
-                )
-                context.not_mapped(
-                    at,
-                    "from_cfn reads a CloudFormation export, which this"
-                    " project cannot: give ssm:<name>, secretsmanager:<name> or"
-                    f" the ARN (a placeholder is written{_per_stack(item['from_cfn'])})",
-                )
+                _from_cfn(context, at, f"{key}.{name}", item["from_cfn"], "the secret",
+                          "give ssm:<name>, secretsmanager:<name> or the ARN")  # fmt: skip
             elif isinstance(item, str):
                 ref, how = secret_reference(item)
                 context.put(f"{key}.{name}", ref)
@@ -225,15 +213,19 @@ def secrets(key: str) -> Handler:
     return handle
 
 
-def _per_stack(export: Any) -> str:
-    """What the note of a `from_cfn` adds when the export's name has the environment's (made
-    readable by Interpolation.walk: `<environment>` in the base manifest)."""
-    if "<environment>" not in str(export):
-        return ""
-    return (
+def _from_cfn(context: Context, at: str, key: str, export: Any, what: str, do: str) -> None:
+    """A `from_cfn` value or secret: a placeholder for `what` of the export, and `do` said.
+    An export named after the environment (made readable by Interpolation.walk:
+    `<environment>` in the base manifest) gets one per stack."""
+    context.put(key, placeholder(f"{what} of export {export}"))
+    per_stack = (
         "; the export's name has the environment's, so each stack gets its own under"
         " environments.<stack> (a stack added later needs its own too)"
+        if "<environment>" in str(export)
+        else ""
     )
+    context.not_mapped(at, f"from_cfn reads a CloudFormation export, which this project"
+                       f" cannot: {do} (a placeholder is written{per_stack})")  # fmt: skip
 
 
 def logging(context: Context, value: Any, path: str) -> None:

@@ -34,7 +34,7 @@ def addon_section(report: str, file: str) -> str:
     return report[start:end]
 
 
-def test_outputs_are_classified_by_the_type_copilot_reads_them_by(shop) -> None:
+def test_outputs_are_classified_by_the_type_copilot_reads_them_by() -> None:
     addon = read_addon(Path(__file__).parents[1] / "fixtures" / "copilot" / "shop", AURORA)
     assert {o.name: o.kind for o in addon.outputs} == {
         "auroraSecret": "secret",

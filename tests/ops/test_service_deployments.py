@@ -181,15 +181,8 @@ def test_a_deployment_pending_approval_waits_and_says_how_to_answer():
     ]
 
 
-@pytest.mark.parametrize(
-    ("stack", "where"),
-    [(["--stack", "prod"], "--stack prod"), ([], f"--cluster {CLUSTER} --region eu-west-1")],
-    ids=["stack", "cluster"],
-)
-def test_the_rollout_checks_approval_hint_is_a_command_that_runs(
-    stack: list[str], where: str, tmp_path: Path, capsys, monkeypatch
-):
-    """The hint names the stack (or the cluster and region): `approve api` alone is refused."""
+def paused_rollout_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *more: str) -> int:
+    """`rollout-check --follow-deployments` once, on api's deployment paused for approval."""
     names = tmp_path / "names.json"
     names.write_text(json.dumps({"api": "api"}))
     ecs = client()
@@ -199,8 +192,19 @@ def test_the_rollout_checks_approval_hint_is_a_command_that_runs(
     monkeypatch.setattr(aws, "client", lambda service, region=None: ecs)
     argv = ["--cluster", CLUSTER, "--services-file", str(names), "--follow-deployments"]
     with stubber:
-        code = main(["rollout-check", *argv, "--timeout", "0", "--region", "eu-west-1", *stack])
-    assert code == 4
+        return main(["rollout-check", *argv, "--timeout", "0", "--region", "eu-west-1", *more])
+
+
+@pytest.mark.parametrize(
+    ("stack", "where"),
+    [(["--stack", "prod"], "--stack prod"), ([], f"--cluster {CLUSTER} --region eu-west-1")],
+    ids=["stack", "cluster"],
+)
+def test_the_rollout_checks_approval_hint_is_a_command_that_runs(
+    stack: list[str], where: str, tmp_path: Path, capsys, monkeypatch
+):
+    """The hint names the stack (or the cluster and region): `approve api` alone is refused."""
+    assert paused_rollout_check(tmp_path, monkeypatch, *stack) == 4
     out = capsys.readouterr().out
     assert f": ecs-platform approve api {where} or ecs-platform rollback api {where}\n" in out
 
@@ -265,17 +269,7 @@ def test_approve_without_a_paused_hook_says_so(capsys, monkeypatch):
 def test_the_rollout_check_follows_deployments_and_exits_4_while_awaiting_approval(
     tmp_path: Path, capsys, monkeypatch
 ):
-    names = tmp_path / "names.json"
-    names.write_text(json.dumps({"api": "api"}))
-    ecs = client()
-    stubber = Stubber(ecs)
-    listed(stubber)
-    described(stubber, "IN_PROGRESS", "POST_TEST_TRAFFIC_SHIFT", **PAUSED)
-    monkeypatch.setattr(aws, "client", lambda service, region=None: ecs)
-    argv = ["--cluster", CLUSTER, "--services-file", str(names), "--follow-deployments"]
-    with stubber:
-        code = main(["rollout-check", *argv, "--timeout", "0", "--region", "eu-west-1"])
-    assert code == 4
+    assert paused_rollout_check(tmp_path, monkeypatch) == 4
     assert capsys.readouterr().out.splitlines()[-1] == "rollout check: waiting"
 
 
