@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from migrate.copilot.keep import Place
+from migrate.copilot.addons.keep import Place
 from migrate.copilot.values import has_placeholder
 from migrate.copilot.workload import MappedWorkload
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from itertools import groupby
 
-from migrate.copilot.addons import Addon
-from migrate.copilot.keep import Place, keep_data_steps
+from migrate.copilot.addons.keep import Place, keep_data_steps
+from migrate.copilot.addons.templates import Addon
 from migrate.copilot.ledger import Ledger
 
 DEFAULTS = """\

@@ -12,18 +12,18 @@ from typing import Any
 
 import yaml
 
-from migrate.copilot.addons import IGNORED_NOTE, Addon, copilot_reads, read_addon
+from migrate.copilot.addons.keep import Place
+from migrate.copilot.addons.outputs import apply_outputs
+from migrate.copilot.addons.templates import IGNORED_NOTE, Addon, copilot_reads, read_addon
 from migrate.copilot.checkout import checkout_lines
-from migrate.copilot.environment import (
+from migrate.copilot.fields.environment import (
     backlog_insights,
     certificate_default,
     guess_tier,
     map_environment,
     place,
 )
-from migrate.copilot.keep import Place
 from migrate.copilot.ledger import REPORT, Ledger
-from migrate.copilot.outputs import apply_outputs
 from migrate.copilot.per_stack import drop_shadowed_placeholders, groups_by_vpc
 from migrate.copilot.report import render
 from migrate.copilot.values import has_placeholder, placeholder

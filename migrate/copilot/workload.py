@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migrate.copilot.context import Context, Handler, fixed, placeholders_changed
-from migrate.copilot.job import JOB_FIELDS
+from migrate.copilot.fields.job import JOB_FIELDS
+from migrate.copilot.fields.service import SERVICE_FIELDS
+from migrate.copilot.fields.task import TASK_FIELDS
+from migrate.copilot.fields.volumes import task_volume_names, volume_name
+from migrate.copilot.fields.worker import QUEUE_NOTE, default_queue, subscribe
 from migrate.copilot.ledger import Status
-from migrate.copilot.service import SERVICE_FIELDS
-from migrate.copilot.task import TASK_FIELDS
 from migrate.copilot.values import Interpolation
-from migrate.copilot.volumes import task_volume_names, volume_name
-from migrate.copilot.worker import QUEUE_NOTE, default_queue, subscribe
 from migrate.copilot.workspace import JOB, OUT_OF_SCOPE, WORKER, Manifest
 from settings.job import JobSettings
 from settings.rules.problem import PRODUCTION_MIN_LOG_RETENTION_DAYS

@@ -14,8 +14,8 @@ import pytest
 from botocore import xform_name
 from copilot_helpers import copy_shop, entries, imported, written
 
-from migrate.copilot.addons import read_addon
-from migrate.copilot.outputs import snake_case
+from migrate.copilot.addons.outputs import snake_case
+from migrate.copilot.addons.templates import read_addon
 
 AURORA = "copilot/api/addons/aurora.yml"
 

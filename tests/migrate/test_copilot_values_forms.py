@@ -20,9 +20,9 @@ from copilot_helpers import (
     written,
 )
 
+from migrate.copilot.fields.volumes import task_volume_names
 from migrate.copilot.run import write
 from migrate.copilot.values import seconds, whole_seconds
-from migrate.copilot.volumes import task_volume_names
 from settings.loader import load_stack
 
 # An environment that loads once filled in: the shop's, which imports a VPC with well-formed ids.

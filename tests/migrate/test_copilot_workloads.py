@@ -10,7 +10,7 @@ import pytest
 import yaml
 from copilot_helpers import copilot_text, entries, imported, unaccounted, workspace, written
 
-from migrate.copilot.job import schedule_expression
+from migrate.copilot.fields.job import schedule_expression
 from migrate.copilot.workload import copilot_merge, diff
 from settings.interpolation import interpolate
 from settings.merge import merge

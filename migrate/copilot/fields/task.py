@@ -8,8 +8,8 @@ import shlex
 from typing import Any
 
 from migrate.copilot.context import Context, Handler, fixed, seconds_to, to_key
-from migrate.copilot.image import build, location
-from migrate.copilot.taskdef import taskdef_overrides
+from migrate.copilot.fields.image import build, location
+from migrate.copilot.fields.taskdef import taskdef_overrides
 from migrate.copilot.values import (
     placeholder,
     secret_reference,
@@ -244,7 +244,7 @@ def logging(context: Context, value: Any, path: str) -> None:
 def storage(context: Context, value: Any, path: str) -> None:
     """`storage` (readonly_fs, ephemeral, volumes) as `readOnlyRootFilesystem` and
     `volumes`."""
-    from migrate.copilot.volumes import volumes
+    from migrate.copilot.fields.volumes import volumes
 
     context.each(value, path, {
         "readonly_fs": to_key("readOnlyRootFilesystem"),

@@ -12,8 +12,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from migrate.copilot.addons import SUB_VARIABLE, Addon, Output
-from migrate.copilot.keep import Place
+from migrate.copilot.addons.keep import Place
+from migrate.copilot.addons.templates import SUB_VARIABLE, Addon, Output
 from migrate.copilot.ledger import Status
 from migrate.copilot.values import placeholder
 from settings.types import IAM_ACTION_PATTERN

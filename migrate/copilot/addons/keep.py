@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from migrate.copilot.addons import DATA_TYPES, SUPPORT_TYPES, Addon, Resource
+from migrate.copilot.addons.templates import DATA_TYPES, SUPPORT_TYPES, Addon, Resource
 
 
 @dataclass(frozen=True)

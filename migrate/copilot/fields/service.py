@@ -8,10 +8,10 @@ import re
 from typing import Any
 
 from migrate.copilot.context import Context, Handler, fixed, seconds_to, to_key
-from migrate.copilot.scaling import count
-from migrate.copilot.task import depends_on, health_check, secrets, variables, words
+from migrate.copilot.fields.scaling import count
+from migrate.copilot.fields.task import depends_on, health_check, secrets, variables, words
+from migrate.copilot.fields.volumes import volume_name
 from migrate.copilot.values import has_placeholder, image_uri, placeholder
-from migrate.copilot.volumes import volume_name
 from settings.types import IMAGE_URI_PATTERN
 
 NLB = (

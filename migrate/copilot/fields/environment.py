@@ -9,8 +9,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from migrate.copilot.addons.keep import Place
 from migrate.copilot.context import Context, fixed, placeholders_changed, to_key
-from migrate.copilot.keep import Place
 from migrate.copilot.values import Interpolation, placeholder
 from migrate.copilot.workspace import Manifest
 from settings.load_balancer import TLS_POLICIES
