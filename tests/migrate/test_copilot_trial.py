@@ -4,14 +4,12 @@ applications imported into one account."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import yaml
 from copilot_helpers import copilot_text, copy_shop, entries, imported, workspace, written
 
 from cli.app import main
-from settings.stack_files import PROJECT_DIR
 
 ENV = {"test": copilot_text("environment-import-vpc.yml")}
 JOB = "scheduled-job-fully-specified-placement.yml"
@@ -149,11 +147,13 @@ def test_importing_into_a_checkout_says_what_of_the_checkout_needs_doing(
 ) -> None:
     """The checkout's sample stacks and workloads are planned with the imported ones, its
     workflows list only its own stacks, and its project name is every checkout's."""
-    checkout = tmp_path / "checkout"
-    (checkout / ".github").mkdir(parents=True)
-    shutil.copytree(PROJECT_DIR / ".github" / "workflows", checkout / ".github" / "workflows")
-    for name in ("Pulumi.yaml", "Pulumi.dev.yaml"):
-        shutil.copy(PROJECT_DIR / name, checkout / name)
+    checkout = tmp_path / "checkout"  # a checkout's shape, not this one's own stack files
+    (checkout / ".github" / "workflows").mkdir(parents=True)
+    (checkout / ".github" / "workflows" / "drift.yml").write_text(
+        "jobs:\n  drift:\n    strategy:\n      matrix:\n        stack: [dev, prod]\n"
+    )
+    (checkout / "Pulumi.yaml").write_text("name: ecs-platform\nruntime: python\n")
+    (checkout / "Pulumi.dev.yaml").write_text("config:\n  ecs-platform:tier: development\n")
     (checkout / "services").mkdir()
     (checkout / "services" / "sample.yaml").write_text("image: {uri: nginx}\n")
     shop = copy_shop(tmp_path)
